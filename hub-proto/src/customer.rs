@@ -1,0 +1,186 @@
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::report::Health;
+
+/// A customer's state as the operator sees it, computed at read time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStatus {
+    Blocked,
+    Pending,
+    Disabled,
+    Down,
+    Warn,
+    Ok,
+}
+
+impl CustomerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerStatus::Blocked => "blocked",
+            CustomerStatus::Pending => "pending",
+            CustomerStatus::Disabled => "disabled",
+            CustomerStatus::Down => "down",
+            CustomerStatus::Warn => "warn",
+            CustomerStatus::Ok => "ok",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "blocked" => Some(CustomerStatus::Blocked),
+            "pending" => Some(CustomerStatus::Pending),
+            "disabled" => Some(CustomerStatus::Disabled),
+            "down" => Some(CustomerStatus::Down),
+            "warn" => Some(CustomerStatus::Warn),
+            "ok" => Some(CustomerStatus::Ok),
+            _ => None,
+        }
+    }
+}
+
+/// `alerting.stale_threshold` and `alerting.down_threshold`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusThresholds {
+    pub stale: Duration,
+    pub down: Duration,
+}
+
+/// What the status rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatusInputs {
+    pub blocked: bool,
+    pub has_config: bool,
+    /// Receipt time of the newest report, if any.
+    pub last_received_at: Option<Timestamp>,
+    pub health: Option<Health>,
+    pub monitoring_disabled: bool,
+}
+
+impl StatusInputs {
+    /// The table of PROTOCOL.md "Status of a customer": the first rule that
+    /// holds wins.
+    pub fn status(&self, now: Timestamp, t: StatusThresholds) -> CustomerStatus {
+        if self.blocked {
+            return CustomerStatus::Blocked;
+        }
+        let Some(received) = self.last_received_at else {
+            // No report yet: a configured customer waits for its node. A
+            // customer without config and report cannot exist, but if one
+            // did it would be waiting too.
+            return CustomerStatus::Pending;
+        };
+        if self.monitoring_disabled {
+            return CustomerStatus::Disabled;
+        }
+        let age = now
+            .duration_since(received)
+            .try_into()
+            .unwrap_or(Duration::ZERO);
+        if age > t.down || self.health == Some(Health::Fail) {
+            return CustomerStatus::Down;
+        }
+        if age > t.stale || self.health == Some(Health::Warn) {
+            return CustomerStatus::Warn;
+        }
+        CustomerStatus::Ok
+    }
+}
+
+/// One row of `GET /api/v1/customers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub customer_id: String,
+    pub status: CustomerStatus,
+    pub health: Option<Health>,
+    /// The `timestamp` of the newest report, as the controller stated it.
+    pub last_report_at: Option<Timestamp>,
+    /// When the hub received the newest report; status is computed from it.
+    pub last_received_at: Option<Timestamp>,
+    pub controller_version: Option<String>,
+    pub hostname: Option<String>,
+    pub controller_url: Option<String>,
+    pub monitoring_disabled: bool,
+    pub blocked: bool,
+    /// A config is kept by the hub (otherwise the customer is "manual").
+    pub managed: bool,
+}
+
+/// `GET /api/v1/customers/{id}`: the summary plus the newest report exactly
+/// as it was received.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CustomerDetail {
+    #[serde(flatten)]
+    pub summary: CustomerSummary,
+    pub latest_report: Option<Box<RawValue>>,
+}
+
+/// The `period` values the history endpoint accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HistoryPeriod {
+    #[serde(rename = "1h")]
+    Hour,
+    #[serde(rename = "24h")]
+    Day,
+    #[serde(rename = "7d")]
+    Week,
+    #[serde(rename = "30d")]
+    Month,
+    #[serde(rename = "90d")]
+    Quarter,
+}
+
+impl HistoryPeriod {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "1h" => Some(HistoryPeriod::Hour),
+            "24h" => Some(HistoryPeriod::Day),
+            "7d" => Some(HistoryPeriod::Week),
+            "30d" => Some(HistoryPeriod::Month),
+            "90d" => Some(HistoryPeriod::Quarter),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HistoryPeriod::Hour => "1h",
+            HistoryPeriod::Day => "24h",
+            HistoryPeriod::Week => "7d",
+            HistoryPeriod::Month => "30d",
+            HistoryPeriod::Quarter => "90d",
+        }
+    }
+
+    pub fn duration(self) -> Duration {
+        const H: u64 = 3600;
+        Duration::from_secs(match self {
+            HistoryPeriod::Hour => H,
+            HistoryPeriod::Day => 24 * H,
+            HistoryPeriod::Week => 7 * 24 * H,
+            HistoryPeriod::Month => 30 * 24 * H,
+            HistoryPeriod::Quarter => 90 * 24 * H,
+        })
+    }
+}
+
+/// `GET /api/v1/customers/{id}/history`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct HistoryResponse {
+    pub customer_id: String,
+    pub period: HistoryPeriod,
+    /// Oldest first.
+    pub reports: Vec<HistoryEntry>,
+}
+
+/// One stored report with its receipt time; `report` is byte for byte what
+/// the controller sent.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub received_at: Timestamp,
+    pub report: Box<RawValue>,
+}

@@ -1,0 +1,73 @@
+//! Wire types of the felhom hub, shared by `hub-server`, `hubctl` and the
+//! controller simulator.
+//!
+//! This crate owns the shape of every JSON body in `PROTOCOL.md` and the
+//! validation rules that both ends must agree on (customer id pattern,
+//! customer-facing event types, cooldown range). It has no I/O so that every
+//! binary can depend on it cheaply.
+
+mod customer;
+mod event;
+mod infra;
+mod report;
+mod validate;
+
+pub use customer::{
+    CustomerDetail, CustomerStatus, CustomerSummary, HistoryEntry, HistoryPeriod,
+    HistoryResponse, StatusInputs, StatusThresholds,
+};
+pub use event::{EventAccepted, EventIn, EventType, LegacyNotify, Preferences, Severity};
+pub use infra::{
+    BindMount, InfraBackup, InfraDisk, InfraStack, RecoveryResponse, ResticSecrets,
+};
+pub use report::{
+    BackupInfo, Check, Container, Health, Report, ReportAccepted, StorageInfo, SystemInfo,
+};
+pub use validate::{ValidationError, validate_customer_id};
+
+use serde::{Deserialize, Serialize};
+
+/// The error body every failing endpoint answers with, so a client can branch
+/// on a stable `code` and show `message` to a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// Inner part of [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable snake_case identifier; scripts match on it.
+    pub code: String,
+    /// A human sentence; may change between versions.
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            error: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+            },
+        }
+    }
+}
+
+/// The `{"status": "ok"}` answer of `/healthz`, infra-backup pushes and
+/// preference updates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusOk {
+    pub status: String,
+}
+
+impl StatusOk {
+    pub fn ok() -> Self {
+        Self {
+            status: "ok".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+#![allow(clippy::unwrap_used)]
+
+//! Every example body of PROTOCOL.md parses, validates and keeps what it does
+//! not know.
+
+use super::*;
+
+const REPORT: &str = r#"{
+  "customer_id": "kovacs-csalad",
+  "timestamp": "2026-11-27T10:00:00Z",
+  "controller_version": "1.8.2",
+  "controller_url": "https://kovacs-csalad.felhom.eu:8443",
+  "health": "ok",
+  "monitoring_disabled": false,
+  "system": {"hostname": "felhom-01", "os": "Debian 12", "kernel": "6.1.0-28-amd64",
+             "uptime_seconds": 864000, "cpu_percent": 12.5, "load_avg": [0.4, 0.3, 0.2],
+             "memory_total_bytes": 8208000000, "memory_used_bytes": 3100000000,
+             "temperature_c": 48.0},
+  "storage": [{"mount_point": "/", "label": "system", "uuid": "1b2c", "fs_type": "ext4",
+               "total_bytes": 250000000000, "used_bytes": 61000000000, "smart_ok": true}],
+  "containers": [{"name": "nextcloud", "image": "nextcloud:29", "state": "running",
+                  "health": "healthy", "restart_count": 0}],
+  "backup": {"last_backup_at": "2026-11-27T02:10:00Z", "last_backup_ok": true,
+             "last_dbdump_at": "2026-11-27T01:30:00Z", "last_dbdump_ok": true,
+             "snapshot_count": 42, "repo_size_bytes": 120000000000},
+  "checks": [{"name": "tunnel", "status": "ok", "message": ""}]
+}"#;
+
+#[test]
+fn report_example_parses_and_keeps_unknown_fields() {
+    let mut v: serde_json::Value = serde_json::from_str(REPORT).unwrap();
+    v["gpu"] = serde_json::json!({"model": "none", "future": [1, 2]});
+    let r: Report = serde_json::from_value(v.clone()).unwrap();
+    r.validate().unwrap();
+    assert_eq!(r.health, Health::Ok);
+    assert_eq!(r.hostname(), Some("felhom-01"));
+    assert_eq!(r.storage[0].used_bytes, 61_000_000_000);
+    assert_eq!(r.backup.as_ref().unwrap().snapshot_count, Some(42));
+    assert_eq!(r.extra["gpu"]["future"][1], 2);
+    let back = serde_json::to_value(&r).unwrap();
+    assert_eq!(back["gpu"], v["gpu"]);
+}
+
+#[test]
+fn report_requires_customer_timestamp_health() {
+    for field in ["customer_id", "timestamp", "health"] {
+        let mut v: serde_json::Value = serde_json::from_str(REPORT).unwrap();
+        v.as_object_mut().unwrap().remove(field);
+        assert!(serde_json::from_value::<Report>(v).is_err(), "{field}");
+    }
+    let mut v: serde_json::Value = serde_json::from_str(REPORT).unwrap();
+    v["health"] = "great".into();
+    assert!(serde_json::from_value::<Report>(v).is_err());
+    let mut v: serde_json::Value = serde_json::from_str(REPORT).unwrap();
+    v["timestamp"] = "yesterday".into();
+    assert!(serde_json::from_value::<Report>(v).is_err());
+}
+
+#[test]
+fn event_example_parses() {
+    let e: EventIn = serde_json::from_str(
+        r#"{"customer_id": "kovacs-csalad", "event_type": "backup_failed", "severity": "error",
+ "message": "restic exited with status 1", "details": {"repo": "/mnt/hdd1/restic"},
+ "occurred_at": "2026-11-27T02:10:00Z", "event_id": "0f8e2c1a-77"}"#,
+    )
+    .unwrap();
+    e.validate().unwrap();
+    assert_eq!(e.event_type, EventType::BackupFailed);
+    assert_eq!(e.details.unwrap()["repo"], "/mnt/hdd1/restic");
+}
+
+#[test]
+fn event_types_table() {
+    assert_eq!(EventType::ALL.len(), 27);
+    let hub_only: Vec<_> = EventType::ALL.iter().filter(|t| t.hub_only()).collect();
+    assert_eq!(hub_only.len(), 5);
+    assert_eq!(EventType::ALL.iter().filter(|t| t.customer_facing()).count(), 14);
+    for t in EventType::ALL {
+        let json = serde_json::to_string(t).unwrap();
+        assert_eq!(json, format!("\"{}\"", t.as_str()));
+        assert_eq!(EventType::parse(t.as_str()), Some(*t));
+    }
+    assert_eq!(EventType::CertExpiring.usual_severity(), Severity::Warning);
+    assert!(serde_json::from_str::<EventType>("\"made_up\"").is_err());
+}
+
+#[test]
+fn controller_may_not_post_hub_events() {
+    let e = EventIn {
+        customer_id: "a".into(),
+        event_type: EventType::NodeDown,
+        severity: Severity::Error,
+        message: "x".into(),
+        details: None,
+        occurred_at: None,
+        event_id: None,
+    };
+    assert_eq!(e.validate().unwrap_err().field, "event_type");
+    let long = EventIn {
+        event_type: EventType::BackupFailed,
+        event_id: Some("x".repeat(65)),
+        ..e
+    };
+    assert_eq!(long.validate().unwrap_err().field, "event_id");
+}
+
+const INFRA: &str = r#"{"customer_id": "kovacs-csalad", "created_at": "2026-11-27T03:00:00Z",
+ "controller_yaml_b64": "Y3VzdG9tZXI6", "settings_json_b64": "eyJiYWNrdXAi",
+ "disks": [{"uuid": "1b2c", "label": "hdd1", "mount_point": "/mnt/hdd1",
+            "fs_type": "ext4", "fstab_options": "defaults,nofail"}],
+ "bind_mounts": [{"source": "/mnt/hdd1/nextcloud", "target": "/srv/nextcloud"}],
+ "stacks": [{"name": "nextcloud", "display_name": "Nextcloud", "hdd_path": "/mnt/hdd1/nextcloud"}],
+ "restic": {"primary_password": "s3cret-primary", "cross_drive_password": "s3cret-cross"}}"#;
+
+#[test]
+fn infra_example_parses_and_debug_hides_restic() {
+    let b: InfraBackup = serde_json::from_str(INFRA).unwrap();
+    b.validate().unwrap();
+    assert_eq!(b.disks[0].fstab_options.as_deref(), Some("defaults,nofail"));
+    let dbg = format!("{b:?}");
+    assert!(!dbg.contains("s3cret"), "{dbg}");
+}
+
+#[test]
+fn preferences_rules() {
+    let p: Preferences = serde_json::from_str(
+        r#"{"customer_id": "kovacs-csalad", "email": "ugyfel@example.hu", "enabled_events": ["backup_failed", "node_down"], "cooldown_hours": 6}"#,
+    )
+    .unwrap();
+    p.validate().unwrap();
+    let not_facing = Preferences {
+        enabled_events: vec![EventType::NodeStale],
+        ..p.clone()
+    };
+    assert_eq!(not_facing.validate().unwrap_err().field, "enabled_events");
+    for h in [0, 169] {
+        let bad = Preferences {
+            cooldown_hours: Some(h),
+            ..p.clone()
+        };
+        assert_eq!(bad.validate().unwrap_err().field, "cooldown_hours");
+    }
+    let bad_mail = Preferences {
+        email: "nobody".into(),
+        ..p
+    };
+    assert_eq!(bad_mail.validate().unwrap_err().field, "email");
+}
+
+#[test]
+fn legacy_notify_parses() {
+    let n: LegacyNotify = serde_json::from_str(
+        r#"{"customer_id": "kovacs-csalad", "subject": "Disk", "message": "full", "severity": "warning"}"#,
+    )
+    .unwrap();
+    n.validate().unwrap();
+    let old: LegacyNotify =
+        serde_json::from_str(r#"{"customer_id": "a", "subject": "s", "message": "m"}"#).unwrap();
+    assert_eq!(old.severity, Severity::Warning);
+}
+
+#[test]
+fn status_rules_first_match_wins() {
+    use std::time::Duration;
+    let t = StatusThresholds {
+        stale: Duration::from_secs(30 * 60),
+        down: Duration::from_secs(60 * 60),
+    };
+    let now: jiff::Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
+    let ago = |m: i64| now - jiff::SignedDuration::from_mins(m);
+    let base = StatusInputs {
+        blocked: false,
+        has_config: true,
+        last_received_at: Some(ago(5)),
+        health: Some(Health::Ok),
+        monitoring_disabled: false,
+    };
+    assert_eq!(base.status(now, t), CustomerStatus::Ok);
+    let s = |i: StatusInputs| i.status(now, t);
+    assert_eq!(s(StatusInputs { blocked: true, ..base }), CustomerStatus::Blocked);
+    assert_eq!(
+        s(StatusInputs { last_received_at: None, health: None, ..base }),
+        CustomerStatus::Pending
+    );
+    assert_eq!(
+        s(StatusInputs { monitoring_disabled: true, last_received_at: Some(ago(500)), ..base }),
+        CustomerStatus::Disabled
+    );
+    assert_eq!(s(StatusInputs { last_received_at: Some(ago(61)), ..base }), CustomerStatus::Down);
+    assert_eq!(s(StatusInputs { health: Some(Health::Fail), ..base }), CustomerStatus::Down);
+    assert_eq!(s(StatusInputs { last_received_at: Some(ago(31)), ..base }), CustomerStatus::Warn);
+    assert_eq!(s(StatusInputs { health: Some(Health::Warn), ..base }), CustomerStatus::Warn);
+    assert_eq!(s(StatusInputs { last_received_at: Some(ago(30)), ..base }), CustomerStatus::Ok);
+}
+
+#[test]
+fn history_periods() {
+    for p in ["1h", "24h", "7d", "30d", "90d"] {
+        assert_eq!(HistoryPeriod::parse(p).unwrap().as_str(), p);
+    }
+    assert!(HistoryPeriod::parse("2d").is_none());
+}
