@@ -1,0 +1,579 @@
+//! `hub.yaml`: one typed struct, layered defaults → file → `HUB_<SECTION>_<KEY>`
+//! environment overrides, validated once at start-up so a typo fails then,
+//! naming the key. Loading never writes anything.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+/// Start-up configuration errors; each names the key or file at fault.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid YAML: {message}")]
+    Yaml { path: PathBuf, message: String },
+    #[error("unknown key `{key}` in {origin}")]
+    UnknownKey { key: String, origin: String },
+    #[error("`{key}`: {message}")]
+    Invalid { key: String, message: String },
+}
+
+/// A secret string: serialized as is, never shown by `Debug`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "<redacted>" })
+    }
+}
+
+/// A Go-style duration (`90s`, `30m`, `1h30m`, `7d`, `500ms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GoDuration(pub Duration);
+
+impl GoDuration {
+    const fn secs(s: u64) -> Self {
+        GoDuration(Duration::from_secs(s))
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("empty duration".into());
+        }
+        let mut total = Duration::ZERO;
+        let mut rest = s;
+        while !rest.is_empty() {
+            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            if digits == 0 {
+                return Err(format!("`{s}` is not a duration like 90s, 30m, 1h or 7d"));
+            }
+            let n: u64 = rest[..digits]
+                .parse()
+                .map_err(|_| format!("`{s}`: number too large"))?;
+            rest = &rest[digits..];
+            let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            let unit = match &rest[..unit_len] {
+                "ms" => Duration::from_millis(1),
+                "s" => Duration::from_secs(1),
+                "m" => Duration::from_secs(60),
+                "h" => Duration::from_secs(3600),
+                "d" => Duration::from_secs(86_400),
+                "" => return Err(format!("`{s}` needs a unit (ms, s, m, h or d)")),
+                u => return Err(format!("`{s}`: unknown unit `{u}` (use ms, s, m, h or d)")),
+            };
+            rest = &rest[unit_len..];
+            total += unit
+                .checked_mul(u32::try_from(n).map_err(|_| format!("`{s}`: number too large"))?)
+                .ok_or_else(|| format!("`{s}`: too long"))?;
+        }
+        Ok(GoDuration(total))
+    }
+}
+
+impl fmt::Display for GoDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0.as_millis();
+        for (unit, size) in [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] {
+            if ms > 0 && ms % size == 0 {
+                return write!(f, "{}{unit}", ms / size);
+            }
+        }
+        write!(f, "{ms}ms")
+    }
+}
+
+impl Serialize for GoDuration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for GoDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        GoDuration::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A local wall-clock time `HH:MM` for daily jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOfDay {
+    pub hour: i8,
+    pub minute: i8,
+}
+
+impl TimeOfDay {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let err = || format!("`{s}` is not a time of day like 04:30");
+        let (h, m) = s.trim().split_once(':').ok_or_else(err)?;
+        let hour: i8 = h.parse().map_err(|_| err())?;
+        let minute: i8 = m.parse().map_err(|_| err())?;
+        if !(0..24).contains(&hour) || !(0..60).contains(&minute) || m.len() != 2 {
+            return Err(err());
+        }
+        Ok(TimeOfDay { hour, minute })
+    }
+}
+
+impl Serialize for TimeOfDay {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:02}:{:02}", self.hour, self.minute))
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        TimeOfDay::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// bcrypt hash of the dashboard password; empty disables the login.
+    pub password_hash: Secret,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// The global report key; empty means "generate one in the data dir".
+    pub report_api_key: Secret,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationsConfig {
+    pub resend_api_key: Secret,
+    pub resend_base_url: String,
+    pub from_email: String,
+    pub operator_email: String,
+    pub operator_enabled: bool,
+    pub operator_cooldown: GoDuration,
+    pub customer_cooldown_default: GoDuration,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self {
+            resend_api_key: Secret::default(),
+            resend_base_url: "https://api.resend.com".into(),
+            from_email: "monitoring@felhom.eu".into(),
+            operator_email: String::new(),
+            operator_enabled: true,
+            operator_cooldown: GoDuration::secs(3600),
+            customer_cooldown_default: GoDuration::secs(6 * 3600),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    pub max_days: u32,
+    pub prune_schedule: TimeOfDay,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            max_days: 90,
+            prune_schedule: TimeOfDay { hour: 4, minute: 30 },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertingConfig {
+    pub stale_threshold: GoDuration,
+    pub down_threshold: GoDuration,
+    pub check_interval: GoDuration,
+    pub backup_deadline: TimeOfDay,
+    pub timezone: String,
+}
+
+impl Default for AlertingConfig {
+    fn default() -> Self {
+        Self {
+            stale_threshold: GoDuration::secs(30 * 60),
+            down_threshold: GoDuration::secs(60 * 60),
+            check_interval: GoDuration::secs(60),
+            backup_deadline: TimeOfDay { hour: 5, minute: 0 },
+            timezone: "Europe/Budapest".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistryConfig {
+    pub image: String,
+    pub username: String,
+    pub token: Secret,
+    pub check_interval: GoDuration,
+    pub template_url: String,
+    pub template_interval: GoDuration,
+}
+
+impl Default for RegistryConfig {
+    fn default() -> Self {
+        Self {
+            image: "gitea.dooplex.hu/admin/felhom-controller".into(),
+            username: String::new(),
+            token: Secret::default(),
+            check_interval: GoDuration::secs(30 * 60),
+            template_url: String::new(),
+            template_interval: GoDuration::secs(3600),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// `host:port`, or `:port` for every interface.
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./hub-data"),
+            public_url: "http://127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// The whole of `hub.yaml`. Defaults suit someone trying the hub on a
+/// laptop; `deploy/hub.yaml` sets the cluster values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub auth: AuthConfig,
+    pub api: ApiConfig,
+    pub notifications: NotificationsConfig,
+    pub retention: RetentionConfig,
+    pub alerting: AlertingConfig,
+    pub registry: RegistryConfig,
+    pub server: ServerConfig,
+}
+
+/// Body limit of infra-backup pushes, larger than reports': they carry
+/// base64 config files.
+pub const INFRA_BACKUP_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+impl Config {
+    /// Defaults, then the file (if any), then `HUB_*` variables from `env`.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut merged = serde_json::to_value(Config::default()).map_err(|e| ConfigError::Invalid {
+            key: "(defaults)".into(),
+            message: e.to_string(),
+        })?;
+        let defaults = merged.clone();
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            let file: Value = if text.trim().is_empty() {
+                Value::Object(Map::new())
+            } else {
+                serde_saphyr::from_str(&text).map_err(|e| ConfigError::Yaml {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                })?
+            };
+            merge_file(&mut merged, &defaults, file, &path.display().to_string())?;
+        }
+        let env: BTreeMap<String, String> = env.into_iter().collect();
+        for (name, value) in &env {
+            apply_env(&mut merged, &defaults, name, value)?;
+        }
+        let config: Config = serde_path_to_error::deserialize(merged).map_err(|e| {
+            ConfigError::Invalid {
+                key: e.path().to_string(),
+                message: e.inner().to_string(),
+            }
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            key: key.into(),
+            message,
+        };
+        self.listen_addr()
+            .map_err(|m| invalid("server.listen", m))?;
+        let a = &self.alerting;
+        if a.stale_threshold >= a.down_threshold {
+            return Err(invalid(
+                "alerting.stale_threshold",
+                format!(
+                    "must be shorter than alerting.down_threshold ({} >= {})",
+                    a.stale_threshold, a.down_threshold
+                ),
+            ));
+        }
+        for (key, d) in [
+            ("alerting.check_interval", a.check_interval),
+            ("alerting.stale_threshold", a.stale_threshold),
+            ("registry.check_interval", self.registry.check_interval),
+            ("registry.template_interval", self.registry.template_interval),
+        ] {
+            if d.0 < Duration::from_secs(1) {
+                return Err(invalid(key, "must be at least 1s".into()));
+            }
+        }
+        jiff::tz::TimeZone::get(&a.timezone)
+            .map_err(|e| invalid("alerting.timezone", format!("unknown time zone: {e}")))?;
+        if self.retention.max_days == 0 {
+            return Err(invalid("retention.max_days", "must be at least 1".into()));
+        }
+        if self.server.max_body_bytes < 1024 {
+            return Err(invalid("server.max_body_bytes", "must be at least 1024".into()));
+        }
+        for (key, url) in [
+            ("server.public_url", &self.server.public_url),
+            ("notifications.resend_base_url", &self.notifications.resend_base_url),
+        ] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(invalid(key, format!("`{url}` is not an http(s) URL")));
+            }
+        }
+        if !self.registry.template_url.is_empty()
+            && !(self.registry.template_url.starts_with("http://")
+                || self.registry.template_url.starts_with("https://"))
+        {
+            return Err(invalid("registry.template_url", "is not an http(s) URL".into()));
+        }
+        Ok(())
+    }
+
+    /// `server.listen` as a socket address; `:8080` means every interface.
+    pub fn listen_addr(&self) -> Result<SocketAddr, String> {
+        let l = self.server.listen.trim();
+        let full = if l.starts_with(':') {
+            format!("0.0.0.0{l}")
+        } else {
+            l.to_owned()
+        };
+        full.parse()
+            .map_err(|_| format!("`{l}` is not host:port or :port"))
+    }
+}
+
+fn merge_file(
+    merged: &mut Value,
+    defaults: &Value,
+    file: Value,
+    origin: &str,
+) -> Result<(), ConfigError> {
+    let Value::Object(sections) = file else {
+        return Err(ConfigError::Invalid {
+            key: "(top level)".into(),
+            message: format!("{origin} must be a mapping of sections"),
+        });
+    };
+    for (section, body) in sections {
+        let Some(known) = defaults.get(&section).and_then(Value::as_object) else {
+            return Err(ConfigError::UnknownKey {
+                key: section,
+                origin: origin.into(),
+            });
+        };
+        let body = match body {
+            Value::Null => continue,
+            Value::Object(m) => m,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    key: section,
+                    message: "must be a mapping".into(),
+                });
+            }
+        };
+        for (key, value) in body {
+            if !known.contains_key(&key) {
+                return Err(ConfigError::UnknownKey {
+                    key: format!("{section}.{key}"),
+                    origin: origin.into(),
+                });
+            }
+            merged[&section][&key] = value;
+        }
+    }
+    Ok(())
+}
+
+/// Applies one `HUB_SECTION_KEY=value`; the type comes from the default so
+/// `HUB_SERVER_MAX_BODY_BYTES=2048` is a number and a key of digits a string.
+fn apply_env(
+    merged: &mut Value,
+    defaults: &Value,
+    name: &str,
+    value: &str,
+) -> Result<(), ConfigError> {
+    let Some(rest) = name.strip_prefix("HUB_") else {
+        return Ok(());
+    };
+    let rest = rest.to_ascii_lowercase();
+    let Some((section, key)) = rest.split_once('_') else {
+        return Ok(());
+    };
+    let Some(known) = defaults.get(section).and_then(Value::as_object) else {
+        // HUB_CONFIG and other non-section variables are not overrides.
+        return Ok(());
+    };
+    let Some(default) = known.get(key) else {
+        return Err(ConfigError::UnknownKey {
+            key: format!("{section}.{key}"),
+            origin: format!("environment variable {name}"),
+        });
+    };
+    let invalid = |what: &str| ConfigError::Invalid {
+        key: format!("{section}.{key}"),
+        message: format!("{name} must be {what}"),
+    };
+    let typed = match default {
+        Value::Bool(_) => match value.trim() {
+            "true" | "1" | "yes" => Value::Bool(true),
+            "false" | "0" | "no" => Value::Bool(false),
+            _ => return Err(invalid("true or false")),
+        },
+        Value::Number(_) => Value::Number(
+            value
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| invalid("a whole number"))?
+                .into(),
+        ),
+        _ => Value::String(value.to_owned()),
+    };
+    merged[section][key] = typed;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(GoDuration::parse("90s").unwrap().0, Duration::from_secs(90));
+        assert_eq!(GoDuration::parse("1h30m").unwrap().0, Duration::from_secs(5400));
+        assert_eq!(GoDuration::parse("7d").unwrap().0, Duration::from_secs(7 * 86400));
+        assert_eq!(GoDuration::parse("500ms").unwrap().0, Duration::from_millis(500));
+        for bad in ["", "5", "5x", "m", "1.5h", "-1s"] {
+            assert!(GoDuration::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(GoDuration::parse("90m").unwrap().to_string(), "90m");
+    }
+
+    #[test]
+    fn defaults_without_file() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.listen_addr().unwrap().to_string(), "127.0.0.1:8080");
+        assert_eq!(c.server.data_dir, PathBuf::from("./hub-data"));
+        assert_eq!(c.alerting.down_threshold.0, Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn file_then_env() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("hub.yaml");
+        std::fs::write(
+            &p,
+            "api:\n  report_api_key: \"from-file\"\nserver:\n  listen: \":9000\"\n  max_body_bytes: 4096\nalerting:\n  stale_threshold: 10m\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&p),
+            env(&[
+                ("HUB_API_REPORT_API_KEY", "123456"),
+                ("HUB_SERVER_MAX_BODY_BYTES", "2048"),
+                ("HUB_NOTIFICATIONS_OPERATOR_ENABLED", "false"),
+                ("HUB_CONFIG", "/elsewhere"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.api.report_api_key.expose(), "123456");
+        assert_eq!(c.server.max_body_bytes, 2048);
+        assert!(!c.notifications.operator_enabled);
+        assert_eq!(c.listen_addr().unwrap().to_string(), "0.0.0.0:9000");
+        assert_eq!(c.alerting.stale_threshold.0, Duration::from_secs(600));
+        assert!(!format!("{c:?}").contains("123456"));
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("hub.yaml");
+        let cases = [
+            ("server:\n  lisen: \":1\"\n", "server.lisen"),
+            ("servers: {}\n", "servers"),
+            ("alerting:\n  stale_threshold: 5x\n", "alerting.stale_threshold"),
+            ("alerting:\n  timezone: Mars/Olympus\n", "alerting.timezone"),
+            ("retention:\n  prune_schedule: \"25:00\"\n", "retention.prune_schedule"),
+            ("alerting:\n  stale_threshold: 2h\n", "alerting.stale_threshold"),
+            ("server:\n  listen: nowhere\n", "server.listen"),
+        ];
+        for (yaml, key) in cases {
+            std::fs::write(&p, yaml).unwrap();
+            let err = Config::load(Some(&p), env(&[])).unwrap_err().to_string();
+            assert!(err.contains(key), "{yaml}: {err}");
+        }
+        let err = Config::load(None, env(&[("HUB_SERVER_LISEN", "x")])).unwrap_err();
+        assert!(err.to_string().contains("server.lisen"), "{err}");
+        let err = Config::load(None, env(&[("HUB_SERVER_MAX_BODY_BYTES", "lots")])).unwrap_err();
+        assert!(err.to_string().contains("server.max_body_bytes"), "{err}");
+    }
+
+    #[test]
+    fn seed_example_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("hub.yaml");
+        std::fs::write(&p, include_str!("../../deploy/hub.yaml")).unwrap();
+        let c = Config::load(Some(&p), env(&[])).unwrap();
+        assert_eq!(c.server.data_dir, PathBuf::from("/data"));
+        assert_eq!(c.listen_addr().unwrap().port(), 8080);
+    }
+}

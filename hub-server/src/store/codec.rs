@@ -1,0 +1,249 @@
+//! Report bodies are stored zstd-compressed, with a dictionary trained on
+//! the hub's own stored reports once enough of them exist: reports share
+//! almost all of their keys, so a dictionary shrinks them several times more
+//! than plain zstd. Rows written before the dictionary are recompressed with
+//! it in the background. Every row names its dictionary (0 = none), so a
+//! body stays readable forever.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use rusqlite::{Connection, params};
+use zstd::bulk::{Compressor, Decompressor};
+
+use super::{Result, Store, StoreError};
+
+const LEVEL: i32 = 3;
+const DICT_BYTES: usize = 32 * 1024;
+const RECOMPRESS_BATCH: usize = 500;
+
+static NEXT_CODEC: AtomicU64 = AtomicU64::new(1);
+
+type DictBytes = Arc<Vec<u8>>;
+
+/// Compression state shared by handlers (compress) and readers (decompress).
+pub struct Codec {
+    id: u64,
+    current: RwLock<Option<(i64, DictBytes)>>,
+    dicts: RwLock<HashMap<i64, DictBytes>>,
+    undicted: AtomicUsize,
+    training: AtomicBool,
+}
+
+thread_local! {
+    // Contexts are expensive to create; keep one per thread and dictionary.
+    static ENC: RefCell<HashMap<(u64, i64), Compressor<'static>>> = RefCell::new(HashMap::new());
+    static DEC: RefCell<HashMap<(u64, i64), Decompressor<'static>>> = RefCell::new(HashMap::new());
+}
+
+fn zerr(e: std::io::Error) -> StoreError {
+    StoreError::Corrupt(format!("zstd: {e}"))
+}
+
+impl Codec {
+    pub(super) fn load(conn: &Connection) -> Result<Codec> {
+        let mut dicts = HashMap::new();
+        let mut stmt = conn.prepare("SELECT id, dict FROM compression_dicts ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let mut current = None;
+        for row in rows {
+            let (id, bytes) = row?;
+            let bytes = Arc::new(bytes);
+            current = Some((id, bytes.clone()));
+            dicts.insert(id, bytes);
+        }
+        let undicted: i64 = conn.query_row(
+            "SELECT count(*) FROM (SELECT 1 FROM reports WHERE dict = 0 LIMIT 100000)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(Codec {
+            id: NEXT_CODEC.fetch_add(1, Ordering::Relaxed),
+            current: RwLock::new(current),
+            dicts: RwLock::new(dicts),
+            undicted: AtomicUsize::new(undicted as usize),
+            training: AtomicBool::new(false),
+        })
+    }
+
+    fn current(&self) -> Option<(i64, DictBytes)> {
+        self.current.read().ok().and_then(|c| c.clone())
+    }
+
+    fn dict(&self, id: i64) -> Result<DictBytes> {
+        self.dicts
+            .read()
+            .ok()
+            .and_then(|d| d.get(&id).cloned())
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown compression dictionary {id}")))
+    }
+
+    /// Compresses a report body with the newest dictionary; returns the
+    /// dictionary id to store beside it.
+    pub fn compress_report(&self, raw: &[u8]) -> Result<(i64, Vec<u8>)> {
+        match self.current() {
+            Some((id, bytes)) => Ok((id, self.compress_with(id, &bytes, raw)?)),
+            None => {
+                self.undicted.fetch_add(1, Ordering::Relaxed);
+                Ok((0, self.compress_plain(raw)?))
+            }
+        }
+    }
+
+    /// Plain zstd, for bodies that are not reports (infra backups).
+    pub fn compress_plain(&self, raw: &[u8]) -> Result<Vec<u8>> {
+        self.compress_with(0, &[], raw)
+    }
+
+    fn compress_with(&self, id: i64, dict: &[u8], raw: &[u8]) -> Result<Vec<u8>> {
+        ENC.with(|cell| {
+            let mut map = cell.borrow_mut();
+            let key = (self.id, id);
+            if !map.contains_key(&key) {
+                map.insert(key, Compressor::with_dictionary(LEVEL, dict).map_err(zerr)?);
+            }
+            match map.get_mut(&key) {
+                Some(c) => c.compress(raw).map_err(zerr),
+                None => Err(StoreError::Corrupt("compressor missing".into())),
+            }
+        })
+    }
+
+    /// Inverse of [`Codec::compress_report`] and [`Codec::compress_plain`].
+    pub fn decompress(&self, dict_id: i64, data: &[u8]) -> Result<Vec<u8>> {
+        let size = zstd::zstd_safe::get_frame_content_size(data)
+            .ok()
+            .flatten()
+            .ok_or_else(|| StoreError::Corrupt("zstd frame without content size".into()))?;
+        let dict = if dict_id == 0 {
+            None
+        } else {
+            Some(self.dict(dict_id)?)
+        };
+        DEC.with(|cell| {
+            let mut map = cell.borrow_mut();
+            let key = (self.id, dict_id);
+            if !map.contains_key(&key) {
+                let d = match &dict {
+                    Some(bytes) => Decompressor::with_dictionary(bytes),
+                    None => Decompressor::new(),
+                }
+                .map_err(zerr)?;
+                map.insert(key, d);
+            }
+            match map.get_mut(&key) {
+                Some(d) => d.decompress(data, size as usize).map_err(zerr),
+                None => Err(StoreError::Corrupt("decompressor missing".into())),
+            }
+        })
+    }
+
+    fn install(&self, id: i64, bytes: Vec<u8>) {
+        let bytes = Arc::new(bytes);
+        if let Ok(mut d) = self.dicts.write() {
+            d.insert(id, bytes.clone());
+        }
+        if let Ok(mut c) = self.current.write() {
+            *c = Some((id, bytes));
+        }
+    }
+}
+
+/// Watches, from the writer thread, for enough undictionaried reports and
+/// then trains on its own thread (training takes a moment of CPU).
+pub(super) struct Trainer {
+    store: Store,
+    threshold: usize,
+}
+
+impl Trainer {
+    pub(super) fn new(store: Store, threshold: usize) -> Self {
+        Self { store, threshold }
+    }
+
+    pub(super) fn after_commit(&mut self) {
+        let codec = self.store.codec();
+        if codec.current().is_some()
+            || codec.undicted.load(Ordering::Relaxed) < self.threshold
+            || codec.training.swap(true, Ordering::AcqRel)
+        {
+            return;
+        }
+        let store = self.store.clone();
+        let samples = self.threshold;
+        let spawned = std::thread::Builder::new()
+            .name("store-dict-train".into())
+            .spawn(move || {
+                match train(&store, samples) {
+                    Ok(n) => tracing::info!(recompressed = n, "store: report dictionary trained"),
+                    Err(e) => tracing::warn!(error = %e, "store: dictionary training failed"),
+                }
+                let codec = store.codec();
+                codec.undicted.store(0, Ordering::Relaxed);
+                codec.training.store(false, Ordering::Release);
+            });
+        if spawned.is_err() {
+            codec.training.store(false, Ordering::Release);
+        }
+    }
+}
+
+/// Trains a dictionary from the newest undictionaried reports, stores it and
+/// recompresses the old rows with it. Returns how many rows were rewritten.
+fn train(store: &Store, samples: usize) -> Result<usize> {
+    let codec = store.codec().clone();
+    let c2 = codec.clone();
+    let bodies: Vec<Vec<u8>> = store.read_blocking(move |conn| {
+        let mut stmt = conn.prepare(
+            "SELECT body FROM reports WHERE dict = 0 ORDER BY received_at DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([samples as i64], |r| r.get::<_, Vec<u8>>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(c2.decompress(0, &row?)?);
+        }
+        Ok(out)
+    })?;
+    if bodies.len() < 100 {
+        return Ok(0);
+    }
+    let dict = zstd::dict::from_samples(&bodies, DICT_BYTES).map_err(zerr)?;
+    let stored = dict.clone();
+    let n = bodies.len() as i64;
+    let id = store.write_blocking(move |conn| {
+        conn.execute(
+            "INSERT INTO compression_dicts (created_at, samples, dict) VALUES (?1, ?2, ?3)",
+            params![jiff::Timestamp::now().as_millisecond(), n, stored],
+        )?;
+        Ok(conn.last_insert_rowid())
+    })?;
+    codec.install(id, dict);
+
+    let mut total = 0;
+    loop {
+        let c = codec.clone();
+        let done = store.write_blocking(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT customer, ts, body FROM reports WHERE dict = 0 LIMIT ?1",
+            )?;
+            let rows: Vec<(i64, i64, Vec<u8>)> = stmt
+                .query_map([RECOMPRESS_BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            let mut up = conn.prepare_cached(
+                "UPDATE reports SET dict = ?1, body = ?2 WHERE customer = ?3 AND ts = ?4",
+            )?;
+            for (customer, ts, body) in &rows {
+                let raw = c.decompress(0, body)?;
+                let (d, packed) = c.compress_report(&raw)?;
+                up.execute(params![d, packed, customer, ts])?;
+            }
+            Ok(rows.len())
+        })?;
+        total += done;
+        if done < RECOMPRESS_BATCH {
+            return Ok(total);
+        }
+    }
+}

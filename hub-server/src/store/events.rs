@@ -1,0 +1,151 @@
+//! Events, notification preferences and the outbox the notifier drains.
+
+use hub_proto::{EventType, Preferences, Severity};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::customers::ensure_customer;
+use super::{Result, Store, ms};
+
+/// A validated event, from a controller or from the hub itself.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub customer_id: String,
+    pub event_type: EventType,
+    pub severity: Severity,
+    pub message: String,
+    /// JSON object text, if any.
+    pub details: Option<String>,
+    pub occurred_at: Timestamp,
+    pub received_at: Timestamp,
+    pub from_hub: bool,
+    pub event_id: Option<String>,
+}
+
+/// Outcome of storing an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventInsert {
+    pub id: i64,
+    /// The `event_id` was seen before for this customer; `id` is the first's.
+    pub duplicate: bool,
+}
+
+impl Store {
+    pub async fn insert_event(&self, e: NewEvent) -> Result<EventInsert> {
+        self.write(move |c| insert_event(c, &e)).await
+    }
+
+    /// Replaces a customer's email preferences.
+    pub async fn set_preferences(&self, p: Preferences, now: Timestamp) -> Result<()> {
+        self.write(move |c| {
+            let cust = ensure_customer(c, &p.customer_id, now)?;
+            let events: Vec<&str> = p.enabled_events.iter().map(|t| t.as_str()).collect();
+            c.execute(
+                "INSERT INTO customer_notifications (customer, email, enabled_events, \
+                    cooldown_hours, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (customer) DO UPDATE SET email = excluded.email, \
+                    enabled_events = excluded.enabled_events, \
+                    cooldown_hours = excluded.cooldown_hours, updated_at = excluded.updated_at",
+                params![
+                    cust.id,
+                    p.email,
+                    serde_json::to_string(&events).unwrap_or_else(|_| "[]".into()),
+                    p.cooldown_hours,
+                    ms(now),
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A customer's stored preferences, if any.
+    pub async fn preferences(&self, customer_id: String) -> Result<Option<Preferences>> {
+        self.read(move |c| {
+            let row: Option<(String, String, Option<u32>)> = c
+                .prepare_cached(
+                    "SELECT n.email, n.enabled_events, n.cooldown_hours \
+                     FROM customer_notifications n JOIN customers c ON c.id = n.customer \
+                     WHERE c.customer_id = ?1",
+                )?
+                .query_row([&customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            Ok(row.map(|(email, events, cooldown_hours)| {
+                let names: Vec<String> = serde_json::from_str(&events).unwrap_or_default();
+                Preferences {
+                    customer_id,
+                    email,
+                    enabled_events: names.iter().filter_map(|n| EventType::parse(n)).collect(),
+                    cooldown_hours,
+                }
+            }))
+        })
+        .await
+    }
+
+    /// Queues one message for the notifier (the legacy relay uses it).
+    pub async fn enqueue_outbox(
+        &self,
+        kind: &'static str,
+        customer_id: String,
+        payload: serde_json::Value,
+        now: Timestamp,
+    ) -> Result<i64> {
+        self.write(move |c| {
+            let cust = ensure_customer(c, &customer_id, now)?;
+            c.execute(
+                "INSERT INTO outbox (created_at, kind, customer, payload) VALUES (?1, ?2, ?3, ?4)",
+                params![ms(now), kind, cust.id, payload.to_string()],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+        .await
+    }
+
+    /// Number of stored events of one customer, for tests and views.
+    pub async fn event_count(&self, customer_id: String) -> Result<i64> {
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT count(*) FROM events e JOIN customers c ON c.id = e.customer \
+                 WHERE c.customer_id = ?1",
+            )?
+            .query_row([&customer_id], |r| r.get(0))?)
+        })
+        .await
+    }
+}
+
+fn insert_event(c: &Connection, e: &NewEvent) -> Result<EventInsert> {
+    let cust = ensure_customer(c, &e.customer_id, e.received_at)?;
+    if let Some(event_id) = &e.event_id {
+        let first: Option<i64> = c
+            .prepare_cached("SELECT id FROM events WHERE customer = ?1 AND event_id = ?2")?
+            .query_row(params![cust.id, event_id], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = first {
+            return Ok(EventInsert {
+                id,
+                duplicate: true,
+            });
+        }
+    }
+    c.prepare_cached(
+        "INSERT INTO events (customer, event_type, severity, message, details, occurred_at, \
+            received_at, source, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        cust.id,
+        e.event_type.as_str(),
+        e.severity.as_str(),
+        e.message,
+        e.details,
+        ms(e.occurred_at),
+        ms(e.received_at),
+        if e.from_hub { "hub" } else { "controller" },
+        e.event_id,
+    ])?;
+    Ok(EventInsert {
+        id: c.last_insert_rowid(),
+        duplicate: false,
+    })
+}

@@ -1,0 +1,432 @@
+//! The SQLite store: owns the database file and every thread that touches it.
+//!
+//! One writer thread commits whatever is queued in one transaction (group
+//! commit) and answers each request only after that commit, each request in
+//! its own savepoint so a failing one rolls back alone. A small pool of
+//! reader threads serves queries; a checkpoint thread moves WAL pages into
+//! the database so commits never pay for it. Async code reaches all of them
+//! through channels and never blocks the runtime.
+
+mod codec;
+mod customers;
+mod events;
+mod infra;
+mod migrate;
+mod reports;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use rusqlite::Connection;
+use thiserror::Error;
+use tokio::sync::oneshot;
+
+pub use codec::Codec;
+pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig};
+pub use events::{EventInsert, NewEvent};
+pub use reports::{NewReport, ReportInsert};
+
+/// Failures of the storage layer. The HTTP layer maps them to a 500 (or a
+/// 503 for health checks) without showing the cause to the client.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the database at {path} has schema version {found}, newer than this hub knows ({known}); \
+         run a newer hub-server or restore a backup — it was not modified"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("the store is shut down")]
+    Closed,
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// Tunables of the store; defaults suit a small pod.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub readers: usize,
+    /// Reports stored without a dictionary before one is trained from them.
+    pub dict_train_after: usize,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            readers: 2,
+            dict_train_after: 2000,
+        }
+    }
+}
+
+/// Handle to the store; cheap to clone, shared by handlers and jobs.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    write_tx: Sender<WriteMsg>,
+    read_tx: Sender<ReadMsg>,
+    codec: Arc<Codec>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+    readers: usize,
+    path: PathBuf,
+}
+
+/// A unit of work for the writer, applied inside a savepoint of the current
+/// group transaction; its answer is held back until the group committed.
+trait WriteOp: Send {
+    fn apply(&mut self, conn: &Connection);
+    fn finish(self: Box<Self>, commit: std::result::Result<(), String>);
+}
+
+struct Op<T, F> {
+    f: Option<F>,
+    result: Option<Result<T>>,
+    reply: oneshot::Sender<Result<T>>,
+}
+
+impl<T, F> WriteOp for Op<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> Result<T> + Send,
+{
+    fn apply(&mut self, conn: &Connection) {
+        let Some(f) = self.f.take() else { return };
+        let result = (|| {
+            conn.execute_batch("SAVEPOINT op")?;
+            match f(conn) {
+                Ok(v) => {
+                    conn.execute_batch("RELEASE op")?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    conn.execute_batch("ROLLBACK TO op; RELEASE op")?;
+                    Err(e)
+                }
+            }
+        })();
+        self.result = Some(result);
+    }
+
+    fn finish(self: Box<Self>, commit: std::result::Result<(), String>) {
+        let answer = match (commit, self.result) {
+            (Ok(()), Some(r)) => r,
+            (Ok(()), None) => Err(StoreError::Closed),
+            (Err(e), _) => Err(StoreError::Corrupt(format!("commit failed: {e}"))),
+        };
+        let _ = self.reply.send(answer);
+    }
+}
+
+enum WriteMsg {
+    Op(Box<dyn WriteOp>),
+    Close(oneshot::Sender<()>),
+}
+
+type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
+
+enum ReadMsg {
+    Job(ReadJob),
+    Close,
+}
+
+/// Most operations committed in one transaction.
+const MAX_GROUP: usize = 512;
+
+impl Store {
+    /// Opens (creating if needed) `data_dir/hub.db`, applies migrations and
+    /// starts the worker threads.
+    pub fn open(data_dir: &Path, opts: StoreOptions) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join("hub.db");
+        let mut conn = open_conn(&path, false)?;
+        migrate::run(&mut conn, &path)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let codec = Arc::new(Codec::load(&conn)?);
+
+        let (write_tx, write_rx) = crossbeam_channel::unbounded();
+        let (read_tx, read_rx) = crossbeam_channel::unbounded::<ReadMsg>();
+        let mut threads = Vec::new();
+        let readers = opts.readers.max(1);
+        for i in 0..readers {
+            let rconn = open_conn(&path, true)?;
+            let rx = read_rx.clone();
+            threads.push(spawn(format!("store-read-{i}"), move || reader_loop(rconn, rx))?);
+        }
+        let (ckpt_tx, ckpt_rx) = crossbeam_channel::bounded::<()>(1);
+        let cconn = open_conn(&path, false)?;
+        threads.push(spawn("store-checkpoint".into(), move || {
+            checkpoint_loop(cconn, ckpt_rx)
+        })?);
+
+        let store = Store {
+            inner: Arc::new(Inner {
+                write_tx,
+                read_tx,
+                codec: codec.clone(),
+                threads: Mutex::new(Vec::new()),
+                readers,
+                path: path.clone(),
+            }),
+        };
+        let trainer = codec::Trainer::new(store.clone(), opts.dict_train_after);
+        threads.push(spawn("store-write".into(), move || {
+            writer_loop(conn, write_rx, ckpt_tx, trainer)
+        })?);
+        if let Ok(mut t) = store.inner.threads.lock() {
+            *t = threads;
+        }
+        Ok(store)
+    }
+
+    /// Path of the database file, for messages and size measurements.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    pub fn codec(&self) -> &Arc<Codec> {
+        &self.inner.codec
+    }
+
+    /// Runs `f` in the writer's current group transaction; resolves after
+    /// the group committed, so `Ok` means the change is durable.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.submit_write(f)?.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs a query on one of the reader threads.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.submit_read(f)?.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// [`Store::write`] for plain threads (never call it on the runtime).
+    pub(crate) fn write_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.submit_write(f)?
+            .blocking_recv()
+            .map_err(|_| StoreError::Closed)?
+    }
+
+    /// [`Store::read`] for plain threads (never call it on the runtime).
+    pub(crate) fn read_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.submit_read(f)?
+            .blocking_recv()
+            .map_err(|_| StoreError::Closed)?
+    }
+
+    fn submit_write<T, F>(&self, f: F) -> Result<oneshot::Receiver<Result<T>>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let (reply, rx) = oneshot::channel();
+        let op = Op {
+            f: Some(f),
+            result: None,
+            reply,
+        };
+        self.inner
+            .write_tx
+            .send(WriteMsg::Op(Box::new(op)))
+            .map_err(|_| StoreError::Closed)?;
+        Ok(rx)
+    }
+
+    fn submit_read<T, F>(&self, f: F) -> Result<oneshot::Receiver<Result<T>>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let (reply, rx) = oneshot::channel();
+        let job: ReadJob = Box::new(move |conn| {
+            let _ = reply.send(f(conn));
+        });
+        self.inner
+            .read_tx
+            .send(ReadMsg::Job(job))
+            .map_err(|_| StoreError::Closed)?;
+        Ok(rx)
+    }
+
+    /// Answers whether the database responds, for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        self.read(|c| {
+            c.query_row("SELECT 1", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Drains queued writes, checkpoints the WAL into the database and stops
+    /// every thread. Later calls on any clone answer [`StoreError::Closed`].
+    pub async fn close(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.inner.write_tx.send(WriteMsg::Close(tx)).is_ok() {
+            let _ = rx.await;
+        }
+        for _ in 0..self.inner.readers {
+            let _ = self.inner.read_tx.send(ReadMsg::Close);
+        }
+        let threads = match self.inner.threads.lock() {
+            Ok(mut t) => std::mem::take(&mut *t),
+            Err(_) => Vec::new(),
+        };
+        // Joining blocks; do it off the runtime's worker threads.
+        let _ = tokio::task::spawn_blocking(move || {
+            for t in threads {
+                let _ = t.join();
+            }
+        })
+        .await;
+    }
+}
+
+fn spawn(name: String, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(name)
+        .spawn(f)
+        .map_err(|e| StoreError::Corrupt(format!("cannot start store thread: {e}")))
+}
+
+fn open_conn(path: &Path, read_only: bool) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    if !read_only {
+        // Must precede the first table for incremental vacuum to be possible.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // NORMAL in WAL mode: a commit survives a crash of the hub process;
+    // only a power cut can lose the last group. FULL would fsync each group.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    if read_only {
+        conn.pragma_update(None, "query_only", "ON")?;
+    }
+    Ok(conn)
+}
+
+fn writer_loop(
+    conn: Connection,
+    rx: Receiver<WriteMsg>,
+    ckpt: Sender<()>,
+    mut trainer: codec::Trainer,
+) {
+    let mut batch: Vec<Box<dyn WriteOp>> = Vec::with_capacity(MAX_GROUP);
+    loop {
+        let mut close = None;
+        match rx.recv() {
+            Ok(WriteMsg::Op(op)) => batch.push(op),
+            Ok(WriteMsg::Close(tx)) => close = Some(tx),
+            Err(_) => break,
+        }
+        while close.is_none() && batch.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(WriteMsg::Op(op)) => batch.push(op),
+                Ok(WriteMsg::Close(tx)) => close = Some(tx),
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty() {
+            let commit = match conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => {
+                    for op in batch.iter_mut() {
+                        op.apply(&conn);
+                    }
+                    conn.execute_batch("COMMIT").map_err(|e| {
+                        let _ = conn.execute_batch("ROLLBACK");
+                        e.to_string()
+                    })
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = &commit {
+                tracing::error!(error = %e, ops = batch.len(), "store: group commit failed");
+            }
+            for op in batch.drain(..) {
+                op.finish(commit.clone());
+            }
+            let _ = ckpt.try_send(());
+            trainer.after_commit();
+        }
+        if let Some(tx) = close {
+            drop(ckpt);
+            if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+                tracing::warn!(error = %e, "store: final checkpoint failed");
+            }
+            let _ = tx.send(());
+            return;
+        }
+    }
+}
+
+fn reader_loop(conn: Connection, rx: Receiver<ReadMsg>) {
+    while let Ok(ReadMsg::Job(job)) = rx.recv() {
+        job(&conn);
+    }
+}
+
+/// Copies committed WAL pages into the database file, at most every 200 ms
+/// and only after commits happened, so the writer never waits for it.
+fn checkpoint_loop(conn: Connection, rx: Receiver<()>) {
+    loop {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(()) => {
+                std::thread::sleep(Duration::from_millis(200));
+                while rx.try_recv().is_ok() {}
+                if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
+                    tracing::debug!(error = %e, "store: checkpoint skipped");
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// Unix milliseconds of a timestamp, the unit every time column uses.
+pub fn ms(t: jiff::Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+/// Inverse of [`ms`]; out-of-range values (never written by the hub) clamp.
+pub fn from_ms(v: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(v).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}

@@ -1,0 +1,218 @@
+//! Report history and the newest-report table the fleet view reads.
+
+use hub_proto::{CustomerSummary, Health, HistoryEntry, StatusInputs};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::value::RawValue;
+
+use super::customers::{ensure_customer, lookup};
+use super::{Result, Store, StoreError, from_ms, ms};
+
+/// A validated report, already compressed, ready to be committed.
+pub struct NewReport {
+    pub customer_id: String,
+    pub timestamp: Timestamp,
+    pub received_at: Timestamp,
+    pub health: Health,
+    pub monitoring_disabled: bool,
+    pub controller_version: Option<String>,
+    pub controller_url: Option<String>,
+    pub hostname: Option<String>,
+    pub dict: i64,
+    pub body: Vec<u8>,
+}
+
+/// Outcome of storing a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportInsert {
+    pub customer_blocked: bool,
+    /// A report with this customer and timestamp was already stored.
+    pub duplicate: bool,
+}
+
+/// A customer's row of the fleet view before the status is computed.
+pub struct FleetRow {
+    pub summary: CustomerSummary,
+    pub inputs: StatusInputs,
+}
+
+impl Store {
+    pub async fn insert_report(&self, r: NewReport) -> Result<ReportInsert> {
+        self.write(move |c| insert_report(c, &r)).await
+    }
+
+    /// Every known customer with its newest-report columns; one pass over
+    /// `customers` and `latest_reports`, never over history.
+    pub async fn fleet(&self) -> Result<Vec<FleetRow>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(FLEET_SQL)?;
+            let rows = stmt.query_map([], fleet_row)?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
+    /// One customer's fleet row and newest report body, or `None`.
+    pub async fn customer_detail(
+        &self,
+        customer_id: String,
+    ) -> Result<Option<(FleetRow, Option<Box<RawValue>>)>> {
+        let codec = self.codec().clone();
+        self.read(move |c| {
+            let Some((row, cust, ts)) = c
+                .prepare_cached(DETAIL_SQL)?
+                .query_row([&customer_id], |r| {
+                    Ok((fleet_row(r)?, r.get::<_, i64>(10)?, r.get::<_, Option<i64>>(3)?))
+                })
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let body = match ts {
+                None => None,
+                Some(ts) => c
+                    .prepare_cached("SELECT dict, body FROM reports WHERE customer = ?1 AND ts = ?2")?
+                    .query_row(params![cust, ts], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                    .optional()?
+                    .map(|(d, b)| raw_json(codec.decompress(d, &b)?))
+                    .transpose()?,
+            };
+            Ok(Some((row, body)))
+        })
+        .await
+    }
+
+    /// Reports received since `since`, oldest first, exactly as sent.
+    /// `None` when the customer is unknown.
+    pub async fn history(
+        &self,
+        customer_id: String,
+        since: Timestamp,
+    ) -> Result<Option<Vec<HistoryEntry>>> {
+        let codec = self.codec().clone();
+        self.read(move |c| {
+            let Some(cust) = lookup(c, &customer_id)? else {
+                return Ok(None);
+            };
+            let mut stmt = c.prepare_cached(
+                "SELECT received_at, dict, body FROM reports \
+                 WHERE customer = ?1 AND ts >= ?2 ORDER BY ts",
+            )?;
+            let rows = stmt.query_map(params![cust.id, ms(since)], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (received, dict, body) = row?;
+                out.push(HistoryEntry {
+                    received_at: from_ms(received),
+                    report: raw_json(codec.decompress(dict, &body)?)?,
+                });
+            }
+            Ok(Some(out))
+        })
+        .await
+    }
+}
+
+/// The fleet view's columns; `fleet_row` reads them by position.
+macro_rules! fleet_select {
+    () => {
+        "SELECT c.customer_id, c.blocked, cc.customer IS NOT NULL, \
+         l.ts, l.received_at, l.health, l.monitoring_disabled, l.controller_version, \
+         l.controller_url, l.hostname, c.id \
+         FROM customers c \
+         LEFT JOIN latest_reports l ON l.customer = c.id \
+         LEFT JOIN customer_configs cc ON cc.customer = c.id"
+    };
+}
+
+/// A customer appears once it reported or has a config.
+const FLEET_SQL: &str = concat!(
+    fleet_select!(),
+    " WHERE l.customer IS NOT NULL OR cc.customer IS NOT NULL ORDER BY c.customer_id"
+);
+const DETAIL_SQL: &str = concat!(
+    fleet_select!(),
+    " WHERE c.customer_id = ?1 AND (l.customer IS NOT NULL OR cc.customer IS NOT NULL)"
+);
+
+fn fleet_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FleetRow> {
+    let blocked: bool = r.get(1)?;
+    let managed: bool = r.get(2)?;
+    let ts: Option<i64> = r.get(3)?;
+    let received: Option<i64> = r.get(4)?;
+    let health: Option<String> = r.get(5)?;
+    let health = health.as_deref().and_then(Health::parse);
+    let monitoring_disabled: bool = r.get::<_, Option<bool>>(6)?.unwrap_or(false);
+    let inputs = StatusInputs {
+        blocked,
+        has_config: managed,
+        last_received_at: received.map(from_ms),
+        health,
+        monitoring_disabled,
+    };
+    Ok(FleetRow {
+        summary: CustomerSummary {
+            customer_id: r.get(0)?,
+            // Placeholder until the caller applies the clock; see `status`.
+            status: hub_proto::CustomerStatus::Pending,
+            health,
+            last_report_at: ts.map(from_ms),
+            last_received_at: received.map(from_ms),
+            controller_version: r.get(7)?,
+            hostname: r.get(9)?,
+            controller_url: r.get(8)?,
+            monitoring_disabled,
+            blocked,
+            managed,
+        },
+        inputs,
+    })
+}
+
+fn raw_json(bytes: Vec<u8>) -> Result<Box<RawValue>> {
+    let text = String::from_utf8(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    RawValue::from_string(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn insert_report(c: &Connection, r: &NewReport) -> Result<ReportInsert> {
+    let cust = ensure_customer(c, &r.customer_id, r.received_at)?;
+    let inserted = c
+        .prepare_cached(
+            "INSERT INTO reports (customer, ts, received_at, dict, body) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![cust.id, ms(r.timestamp), ms(r.received_at), r.dict, r.body])?;
+    if inserted == 1 {
+        // Newest by the controller's timestamp; receipt time always advances
+        // (a late, queued report still proves the node is alive).
+        c.prepare_cached(
+            "INSERT INTO latest_reports (customer, ts, received_at, health, monitoring_disabled, \
+                controller_version, controller_url, hostname) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+             ON CONFLICT (customer) DO UPDATE SET \
+                received_at = max(received_at, excluded.received_at), \
+                health = iif(excluded.ts >= ts, excluded.health, health), \
+                monitoring_disabled = iif(excluded.ts >= ts, excluded.monitoring_disabled, monitoring_disabled), \
+                controller_version = iif(excluded.ts >= ts, excluded.controller_version, controller_version), \
+                controller_url = iif(excluded.ts >= ts, excluded.controller_url, controller_url), \
+                hostname = iif(excluded.ts >= ts, excluded.hostname, hostname), \
+                ts = max(ts, excluded.ts)",
+        )?
+        .execute(params![
+            cust.id,
+            ms(r.timestamp),
+            ms(r.received_at),
+            r.health.as_str(),
+            r.monitoring_disabled,
+            r.controller_version,
+            r.controller_url,
+            r.hostname,
+        ])?;
+    }
+    Ok(ReportInsert {
+        customer_blocked: cust.blocked,
+        duplicate: inserted == 0,
+    })
+}
