@@ -1,0 +1,101 @@
+//! The one place where failures become HTTP answers: every error carries a
+//! status and a stable `code`, internal causes are logged, never sent.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hub_proto::{ErrorBody, ValidationError};
+use thiserror::Error;
+
+use crate::store::StoreError;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("{message}")]
+    InvalidField { field: String, message: String },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("missing or wrong credential")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("request body larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("too many failed attempts; retry after {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("the database does not answer")]
+    Unavailable(#[source] StoreError),
+    #[error("internal error")]
+    Internal(#[from] StoreError),
+}
+
+impl From<ValidationError> for AppError {
+    fn from(e: ValidationError) -> Self {
+        AppError::InvalidField {
+            field: e.field.to_owned(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::MalformedJson(_) | AppError::InvalidField { .. } | AppError::BadRequest(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable identifier clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::MalformedJson(_) => "malformed_json",
+            AppError::InvalidField { field, .. } => match field.as_str() {
+                "event_type" => "invalid_event_type",
+                "severity" => "invalid_severity",
+                "period" => "invalid_period",
+                "customer_id" => "invalid_customer_id",
+                _ => "invalid_field",
+            },
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            AppError::Internal(e) => tracing::error!(error = %e, "request failed"),
+            AppError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            _ => {}
+        }
+        let status = self.status();
+        let body = ErrorBody::new(self.code(), self.to_string());
+        let mut resp = (status, axum::Json(body)).into_response();
+        if let AppError::TooManyAttempts { retry_after_secs } = self {
+            resp.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs.max(1)),
+            );
+        }
+        resp
+    }
+}

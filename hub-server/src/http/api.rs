@@ -1,0 +1,330 @@
+//! The controller-facing API of PROTOCOL.md (`/api/v1/*` and `/healthz`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use hub_proto::{
+    CustomerDetail, CustomerSummary, EventAccepted, EventIn, HistoryPeriod, HistoryResponse,
+    InfraBackup, LegacyNotify, Preferences, RecoveryResponse, Report, ReportAccepted,
+    StatusOk, StatusThresholds, validate_customer_id,
+};
+use serde_json::value::RawValue;
+
+use super::extract::{Caller, JsonBody};
+use super::{AppState, with_customer};
+use crate::error::AppError;
+use crate::store::{FleetRow, NewEvent, NewReport};
+
+type St = State<Arc<AppState>>;
+
+pub async fn healthz(State(st): St) -> Result<Json<StatusOk>, AppError> {
+    match tokio::time::timeout(Duration::from_secs(2), st.store.ping()).await {
+        Ok(Ok(())) => Ok(Json(StatusOk::ok())),
+        Ok(Err(e)) => Err(AppError::Unavailable(e)),
+        Err(_) => Err(AppError::Unavailable(crate::store::StoreError::Corrupt(
+            "ping timed out".into(),
+        ))),
+    }
+}
+
+pub async fn post_report(
+    State(st): St,
+    caller: Caller,
+    body: JsonBody<Report>,
+) -> Result<Response, AppError> {
+    let r = body.value;
+    r.validate()?;
+    caller.check(&r.customer_id)?;
+    let (dict, packed) = st.store.codec().compress_report(&body.raw)?;
+    let out = st
+        .store
+        .insert_report(NewReport {
+            timestamp: r.timestamp,
+            received_at: st.clock.now(),
+            health: r.health,
+            monitoring_disabled: r.monitoring_disabled,
+            hostname: r.hostname().map(str::to_owned),
+            controller_version: r.controller_version,
+            controller_url: r.controller_url,
+            dict,
+            body: packed,
+            customer_id: r.customer_id.clone(),
+        })
+        .await?;
+    let answer = ReportAccepted {
+        status: "ok".into(),
+        customer_blocked: out.customer_blocked,
+    };
+    Ok(with_customer(Json(answer), &r.customer_id))
+}
+
+pub async fn post_event(
+    State(st): St,
+    caller: Caller,
+    body: JsonBody<EventIn>,
+) -> Result<Response, AppError> {
+    let e = body.value;
+    e.validate()?;
+    caller.check(&e.customer_id)?;
+    let now = st.clock.now();
+    let customer_id = e.customer_id.clone();
+    let out = st
+        .store
+        .insert_event(NewEvent {
+            customer_id: e.customer_id,
+            event_type: e.event_type,
+            severity: e.severity,
+            message: e.message,
+            details: e.details.map(|d| serde_json::Value::Object(d).to_string()),
+            occurred_at: e.occurred_at.unwrap_or(now),
+            received_at: now,
+            from_hub: false,
+            event_id: e.event_id,
+        })
+        .await?;
+    let status = if out.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok(with_customer(
+        (status, Json(EventAccepted { id: out.id })),
+        &customer_id,
+    ))
+}
+
+pub async fn post_infra_backup(
+    State(st): St,
+    caller: Caller,
+    body: JsonBody<InfraBackup>,
+) -> Result<Response, AppError> {
+    let b = body.value;
+    b.validate()?;
+    caller.check(&b.customer_id)?;
+    st.store
+        .insert_infra_backup(
+            b.customer_id.clone(),
+            b.created_at,
+            st.clock.now(),
+            body.raw.to_vec(),
+        )
+        .await?;
+    Ok(with_customer(
+        (StatusCode::CREATED, Json(StatusOk::ok())),
+        &b.customer_id,
+    ))
+}
+
+/// Validates a customer id taken from the path.
+fn path_id(id: &str) -> Result<(), AppError> {
+    Ok(validate_customer_id(id)?)
+}
+
+pub async fn get_infra_backup(
+    State(st): St,
+    caller: Caller,
+    Path(customer_id): Path<String>,
+) -> Result<Response, AppError> {
+    path_id(&customer_id)?;
+    caller.check(&customer_id)?;
+    match st.store.latest_infra_backup(customer_id.clone()).await? {
+        Some(raw) => Ok(with_customer(
+            ([(header::CONTENT_TYPE, "application/json")], raw),
+            &customer_id,
+        )),
+        None => Err(AppError::NotFound(format!(
+            "no infra backup stored for `{customer_id}`"
+        ))),
+    }
+}
+
+pub async fn post_preferences(
+    State(st): St,
+    caller: Caller,
+    body: JsonBody<Preferences>,
+) -> Result<Response, AppError> {
+    let p = body.value;
+    p.validate()?;
+    caller.check(&p.customer_id)?;
+    let customer_id = p.customer_id.clone();
+    st.store.set_preferences(p, st.clock.now()).await?;
+    Ok(with_customer(Json(StatusOk::ok()), &customer_id))
+}
+
+pub async fn post_notify(
+    State(st): St,
+    caller: Caller,
+    body: JsonBody<LegacyNotify>,
+) -> Result<Response, AppError> {
+    let n = body.value;
+    n.validate()?;
+    caller.check(&n.customer_id)?;
+    let payload = serde_json::to_value(&n).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    st.store
+        .enqueue_outbox("legacy_notify", n.customer_id.clone(), payload, st.clock.now())
+        .await?;
+    Ok(with_customer(
+        (
+            StatusCode::ACCEPTED,
+            Json(StatusOk {
+                status: "accepted".into(),
+            }),
+        ),
+        &n.customer_id,
+    ))
+}
+
+/// Lockout first (a correct password is refused too while locked), then
+/// the password. Wrong password, unknown customer and malformed id all
+/// answer the same 401 so ids cannot be probed.
+async fn retrieval_auth(st: &AppState, headers: &HeaderMap, customer_id: &str) -> Result<(), AppError> {
+    let now = st.clock.now();
+    if let Some(retry_after_secs) = st.lockout.locked(customer_id, now) {
+        return Err(AppError::TooManyAttempts { retry_after_secs });
+    }
+    let password = headers
+        .get("x-retrieval-password")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let ok = !password.is_empty()
+        && validate_customer_id(customer_id).is_ok()
+        && st
+            .store
+            .check_retrieval_password(customer_id.to_owned(), password.to_owned())
+            .await?;
+    if ok {
+        Ok(())
+    } else {
+        st.lockout.record_failure(customer_id, now);
+        Err(AppError::Unauthorized)
+    }
+}
+
+/// The generated controller.yaml of a managed customer.
+async fn generated_yaml(st: &AppState, customer_id: &str) -> Result<String, AppError> {
+    let cfg = st
+        .store
+        .customer_config(customer_id.to_owned())
+        .await?
+        // The password matched a moment ago, so the config existed; it was
+        // deleted in between.
+        .ok_or(AppError::Unauthorized)?;
+    st.template
+        .generate(&cfg, &st.config.server.public_url)
+        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
+}
+
+pub async fn get_config(
+    State(st): St,
+    headers: HeaderMap,
+    Path(customer_id): Path<String>,
+) -> Result<Response, AppError> {
+    retrieval_auth(&st, &headers, &customer_id).await?;
+    let yaml = generated_yaml(&st, &customer_id).await?;
+    Ok(with_customer(
+        ([(header::CONTENT_TYPE, "application/yaml")], yaml),
+        &customer_id,
+    ))
+}
+
+pub async fn get_recovery(
+    State(st): St,
+    headers: HeaderMap,
+    Path(customer_id): Path<String>,
+) -> Result<Response, AppError> {
+    retrieval_auth(&st, &headers, &customer_id).await?;
+    let config_yaml = generated_yaml(&st, &customer_id).await?;
+    let infra = st.store.latest_infra_backup(customer_id.clone()).await?;
+    let infra_backup = infra
+        .map(RawValue::from_string)
+        .transpose()
+        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
+    let body = RecoveryResponse {
+        customer_id: customer_id.clone(),
+        config_yaml,
+        has_infra_backup: infra_backup.is_some(),
+        infra_backup,
+    };
+    Ok(with_customer(Json(body), &customer_id))
+}
+
+fn thresholds(st: &AppState) -> StatusThresholds {
+    StatusThresholds {
+        stale: st.config.alerting.stale_threshold.0,
+        down: st.config.alerting.down_threshold.0,
+    }
+}
+
+/// Fills in the status of a fleet row as of now.
+fn summarize(row: FleetRow, now: jiff::Timestamp, t: StatusThresholds) -> CustomerSummary {
+    let mut s = row.summary;
+    s.status = row.inputs.status(now, t);
+    s
+}
+
+/// `GET /api/v1/customers` answer.
+#[derive(serde::Serialize)]
+pub struct CustomerList {
+    pub customers: Vec<CustomerSummary>,
+}
+
+pub async fn list_customers(State(st): St, caller: Caller) -> Result<Json<CustomerList>, AppError> {
+    caller.require_global()?;
+    let rows = st.store.fleet().await?;
+    let now = st.clock.now();
+    let t = thresholds(&st);
+    Ok(Json(CustomerList {
+        customers: rows.into_iter().map(|r| summarize(r, now, t)).collect(),
+    }))
+}
+
+pub async fn get_customer(
+    State(st): St,
+    caller: Caller,
+    Path(customer_id): Path<String>,
+) -> Result<Response, AppError> {
+    path_id(&customer_id)?;
+    caller.check(&customer_id)?;
+    let Some((row, latest_report)) = st.store.customer_detail(customer_id.clone()).await? else {
+        return Err(AppError::NotFound(format!("unknown customer `{customer_id}`")));
+    };
+    let detail = CustomerDetail {
+        summary: summarize(row, st.clock.now(), thresholds(&st)),
+        latest_report,
+    };
+    Ok(with_customer(Json(detail), &customer_id))
+}
+
+pub async fn get_history(
+    State(st): St,
+    caller: Caller,
+    Path(customer_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    path_id(&customer_id)?;
+    caller.check(&customer_id)?;
+    let raw = q.get("period").map(String::as_str).unwrap_or("24h");
+    let period = HistoryPeriod::parse(raw).ok_or_else(|| AppError::InvalidField {
+        field: "period".into(),
+        message: format!("period `{raw}` is not one of 1h, 24h, 7d, 30d, 90d"),
+    })?;
+    let since = st
+        .clock
+        .now()
+        .checked_sub(jiff::SignedDuration::from_secs(period.duration().as_secs() as i64))
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let Some(reports) = st.store.history(customer_id.clone(), since).await? else {
+        return Err(AppError::NotFound(format!("unknown customer `{customer_id}`")));
+    };
+    let body = HistoryResponse {
+        customer_id: customer_id.clone(),
+        period,
+        reports,
+    };
+    Ok(with_customer(Json(body), &customer_id))
+}

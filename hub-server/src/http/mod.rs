@@ -1,0 +1,111 @@
+//! HTTP surface: shared state, the router and the per-request log line.
+
+pub mod api;
+pub mod extract;
+pub mod lockout;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::clock::Clock;
+use crate::config::{Config, INFRA_BACKUP_MAX_BYTES};
+use crate::configgen::Template;
+use crate::error::AppError;
+use crate::store::Store;
+use extract::BodyLimit;
+use lockout::Lockout;
+
+/// Everything a handler may need, shared behind one `Arc`.
+pub struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    /// The effective global report key (configured or generated).
+    pub report_key: String,
+    pub lockout: Lockout,
+    pub template: Template,
+}
+
+/// Customer id a response was about, for the request log line.
+#[derive(Debug, Clone)]
+pub struct LoggedCustomer(pub String);
+
+/// Attaches the customer id to a response for the log line.
+pub fn with_customer(resp: impl IntoResponse, customer_id: &str) -> Response {
+    let mut resp = resp.into_response();
+    resp.extensions_mut()
+        .insert(LoggedCustomer(customer_id.to_owned()));
+    resp
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let max_body = state.config.server.max_body_bytes;
+    let infra_post = post(api::post_infra_backup)
+        .layer::<_, Infallible>(DefaultBodyLimit::max(INFRA_BACKUP_MAX_BYTES))
+        .layer::<_, Infallible>(axum::Extension(BodyLimit(INFRA_BACKUP_MAX_BYTES)));
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/api/v1/report", post(api::post_report))
+        .route("/api/v1/event", post(api::post_event))
+        .route("/api/v1/infra-backup", infra_post)
+        .route("/api/v1/infra-backup/{customer_id}", get(api::get_infra_backup))
+        .route("/api/v1/preferences", post(api::post_preferences))
+        .route("/api/v1/notify", post(api::post_notify))
+        .route("/api/v1/config/{customer_id}", get(api::get_config))
+        .route("/api/v1/recovery/{customer_id}", get(api::get_recovery))
+        .route("/api/v1/customers", get(api::list_customers))
+        .route("/api/v1/customers/{customer_id}", get(api::get_customer))
+        .route(
+            "/api/v1/customers/{customer_id}/history",
+            get(api::get_history),
+        )
+        .route_layer(axum::middleware::from_fn(log_request))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::Extension(BodyLimit(max_body)))
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound("no such endpoint".into())
+}
+
+async fn method_not_allowed() -> Response {
+    let mut resp = AppError::BadRequest("method not allowed on this endpoint".into()).into_response();
+    *resp.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    resp
+}
+
+/// One line per request: method, route, status, latency, customer. Never
+/// headers or bodies, so no credential can reach the log.
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    let latency_us = start.elapsed().as_micros() as u64;
+    let status = resp.status().as_u16();
+    let customer = resp
+        .extensions()
+        .get::<LoggedCustomer>()
+        .map(|c| c.0.as_str())
+        .unwrap_or("");
+    if route == "/healthz" {
+        tracing::debug!(%method, %route, status, latency_us, "request");
+    } else {
+        tracing::info!(%method, %route, status, latency_us, customer, "request");
+    }
+    resp
+}
