@@ -13,13 +13,11 @@ mod report;
 mod validate;
 
 pub use customer::{
-    CustomerDetail, CustomerStatus, CustomerSummary, HistoryEntry, HistoryPeriod,
-    HistoryResponse, StatusInputs, StatusThresholds,
+    CustomerDetail, CustomerStatus, CustomerSummary, HistoryEntry, HistoryPeriod, HistoryResponse,
+    StatusInputs, StatusThresholds,
 };
 pub use event::{EventAccepted, EventIn, EventType, LegacyNotify, Preferences, Severity};
-pub use infra::{
-    BindMount, InfraBackup, InfraDisk, InfraStack, RecoveryResponse, ResticSecrets,
-};
+pub use infra::{BindMount, InfraBackup, InfraDisk, InfraStack, RecoveryResponse, ResticSecrets};
 pub use report::{
     BackupInfo, Check, Container, Health, Report, ReportAccepted, StorageInfo, SystemInfo,
 };

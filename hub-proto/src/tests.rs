@@ -74,7 +74,13 @@ fn event_types_table() {
     assert_eq!(EventType::ALL.len(), 27);
     let hub_only: Vec<_> = EventType::ALL.iter().filter(|t| t.hub_only()).collect();
     assert_eq!(hub_only.len(), 5);
-    assert_eq!(EventType::ALL.iter().filter(|t| t.customer_facing()).count(), 14);
+    assert_eq!(
+        EventType::ALL
+            .iter()
+            .filter(|t| t.customer_facing())
+            .count(),
+        14
+    );
     for t in EventType::ALL {
         let json = serde_json::to_string(t).unwrap();
         assert_eq!(json, format!("\"{}\"", t.as_str()));
@@ -177,20 +183,64 @@ fn status_rules_first_match_wins() {
     };
     assert_eq!(base.status(now, t), CustomerStatus::Ok);
     let s = |i: StatusInputs| i.status(now, t);
-    assert_eq!(s(StatusInputs { blocked: true, ..base }), CustomerStatus::Blocked);
     assert_eq!(
-        s(StatusInputs { last_received_at: None, health: None, ..base }),
+        s(StatusInputs {
+            blocked: true,
+            ..base
+        }),
+        CustomerStatus::Blocked
+    );
+    assert_eq!(
+        s(StatusInputs {
+            last_received_at: None,
+            health: None,
+            ..base
+        }),
         CustomerStatus::Pending
     );
     assert_eq!(
-        s(StatusInputs { monitoring_disabled: true, last_received_at: Some(ago(500)), ..base }),
+        s(StatusInputs {
+            monitoring_disabled: true,
+            last_received_at: Some(ago(500)),
+            ..base
+        }),
         CustomerStatus::Disabled
     );
-    assert_eq!(s(StatusInputs { last_received_at: Some(ago(61)), ..base }), CustomerStatus::Down);
-    assert_eq!(s(StatusInputs { health: Some(Health::Fail), ..base }), CustomerStatus::Down);
-    assert_eq!(s(StatusInputs { last_received_at: Some(ago(31)), ..base }), CustomerStatus::Warn);
-    assert_eq!(s(StatusInputs { health: Some(Health::Warn), ..base }), CustomerStatus::Warn);
-    assert_eq!(s(StatusInputs { last_received_at: Some(ago(30)), ..base }), CustomerStatus::Ok);
+    assert_eq!(
+        s(StatusInputs {
+            last_received_at: Some(ago(61)),
+            ..base
+        }),
+        CustomerStatus::Down
+    );
+    assert_eq!(
+        s(StatusInputs {
+            health: Some(Health::Fail),
+            ..base
+        }),
+        CustomerStatus::Down
+    );
+    assert_eq!(
+        s(StatusInputs {
+            last_received_at: Some(ago(31)),
+            ..base
+        }),
+        CustomerStatus::Warn
+    );
+    assert_eq!(
+        s(StatusInputs {
+            health: Some(Health::Warn),
+            ..base
+        }),
+        CustomerStatus::Warn
+    );
+    assert_eq!(
+        s(StatusInputs {
+            last_received_at: Some(ago(30)),
+            ..base
+        }),
+        CustomerStatus::Ok
+    );
 }
 
 #[test]

@@ -44,7 +44,11 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_empty() { "\"\"" } else { "<redacted>" })
+        f.write_str(if self.0.is_empty() {
+            "\"\""
+        } else {
+            "<redacted>"
+        })
     }
 }
 
@@ -65,7 +69,9 @@ impl GoDuration {
         let mut total = Duration::ZERO;
         let mut rest = s;
         while !rest.is_empty() {
-            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if digits == 0 {
                 return Err(format!("`{s}` is not a duration like 90s, 30m, 1h or 7d"));
             }
@@ -73,7 +79,9 @@ impl GoDuration {
                 .parse()
                 .map_err(|_| format!("`{s}`: number too large"))?;
             rest = &rest[digits..];
-            let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            let unit_len = rest
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(rest.len());
             let unit = match &rest[..unit_len] {
                 "ms" => Duration::from_millis(1),
                 "s" => Duration::from_secs(1),
@@ -95,8 +103,13 @@ impl GoDuration {
 impl fmt::Display for GoDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0.as_millis();
-        for (unit, size) in [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] {
-            if ms > 0 && ms % size == 0 {
+        for (unit, size) in [
+            ("d", 86_400_000),
+            ("h", 3_600_000),
+            ("m", 60_000),
+            ("s", 1000),
+        ] {
+            if ms > 0 && ms.is_multiple_of(size) {
                 return write!(f, "{}{unit}", ms / size);
             }
         }
@@ -201,7 +214,10 @@ impl Default for RetentionConfig {
     fn default() -> Self {
         Self {
             max_days: 90,
-            prune_schedule: TimeOfDay { hour: 4, minute: 30 },
+            prune_schedule: TimeOfDay {
+                hour: 4,
+                minute: 30,
+            },
         }
     }
 }
@@ -297,10 +313,11 @@ impl Config {
         path: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
-        let mut merged = serde_json::to_value(Config::default()).map_err(|e| ConfigError::Invalid {
-            key: "(defaults)".into(),
-            message: e.to_string(),
-        })?;
+        let mut merged =
+            serde_json::to_value(Config::default()).map_err(|e| ConfigError::Invalid {
+                key: "(defaults)".into(),
+                message: e.to_string(),
+            })?;
         let defaults = merged.clone();
         if let Some(path) = path {
             let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -321,12 +338,11 @@ impl Config {
         for (name, value) in &env {
             apply_env(&mut merged, &defaults, name, value)?;
         }
-        let config: Config = serde_path_to_error::deserialize(merged).map_err(|e| {
-            ConfigError::Invalid {
+        let config: Config =
+            serde_path_to_error::deserialize(merged).map_err(|e| ConfigError::Invalid {
                 key: e.path().to_string(),
                 message: e.inner().to_string(),
-            }
-        })?;
+            })?;
         config.validate()?;
         Ok(config)
     }
@@ -352,7 +368,10 @@ impl Config {
             ("alerting.check_interval", a.check_interval),
             ("alerting.stale_threshold", a.stale_threshold),
             ("registry.check_interval", self.registry.check_interval),
-            ("registry.template_interval", self.registry.template_interval),
+            (
+                "registry.template_interval",
+                self.registry.template_interval,
+            ),
         ] {
             if d.0 < Duration::from_secs(1) {
                 return Err(invalid(key, "must be at least 1s".into()));
@@ -364,21 +383,29 @@ impl Config {
             return Err(invalid("retention.max_days", "must be at least 1".into()));
         }
         if self.server.max_body_bytes < 1024 {
-            return Err(invalid("server.max_body_bytes", "must be at least 1024".into()));
+            return Err(invalid(
+                "server.max_body_bytes",
+                "must be at least 1024".into(),
+            ));
         }
         for (key, url) in [
             ("server.public_url", &self.server.public_url),
-            ("notifications.resend_base_url", &self.notifications.resend_base_url),
+            (
+                "notifications.resend_base_url",
+                &self.notifications.resend_base_url,
+            ),
         ] {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(invalid(key, format!("`{url}` is not an http(s) URL")));
             }
         }
-        if !self.registry.template_url.is_empty()
-            && !(self.registry.template_url.starts_with("http://")
-                || self.registry.template_url.starts_with("https://"))
-        {
-            return Err(invalid("registry.template_url", "is not an http(s) URL".into()));
+        let template = &self.registry.template_url;
+        let is_http = |u: &str| u.starts_with("http://") || u.starts_with("https://");
+        if !template.is_empty() && !is_http(template) {
+            return Err(invalid(
+                "registry.template_url",
+                "is not an http(s) URL".into(),
+            ));
         }
         Ok(())
     }
@@ -492,15 +519,27 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn durations() {
         assert_eq!(GoDuration::parse("90s").unwrap().0, Duration::from_secs(90));
-        assert_eq!(GoDuration::parse("1h30m").unwrap().0, Duration::from_secs(5400));
-        assert_eq!(GoDuration::parse("7d").unwrap().0, Duration::from_secs(7 * 86400));
-        assert_eq!(GoDuration::parse("500ms").unwrap().0, Duration::from_millis(500));
+        assert_eq!(
+            GoDuration::parse("1h30m").unwrap().0,
+            Duration::from_secs(5400)
+        );
+        assert_eq!(
+            GoDuration::parse("7d").unwrap().0,
+            Duration::from_secs(7 * 86400)
+        );
+        assert_eq!(
+            GoDuration::parse("500ms").unwrap().0,
+            Duration::from_millis(500)
+        );
         for bad in ["", "5", "5x", "m", "1.5h", "-1s"] {
             assert!(GoDuration::parse(bad).is_err(), "{bad}");
         }
@@ -550,10 +589,19 @@ mod tests {
         let cases = [
             ("server:\n  lisen: \":1\"\n", "server.lisen"),
             ("servers: {}\n", "servers"),
-            ("alerting:\n  stale_threshold: 5x\n", "alerting.stale_threshold"),
+            (
+                "alerting:\n  stale_threshold: 5x\n",
+                "alerting.stale_threshold",
+            ),
             ("alerting:\n  timezone: Mars/Olympus\n", "alerting.timezone"),
-            ("retention:\n  prune_schedule: \"25:00\"\n", "retention.prune_schedule"),
-            ("alerting:\n  stale_threshold: 2h\n", "alerting.stale_threshold"),
+            (
+                "retention:\n  prune_schedule: \"25:00\"\n",
+                "retention.prune_schedule",
+            ),
+            (
+                "alerting:\n  stale_threshold: 2h\n",
+                "alerting.stale_threshold",
+            ),
             ("server:\n  listen: nowhere\n", "server.listen"),
         ];
         for (yaml, key) in cases {

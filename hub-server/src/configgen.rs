@@ -102,7 +102,11 @@ pub fn deep_merge(base: &mut Value, overlay: &Value) {
     }
 }
 
-pub fn generate(template: &Value, cfg: &StoredConfig, public_url: &str) -> Result<String, ConfigGenError> {
+pub fn generate(
+    template: &Value,
+    cfg: &StoredConfig,
+    public_url: &str,
+) -> Result<String, ConfigGenError> {
     let mut out = template.clone();
     if let Value::Object(_) = cfg.settings {
         deep_merge(&mut out, &cfg.settings);

@@ -44,9 +44,9 @@ impl From<ValidationError> for AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::MalformedJson(_) | AppError::InvalidField { .. } | AppError::BadRequest(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            AppError::MalformedJson(_)
+            | AppError::InvalidField { .. }
+            | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,

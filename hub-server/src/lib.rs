@@ -104,6 +104,19 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), HubError> {
     let store = Store::open(&config.server.data_dir, StoreOptions::default())?;
+    serve(config, report_key, store, listener, clock, shutdown).await
+}
+
+/// [`run`] with an already opened store (tests share it to seed data).
+/// Closes the store when done.
+pub async fn serve(
+    config: Config,
+    report_key: ReportKey,
+    store: Store,
+    listener: TcpListener,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), HubError> {
     let state = Arc::new(AppState {
         template: Template::bundled()?,
         report_key: report_key.key,

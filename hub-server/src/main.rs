@@ -1,6 +1,7 @@
 //! `hub-server`: a thin shell over the library — parse flags, load config,
 //! set up logging, bind, run until SIGTERM/SIGINT.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -48,7 +49,12 @@ struct Cli {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    // Colour only for a person at a terminal, never in files or the cluster.
+    let ansi = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
@@ -80,8 +86,8 @@ async fn shutdown_signal() {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let config = Config::load(cli.config.as_deref(), std::env::vars())
-        .context("invalid configuration")?;
+    let config =
+        Config::load(cli.config.as_deref(), std::env::vars()).context("invalid configuration")?;
     let key = hub_server::report_key(&config)?;
     if let Some(path) = &key.generated {
         // Shown once, on the terminal that started the hub, never logged.
@@ -109,7 +115,14 @@ fn main() -> anyhow::Result<()> {
             data_dir = %config.server.data_dir.display(),
             "felhom hub listening"
         );
-        hub_server::run(config, key, listener, Arc::new(SystemClock), shutdown_signal()).await?;
+        hub_server::run(
+            config,
+            key,
+            listener,
+            Arc::new(SystemClock),
+            shutdown_signal(),
+        )
+        .await?;
         tracing::info!("stopped");
         Ok(())
     })

@@ -10,8 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use hub_proto::{
     CustomerDetail, CustomerSummary, EventAccepted, EventIn, HistoryPeriod, HistoryResponse,
-    InfraBackup, LegacyNotify, Preferences, RecoveryResponse, Report, ReportAccepted,
-    StatusOk, StatusThresholds, validate_customer_id,
+    InfraBackup, LegacyNotify, Preferences, RecoveryResponse, Report, ReportAccepted, StatusOk,
+    StatusThresholds, validate_customer_id,
 };
 use serde_json::value::RawValue;
 
@@ -166,7 +166,12 @@ pub async fn post_notify(
     caller.check(&n.customer_id)?;
     let payload = serde_json::to_value(&n).map_err(|e| AppError::BadRequest(e.to_string()))?;
     st.store
-        .enqueue_outbox("legacy_notify", n.customer_id.clone(), payload, st.clock.now())
+        .enqueue_outbox(
+            "legacy_notify",
+            n.customer_id.clone(),
+            payload,
+            st.clock.now(),
+        )
         .await?;
     Ok(with_customer(
         (
@@ -182,7 +187,11 @@ pub async fn post_notify(
 /// Lockout first (a correct password is refused too while locked), then
 /// the password. Wrong password, unknown customer and malformed id all
 /// answer the same 401 so ids cannot be probed.
-async fn retrieval_auth(st: &AppState, headers: &HeaderMap, customer_id: &str) -> Result<(), AppError> {
+async fn retrieval_auth(
+    st: &AppState,
+    headers: &HeaderMap,
+    customer_id: &str,
+) -> Result<(), AppError> {
     let now = st.clock.now();
     if let Some(retry_after_secs) = st.lockout.locked(customer_id, now) {
         return Err(AppError::TooManyAttempts { retry_after_secs });
@@ -291,7 +300,9 @@ pub async fn get_customer(
     path_id(&customer_id)?;
     caller.check(&customer_id)?;
     let Some((row, latest_report)) = st.store.customer_detail(customer_id.clone()).await? else {
-        return Err(AppError::NotFound(format!("unknown customer `{customer_id}`")));
+        return Err(AppError::NotFound(format!(
+            "unknown customer `{customer_id}`"
+        )));
     };
     let detail = CustomerDetail {
         summary: summarize(row, st.clock.now(), thresholds(&st)),
@@ -316,10 +327,14 @@ pub async fn get_history(
     let since = st
         .clock
         .now()
-        .checked_sub(jiff::SignedDuration::from_secs(period.duration().as_secs() as i64))
+        .checked_sub(jiff::SignedDuration::from_secs(
+            period.duration().as_secs() as i64
+        ))
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     let Some(reports) = st.store.history(customer_id.clone(), since).await? else {
-        return Err(AppError::NotFound(format!("unknown customer `{customer_id}`")));
+        return Err(AppError::NotFound(format!(
+            "unknown customer `{customer_id}`"
+        )));
     };
     let body = HistoryResponse {
         customer_id: customer_id.clone(),

@@ -24,7 +24,10 @@ impl Lockout {
     pub fn locked(&self, customer_id: &str, now: Timestamp) -> Option<u64> {
         let map = self.failures.lock().ok()?;
         let q = map.get(customer_id)?;
-        let recent: Vec<&Timestamp> = q.iter().filter(|t| now.duration_since(**t) < WINDOW).collect();
+        let recent: Vec<&Timestamp> = q
+            .iter()
+            .filter(|t| now.duration_since(**t) < WINDOW)
+            .collect();
         if recent.len() < MAX_FAILURES {
             return None;
         }
@@ -35,7 +38,9 @@ impl Lockout {
     }
 
     pub fn record_failure(&self, customer_id: &str, now: Timestamp) {
-        let Ok(mut map) = self.failures.lock() else { return };
+        let Ok(mut map) = self.failures.lock() else {
+            return;
+        };
         if map.len() >= MAX_TRACKED && !map.contains_key(customer_id) {
             map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
             if map.len() >= MAX_TRACKED {
@@ -81,7 +86,10 @@ mod tests {
             assert_eq!(l.locked("a", t0 + SignedDuration::from_mins(i)), None);
         }
         l.record_failure("a", t0 + SignedDuration::from_mins(4));
-        assert_eq!(l.locked("a", t0 + SignedDuration::from_mins(4)), Some(11 * 60));
+        assert_eq!(
+            l.locked("a", t0 + SignedDuration::from_mins(4)),
+            Some(11 * 60)
+        );
         assert_eq!(l.locked("b", t0), None);
         assert!(l.locked("a", t0 + SignedDuration::from_mins(14)).is_some());
         assert_eq!(l.locked("a", t0 + SignedDuration::from_mins(15)), None);
@@ -96,7 +104,11 @@ mod tests {
         let t0: Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
         for i in 0..10 {
             l.record_failure("a", t0 + SignedDuration::from_mins(i * 4));
-            assert_eq!(l.locked("a", t0 + SignedDuration::from_mins(i * 4)), None, "{i}");
+            assert_eq!(
+                l.locked("a", t0 + SignedDuration::from_mins(i * 4)),
+                None,
+                "{i}"
+            );
         }
     }
 

@@ -55,7 +55,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/report", post(api::post_report))
         .route("/api/v1/event", post(api::post_event))
         .route("/api/v1/infra-backup", infra_post)
-        .route("/api/v1/infra-backup/{customer_id}", get(api::get_infra_backup))
+        .route(
+            "/api/v1/infra-backup/{customer_id}",
+            get(api::get_infra_backup),
+        )
         .route("/api/v1/preferences", post(api::post_preferences))
         .route("/api/v1/notify", post(api::post_notify))
         .route("/api/v1/config/{customer_id}", get(api::get_config))
@@ -79,7 +82,8 @@ async fn not_found() -> AppError {
 }
 
 async fn method_not_allowed() -> Response {
-    let mut resp = AppError::BadRequest("method not allowed on this endpoint".into()).into_response();
+    let mut resp =
+        AppError::BadRequest("method not allowed on this endpoint".into()).into_response();
     *resp.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
     resp
 }

@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -100,14 +101,13 @@ impl Codec {
     fn compress_with(&self, id: i64, dict: &[u8], raw: &[u8]) -> Result<Vec<u8>> {
         ENC.with(|cell| {
             let mut map = cell.borrow_mut();
-            let key = (self.id, id);
-            if !map.contains_key(&key) {
-                map.insert(key, Compressor::with_dictionary(LEVEL, dict).map_err(zerr)?);
-            }
-            match map.get_mut(&key) {
-                Some(c) => c.compress(raw).map_err(zerr),
-                None => Err(StoreError::Corrupt("compressor missing".into())),
-            }
+            let c = match map.entry((self.id, id)) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    e.insert(Compressor::with_dictionary(LEVEL, dict).map_err(zerr)?)
+                }
+            };
+            c.compress(raw).map_err(zerr)
         })
     }
 
@@ -124,19 +124,17 @@ impl Codec {
         };
         DEC.with(|cell| {
             let mut map = cell.borrow_mut();
-            let key = (self.id, dict_id);
-            if !map.contains_key(&key) {
-                let d = match &dict {
-                    Some(bytes) => Decompressor::with_dictionary(bytes),
-                    None => Decompressor::new(),
-                }
-                .map_err(zerr)?;
-                map.insert(key, d);
-            }
-            match map.get_mut(&key) {
-                Some(d) => d.decompress(data, size as usize).map_err(zerr),
-                None => Err(StoreError::Corrupt("decompressor missing".into())),
-            }
+            let d = match map.entry((self.id, dict_id)) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(
+                    match &dict {
+                        Some(bytes) => Decompressor::with_dictionary(bytes),
+                        None => Decompressor::new(),
+                    }
+                    .map_err(zerr)?,
+                ),
+            };
+            d.decompress(data, size as usize).map_err(zerr)
         })
     }
 
@@ -225,11 +223,12 @@ fn train(store: &Store, samples: usize) -> Result<usize> {
     loop {
         let c = codec.clone();
         let done = store.write_blocking(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT customer, ts, body FROM reports WHERE dict = 0 LIMIT ?1",
-            )?;
+            let mut stmt = conn
+                .prepare_cached("SELECT customer, ts, body FROM reports WHERE dict = 0 LIMIT ?1")?;
             let rows: Vec<(i64, i64, Vec<u8>)> = stmt
-                .query_map([RECOMPRESS_BATCH as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .query_map([RECOMPRESS_BATCH as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
                 .collect::<std::result::Result<_, _>>()?;
             let mut up = conn.prepare_cached(
                 "UPDATE reports SET dict = ?1, body = ?2 WHERE customer = ?3 AND ts = ?4",

@@ -52,14 +52,16 @@ pub fn key_digest(key: &str) -> Vec<u8> {
 }
 
 pub(super) fn lookup(c: &Connection, customer_id: &str) -> Result<Option<CustomerRow>> {
-    Ok(c.prepare_cached("SELECT id, blocked FROM customers WHERE customer_id = ?1")?
-        .query_row([customer_id], |r| {
-            Ok(CustomerRow {
-                id: r.get(0)?,
-                blocked: r.get(1)?,
+    Ok(
+        c.prepare_cached("SELECT id, blocked FROM customers WHERE customer_id = ?1")?
+            .query_row([customer_id], |r| {
+                Ok(CustomerRow {
+                    id: r.get(0)?,
+                    blocked: r.get(1)?,
+                })
             })
-        })
-        .optional()?)
+            .optional()?,
+    )
 }
 
 /// The registry row of `customer_id`, created on first contact.

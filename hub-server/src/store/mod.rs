@@ -171,7 +171,9 @@ impl Store {
         for i in 0..readers {
             let rconn = open_conn(&path, true)?;
             let rx = read_rx.clone();
-            threads.push(spawn(format!("store-read-{i}"), move || reader_loop(rconn, rx))?);
+            threads.push(spawn(format!("store-read-{i}"), move || {
+                reader_loop(rconn, rx)
+            })?);
         }
         let (ckpt_tx, ckpt_rx) = crossbeam_channel::bounded::<()>(1);
         let cconn = open_conn(&path, false)?;
@@ -215,7 +217,9 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        self.submit_write(f)?.await.map_err(|_| StoreError::Closed)?
+        self.submit_write(f)?
+            .await
+            .map_err(|_| StoreError::Closed)?
     }
 
     /// Runs a query on one of the reader threads.

@@ -62,7 +62,11 @@ impl Store {
             let Some((row, cust, ts)) = c
                 .prepare_cached(DETAIL_SQL)?
                 .query_row([&customer_id], |r| {
-                    Ok((fleet_row(r)?, r.get::<_, i64>(10)?, r.get::<_, Option<i64>>(3)?))
+                    Ok((
+                        fleet_row(r)?,
+                        r.get::<_, i64>(10)?,
+                        r.get::<_, Option<i64>>(3)?,
+                    ))
                 })
                 .optional()?
             else {
@@ -71,8 +75,12 @@ impl Store {
             let body = match ts {
                 None => None,
                 Some(ts) => c
-                    .prepare_cached("SELECT dict, body FROM reports WHERE customer = ?1 AND ts = ?2")?
-                    .query_row(params![cust, ts], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                    .prepare_cached(
+                        "SELECT dict, body FROM reports WHERE customer = ?1 AND ts = ?2",
+                    )?
+                    .query_row(params![cust, ts], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+                    })
                     .optional()?
                     .map(|(d, b)| raw_json(codec.decompress(d, &b)?))
                     .transpose()?,
@@ -99,7 +107,11 @@ impl Store {
                  WHERE customer = ?1 AND ts >= ?2 ORDER BY ts",
             )?;
             let rows = stmt.query_map(params![cust.id, ms(since)], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                ))
             })?;
             let mut out = Vec::new();
             for row in rows {

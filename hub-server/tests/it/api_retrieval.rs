@@ -1,0 +1,148 @@
+//! `/api/v1/config/{id}` and `/api/v1/recovery/{id}`: retrieval password,
+//! no probing of ids, lockout.
+
+use jiff::SignedDuration;
+use serde_json::Value;
+
+use crate::*;
+
+async fn get_pw(hub: &Hub, path: &str, pw: Option<&str>) -> reqwest::Response {
+    let mut req = hub.client.get(format!("{}{path}", hub.url));
+    if let Some(pw) = pw {
+        req = req.header("x-retrieval-password", pw);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn config_and_recovery_serve_the_generated_yaml_and_backup() {
+    let hub = Hub::start().await;
+    let (api_key, pw) = hub.add_config("kovacs-csalad").await;
+
+    let resp = get_pw(&hub, "/api/v1/config/kovacs-csalad", Some(&pw)).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/yaml");
+    let yaml = resp.text().await.unwrap();
+    assert!(yaml.contains("kovacs-csalad"), "{yaml}");
+    assert!(yaml.contains(&api_key));
+    assert!(yaml.contains("https://hub.example.test"));
+    assert!(yaml.contains("tunnel-tok"));
+
+    let rec: Value = get_pw(&hub, "/api/v1/recovery/kovacs-csalad", Some(&pw))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rec["customer_id"], "kovacs-csalad");
+    assert_eq!(rec["config_yaml"], yaml.as_str());
+    assert_eq!(rec["has_infra_backup"], false);
+    assert!(rec["infra_backup"].is_null());
+
+    let infra = r#"{"customer_id":"kovacs-csalad","created_at":"2026-11-27T03:00:00Z","restic":{"primary_password":"rp","cross_drive_password":"rc"},"disks":[{"uuid":"u1"}]}"#;
+    assert_eq!(
+        hub.post("/api/v1/infra-backup", Some(&api_key), infra)
+            .await
+            .status(),
+        201
+    );
+    let text = get_pw(&hub, "/api/v1/recovery/kovacs-csalad", Some(&pw))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains(infra), "verbatim: {text}");
+    let rec: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(rec["has_infra_backup"], true);
+    assert_eq!(rec["infra_backup"]["restic"]["primary_password"], "rp");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_customer_look_the_same() {
+    let hub = Hub::start().await;
+    let (api_key, _) = hub.add_config("known").await;
+    hub.post_json("/api/v1/report", Some(KEY), &report("manual-only", T0))
+        .await;
+    for path in [
+        "/api/v1/config/known",
+        "/api/v1/config/nobody",
+        "/api/v1/config/manual-only",
+        "/api/v1/recovery/nobody",
+        "/api/v1/config/BAD_ID",
+    ] {
+        for pw in [None, Some("wrong"), Some(api_key.as_str())] {
+            let resp = get_pw(&hub, path, pw).await;
+            let status = resp.status().as_u16();
+            let body: Value = resp.json().await.unwrap();
+            assert_eq!(
+                (status, body["error"]["code"].as_str()),
+                (401, Some("unauthorized")),
+                "{path}"
+            );
+        }
+        // Stay below the lockout; it has its own test.
+        hub.clock.advance(SignedDuration::from_mins(16));
+    }
+    // The bearer keys are not retrieval passwords.
+    let resp = hub
+        .client
+        .get(format!("{}/api/v1/config/known", hub.url))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn five_failures_lock_both_endpoints_until_the_window_passes() {
+    let hub = Hub::start().await;
+    let (_, pw) = hub.add_config("target").await;
+    for i in 0..5 {
+        let path = if i % 2 == 0 {
+            "/api/v1/config/target"
+        } else {
+            "/api/v1/recovery/target"
+        };
+        assert_eq!(get_pw(&hub, path, Some("guess")).await.status(), 401);
+        hub.clock.advance(SignedDuration::from_secs(30));
+    }
+    for path in ["/api/v1/config/target", "/api/v1/recovery/target"] {
+        let resp = get_pw(&hub, path, Some(&pw)).await;
+        let retry: u64 = resp.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+        assert_eq!(error_code(resp, 429).await, "too_many_attempts");
+    }
+    // Other customers are not affected.
+    let (_, other_pw) = hub.add_config("other").await;
+    assert_eq!(
+        get_pw(&hub, "/api/v1/config/other", Some(&other_pw))
+            .await
+            .status(),
+        200
+    );
+    // Unknown ids lock the same way, so a lockout reveals nothing.
+    for _ in 0..5 {
+        get_pw(&hub, "/api/v1/config/ghost", Some("guess")).await;
+    }
+    assert_eq!(
+        get_pw(&hub, "/api/v1/config/ghost", Some("guess"))
+            .await
+            .status(),
+        429
+    );
+
+    hub.clock.advance(SignedDuration::from_mins(15));
+    assert_eq!(
+        get_pw(&hub, "/api/v1/config/target", Some(&pw))
+            .await
+            .status(),
+        200
+    );
+    hub.stop().await;
+}

@@ -1,0 +1,208 @@
+//! Integration tests of hub-server: one binary (see STYLE.md), one module
+//! per area. Each test starts a real server on 127.0.0.1:0 with its own
+//! SQLite file and a manual clock, and talks to it over real HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api_ingest;
+mod api_reads;
+mod api_retrieval;
+mod process;
+mod storage;
+
+use std::sync::Arc;
+
+use hub_server::clock::ManualClock;
+use hub_server::config::{Config, Secret};
+use hub_server::store::{NewCustomerConfig, Store, StoreOptions};
+use hub_server::{HubError, ReportKey};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const KEY: &str = "global-test-key-0123456789";
+pub const T0: &str = "2026-11-27T10:00:00Z";
+
+pub struct Hub {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub store: Store,
+    pub dir: Arc<TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), HubError>>,
+}
+
+impl Hub {
+    pub async fn start() -> Hub {
+        Hub::start_in(
+            Arc::new(tempfile::tempdir().unwrap()),
+            StoreOptions::default(),
+        )
+        .await
+    }
+
+    pub async fn start_in(dir: Arc<TempDir>, opts: StoreOptions) -> Hub {
+        let mut config = Config::default();
+        config.server.data_dir = dir.path().to_owned();
+        config.api.report_api_key = Secret(KEY.into());
+        config.server.public_url = "https://hub.example.test".into();
+        let store = Store::open(dir.path(), opts).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let clock = Arc::new(ManualClock::new(T0.parse().unwrap()));
+        let (tx, rx) = oneshot::channel::<()>();
+        let key = ReportKey {
+            key: KEY.into(),
+            generated: None,
+        };
+        let task = tokio::spawn(hub_server::serve(
+            config,
+            key,
+            store.clone(),
+            listener,
+            clock.clone(),
+            async {
+                let _ = rx.await;
+            },
+        ));
+        Hub {
+            url,
+            client: reqwest::Client::new(),
+            clock,
+            store,
+            dir,
+            stop: Some(tx),
+            task,
+        }
+    }
+
+    /// Graceful stop; returns the data dir for a restart.
+    pub async fn stop(mut self) -> Arc<TempDir> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await.unwrap().unwrap();
+        self.dir.clone()
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        body: &Value,
+    ) -> reqwest::Response {
+        self.post(path, key, body.to_string()).await
+    }
+
+    pub async fn get(&self, path: &str, key: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(format!("{}{path}", self.url));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// Adds a managed customer with known credentials, through the store.
+    pub async fn add_config(&self, customer_id: &str) -> (String, String) {
+        let api_key = format!("{customer_id}-api-key-secret");
+        let password = format!("{customer_id}-retrieval-pw");
+        self.store
+            .upsert_customer_config(
+                NewCustomerConfig {
+                    customer_id: customer_id.into(),
+                    display_name: format!("Customer {customer_id}"),
+                    domain: format!("{customer_id}.felhom.eu"),
+                    contact_email: format!("{customer_id}@example.hu"),
+                    settings: json!({"tunnel": {"token": "tunnel-tok"}}),
+                    api_key: api_key.clone(),
+                    retrieval_password: password.clone(),
+                    session_secret: "session".into(),
+                },
+                self.clock.now_ts(),
+            )
+            .await
+            .unwrap();
+        (api_key, password)
+    }
+}
+
+pub trait NowTs {
+    fn now_ts(&self) -> jiff::Timestamp;
+}
+
+impl NowTs for ManualClock {
+    fn now_ts(&self) -> jiff::Timestamp {
+        use hub_server::clock::Clock;
+        self.now()
+    }
+}
+
+/// A report of the PROTOCOL.md shape.
+pub fn report(customer_id: &str, ts: &str) -> Value {
+    json!({
+        "customer_id": customer_id,
+        "timestamp": ts,
+        "controller_version": "1.8.2",
+        "controller_url": format!("https://{customer_id}.felhom.eu:8443"),
+        "health": "ok",
+        "monitoring_disabled": false,
+        "system": {"hostname": "felhom-01", "os": "Debian 12", "kernel": "6.1.0-28-amd64",
+                   "uptime_seconds": 864000, "cpu_percent": 12.5, "load_avg": [0.4, 0.3, 0.2],
+                   "memory_total_bytes": 8208000000u64, "memory_used_bytes": 3100000000u64,
+                   "temperature_c": 48.0},
+        "storage": [{"mount_point": "/", "label": "system", "uuid": "1b2c", "fs_type": "ext4",
+                     "total_bytes": 250000000000u64, "used_bytes": 61000000000u64, "smart_ok": true}],
+        "containers": [{"name": "nextcloud", "image": "nextcloud:29", "state": "running",
+                        "health": "healthy", "restart_count": 0}],
+        "backup": {"last_backup_at": "2026-11-27T02:10:00Z", "last_backup_ok": true,
+                   "last_dbdump_at": "2026-11-27T01:30:00Z", "last_dbdump_ok": true,
+                   "snapshot_count": 42, "repo_size_bytes": 120000000000u64},
+        "checks": [{"name": "tunnel", "status": "ok", "message": ""}]
+    })
+}
+
+/// Asserts the PROTOCOL error body and returns its code.
+pub async fn error_code(resp: reqwest::Response, status: u16) -> String {
+    assert_eq!(resp.status().as_u16(), status);
+    let body: Value = resp.json().await.unwrap();
+    let code = body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_owned();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    code
+}
+
+/// Number of customers the fleet view lists.
+pub async fn fleet_len(hub: &Hub) -> usize {
+    let v: Value = hub
+        .get("/api/v1/customers", Some(KEY))
+        .await
+        .json()
+        .await
+        .unwrap();
+    v["customers"].as_array().unwrap().len()
+}

@@ -1,0 +1,152 @@
+//! The real `hub-server` binary: first start on defaults, config errors,
+//! graceful stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_hub-server");
+
+#[test]
+fn first_start_generates_a_private_key_and_sigterm_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_remove("HUB_CONFIG")
+        .env("HUB_SERVER_LISTEN", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut key = None;
+    let mut addr = None;
+    for line in lines.by_ref() {
+        let line = strip_ansi(&line.unwrap());
+        let trimmed = line.trim();
+        if key.is_none() && trimmed.len() == 64 && trimmed.chars().all(|c| c.is_ascii_hexdigit()) {
+            key = Some(trimmed.to_owned());
+        }
+        if let Some(pos) = line.find("addr=") {
+            let rest = &line[pos + 5..];
+            let end = rest.find(' ').unwrap_or(rest.len());
+            addr = Some(rest[..end].to_owned());
+            break;
+        }
+    }
+    let key = key.expect("key printed once");
+    let addr = addr.expect("listening address logged");
+    let path = dir.path().join("hub-data/report_api_key");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(saved.trim(), key);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    // The key works over real HTTP; the request is logged without it.
+    let client = std::net::TcpStream::connect(&addr).unwrap();
+    drop(client);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!("http://{addr}/api/v1/customers"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let exit = wait_timeout(&mut child, Duration::from_secs(10));
+    assert_eq!(exit, Some(0), "{rest:?}");
+    let log = rest.join("\n");
+    assert!(log.contains("/api/v1/customers"), "{log}");
+    assert!(!log.contains(&key), "key leaked into the log");
+
+    // A second start reuses the key and prints nothing about it.
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .env("HUB_SERVER_LISTEN", "nowhere")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("server.listen"), "{err}");
+}
+
+#[test]
+fn unknown_config_key_stops_start_up_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("hub.yaml");
+    std::fs::write(&cfg, "alerting:\n  stale_treshold: 30m\n").unwrap();
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("alerting.stale_treshold"), "{err}");
+}
+
+#[test]
+fn help_documents_defaults_and_env() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "./hub-data",
+        "127.0.0.1:8080",
+        "HUB_CONFIG",
+        "HUB_<SECTION>_<KEY>",
+        "SIGTERM",
+        "--log-format",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from --help");
+    }
+}
+
+fn wait_timeout(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    None
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c2 in chars.by_ref() {
+                if c2 == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
