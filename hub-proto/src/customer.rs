@@ -91,23 +91,49 @@ impl StatusInputs {
     }
 }
 
-/// One row of `GET /api/v1/customers`.
+/// One row of `GET /api/v1/customers`. Generic over the string type so the
+/// hub can serialize rows borrowed straight from the database; clients use
+/// the owned default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CustomerSummary {
-    pub customer_id: String,
+pub struct CustomerSummary<S = String> {
+    pub customer_id: S,
     pub status: CustomerStatus,
     pub health: Option<Health>,
     /// The `timestamp` of the newest report, as the controller stated it.
     pub last_report_at: Option<Timestamp>,
     /// When the hub received the newest report; status is computed from it.
     pub last_received_at: Option<Timestamp>,
-    pub controller_version: Option<String>,
-    pub hostname: Option<String>,
-    pub controller_url: Option<String>,
+    pub controller_version: Option<S>,
+    pub hostname: Option<S>,
+    pub controller_url: Option<S>,
     pub monitoring_disabled: bool,
     pub blocked: bool,
     /// A config is kept by the hub (otherwise the customer is "manual").
     pub managed: bool,
+}
+
+impl CustomerSummary<&str> {
+    pub fn into_owned(self) -> CustomerSummary {
+        CustomerSummary {
+            customer_id: self.customer_id.to_owned(),
+            status: self.status,
+            health: self.health,
+            last_report_at: self.last_report_at,
+            last_received_at: self.last_received_at,
+            controller_version: self.controller_version.map(str::to_owned),
+            hostname: self.hostname.map(str::to_owned),
+            controller_url: self.controller_url.map(str::to_owned),
+            monitoring_disabled: self.monitoring_disabled,
+            blocked: self.blocked,
+            managed: self.managed,
+        }
+    }
+}
+
+/// `GET /api/v1/customers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerList<S = String> {
+    pub customers: Vec<CustomerSummary<S>>,
 }
 
 /// `GET /api/v1/customers/{id}`: the summary plus the newest report exactly

@@ -13,8 +13,8 @@ mod report;
 mod validate;
 
 pub use customer::{
-    CustomerDetail, CustomerStatus, CustomerSummary, HistoryEntry, HistoryPeriod, HistoryResponse,
-    StatusInputs, StatusThresholds,
+    CustomerDetail, CustomerList, CustomerStatus, CustomerSummary, HistoryEntry, HistoryPeriod,
+    HistoryResponse, StatusInputs, StatusThresholds,
 };
 pub use event::{EventAccepted, EventIn, EventType, LegacyNotify, Preferences, Severity};
 pub use infra::{BindMount, InfraBackup, InfraDisk, InfraStack, RecoveryResponse, ResticSecrets};

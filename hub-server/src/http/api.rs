@@ -7,18 +7,17 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use hub_proto::{
-    CustomerDetail, CustomerSummary, EventAccepted, EventIn, HistoryPeriod, HistoryResponse,
-    InfraBackup, LegacyNotify, Preferences, RecoveryResponse, Report, ReportAccepted, StatusOk,
-    StatusThresholds, validate_customer_id,
+    EventAccepted, EventIn, HistoryPeriod, HistoryResponse, InfraBackup, LegacyNotify, Preferences,
+    RecoveryResponse, Report, ReportAccepted, StatusOk, StatusThresholds, validate_customer_id,
 };
 use serde_json::value::RawValue;
 
 use super::extract::{Caller, JsonBody};
 use super::{AppState, with_customer};
 use crate::error::AppError;
-use crate::store::{FleetRow, NewEvent, NewReport};
+use crate::store::{NewEvent, NewReport};
 
 type St = State<Arc<AppState>>;
 
@@ -269,27 +268,10 @@ fn thresholds(st: &AppState) -> StatusThresholds {
     }
 }
 
-/// Fills in the status of a fleet row as of now.
-fn summarize(row: FleetRow, now: jiff::Timestamp, t: StatusThresholds) -> CustomerSummary {
-    let mut s = row.summary;
-    s.status = row.inputs.status(now, t);
-    s
-}
-
-/// `GET /api/v1/customers` answer.
-#[derive(serde::Serialize)]
-pub struct CustomerList {
-    pub customers: Vec<CustomerSummary>,
-}
-
-pub async fn list_customers(State(st): St, caller: Caller) -> Result<Json<CustomerList>, AppError> {
+pub async fn list_customers(State(st): St, caller: Caller) -> Result<Response, AppError> {
     caller.require_global()?;
-    let rows = st.store.fleet().await?;
-    let now = st.clock.now();
-    let t = thresholds(&st);
-    Ok(Json(CustomerList {
-        customers: rows.into_iter().map(|r| summarize(r, now, t)).collect(),
-    }))
+    let body = st.store.fleet_json(st.clock.now(), thresholds(&st)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 pub async fn get_customer(
@@ -299,15 +281,11 @@ pub async fn get_customer(
 ) -> Result<Response, AppError> {
     path_id(&customer_id)?;
     caller.check(&customer_id)?;
-    let Some((row, latest_report)) = st.store.customer_detail(customer_id.clone()).await? else {
-        return Err(AppError::NotFound(format!(
-            "unknown customer `{customer_id}`"
-        )));
-    };
-    let detail = CustomerDetail {
-        summary: summarize(row, st.clock.now(), thresholds(&st)),
-        latest_report,
-    };
+    let detail = st
+        .store
+        .customer_detail(customer_id.clone(), st.clock.now(), thresholds(&st))
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unknown customer `{customer_id}`")))?;
     Ok(with_customer(Json(detail), &customer_id))
 }
 

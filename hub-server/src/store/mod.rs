@@ -27,7 +27,7 @@ use tokio::sync::oneshot;
 pub use codec::Codec;
 pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig, StoredConfig, key_digest};
 pub use events::{EventInsert, NewEvent};
-pub use reports::{FleetRow, NewReport, ReportInsert};
+pub use reports::{NewReport, ReportInsert};
 
 /// Failures of the storage layer. The HTTP layer maps them to a 500 (or a
 /// 503 for health checks) without showing the cause to the client.

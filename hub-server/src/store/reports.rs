@@ -1,7 +1,10 @@
 //! Report history and the newest-report table the fleet view reads.
 
-use hub_proto::{CustomerSummary, Health, HistoryEntry, StatusInputs};
+use hub_proto::{
+    CustomerDetail, CustomerSummary, Health, HistoryEntry, StatusInputs, StatusThresholds,
+};
 use jiff::Timestamp;
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::value::RawValue;
 
@@ -30,40 +33,49 @@ pub struct ReportInsert {
     pub duplicate: bool,
 }
 
-/// A customer's row of the fleet view before the status is computed.
-pub struct FleetRow {
-    pub summary: CustomerSummary,
-    pub inputs: StatusInputs,
-}
-
 impl Store {
     pub async fn insert_report(&self, r: NewReport) -> Result<ReportInsert> {
         self.write(move |c| insert_report(c, &r)).await
     }
 
-    /// Every known customer with its newest-report columns; one pass over
-    /// `customers` and `latest_reports`, never over history.
-    pub async fn fleet(&self) -> Result<Vec<FleetRow>> {
-        self.read(|c| {
+    /// The whole `GET /api/v1/customers` body, serialized on the reader
+    /// thread straight from borrowed rows: one pass over `customers` and
+    /// `latest_reports` (never history), no per-row allocation.
+    pub async fn fleet_json(&self, now: Timestamp, t: StatusThresholds) -> Result<Vec<u8>> {
+        self.read(move |c| {
             let mut stmt = c.prepare_cached(FLEET_SQL)?;
-            let rows = stmt.query_map([], fleet_row)?;
-            Ok(rows.collect::<std::result::Result<_, _>>()?)
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::with_capacity(64 * 1024);
+            out.extend_from_slice(b"{\"customers\":[");
+            let mut first = true;
+            while let Some(r) = rows.next()? {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                serde_json::to_writer(&mut out, &summary(r, now, t)?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            }
+            out.extend_from_slice(b"]}");
+            Ok(out)
         })
         .await
     }
 
-    /// One customer's fleet row and newest report body, or `None`.
+    /// One customer's summary and newest report body, or `None`.
     pub async fn customer_detail(
         &self,
         customer_id: String,
-    ) -> Result<Option<(FleetRow, Option<Box<RawValue>>)>> {
+        now: Timestamp,
+        t: StatusThresholds,
+    ) -> Result<Option<CustomerDetail>> {
         let codec = self.codec().clone();
         self.read(move |c| {
-            let Some((row, cust, ts)) = c
+            let Some((summary, cust, ts)) = c
                 .prepare_cached(DETAIL_SQL)?
                 .query_row([&customer_id], |r| {
                     Ok((
-                        fleet_row(r)?,
+                        summary(r, now, t)?.into_owned(),
                         r.get::<_, i64>(10)?,
                         r.get::<_, Option<i64>>(3)?,
                     ))
@@ -72,7 +84,7 @@ impl Store {
             else {
                 return Ok(None);
             };
-            let body = match ts {
+            let latest_report = match ts {
                 None => None,
                 Some(ts) => c
                     .prepare_cached(
@@ -85,7 +97,10 @@ impl Store {
                     .map(|(d, b)| raw_json(codec.decompress(d, &b)?))
                     .transpose()?,
             };
-            Ok(Some((row, body)))
+            Ok(Some(CustomerDetail {
+                summary,
+                latest_report,
+            }))
         })
         .await
     }
@@ -127,7 +142,7 @@ impl Store {
     }
 }
 
-/// The fleet view's columns; `fleet_row` reads them by position.
+/// The fleet view's columns; `summary` reads them by position.
 macro_rules! fleet_select {
     () => {
         "SELECT c.customer_id, c.blocked, cc.customer IS NOT NULL, \
@@ -149,14 +164,23 @@ const DETAIL_SQL: &str = concat!(
     " WHERE c.customer_id = ?1 AND (l.customer IS NOT NULL OR cc.customer IS NOT NULL)"
 );
 
-fn fleet_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FleetRow> {
+/// A fleet row with its status as of `now`, strings borrowed from the row.
+fn summary<'r>(
+    r: &'r rusqlite::Row<'_>,
+    now: Timestamp,
+    t: StatusThresholds,
+) -> rusqlite::Result<CustomerSummary<&'r str>> {
+    let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
+        r.get_ref(i)?
+            .as_str_or_null()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+    };
     let blocked: bool = r.get(1)?;
     let managed: bool = r.get(2)?;
     let ts: Option<i64> = r.get(3)?;
     let received: Option<i64> = r.get(4)?;
-    let health: Option<String> = r.get(5)?;
-    let health = health.as_deref().and_then(Health::parse);
-    let monitoring_disabled: bool = r.get::<_, Option<bool>>(6)?.unwrap_or(false);
+    let health = text(5)?.and_then(Health::parse);
+    let monitoring_disabled = r.get::<_, Option<bool>>(6)?.unwrap_or(false);
     let inputs = StatusInputs {
         blocked,
         has_config: managed,
@@ -164,22 +188,18 @@ fn fleet_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FleetRow> {
         health,
         monitoring_disabled,
     };
-    Ok(FleetRow {
-        summary: CustomerSummary {
-            customer_id: r.get(0)?,
-            // Placeholder until the caller applies the clock; see `status`.
-            status: hub_proto::CustomerStatus::Pending,
-            health,
-            last_report_at: ts.map(from_ms),
-            last_received_at: received.map(from_ms),
-            controller_version: r.get(7)?,
-            hostname: r.get(9)?,
-            controller_url: r.get(8)?,
-            monitoring_disabled,
-            blocked,
-            managed,
-        },
-        inputs,
+    Ok(CustomerSummary {
+        customer_id: text(0)?.unwrap_or_default(),
+        status: inputs.status(now, t),
+        health,
+        last_report_at: ts.map(from_ms),
+        last_received_at: received.map(from_ms),
+        controller_version: text(7)?,
+        hostname: text(9)?,
+        controller_url: text(8)?,
+        monitoring_disabled,
+        blocked,
+        managed,
     })
 }
 
