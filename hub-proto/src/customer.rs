@@ -110,6 +110,9 @@ pub struct CustomerSummary<S = String> {
     pub blocked: bool,
     /// A config is kept by the hub (otherwise the customer is "manual").
     pub managed: bool,
+    /// The registry has a newer controller than `controller_version`.
+    #[serde(default)]
+    pub update_available: bool,
 }
 
 impl CustomerSummary<&str> {
@@ -126,6 +129,7 @@ impl CustomerSummary<&str> {
             monitoring_disabled: self.monitoring_disabled,
             blocked: self.blocked,
             managed: self.managed,
+            update_available: self.update_available,
         }
     }
 }

@@ -11,6 +11,7 @@ mod event;
 mod infra;
 mod report;
 mod validate;
+mod version;
 
 pub use customer::{
     CustomerDetail, CustomerList, CustomerStatus, CustomerSummary, HistoryEntry, HistoryPeriod,
@@ -22,6 +23,7 @@ pub use report::{
     BackupInfo, Check, Container, Health, Report, ReportAccepted, StorageInfo, SystemInfo,
 };
 pub use validate::{ValidationError, validate_customer_id};
+pub use version::{Version, parse_version, update_available};
 
 use serde::{Deserialize, Serialize};
 

@@ -7,6 +7,8 @@ pub mod config;
 pub mod configgen;
 pub mod error;
 pub mod http;
+pub mod jobs;
+pub mod notify;
 pub mod secrets;
 pub mod store;
 
@@ -14,14 +16,18 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use thiserror::Error;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use clock::Clock;
 use config::Config;
 use configgen::{ConfigGenError, Template};
 use http::AppState;
-use http::lockout::Lockout;
+use notify::Dispatcher;
+use notify::resend::{Mailer, RetryPolicy};
 use store::{Store, StoreError, StoreOptions};
 
 /// Failures that stop the hub from starting or serving.
@@ -38,6 +44,8 @@ pub enum HubError {
     },
     #[error("server: {0}")]
     Serve(#[source] std::io::Error),
+    #[error("outbound HTTP client: {0}")]
+    Http(String),
 }
 
 /// The effective global report key and where it came from.
@@ -94,8 +102,19 @@ pub fn report_key(config: &Config) -> Result<ReportKey, HubError> {
     })
 }
 
+/// Knobs tests turn; production uses the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct HubOptions {
+    pub store: StoreOptions,
+    pub retry: RetryPolicy,
+    /// Start neither the background jobs nor the dispatcher loop: tests
+    /// drive them by hand, one step at a time.
+    pub manual: bool,
+}
+
 /// Serves the hub on `listener` until `shutdown` resolves, then finishes
-/// in-flight requests, drains the store and closes the database.
+/// in-flight requests, stops the jobs, drains the store and closes the
+/// database.
 pub async fn run(
     config: Config,
     report_key: ReportKey,
@@ -103,34 +122,106 @@ pub async fn run(
     clock: Arc<dyn Clock>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), HubError> {
-    let store = Store::open(&config.server.data_dir, StoreOptions::default())?;
-    serve(config, report_key, store, listener, clock, shutdown).await
+    let opts = HubOptions::default();
+    let store = Store::open(&config.server.data_dir, opts.store.clone())?;
+    let state = Arc::new(build_state(config, report_key, store, clock).await?);
+    serve(state, opts, listener, shutdown).await
 }
 
-/// [`run`] with an already opened store (tests share it to seed data).
-/// Closes the store when done.
-pub async fn serve(
+/// The hardened outbound client: a user agent (Resend refuses requests
+/// without one), connect and total timeouts, few redirects.
+pub fn http_client() -> Result<reqwest::Client, HubError> {
+    reqwest::Client::builder()
+        .user_agent(concat!("hub-server/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::limited(3))
+        .build()
+        .map_err(|e| HubError::Http(e.to_string()))
+}
+
+/// Shared state over an opened store, with the persisted template and
+/// newest controller version loaded.
+pub async fn build_state(
     config: Config,
     report_key: ReportKey,
     store: Store,
-    listener: TcpListener,
     clock: Arc<dyn Clock>,
+) -> Result<AppState, HubError> {
+    let state = AppState::new(
+        config,
+        store,
+        clock,
+        report_key.key,
+        Template::bundled()?,
+        http_client()?,
+    );
+    if let Err(e) = jobs::template::load_persisted(&state).await {
+        tracing::warn!(error = %e, "persisted template not loaded; using the bundled one");
+    }
+    state.set_latest_version(state.store.get_state(jobs::registry::STATE_KEY).await?);
+    Ok(state)
+}
+
+/// Serves `state` on `listener` with the dispatcher and jobs running; on
+/// shutdown stops them and closes the store.
+pub async fn serve(
+    state: Arc<AppState>,
+    opts: HubOptions,
+    listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), HubError> {
-    let state = Arc::new(AppState {
-        template: Template::bundled()?,
-        report_key: report_key.key,
-        lockout: Lockout::default(),
-        store: store.clone(),
-        clock,
-        config,
-    });
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut tasks = Vec::new();
+    if !opts.manual {
+        let dispatcher = Arc::new(dispatcher(&state, opts.retry).await?);
+        tasks.push(tokio::spawn(dispatcher.run(stop_rx.clone())));
+        tasks.extend(jobs::spawn_all(&state, &stop_rx));
+    }
     let app = http::router(state.clone());
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(HubError::Serve);
+    let _ = stop_tx.send(true);
+    for t in tasks {
+        let _ = t.await;
+    }
+    let store = state.store.clone();
     drop(state);
     store.close().await;
     served
+}
+
+/// The notification dispatcher for `state`, with this hub's idempotency
+/// prefix (made once, kept in the database).
+pub async fn dispatcher(state: &Arc<AppState>, retry: RetryPolicy) -> Result<Dispatcher, HubError> {
+    let instance = match state.store.get_state("instance_id").await? {
+        Some(id) => id,
+        None => {
+            let id = secrets::random_token().map_err(|e| HubError::Http(e.to_string()))?[..16]
+                .to_owned();
+            state
+                .store
+                .set_state("instance_id", id.clone(), state.clock.now())
+                .await?;
+            id
+        }
+    };
+    let n = &state.config.notifications;
+    Ok(Dispatcher {
+        store: state.store.clone(),
+        clock: state.clock.clone(),
+        config: n.clone(),
+        public_url: state.config.server.public_url.clone(),
+        mailer: Mailer::new(
+            state.http.clone(),
+            &n.resend_base_url,
+            n.resend_api_key.clone(),
+            n.from_email.clone(),
+            retry,
+        ),
+        instance,
+        wake: state.wake.clone(),
+    })
 }

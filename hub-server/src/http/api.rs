@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hub_proto::{
     EventAccepted, EventIn, HistoryPeriod, HistoryResponse, InfraBackup, LegacyNotify, Preferences,
-    RecoveryResponse, Report, ReportAccepted, StatusOk, StatusThresholds, validate_customer_id,
+    RecoveryResponse, Report, ReportAccepted, StatusOk, StatusThresholds, parse_version,
+    validate_customer_id,
 };
 use serde_json::value::RawValue;
 
@@ -86,6 +87,9 @@ pub async fn post_event(
             event_id: e.event_id,
         })
         .await?;
+    if !out.duplicate {
+        st.wake.notify_one();
+    }
     let status = if out.duplicate {
         StatusCode::OK
     } else {
@@ -270,7 +274,11 @@ fn thresholds(st: &AppState) -> StatusThresholds {
 
 pub async fn list_customers(State(st): St, caller: Caller) -> Result<Response, AppError> {
     caller.require_global()?;
-    let body = st.store.fleet_json(st.clock.now(), thresholds(&st)).await?;
+    let latest = st.latest_version().as_deref().and_then(parse_version);
+    let body = st
+        .store
+        .fleet_json(st.clock.now(), thresholds(&st), latest)
+        .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -283,7 +291,12 @@ pub async fn get_customer(
     caller.check(&customer_id)?;
     let detail = st
         .store
-        .customer_detail(customer_id.clone(), st.clock.now(), thresholds(&st))
+        .customer_detail(
+            customer_id.clone(),
+            st.clock.now(),
+            thresholds(&st),
+            st.latest_version().as_deref().and_then(parse_version),
+        )
         .await?
         .ok_or_else(|| AppError::NotFound(format!("unknown customer `{customer_id}`")))?;
     Ok(with_customer(Json(detail), &customer_id))

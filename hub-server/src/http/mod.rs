@@ -5,7 +5,7 @@ pub mod extract;
 pub mod lockout;
 
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use axum::Router;
@@ -13,6 +13,9 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+
+use jiff::Timestamp;
+use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::config::{Config, INFRA_BACKUP_MAX_BYTES};
@@ -31,6 +34,48 @@ pub struct AppState {
     pub report_key: String,
     pub lockout: Lockout,
     pub template: Template,
+    /// Wakes the notification dispatcher after an event was stored.
+    pub wake: Arc<Notify>,
+    /// When this process started; the dead man's switch counts from here.
+    pub started_at: Timestamp,
+    /// The one outbound HTTP client (registry, template, controllers).
+    pub http: reqwest::Client,
+    latest_version: RwLock<Option<String>>,
+}
+
+impl AppState {
+    pub fn new(
+        config: Config,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        report_key: String,
+        template: Template,
+        http: reqwest::Client,
+    ) -> Self {
+        Self {
+            started_at: clock.now(),
+            config,
+            store,
+            clock,
+            report_key,
+            lockout: Lockout::default(),
+            template,
+            wake: Arc::new(Notify::new()),
+            http,
+            latest_version: RwLock::new(None),
+        }
+    }
+
+    /// The newest controller version the registry check found.
+    pub fn latest_version(&self) -> Option<String> {
+        self.latest_version.read().ok().and_then(|v| v.clone())
+    }
+
+    pub fn set_latest_version(&self, v: Option<String>) {
+        if let Ok(mut g) = self.latest_version.write() {
+            *g = v;
+        }
+    }
 }
 
 /// Customer id a response was about, for the request log line.

@@ -115,7 +115,7 @@ impl Store {
     }
 }
 
-fn insert_event(c: &Connection, e: &NewEvent) -> Result<EventInsert> {
+pub(super) fn insert_event(c: &Connection, e: &NewEvent) -> Result<EventInsert> {
     let cust = ensure_customer(c, &e.customer_id, e.received_at)?;
     if let Some(event_id) = &e.event_id {
         let first: Option<i64> = c
@@ -144,8 +144,61 @@ fn insert_event(c: &Connection, e: &NewEvent) -> Result<EventInsert> {
         if e.from_hub { "hub" } else { "controller" },
         e.event_id,
     ])?;
+    let id = c.last_insert_rowid();
+    // Every stored event goes through the dispatcher; queued in the same
+    // transaction so a 2xx always has its notification decision pending.
+    c.prepare_cached(
+        "INSERT INTO outbox (created_at, kind, customer, event, payload) \
+         VALUES (?1, 'event', ?2, ?3, '{}')",
+    )?
+    .execute(params![ms(e.received_at), cust.id, id])?;
     Ok(EventInsert {
-        id: c.last_insert_rowid(),
+        id,
         duplicate: false,
     })
+}
+
+impl Store {
+    /// A customer's newest events first (hub and controller alike).
+    pub async fn recent_events(
+        &self,
+        customer_id: String,
+        limit: usize,
+    ) -> Result<Vec<super::StoredEvent>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT e.id, e.event_type, e.severity, e.message, e.details, e.occurred_at \
+                 FROM events e JOIN customers cu ON cu.id = e.customer \
+                 WHERE cu.customer_id = ?1 ORDER BY e.id DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![customer_id, limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, t, s, message, details, occurred) = row?;
+                if let (Some(event_type), Some(severity)) =
+                    (EventType::parse(&t), Severity::parse(&s))
+                {
+                    out.push(super::StoredEvent {
+                        id,
+                        event_type,
+                        severity,
+                        message,
+                        details,
+                        occurred_at: super::from_ms(occurred),
+                    });
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
 }

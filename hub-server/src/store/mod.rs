@@ -11,7 +11,9 @@ mod codec;
 mod customers;
 mod events;
 mod infra;
+mod jobs;
 mod migrate;
+mod notify;
 mod reports;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,8 @@ use tokio::sync::oneshot;
 pub use codec::Codec;
 pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig, StoredConfig, key_digest};
 pub use events::{EventInsert, NewEvent};
+pub use jobs::{NodeState, Pruned, Watched};
+pub use notify::{Channel, LogEntry, LogRow, OutboxItem, StoredEvent};
 pub use reports::{NewReport, ReportInsert};
 
 /// Failures of the storage layer. The HTTP layer maps them to a 500 (or a

@@ -1,7 +1,8 @@
 //! Report history and the newest-report table the fleet view reads.
 
 use hub_proto::{
-    CustomerDetail, CustomerSummary, Health, HistoryEntry, StatusInputs, StatusThresholds,
+    CustomerDetail, CustomerSummary, Health, HistoryEntry, StatusInputs, StatusThresholds, Version,
+    update_available,
 };
 use jiff::Timestamp;
 use rusqlite::types::Type;
@@ -41,7 +42,12 @@ impl Store {
     /// The whole `GET /api/v1/customers` body, serialized on the reader
     /// thread straight from borrowed rows: one pass over `customers` and
     /// `latest_reports` (never history), no per-row allocation.
-    pub async fn fleet_json(&self, now: Timestamp, t: StatusThresholds) -> Result<Vec<u8>> {
+    pub async fn fleet_json(
+        &self,
+        now: Timestamp,
+        t: StatusThresholds,
+        latest: Option<Version>,
+    ) -> Result<Vec<u8>> {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(FLEET_SQL)?;
             let mut rows = stmt.query([])?;
@@ -53,7 +59,7 @@ impl Store {
                     out.push(b',');
                 }
                 first = false;
-                serde_json::to_writer(&mut out, &summary(r, now, t)?)
+                serde_json::to_writer(&mut out, &summary(r, now, t, latest)?)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             }
             out.extend_from_slice(b"]}");
@@ -68,6 +74,7 @@ impl Store {
         customer_id: String,
         now: Timestamp,
         t: StatusThresholds,
+        latest: Option<Version>,
     ) -> Result<Option<CustomerDetail>> {
         let codec = self.codec().clone();
         self.read(move |c| {
@@ -75,7 +82,7 @@ impl Store {
                 .prepare_cached(DETAIL_SQL)?
                 .query_row([&customer_id], |r| {
                     Ok((
-                        summary(r, now, t)?.into_owned(),
+                        summary(r, now, t, latest)?.into_owned(),
                         r.get::<_, i64>(10)?,
                         r.get::<_, Option<i64>>(3)?,
                     ))
@@ -169,6 +176,7 @@ fn summary<'r>(
     r: &'r rusqlite::Row<'_>,
     now: Timestamp,
     t: StatusThresholds,
+    latest: Option<Version>,
 ) -> rusqlite::Result<CustomerSummary<&'r str>> {
     let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
         r.get_ref(i)?
@@ -188,13 +196,15 @@ fn summary<'r>(
         health,
         monitoring_disabled,
     };
+    let controller_version = text(7)?;
     Ok(CustomerSummary {
+        update_available: update_available(controller_version, latest),
         customer_id: text(0)?.unwrap_or_default(),
         status: inputs.status(now, t),
         health,
         last_report_at: ts.map(from_ms),
         last_received_at: received.map(from_ms),
-        controller_version: text(7)?,
+        controller_version,
         hostname: text(9)?,
         controller_url: text(8)?,
         monitoring_disabled,

@@ -7,15 +7,23 @@
 mod api_ingest;
 mod api_reads;
 mod api_retrieval;
+mod fakes;
+mod jobs;
+mod notify;
 mod process;
 mod storage;
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use hub_server::clock::ManualClock;
 use hub_server::config::{Config, Secret};
+use hub_server::http::AppState;
+use hub_server::notify::Dispatcher;
+use hub_server::notify::resend::RetryPolicy;
 use hub_server::store::{NewCustomerConfig, Store, StoreOptions};
-use hub_server::{HubError, ReportKey};
+use hub_server::{HubError, HubOptions, ReportKey};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -29,40 +37,83 @@ pub struct Hub {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub store: Store,
+    pub state: Arc<AppState>,
+    pub dispatcher: Dispatcher,
     pub dir: Arc<TempDir>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), HubError>>,
 }
 
+/// A fast retry schedule so failure tests take milliseconds.
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 3,
+        first_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+    }
+}
+
 impl Hub {
     pub async fn start() -> Hub {
-        Hub::start_in(
+        Hub::start_with(
             Arc::new(tempfile::tempdir().unwrap()),
             StoreOptions::default(),
+            |_| {},
         )
         .await
     }
 
     pub async fn start_in(dir: Arc<TempDir>, opts: StoreOptions) -> Hub {
+        Hub::start_with(dir, opts, |_| {}).await
+    }
+
+    /// A hub in manual mode: no job or dispatcher runs unless a test calls it.
+    pub async fn start_with(
+        dir: Arc<TempDir>,
+        opts: StoreOptions,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Hub {
+        Hub::start_at(dir, opts, T0.parse().unwrap(), tweak).await
+    }
+
+    pub async fn start_at(
+        dir: Arc<TempDir>,
+        opts: StoreOptions,
+        now: jiff::Timestamp,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Hub {
         let mut config = Config::default();
         config.server.data_dir = dir.path().to_owned();
         config.api.report_api_key = Secret(KEY.into());
         config.server.public_url = "https://hub.example.test".into();
-        let store = Store::open(dir.path(), opts).unwrap();
+        // Never the real registry from a test.
+        config.registry.image = "http://127.0.0.1:9/admin/felhom-controller".into();
+        config.notifications.resend_base_url = "http://127.0.0.1:9".into();
+        tweak(&mut config);
+        let store = Store::open(dir.path(), opts.clone()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let clock = Arc::new(ManualClock::new(T0.parse().unwrap()));
+        let clock = Arc::new(ManualClock::new(now));
         let (tx, rx) = oneshot::channel::<()>();
         let key = ReportKey {
             key: KEY.into(),
             generated: None,
         };
+        let state = Arc::new(
+            hub_server::build_state(config, key, store.clone(), clock.clone())
+                .await
+                .unwrap(),
+        );
+        let dispatcher = hub_server::dispatcher(&state, fast_retry()).await.unwrap();
+        let hub_opts = HubOptions {
+            store: opts,
+            retry: fast_retry(),
+            manual: true,
+        };
         let task = tokio::spawn(hub_server::serve(
-            config,
-            key,
-            store.clone(),
+            state.clone(),
+            hub_opts,
             listener,
-            clock.clone(),
             async {
                 let _ = rx.await;
             },
@@ -72,10 +123,17 @@ impl Hub {
             client: reqwest::Client::new(),
             clock,
             store,
+            state,
+            dispatcher,
             dir,
             stop: Some(tx),
             task,
         }
+    }
+
+    /// Processes the outbox now.
+    pub async fn drain(&self) -> usize {
+        self.dispatcher.drain().await.unwrap()
     }
 
     /// Graceful stop; returns the data dir for a restart.
@@ -83,8 +141,17 @@ impl Hub {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
-        (&mut self.task).await.unwrap().unwrap();
-        self.dir.clone()
+        let Hub {
+            task,
+            state,
+            dispatcher,
+            dir,
+            ..
+        } = self;
+        drop(state);
+        drop(dispatcher);
+        task.await.unwrap().unwrap();
+        dir
     }
 
     pub async fn post(

@@ -7,12 +7,23 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_hub-server");
 
+/// The binary, kept off every network but loopback.
+fn hub() -> Command {
+    let mut c = Command::new(BIN);
+    c.env(
+        "HUB_REGISTRY_IMAGE",
+        "http://127.0.0.1:9/admin/felhom-controller",
+    )
+    .env("HUB_NOTIFICATIONS_RESEND_BASE_URL", "http://127.0.0.1:9")
+    .env_remove("HUB_CONFIG");
+    c
+}
+
 #[test]
 fn first_start_generates_a_private_key_and_sigterm_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
+    let mut child = hub()
         .current_dir(dir.path())
-        .env_remove("HUB_CONFIG")
         .env("HUB_SERVER_LISTEN", "127.0.0.1:0")
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
@@ -81,7 +92,7 @@ fn first_start_generates_a_private_key_and_sigterm_exits_zero() {
     assert!(!log.contains(&key), "key leaked into the log");
 
     // A second start reuses the key and prints nothing about it.
-    let out = Command::new(BIN)
+    let out = hub()
         .current_dir(dir.path())
         .env("HUB_SERVER_LISTEN", "nowhere")
         .output()
@@ -96,11 +107,7 @@ fn unknown_config_key_stops_start_up_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("hub.yaml");
     std::fs::write(&cfg, "alerting:\n  stale_treshold: 30m\n").unwrap();
-    let out = Command::new(BIN)
-        .arg("--config")
-        .arg(&cfg)
-        .output()
-        .unwrap();
+    let out = hub().arg("--config").arg(&cfg).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("alerting.stale_treshold"), "{err}");
@@ -108,7 +115,7 @@ fn unknown_config_key_stops_start_up_naming_it() {
 
 #[test]
 fn help_documents_defaults_and_env() {
-    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let out = hub().arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "./hub-data",
@@ -149,4 +156,111 @@ fn strip_ansi(s: &str) -> String {
         }
     }
     out
+}
+
+/// Reads the child's log until it says where it listens.
+fn listening_addr(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> String {
+    for line in lines.by_ref() {
+        let line = strip_ansi(&line.unwrap());
+        if let Some(pos) = line.find("addr=") {
+            let rest = &line[pos + 5..];
+            return rest[..rest.find(' ').unwrap_or(rest.len())].to_owned();
+        }
+    }
+    panic!("hub-server exited before listening");
+}
+
+#[test]
+fn with_a_config_file_the_jobs_and_the_dispatcher_run_on_their_own() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (resend, resend_url) = rt.block_on(crate::fakes::FakeResend::start());
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("hub.yaml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "api:\n  report_api_key: \"e2e-key\"\n\
+             notifications:\n  resend_api_key: \"{}\"\n  resend_base_url: \"{resend_url}\"\n  operator_email: \"ops@felhom.eu\"\n\
+             alerting:\n  stale_threshold: \"2s\"\n  down_threshold: \"5s\"\n  check_interval: \"1s\"\n\
+             server:\n  listen: \"127.0.0.1:0\"\n  data_dir: \"{}\"\n",
+            crate::fakes::RESEND_KEY,
+            dir.path().join("data").display()
+        ),
+    )
+    .unwrap();
+    let mut child = hub()
+        .arg("--config")
+        .arg(&cfg)
+        .env_remove("HUB_NOTIFICATIONS_RESEND_BASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = listening_addr(&mut lines);
+    let drain = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+
+    let report = crate::report("e2e-node", &jiff::Timestamp::now().to_string());
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("http://{addr}/api/v1/report"))
+            .bearer_auth("e2e-key")
+            .json(&report)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+    // Real time passes here (a real process has a real clock): poll for
+    // the two pages with a deadline instead of sleeping a fixed time.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let subjects = loop {
+        let s: Vec<String> = resend
+            .delivered()
+            .iter()
+            .map(|m| m.body["subject"].as_str().unwrap_or("").to_owned())
+            .collect();
+        let paged = |what: &str| s.iter().any(|x| x.contains(what));
+        let done = paged("e2e-node: node is stale") && paged("e2e-node: node is DOWN");
+        if done || std::time::Instant::now() > deadline {
+            break s;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(wait_timeout(&mut child, Duration::from_secs(10)), Some(0));
+    let log = drain.join().unwrap().join("\n");
+    let stale = subjects
+        .iter()
+        .position(|s| s.contains("e2e-node: node is stale"));
+    let down = subjects
+        .iter()
+        .position(|s| s.contains("e2e-node: node is DOWN"));
+    assert!(
+        matches!((stale, down), (Some(a), Some(b)) if a < b),
+        "{subjects:?}\n{log}"
+    );
+    // One page per transition, however many checks ran.
+    assert_eq!(
+        subjects.iter().filter(|s| s.contains("node is")).count(),
+        2,
+        "{subjects:?}"
+    );
+    assert!(log.contains("job staleness"), "{log}");
+    assert!(
+        !log.contains(crate::fakes::RESEND_KEY),
+        "Resend key leaked into the log"
+    );
 }

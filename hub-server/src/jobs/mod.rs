@@ -1,0 +1,143 @@
+//! Background jobs, started with the server and stopped with it. Each is a
+//! plain tokio task that wakes on an interval, asks the injectable clock
+//! what time it is, does one run, logs one line, and on failure logs why and
+//! tries again next time — a job never takes the server down.
+//!
+//! | job | when | module |
+//! |---|---|---|
+//! | staleness (dead man's switch) | every `alerting.check_interval` | [`staleness`] |
+//! | backup deadline | daily at `alerting.backup_deadline`, local time | [`daily`] |
+//! | prune | daily at `retention.prune_schedule`, local time | [`daily`] |
+//! | registry check | every `registry.check_interval` | [`registry`] |
+//! | template refresh | every `registry.template_interval` | [`template`] |
+//!
+//! Daily jobs are "due" once the local wall-clock time has passed their
+//! time of day and they have not run on that local date (recorded in the
+//! database), so a restart neither repeats nor skips a day, and a hub that
+//! was down at 05:00 catches up when it starts.
+
+pub mod daily;
+pub mod registry;
+pub mod staleness;
+pub mod template;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio::time::MissedTickBehavior;
+
+use crate::http::AppState;
+
+/// How often daily jobs check whether they are due.
+pub const DAILY_TICK: Duration = Duration::from_secs(20);
+
+/// Starts every job; they stop when `shutdown` flips to `true`.
+pub fn spawn_all(st: &Arc<AppState>, shutdown: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    let c = &st.config;
+    let mut tasks = vec![
+        every(
+            st,
+            shutdown,
+            c.alerting.check_interval.0,
+            "staleness",
+            |st| async move {
+                staleness::check(&st)
+                    .await
+                    .map(|n| format!("{n} transitions"))
+            },
+        ),
+        every(st, shutdown, DAILY_TICK, "daily", |st| async move {
+            let mut done = Vec::new();
+            if daily::backup_deadline(&st).await? {
+                done.push("backup deadline");
+            }
+            if let Some(p) = daily::prune(&st).await? {
+                tracing::info!(
+                    reports = p.reports,
+                    events = p.events,
+                    notifications = p.notifications,
+                    infra_backups = p.infra_backups,
+                    pages_freed = p.pages_freed,
+                    "job prune: done"
+                );
+                done.push("prune");
+            }
+            Ok(done.join(", "))
+        }),
+        every(
+            st,
+            shutdown,
+            c.registry.check_interval.0,
+            "registry",
+            |st| async move {
+                registry::check(&st)
+                    .await
+                    .map(|v| format!("newest controller version {v}"))
+            },
+        ),
+    ];
+    if !c.registry.template_url.is_empty() {
+        tasks.push(every(
+            st,
+            shutdown,
+            c.registry.template_interval.0,
+            "template",
+            |st| async move {
+                template::refresh(&st)
+                    .await
+                    .map(|n| format!("template refreshed ({n} bytes)"))
+            },
+        ));
+    }
+    tasks
+}
+
+/// Runs `job` now and then every `period` until shutdown. Empty results are
+/// logged at debug (a daily tick that had nothing to do), others at info.
+fn every<F, Fut>(
+    st: &Arc<AppState>,
+    shutdown: &watch::Receiver<bool>,
+    period: Duration,
+    name: &'static str,
+    job: F,
+) -> JoinHandle<()>
+where
+    F: Fn(Arc<AppState>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<String, JobError>> + Send,
+{
+    let st = st.clone();
+    let mut shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(period);
+        interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {}
+                _ = shutdown.changed() => return,
+            }
+            let run = tokio::select! {
+                r = job(st.clone()) => r,
+                _ = shutdown.changed() => return,
+            };
+            match run {
+                Ok(s) if s.is_empty() => tracing::debug!(job = name, "job: nothing due"),
+                Ok(s) => tracing::info!(job = name, "job {name}: {s}"),
+                Err(e) => {
+                    tracing::warn!(job = name, error = %e, "job {name} failed; will run again")
+                }
+            }
+        }
+    })
+}
+
+/// Why a job run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Remote(String),
+}

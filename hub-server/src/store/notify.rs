@@ -1,0 +1,236 @@
+//! Outbox, notification log and the small persisted job state.
+
+use hub_proto::{EventType, Severity};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+
+use super::customers::lookup;
+use super::{Result, Store, from_ms, ms};
+
+/// One pending outbox entry with what the dispatcher needs to decide.
+#[derive(Debug, Clone)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub kind: String,
+    pub customer_id: String,
+    pub customer_blocked: bool,
+    pub event: Option<StoredEvent>,
+    pub payload: String,
+}
+
+/// An event as stored.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub event_type: EventType,
+    pub severity: Severity,
+    pub message: String,
+    pub details: Option<String>,
+    pub occurred_at: Timestamp,
+}
+
+/// Which channel a notification decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Operator,
+    Customer,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Operator => "operator",
+            Channel::Customer => "customer",
+        }
+    }
+}
+
+/// One row of `notification_log`.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub channel: Channel,
+    pub event_type: String,
+    pub event: Option<i64>,
+    pub outcome: &'static str,
+    pub reason: String,
+    pub recipient: String,
+    pub subject: String,
+    pub provider_id: Option<String>,
+}
+
+impl Store {
+    /// The oldest pending outbox entries.
+    pub async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT o.id, o.kind, cu.customer_id, cu.blocked, o.payload, \
+                    e.id, e.event_type, e.severity, e.message, e.details, e.occurred_at \
+                 FROM outbox o JOIN customers cu ON cu.id = o.customer \
+                 LEFT JOIN events e ON e.id = o.event ORDER BY o.id LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |r| {
+                let event = match r.get::<_, Option<i64>>(5)? {
+                    None => None,
+                    Some(id) => {
+                        let t: String = r.get(6)?;
+                        let s: String = r.get(7)?;
+                        match (EventType::parse(&t), Severity::parse(&s)) {
+                            (Some(event_type), Some(severity)) => Some(StoredEvent {
+                                id,
+                                event_type,
+                                severity,
+                                message: r.get(8)?,
+                                details: r.get(9)?,
+                                occurred_at: from_ms(r.get(10)?),
+                            }),
+                            _ => None,
+                        }
+                    }
+                };
+                Ok(OutboxItem {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    customer_id: r.get(2)?,
+                    customer_blocked: r.get(3)?,
+                    payload: r.get(4)?,
+                    event,
+                })
+            })?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
+    /// When the last email of this kind was sent, for cooldowns.
+    pub async fn last_sent(
+        &self,
+        customer_id: String,
+        channel: Channel,
+        event_type: String,
+    ) -> Result<Option<Timestamp>> {
+        self.read(move |c| {
+            let Some(cust) = lookup(c, &customer_id)? else {
+                return Ok(None);
+            };
+            let t: Option<i64> = c
+                .prepare_cached(
+                    "SELECT max(created_at) FROM notification_log WHERE customer = ?1 \
+                     AND channel = ?2 AND event_type = ?3 AND outcome = 'sent'",
+                )?
+                .query_row(params![cust.id, channel.as_str(), event_type], |r| r.get(0))?;
+            Ok(t.map(from_ms))
+        })
+        .await
+    }
+
+    /// Records the decisions about one outbox entry and removes it, in one
+    /// transaction.
+    pub async fn finish_outbox(
+        &self,
+        outbox_id: i64,
+        customer_id: String,
+        entries: Vec<LogEntry>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.write(move |c| {
+            let cust = lookup(c, &customer_id)?.map(|r| r.id);
+            let mut ins = c.prepare_cached(
+                "INSERT INTO notification_log (created_at, channel, customer, event_type, event, \
+                    outcome, reason, recipient, subject, provider_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for e in &entries {
+                ins.execute(params![
+                    ms(now),
+                    e.channel.as_str(),
+                    cust,
+                    e.event_type,
+                    e.event,
+                    e.outcome,
+                    e.reason,
+                    e.recipient,
+                    e.subject,
+                    e.provider_id,
+                ])?;
+            }
+            c.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+                .execute([outbox_id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The notification log, newest first.
+    pub async fn notification_log(&self, limit: usize) -> Result<Vec<LogRow>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT n.id, n.created_at, n.channel, cu.customer_id, n.event_type, n.event, \
+                    n.outcome, n.reason, n.recipient, n.subject, n.provider_id \
+                 FROM notification_log n LEFT JOIN customers cu ON cu.id = n.customer \
+                 ORDER BY n.id DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |r| {
+                Ok(LogRow {
+                    id: r.get(0)?,
+                    created_at: from_ms(r.get(1)?),
+                    channel: r.get(2)?,
+                    customer_id: r.get(3)?,
+                    event_type: r.get(4)?,
+                    event: r.get(5)?,
+                    outcome: r.get(6)?,
+                    reason: r.get(7)?,
+                    recipient: r.get(8)?,
+                    subject: r.get(9)?,
+                    provider_id: r.get(10)?,
+                })
+            })?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
+    /// Number of outbox entries still to be processed.
+    pub async fn outbox_len(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?))
+            .await
+    }
+
+    pub async fn get_state(&self, key: &'static str) -> Result<Option<String>> {
+        self.read(move |c| {
+            Ok(
+                c.prepare_cached("SELECT value FROM hub_state WHERE key = ?1")?
+                    .query_row([key], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+        .await
+    }
+
+    pub async fn set_state(&self, key: &'static str, value: String, now: Timestamp) -> Result<()> {
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO hub_state (key, value, updated_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )?
+            .execute(params![key, value, ms(now)])?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// A `notification_log` row as read back.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct LogRow {
+    pub id: i64,
+    pub created_at: Timestamp,
+    pub channel: String,
+    pub customer_id: Option<String>,
+    pub event_type: String,
+    pub event: Option<i64>,
+    pub outcome: String,
+    pub reason: String,
+    pub recipient: String,
+    pub subject: String,
+    pub provider_id: Option<String>,
+}

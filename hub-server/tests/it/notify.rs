@@ -1,0 +1,419 @@
+//! The notification pipeline against a fake Resend on loopback.
+
+use hub_server::jobs::staleness;
+use hub_server::store::LogRow;
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+
+use crate::fakes::{FakeResend, RESEND_KEY};
+use crate::*;
+
+const OPERATOR: &str = "ops@felhom.eu";
+
+async fn hub_with_resend() -> (Hub, FakeResend) {
+    let (fake, url) = FakeResend::start().await;
+    let hub = Hub::start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        Default::default(),
+        |c| {
+            c.notifications.resend_base_url = url.clone();
+            c.notifications.resend_api_key = Secret(RESEND_KEY.into());
+            c.notifications.operator_email = OPERATOR.into();
+        },
+    )
+    .await;
+    (hub, fake)
+}
+
+fn event(customer: &str, t: &str, severity: &str) -> Value {
+    json!({"customer_id": customer, "event_type": t, "severity": severity, "message": format!("{t} happened")})
+}
+
+async fn log(hub: &Hub) -> Vec<LogRow> {
+    let mut rows = hub.store.notification_log(1000).await.unwrap();
+    rows.reverse();
+    rows
+}
+
+fn summary(rows: &[LogRow]) -> Vec<(String, String, String, String)> {
+    rows.iter()
+        .map(|r| {
+            (
+                r.channel.clone(),
+                r.event_type.clone(),
+                r.outcome.clone(),
+                r.reason.clone(),
+            )
+        })
+        .collect()
+}
+
+fn row(channel: &str, t: &str, outcome: &str, reason: &str) -> (String, String, String, String) {
+    (channel.into(), t.into(), outcome.into(), reason.into())
+}
+
+#[tokio::test]
+async fn operator_gets_warnings_and_errors_once_per_cooldown() {
+    let (hub, resend) = hub_with_resend().await;
+    for body in [
+        event("c1", "backup_completed", "info"),
+        event("c1", "backup_failed", "error"),
+        event("c1", "backup_failed", "error"),
+        event("c1", "container_unhealthy", "warning"),
+    ] {
+        assert_eq!(
+            hub.post_json("/api/v1/event", Some(KEY), &body)
+                .await
+                .status(),
+            201
+        );
+    }
+    assert_eq!(hub.drain().await, 4);
+    let rows = log(&hub).await;
+    assert_eq!(
+        summary(&rows),
+        vec![
+            row("operator", "backup_failed", "sent", ""),
+            // backup_failed is customer-facing: a decision for that channel too.
+            row("customer", "backup_failed", "skipped", "no_address"),
+            row("operator", "backup_failed", "skipped", "cooldown"),
+            row("customer", "backup_failed", "skipped", "no_address"),
+            row("operator", "container_unhealthy", "sent", ""),
+        ]
+    );
+    let sent = resend.delivered();
+    assert_eq!(sent.len(), 2);
+    let mail = &sent[0].body;
+    assert_eq!(mail["to"], json!([OPERATOR]));
+    assert_eq!(mail["from"], "monitoring@felhom.eu");
+    assert_eq!(mail["subject"], "[felhom ERROR] c1: backup failed");
+    assert!(
+        mail["text"]
+            .as_str()
+            .unwrap()
+            .contains("backup_failed happened")
+    );
+    assert!(
+        mail["html"]
+            .as_str()
+            .unwrap()
+            .contains("https://hub.example.test/customers/c1")
+    );
+    assert_eq!(rows[0].provider_id.as_deref(), Some("email-1"));
+    assert_eq!(rows[0].recipient, OPERATOR);
+
+    // After the cooldown the same kind is sent again.
+    hub.clock.advance(SignedDuration::from_mins(61));
+    hub.post_json(
+        "/api/v1/event",
+        Some(KEY),
+        &event("c1", "backup_failed", "error"),
+    )
+    .await;
+    hub.drain().await;
+    assert_eq!(resend.delivered().len(), 3);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn customers_get_hungarian_mail_for_what_they_enabled() {
+    let (hub, resend) = hub_with_resend().await;
+    let prefs = json!({"customer_id": "kovacs", "email": "kovacs@example.hu", "enabled_events": ["backup_failed", "disk_space_low"], "cooldown_hours": 2});
+    assert_eq!(
+        hub.post_json("/api/v1/preferences", Some(KEY), &prefs)
+            .await
+            .status(),
+        200
+    );
+    for body in [
+        event("kovacs", "backup_failed", "error"),
+        event("kovacs", "dbdump_failed", "error"),
+        event("kovacs", "backup_failed", "error"),
+    ] {
+        hub.post_json("/api/v1/event", Some(KEY), &body).await;
+    }
+    hub.drain().await;
+    let customer_rows: Vec<_> = summary(&log(&hub).await)
+        .into_iter()
+        .filter(|r| r.0 == "customer")
+        .collect();
+    assert_eq!(
+        customer_rows,
+        vec![
+            row("customer", "backup_failed", "sent", ""),
+            row("customer", "dbdump_failed", "skipped", "disabled"),
+            row("customer", "backup_failed", "skipped", "cooldown"),
+        ]
+    );
+    let to_customer: Vec<_> = resend
+        .delivered()
+        .into_iter()
+        .filter(|m| m.body["to"] == json!(["kovacs@example.hu"]))
+        .collect();
+    assert_eq!(to_customer.len(), 1);
+    let m = &to_customer[0].body;
+    assert!(
+        m["subject"]
+            .as_str()
+            .unwrap()
+            .contains("Nem sikerült a biztonsági mentés"),
+        "{m}"
+    );
+    assert!(m["text"].as_str().unwrap().starts_with("Kedves Ügyfelünk!"));
+    assert!(m["text"].as_str().unwrap().contains("kovacs"));
+
+    hub.clock.advance(SignedDuration::from_hours(2));
+    hub.post_json(
+        "/api/v1/event",
+        Some(KEY),
+        &event("kovacs", "backup_failed", "error"),
+    )
+    .await;
+    hub.drain().await;
+    let n = resend
+        .delivered()
+        .into_iter()
+        .filter(|m| m.body["to"] == json!(["kovacs@example.hu"]))
+        .count();
+    assert_eq!(n, 2, "customer cooldown of 2 h passed");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn blocked_customers_are_logged_not_mailed() {
+    let (hub, resend) = hub_with_resend().await;
+    let prefs =
+        json!({"customer_id": "b", "email": "b@example.hu", "enabled_events": ["backup_failed"]});
+    hub.post_json("/api/v1/preferences", Some(KEY), &prefs)
+        .await;
+    hub.store.set_blocked("b".into(), true).await.unwrap();
+    hub.post_json(
+        "/api/v1/event",
+        Some(KEY),
+        &event("b", "backup_failed", "error"),
+    )
+    .await;
+    let n = json!({"customer_id": "b", "subject": "Legacy", "message": "m"});
+    assert_eq!(
+        hub.post_json("/api/v1/notify", Some(KEY), &n)
+            .await
+            .status(),
+        202
+    );
+    hub.drain().await;
+    assert_eq!(
+        summary(&log(&hub).await),
+        vec![
+            row("operator", "backup_failed", "skipped", "blocked"),
+            row("customer", "backup_failed", "skipped", "blocked"),
+            row("operator", "legacy_notify", "skipped", "blocked"),
+        ]
+    );
+    assert!(resend.attempts().is_empty());
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn legacy_notify_relays_one_operator_email() {
+    let (hub, resend) = hub_with_resend().await;
+    let n = json!({"customer_id": "old", "subject": "Disk almost full", "message": "92% used", "severity": "warning"});
+    hub.post_json("/api/v1/notify", Some(KEY), &n).await;
+    hub.drain().await;
+    let sent = resend.delivered();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].body["subject"],
+        "[felhom WARNING] old: Disk almost full"
+    );
+    assert!(sent[0].body["text"].as_str().unwrap().contains("92% used"));
+    assert_eq!(
+        summary(&log(&hub).await),
+        vec![row("operator", "legacy_notify", "sent", "")]
+    );
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn retries_transient_failures_with_one_idempotency_key() {
+    let (hub, resend) = hub_with_resend().await;
+    resend.fail_next(503, None);
+    resend.fail_next(429, Some(0));
+    hub.post_json(
+        "/api/v1/event",
+        Some(KEY),
+        &event("r", "disk_missing", "error"),
+    )
+    .await;
+    hub.drain().await;
+    let attempts = resend.attempts();
+    assert_eq!(attempts.len(), 3);
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a.idempotency_key == attempts[0].idempotency_key)
+    );
+    assert!(!attempts[0].idempotency_key.is_empty());
+    assert_eq!(resend.delivered().len(), 1);
+    assert_eq!(log(&hub).await[0].outcome, "sent");
+
+    // Other 4xx: no retry, logged as failed with Resend's name and message.
+    resend.fail_next(422, None);
+    hub.clock.advance(SignedDuration::from_hours(2));
+    hub.post_json(
+        "/api/v1/event",
+        Some(KEY),
+        &event("r", "disk_missing", "error"),
+    )
+    .await;
+    hub.drain().await;
+    assert_eq!(resend.attempts().len(), 4);
+    let last = log(&hub)
+        .await
+        .into_iter()
+        .rfind(|r| r.channel == "operator")
+        .unwrap();
+    assert_eq!(last.outcome, "failed");
+    assert!(
+        last.reason.contains("422") && last.reason.contains("canned_failure"),
+        "{}",
+        last.reason
+    );
+
+    // Giving up after the bounded attempts is a failure too, and the
+    // outbox moves on.
+    for _ in 0..3 {
+        resend.fail_next(500, None);
+    }
+    hub.clock.advance(SignedDuration::from_hours(2));
+    hub.post_json(
+        "/api/v1/event",
+        Some(KEY),
+        &event("r", "disk_missing", "error"),
+    )
+    .await;
+    hub.drain().await;
+    let last = log(&hub)
+        .await
+        .into_iter()
+        .rfind(|r| r.channel == "operator")
+        .unwrap();
+    assert_eq!(
+        (
+            last.outcome.as_str(),
+            last.reason.starts_with("gave up after 3 attempts")
+        ),
+        ("failed", true),
+        "{}",
+        last.reason
+    );
+    assert_eq!(hub.store.outbox_len().await.unwrap(), 0);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_resumes_pending_sends() {
+    let (fake, url) = FakeResend::start().await;
+    let tweak = |c: &mut Config| {
+        c.notifications.resend_base_url = url.clone();
+        c.notifications.resend_api_key = Secret(RESEND_KEY.into());
+        c.notifications.operator_email = OPERATOR.into();
+    };
+    let hub = Hub::start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        Default::default(),
+        tweak,
+    )
+    .await;
+    // Accepted (committed) but not yet dispatched when the hub stops.
+    hub.post_json(
+        "/api/v1/event",
+        Some(KEY),
+        &event("p", "restore_failed", "error"),
+    )
+    .await;
+    assert_eq!(hub.store.outbox_len().await.unwrap(), 1);
+    let dir = hub.stop().await;
+    assert!(fake.attempts().is_empty());
+
+    let hub = Hub::start_with(dir, Default::default(), tweak).await;
+    assert_eq!(hub.drain().await, 1);
+    assert_eq!(fake.delivered().len(), 1);
+    assert_eq!(hub.store.outbox_len().await.unwrap(), 0);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn a_dead_node_wakes_the_operator_exactly_once() {
+    let (hub, resend) = hub_with_resend().await;
+    let prefs = json!({"customer_id": "dead", "email": "dead@example.hu", "enabled_events": ["node_down", "node_recovered"]});
+    hub.post_json("/api/v1/preferences", Some(KEY), &prefs)
+        .await;
+    hub.post_json("/api/v1/report", Some(KEY), &report("dead", T0))
+        .await;
+    for _ in 0..12 {
+        hub.clock.advance(SignedDuration::from_mins(10));
+        staleness::check(&hub.state).await.unwrap();
+        hub.drain().await;
+    }
+    let to = |addr: &str| {
+        resend
+            .delivered()
+            .into_iter()
+            .filter(|m| m.body["to"] == json!([addr]))
+            .map(|m| m.body["subject"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let ops = to(OPERATOR);
+    assert_eq!(ops.len(), 2, "{ops:?}");
+    assert!(
+        ops[0].contains("node is stale") && ops[1].contains("node is DOWN"),
+        "{ops:?}"
+    );
+    let customer = to("dead@example.hu");
+    assert_eq!(customer.len(), 1);
+    assert!(customer[0].contains("nem jelentkezik"));
+
+    let now = hub.clock.now_ts().to_string();
+    hub.post_json("/api/v1/report", Some(KEY), &report("dead", &now))
+        .await;
+    staleness::check(&hub.state).await.unwrap();
+    hub.drain().await;
+    let customer = to("dead@example.hu");
+    assert_eq!(customer.len(), 2);
+    assert!(customer[1].contains("ismét elérhető"));
+    assert_eq!(
+        to(OPERATOR).len(),
+        2,
+        "recovery is info: not an operator page"
+    );
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn ingest_never_waits_for_email() {
+    // Resend points at a port nobody listens on; the event is still 201 at
+    // once because sending happens later, from the outbox.
+    let hub = Hub::start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        Default::default(),
+        |c| {
+            c.notifications.resend_api_key = Secret(RESEND_KEY.into());
+            c.notifications.operator_email = OPERATOR.into();
+        },
+    )
+    .await;
+    let resp = hub
+        .post_json(
+            "/api/v1/event",
+            Some(KEY),
+            &event("x", "backup_failed", "error"),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    assert_eq!(hub.store.outbox_len().await.unwrap(), 1);
+    hub.drain().await;
+    let rows = log(&hub).await;
+    assert_eq!(rows[0].outcome, "failed");
+    assert!(rows[0].reason.contains("gave up"), "{}", rows[0].reason);
+    hub.stop().await;
+}
