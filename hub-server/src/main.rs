@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use hub_server::clock::SystemClock;
 use hub_server::config::Config;
 
@@ -39,11 +39,69 @@ enum LogFormat {
 #[command(name = "hub-server", version, about = ABOUT, long_about = LONG_ABOUT)]
 struct Cli {
     /// Path of hub.yaml.
-    #[arg(long, env = "HUB_CONFIG", value_name = "PATH")]
+    #[arg(long, env = "HUB_CONFIG", value_name = "PATH", global = true)]
     config: Option<PathBuf>,
     /// Log line format.
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "text", global = true)]
     log_format: LogFormat,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the email the hub would send for an event type, without
+    /// sending anything (operator in English, customer in Hungarian).
+    PreviewEmail {
+        /// Event type, e.g. node_down (or legacy_notify).
+        event_type: String,
+        /// Which channel's text to show.
+        #[arg(long, value_enum, default_value = "customer")]
+        channel: PreviewChannel,
+        /// Show the HTML part instead of the plain text.
+        #[arg(long)]
+        html: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PreviewChannel {
+    Operator,
+    Customer,
+}
+
+fn preview(
+    config: &Config,
+    event_type: &str,
+    channel: PreviewChannel,
+    html: bool,
+) -> anyhow::Result<()> {
+    use hub_server::notify::texts::{self, Facts};
+    let severity = hub_proto::EventType::parse(event_type)
+        .map(|t| t.usual_severity())
+        .or_else(|| (event_type == "legacy_notify").then_some(hub_proto::Severity::Warning))
+        .ok_or_else(|| anyhow::anyhow!("unknown event type `{event_type}`"))?;
+    let facts = Facts {
+        customer_id: "kovacs-csalad",
+        event_type,
+        severity,
+        message: "Example message from the controller",
+        details: Some(r#"{"example":true}"#),
+        occurred_at: "2026-11-27T02:10:00Z",
+        public_url: &config.server.public_url,
+    };
+    let rendered = match channel {
+        PreviewChannel::Operator => {
+            let legacy = (event_type == "legacy_notify").then_some("Example subject");
+            texts::operator(&facts, legacy)
+        }
+        PreviewChannel::Customer => texts::customer(&facts).ok_or_else(|| {
+            anyhow::anyhow!("`{event_type}` is never emailed to customers (see docs/api.md)")
+        })?,
+    };
+    println!("Subject: {}\n", rendered.subject);
+    println!("{}", if html { rendered.html } else { rendered.text });
+    Ok(())
 }
 
 fn init_logging(format: LogFormat) {
@@ -83,11 +141,30 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing in-flight requests");
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
+    match real_main() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One plain message with its causes, never a backtrace.
+            eprintln!("hub-server: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn real_main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging(cli.log_format);
     let config =
         Config::load(cli.config.as_deref(), std::env::vars()).context("invalid configuration")?;
+    if let Some(Command::PreviewEmail {
+        event_type,
+        channel,
+        html,
+    }) = &cli.command
+    {
+        return preview(&config, event_type, *channel, *html);
+    }
     let key = hub_server::report_key(&config)?;
     if let Some(path) = &key.generated {
         // Shown once, on the terminal that started the hub, never logged.

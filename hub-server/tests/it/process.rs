@@ -264,3 +264,39 @@ fn with_a_config_file_the_jobs_and_the_dispatcher_run_on_their_own() {
         "Resend key leaked into the log"
     );
 }
+
+#[test]
+fn preview_email_prints_texts_without_sending() {
+    let out = hub()
+        .args(["preview-email", "disk_missing"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("Subject: Az egyik lemez nem érhető el"),
+        "{text}"
+    );
+    assert!(text.contains("Kedves Ügyfelünk!"));
+    let out = hub()
+        .args([
+            "preview-email",
+            "node_down",
+            "--channel",
+            "operator",
+            "--html",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<p><strong>kovacs-csalad</strong>"));
+    let out = hub()
+        .args(["preview-email", "cert_expiring"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("never emailed to customers") && !err.contains("backtrace"),
+        "{err}"
+    );
+}
