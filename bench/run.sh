@@ -60,3 +60,16 @@ echo "fleet list ($CUSTOMERS customers) p50: $(awk '$1 == "50%" {print $2}' "$DA
 echo "reports stored:      $REPORTS"
 echo "bytes on disk/report: $((DB_BYTES / (REPORTS > 0 ? REPORTS : 1))) (database file $DB_BYTES B; compressed body avg $BODY_AVG B)"
 echo "RSS idle: $IDLE_RSS   peak: $PEAK_RSS   after load: $AFTER_RSS"
+python3 - "$LOG" <<'PY'
+import re, sys
+lat = {"/api/v1/report": [], "/api/v1/customers": []}
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r"route=(\S+) status=\d+ latency_us=(\d+)", line)
+    if m and m.group(1) in lat:
+        lat[m.group(1)].append(int(m.group(2)))
+for route, xs in lat.items():
+    if xs:
+        xs.sort()
+        pct = lambda p: xs[min(len(xs) - 1, int(len(xs) * p))] / 1000
+        print(f"server-side {route}: p50 {pct(0.5):.2f} ms  p99 {pct(0.99):.2f} ms  ({len(xs)} requests, from the hub's log)")
+PY
