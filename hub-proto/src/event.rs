@@ -2,7 +2,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::validate::{ValidationError, validate_customer_id};
+use crate::validate::{CustomerScoped, ValidationError, validate_customer_id};
 
 /// How bad an event is; drives the operator channel (warning and error only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -118,9 +118,13 @@ pub struct EventIn {
     pub event_id: Option<String>,
 }
 
-impl EventIn {
-    /// Rules for events that come from a controller.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+/// The rules are those for events that come from a controller.
+impl CustomerScoped for EventIn {
+    fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)?;
         if self.event_type.hub_only() {
             return Err(ValidationError::new(
@@ -165,8 +169,12 @@ pub struct Preferences {
 /// Inclusive range of `cooldown_hours`: one hour to one week.
 pub const COOLDOWN_HOURS: std::ops::RangeInclusive<u32> = 1..=168;
 
-impl Preferences {
-    pub fn validate(&self) -> Result<(), ValidationError> {
+impl CustomerScoped for Preferences {
+    fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)?;
         validate_email(&self.email)?;
         if let Some(bad) = self.enabled_events.iter().find(|t| !t.customer_facing()) {
@@ -224,8 +232,12 @@ fn default_notify_severity() -> Severity {
     Severity::Warning
 }
 
-impl LegacyNotify {
-    pub fn validate(&self) -> Result<(), ValidationError> {
+impl CustomerScoped for LegacyNotify {
+    fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)?;
         if self.subject.trim().is_empty() {
             return Err(ValidationError::new("subject", "must not be empty"));

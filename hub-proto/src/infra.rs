@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, value::RawValue};
 
-use crate::validate::{ValidationError, validate_customer_id};
+use crate::validate::{CustomerScoped, ValidationError, validate_customer_id};
 
 /// Everything needed to rebuild a node after its system drive dies. The hub
 /// stores the body verbatim; these types exist so tools can read it.
@@ -28,8 +28,12 @@ pub struct InfraBackup {
     pub extra: Map<String, Value>,
 }
 
-impl InfraBackup {
-    pub fn validate(&self) -> Result<(), ValidationError> {
+impl CustomerScoped for InfraBackup {
+    fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)
     }
 }

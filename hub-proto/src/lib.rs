@@ -22,7 +22,7 @@ pub use infra::{BindMount, InfraBackup, InfraDisk, InfraStack, RecoveryResponse,
 pub use report::{
     BackupInfo, Check, Container, Health, Report, ReportAccepted, StorageInfo, SystemInfo,
 };
-pub use validate::{ValidationError, validate_customer_id};
+pub use validate::{CustomerScoped, ValidationError, validate_customer_id};
 pub use version::{Version, parse_version, update_available};
 
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::validate::{ValidationError, validate_customer_id};
+use crate::validate::{CustomerScoped, ValidationError, validate_customer_id};
 
 /// A controller's overall verdict on its node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,9 +63,13 @@ pub struct Report {
     pub extra: Map<String, Value>,
 }
 
-impl Report {
-    /// Rules serde cannot express: the id pattern and a usable controller URL.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+/// Rules serde cannot express: the id pattern and a usable controller URL.
+impl CustomerScoped for Report {
+    fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
+
+    fn validate(&self) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)?;
         if let Some(url) = &self.controller_url
             && !url.is_empty()
@@ -78,7 +82,9 @@ impl Report {
         }
         Ok(())
     }
+}
 
+impl Report {
     pub fn hostname(&self) -> Option<&str> {
         self.system.as_ref().and_then(|s| s.hostname.as_deref())
     }

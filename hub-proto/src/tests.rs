@@ -4,6 +4,7 @@
 //! not know.
 
 use super::*;
+use crate::CustomerScoped;
 
 const REPORT: &str = r#"{
   "customer_id": "kovacs-csalad",

@@ -18,6 +18,13 @@ impl ValidationError {
     }
 }
 
+/// A request body that belongs to one customer: the server checks the
+/// caller may act for `customer_id()` after `validate()` passed.
+pub trait CustomerScoped {
+    fn customer_id(&self) -> &str;
+    fn validate(&self) -> Result<(), ValidationError>;
+}
+
 /// Checks `^[a-z0-9][a-z0-9-]{0,62}$` without a regex engine: ids are also
 /// path segments and file names, so nothing else may pass.
 pub fn validate_customer_id(id: &str) -> Result<(), ValidationError> {

@@ -15,7 +15,7 @@ use hub_proto::{
 };
 use serde_json::value::RawValue;
 
-use super::extract::{Caller, JsonBody};
+use super::extract::{Caller, Scoped};
 use super::{AppState, with_customer};
 use crate::error::AppError;
 use crate::store::{NewEvent, NewReport};
@@ -32,14 +32,8 @@ pub async fn healthz(State(st): St) -> Result<Json<StatusOk>, AppError> {
     }
 }
 
-pub async fn post_report(
-    State(st): St,
-    caller: Caller,
-    body: JsonBody<Report>,
-) -> Result<Response, AppError> {
+pub async fn post_report(State(st): St, body: Scoped<Report>) -> Result<Response, AppError> {
     let r = body.value;
-    r.validate()?;
-    caller.check(&r.customer_id)?;
     let (dict, packed) = st.store.codec().compress_report(&body.raw)?;
     let out = st
         .store
@@ -63,14 +57,8 @@ pub async fn post_report(
     Ok(with_customer(Json(answer), &r.customer_id))
 }
 
-pub async fn post_event(
-    State(st): St,
-    caller: Caller,
-    body: JsonBody<EventIn>,
-) -> Result<Response, AppError> {
+pub async fn post_event(State(st): St, body: Scoped<EventIn>) -> Result<Response, AppError> {
     let e = body.value;
-    e.validate()?;
-    caller.check(&e.customer_id)?;
     let now = st.clock.now();
     let customer_id = e.customer_id.clone();
     let out = st
@@ -103,12 +91,9 @@ pub async fn post_event(
 
 pub async fn post_infra_backup(
     State(st): St,
-    caller: Caller,
-    body: JsonBody<InfraBackup>,
+    body: Scoped<InfraBackup>,
 ) -> Result<Response, AppError> {
     let b = body.value;
-    b.validate()?;
-    caller.check(&b.customer_id)?;
     st.store
         .insert_infra_backup(
             b.customer_id.clone(),
@@ -148,25 +133,16 @@ pub async fn get_infra_backup(
 
 pub async fn post_preferences(
     State(st): St,
-    caller: Caller,
-    body: JsonBody<Preferences>,
+    body: Scoped<Preferences>,
 ) -> Result<Response, AppError> {
     let p = body.value;
-    p.validate()?;
-    caller.check(&p.customer_id)?;
     let customer_id = p.customer_id.clone();
     st.store.set_preferences(p, st.clock.now()).await?;
     Ok(with_customer(Json(StatusOk::ok()), &customer_id))
 }
 
-pub async fn post_notify(
-    State(st): St,
-    caller: Caller,
-    body: JsonBody<LegacyNotify>,
-) -> Result<Response, AppError> {
+pub async fn post_notify(State(st): St, body: Scoped<LegacyNotify>) -> Result<Response, AppError> {
     let n = body.value;
-    n.validate()?;
-    caller.check(&n.customer_id)?;
     let payload = serde_json::to_value(&n).map_err(|e| AppError::BadRequest(e.to_string()))?;
     st.store
         .enqueue_outbox(

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use bytes::Bytes;
+use hub_proto::CustomerScoped;
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
@@ -148,4 +149,30 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
             _ => AppError::MalformedJson(inner.to_string()),
         }
     })
+}
+
+/// A customer-scoped JSON body that passed the whole gate: a credential
+/// (401), a readable body within the limit (400/413), the protocol's rules
+/// (400), and the caller's right to act for its customer (403). Handlers
+/// receive only accepted requests.
+pub struct Scoped<T> {
+    pub value: T,
+    pub raw: Bytes,
+}
+
+impl<T> FromRequest<Arc<AppState>> for Scoped<T>
+where
+    T: DeserializeOwned + CustomerScoped,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let caller = Caller::from_request_parts(&mut parts, state).await?;
+        let JsonBody { value, raw } =
+            JsonBody::<T>::from_request(Request::from_parts(parts, body), state).await?;
+        value.validate()?;
+        caller.check(value.customer_id())?;
+        Ok(Scoped { value, raw })
+    }
 }
