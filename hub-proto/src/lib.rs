@@ -6,6 +6,7 @@
 //! customer-facing event types, cooldown range). It has no I/O so that every
 //! binary can depend on it cheaply.
 
+pub mod admin;
 mod customer;
 mod event;
 mod infra;

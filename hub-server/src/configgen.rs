@@ -15,7 +15,12 @@
 //! | contact email | `customer.email` |
 //! | per-customer API key | `hub.api_key` |
 //! | `server.public_url` of the hub | `hub.url` |
-//! | settings (a mapping) | merged at the root, e.g. `tunnel.token` |
+//! | `settings` (a mapping) | deep-merged at the root |
+//! | `monitoring` overrides | deep-merged into `monitoring` |
+//! | token `NAME` | `NAME.token` (e.g. `tunnel.token`, `dns.token`) |
+//! | legacy monitoring UUIDs | not generated (deprecated, kept for reference) |
+//!
+//! Later rows win over earlier ones; identity and hub fields always win.
 
 use std::sync::{Arc, RwLock};
 
@@ -102,21 +107,23 @@ pub fn deep_merge(base: &mut Value, overlay: &Value) {
     }
 }
 
-pub fn generate(
-    template: &Value,
-    cfg: &StoredConfig,
-    public_url: &str,
-) -> Result<String, ConfigGenError> {
+/// The generated controller.yaml as a value (for diffs).
+pub fn generate_value(template: &Value, cfg: &StoredConfig, public_url: &str) -> Value {
+    let c = &cfg.config;
     let mut out = template.clone();
-    if let Value::Object(_) = cfg.settings {
-        deep_merge(&mut out, &cfg.settings);
+    deep_merge(&mut out, &Value::Object(c.settings.clone()));
+    if !c.monitoring.is_empty() {
+        deep_merge(&mut out, &json!({ "monitoring": c.monitoring }));
+    }
+    for (name, value) in &c.tokens {
+        deep_merge(&mut out, &json!({ name: { "token": value } }));
     }
     let identity = json!({
         "customer": {
-            "id": cfg.customer_id,
-            "name": cfg.display_name,
-            "domain": cfg.domain,
-            "email": cfg.contact_email,
+            "id": c.customer_id,
+            "name": c.display_name,
+            "domain": c.domain,
+            "email": c.contact_email,
         },
         "hub": {
             "url": public_url,
@@ -127,7 +134,16 @@ pub fn generate(
     if !matches!(out, Value::Object(_)) {
         out = Value::Object(Map::new());
     }
-    serde_saphyr::to_string(&out).map_err(|e| ConfigGenError::Emit(e.to_string()))
+    out
+}
+
+pub fn generate(
+    template: &Value,
+    cfg: &StoredConfig,
+    public_url: &str,
+) -> Result<String, ConfigGenError> {
+    serde_saphyr::to_string(&generate_value(template, cfg, public_url))
+        .map_err(|e| ConfigGenError::Emit(e.to_string()))
 }
 
 #[cfg(test)]
@@ -136,12 +152,20 @@ mod tests {
     use super::*;
 
     fn cfg() -> StoredConfig {
+        let Value::Object(settings) = json!({"backup": {"keep_daily": 14}, "extra": {"x": [1]}})
+        else {
+            unreachable!()
+        };
         StoredConfig {
-            customer_id: "kovacs-csalad".into(),
-            display_name: "Kovács család".into(),
-            domain: "kovacs-csalad.felhom.eu".into(),
-            contact_email: "kovacs@example.hu".into(),
-            settings: json!({"tunnel": {"token": "tun-1"}, "backup": {"keep_daily": 14}, "extra": {"x": [1]}}),
+            config: hub_proto::admin::CustomerConfig {
+                customer_id: "kovacs-csalad".into(),
+                display_name: "Kovács család".into(),
+                domain: "kovacs-csalad.felhom.eu".into(),
+                contact_email: "kovacs@example.hu".into(),
+                tokens: [("tunnel".to_owned(), "tun-1".to_owned())].into(),
+                settings,
+                ..Default::default()
+            },
             api_key: "key-1".into(),
         }
     }
@@ -173,5 +197,92 @@ mod tests {
         assert_eq!(v["flag"], true);
         assert!(parse_template("- a\n- b\n").is_err());
         assert!(parse_template("a: [\n").is_err());
+    }
+}
+
+/// Paths a controller changes on its own; a diff ignores them by default.
+pub const VOLATILE_PATHS: &[&str] = &[
+    "controller.instance_id",
+    "controller.version",
+    "controller.started_at",
+    "updates.last_checked_at",
+    "generated_at",
+];
+
+/// Leaves of a YAML/JSON value by dotted path; sequences are leaves.
+pub fn flatten(v: &Value) -> std::collections::BTreeMap<String, Value> {
+    fn walk(prefix: &str, v: &Value, out: &mut std::collections::BTreeMap<String, Value>) {
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                for (k, child) in m {
+                    let p = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&p, child, out);
+                }
+            }
+            other => {
+                out.insert(prefix.to_owned(), other.clone());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk("", v, &mut out);
+    out
+}
+
+/// Value-based differences by dotted path (key order ignored), skipping
+/// `ignored` paths and everything below them.
+pub fn diff(hub: &Value, live: &Value, ignored: &[&str]) -> Vec<hub_proto::admin::DiffEntry> {
+    let (a, b) = (flatten(hub), flatten(live));
+    let skip = |p: &str| {
+        ignored
+            .iter()
+            .any(|i| p == *i || p.strip_prefix(i).is_some_and(|r| r.starts_with('.')))
+    };
+    let mut paths: Vec<&String> = a.keys().chain(b.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter(|p| !skip(p) && a.get(*p) != b.get(*p))
+        .map(|p| hub_proto::admin::DiffEntry {
+            path: p.clone(),
+            hub: a.get(p).cloned(),
+            controller: b.get(p).cloned(),
+        })
+        .collect()
+}
+
+/// A unified diff of two YAML texts, for people.
+pub fn unified(hub_yaml: &str, live_yaml: &str) -> String {
+    similar::TextDiff::from_lines(live_yaml, hub_yaml)
+        .unified_diff()
+        .header("controller", "hub")
+        .to_string()
+}
+
+#[cfg(test)]
+mod diff_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn diff_is_by_value_and_path_ignoring_order_and_volatile_paths() {
+        let hub =
+            parse_yaml("a:\n  x: 1\n  y: [1, 2]\nb: s\ncontroller:\n  version: 1.0.0\n").unwrap();
+        let live =
+            parse_yaml("b: s\na:\n  y: [1, 3]\n  x: 1\n  z: new\ncontroller:\n  version: 2.0.0\n")
+                .unwrap();
+        let d = diff(&hub, &live, VOLATILE_PATHS);
+        let paths: Vec<_> = d.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, vec!["a.y", "a.z"]);
+        assert_eq!(d[1].hub, None);
+        assert_eq!(d[1].controller, Some(serde_json::json!("new")));
+        assert!(diff(&hub, &hub, &[]).is_empty());
+        let u = unified("b: 1\n", "b: 2\n");
+        assert!(u.contains("-b: 2") && u.contains("+b: 1"), "{u}");
     }
 }

@@ -5,6 +5,8 @@
 pub mod clock;
 pub mod config;
 pub mod configgen;
+pub mod configs;
+pub mod controller;
 pub mod error;
 pub mod http;
 pub mod jobs;

@@ -50,6 +50,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Manage admin API tokens (for hubctl and scripts).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Print the email the hub would send for an event type, without
     /// sending anything (operator in English, customer in Hungarian).
     PreviewEmail {
@@ -62,6 +67,76 @@ enum Command {
         #[arg(long)]
         html: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an admin token and print it once (only its hash is stored).
+    /// Usable at once, also by a hub already running on the same data dir.
+    Create {
+        /// A name for the token (who or what uses it), unique.
+        #[arg(long)]
+        name: String,
+        /// Reads everything but secrets; cannot act (for CI scripts).
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// List admin tokens (names, never the tokens).
+    List,
+    /// Revoke an admin token by name.
+    Revoke { name: String },
+}
+
+fn token_command(config: &Config, cmd: &TokenCommand) -> anyhow::Result<()> {
+    use hub_server::store::{Store, StoreOptions};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let store = Store::open(&config.server.data_dir, StoreOptions::default())?;
+        let now = jiff::Timestamp::now();
+        let result = match cmd {
+            TokenCommand::Create { name, read_only } => {
+                let name = name.trim();
+                if name.is_empty() || name.chars().any(char::is_control) {
+                    anyhow::bail!("a token name must not be empty");
+                }
+                let token = format!("hubadm_{}", hub_server::secrets::random_token()?);
+                if !store
+                    .create_admin_token(name.to_owned(), token.clone(), *read_only, now)
+                    .await?
+                {
+                    anyhow::bail!(
+                        "a token named `{name}` exists; revoke it first or pick another name"
+                    );
+                }
+                let kind = if *read_only { "read-only" } else { "full" };
+                println!(
+                    "Created {kind} admin token `{name}`. It is shown only now:\n\n    {token}\n"
+                );
+                println!("Use it as `Authorization: Bearer <token>` or with hubctl --token.");
+                Ok(())
+            }
+            TokenCommand::List => {
+                for t in store.admin_tokens().await? {
+                    let kind = if t.read_only { "read-only" } else { "full" };
+                    println!("{}\t{kind}\tcreated {}", t.name, t.created_at);
+                }
+                Ok(())
+            }
+            TokenCommand::Revoke { name } => {
+                if store.revoke_admin_token(name.clone()).await? {
+                    println!("Revoked admin token `{name}`.");
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!("no admin token named `{name}`"))
+                }
+            }
+        };
+        store.close().await;
+        result
+    })
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -157,6 +232,9 @@ fn real_main() -> anyhow::Result<()> {
     init_logging(cli.log_format);
     let config =
         Config::load(cli.config.as_deref(), std::env::vars()).context("invalid configuration")?;
+    if let Some(Command::Token { command }) = &cli.command {
+        return token_command(&config, command);
+    }
     if let Some(Command::PreviewEmail {
         event_type,
         channel,

@@ -241,7 +241,7 @@ pub async fn get_recovery(
     Ok(with_customer(Json(body), &customer_id))
 }
 
-fn thresholds(st: &AppState) -> StatusThresholds {
+pub fn thresholds(st: &AppState) -> StatusThresholds {
     StatusThresholds {
         stale: st.config.alerting.stale_threshold.0,
         down: st.config.alerting.down_threshold.0,

@@ -1,5 +1,6 @@
 //! HTTP surface: shared state, the router and the per-request log line.
 
+pub mod admin;
 pub mod api;
 pub mod extract;
 pub mod lockout;
@@ -114,12 +115,44 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/api/v1/customers/{customer_id}/history",
             get(api::get_history),
         )
+        .nest("/api/admin/v1", admin_router())
         .route_layer(axum::middleware::from_fn(log_request))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::Extension(BodyLimit(max_body)))
         .with_state(state)
+}
+
+fn admin_router() -> Router<Arc<AppState>> {
+    use admin as a;
+    use axum::routing::delete;
+    Router::new()
+        .route("/fleet", get(a::fleet))
+        .route("/customers/{customer_id}", get(a::customer))
+        .route("/customers/{customer_id}/history", get(a::history))
+        .route("/customers/{customer_id}/block", post(a::block))
+        .route("/customers/{customer_id}/unblock", post(a::unblock))
+        .route("/customers/{customer_id}/adopt", post(a::adopt))
+        .route("/customers/{customer_id}/push", post(a::push))
+        .route("/customers/{customer_id}/pull", post(a::pull))
+        .route("/customers/{customer_id}/diff", get(a::diff))
+        .route("/customers/{customer_id}/update", post(a::update))
+        .route("/customers/{customer_id}/lockout", delete(a::clear_lockout))
+        .route("/events", get(a::events))
+        .route("/notifications", get(a::notifications))
+        .route("/audit", get(a::audit))
+        .route("/configs", get(a::list_configs).post(a::create_config))
+        .route(
+            "/configs/{customer_id}",
+            get(a::get_config)
+                .put(a::put_config)
+                .delete(a::delete_config),
+        )
+        .route("/configs/{customer_id}/yaml", get(a::config_yaml))
+        .route("/configs/{customer_id}/credentials", get(a::credentials))
+        .route("/configs/{customer_id}/rotate", post(a::rotate))
+        .route("/versions", get(a::versions))
 }
 
 async fn not_found() -> AppError {

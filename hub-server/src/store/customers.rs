@@ -6,7 +6,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::{Result, Store, ms};
+use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig};
+
+use super::{Result, Store, StoreError, ms};
 
 /// A registry row.
 #[derive(Debug, Clone, Copy)]
@@ -21,16 +23,11 @@ pub struct CredentialMatch {
     pub customer_id: String,
 }
 
-/// The identity and credentials of a managed customer. Credentials are made
-/// by the caller (the config service) from the OS RNG.
+/// A managed customer's config and the credentials the hub generated for
+/// it (from the OS RNG, by the config service).
 #[derive(Clone)]
 pub struct NewCustomerConfig {
-    pub customer_id: String,
-    pub display_name: String,
-    pub domain: String,
-    pub contact_email: String,
-    /// JSON object of the customer's settings that go into controller.yaml.
-    pub settings: serde_json::Value,
+    pub config: CustomerConfig,
     pub api_key: String,
     pub retrieval_password: String,
     pub session_secret: String,
@@ -39,8 +36,7 @@ pub struct NewCustomerConfig {
 impl std::fmt::Debug for NewCustomerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewCustomerConfig")
-            .field("customer_id", &self.customer_id)
-            .field("display_name", &self.display_name)
+            .field("customer_id", &self.config.customer_id)
             .finish_non_exhaustive()
     }
 }
@@ -130,24 +126,26 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         self.write(move |c| {
-            let cust = ensure_customer(c, &cfg.customer_id, now)?;
+            let cust = ensure_customer(c, &cfg.config.customer_id, now)?;
+            let document = serde_json::to_string(&cfg.config)
+                .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
             c.execute(
                 "INSERT INTO customer_configs (customer, display_name, domain, contact_email, \
-                    settings, api_key, api_key_sha256, retrieval_password, session_secret, \
+                    document, api_key, api_key_sha256, retrieval_password, session_secret, \
                     created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) \
                  ON CONFLICT (customer) DO UPDATE SET display_name = excluded.display_name, \
                     domain = excluded.domain, contact_email = excluded.contact_email, \
-                    settings = excluded.settings, api_key = excluded.api_key, \
+                    document = excluded.document, api_key = excluded.api_key, \
                     api_key_sha256 = excluded.api_key_sha256, \
                     retrieval_password = excluded.retrieval_password, \
                     session_secret = excluded.session_secret, updated_at = excluded.updated_at",
                 params![
                     cust.id,
-                    cfg.display_name,
-                    cfg.domain,
-                    cfg.contact_email,
-                    cfg.settings.to_string(),
+                    cfg.config.display_name,
+                    cfg.config.domain,
+                    cfg.config.contact_email,
+                    document,
                     cfg.api_key,
                     key_digest(&cfg.api_key),
                     cfg.retrieval_password,
@@ -163,23 +161,137 @@ impl Store {
     /// The stored config of a managed customer, for generation.
     pub async fn customer_config(&self, customer_id: String) -> Result<Option<StoredConfig>> {
         self.read(move |c| {
-            Ok(c.prepare_cached(
-                "SELECT c.customer_id, cc.display_name, cc.domain, cc.contact_email, cc.settings, \
-                    cc.api_key FROM customer_configs cc \
-                 JOIN customers c ON c.id = cc.customer WHERE c.customer_id = ?1",
-            )?
-            .query_row([&customer_id], |r| {
-                Ok(StoredConfig {
-                    customer_id: r.get(0)?,
-                    display_name: r.get(1)?,
-                    domain: r.get(2)?,
-                    contact_email: r.get(3)?,
-                    settings: serde_json::from_str(&r.get::<_, String>(4)?)
-                        .unwrap_or(serde_json::Value::Null),
-                    api_key: r.get(5)?,
+            let row: Option<(String, String)> = c
+                .prepare_cached(
+                    "SELECT cc.document, cc.api_key FROM customer_configs cc \
+                     JOIN customers c ON c.id = cc.customer WHERE c.customer_id = ?1",
+                )?
+                .query_row([&customer_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            row.map(|(doc, api_key)| {
+                let config: CustomerConfig = serde_json::from_str(&doc)
+                    .map_err(|e| StoreError::Corrupt(format!("config of {customer_id}: {e}")))?;
+                Ok(StoredConfig { config, api_key })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    /// Every managed customer's config, by id.
+    pub async fn customer_configs(&self) -> Result<Vec<CustomerConfig>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT cc.document FROM customer_configs cc \
+                 JOIN customers c ON c.id = cc.customer ORDER BY c.customer_id",
+            )?;
+            let docs: Vec<String> = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
+            docs.iter()
+                .map(|d| serde_json::from_str(d).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .collect()
+        })
+        .await
+    }
+
+    /// The generated credentials and the tokens of a managed customer.
+    pub async fn credentials(&self, customer_id: String) -> Result<Option<Credentials>> {
+        self.read(move |c| {
+            let row: Option<(String, String, String, String)> = c
+                .prepare_cached(
+                    "SELECT cc.api_key, cc.retrieval_password, cc.session_secret, cc.document \
+                     FROM customer_configs cc JOIN customers c ON c.id = cc.customer \
+                     WHERE c.customer_id = ?1",
+                )?
+                .query_row([&customer_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()?;
+            row.map(|(api_key, retrieval_password, session_secret, doc)| {
+                let config: CustomerConfig =
+                    serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(Credentials {
+                    customer_id: customer_id.clone(),
+                    api_key,
+                    retrieval_password,
+                    session_secret,
+                    tokens: config.tokens,
                 })
             })
-            .optional()?)
+            .transpose()
+        })
+        .await
+    }
+
+    /// Replaces one generated credential; `false` if there is no config.
+    pub async fn rotate_credential(
+        &self,
+        customer_id: String,
+        kind: CredentialKind,
+        value: String,
+        now: Timestamp,
+    ) -> Result<bool> {
+        self.write(move |c| {
+            let Some(cust) = lookup(c, &customer_id)? else {
+                return Ok(false);
+            };
+            let n = match kind {
+                CredentialKind::ApiKey => c.execute(
+                    "UPDATE customer_configs SET api_key = ?2, api_key_sha256 = ?3, updated_at = ?4 \
+                     WHERE customer = ?1",
+                    params![cust.id, value, key_digest(&value), ms(now)],
+                )?,
+                CredentialKind::RetrievalPassword => c.execute(
+                    "UPDATE customer_configs SET retrieval_password = ?2, updated_at = ?3 WHERE customer = ?1",
+                    params![cust.id, value, ms(now)],
+                )?,
+                CredentialKind::SessionSecret => c.execute(
+                    "UPDATE customer_configs SET session_secret = ?2, updated_at = ?3 WHERE customer = ?1",
+                    params![cust.id, value, ms(now)],
+                )?,
+            };
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    /// Replaces the config document of an existing managed customer,
+    /// keeping its credentials; `false` if there is no config.
+    pub async fn update_config_document(
+        &self,
+        config: CustomerConfig,
+        now: Timestamp,
+    ) -> Result<bool> {
+        self.write(move |c| {
+            let document =
+                serde_json::to_string(&config).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(c.execute(
+                "UPDATE customer_configs SET display_name = ?2, domain = ?3, contact_email = ?4, \
+                    document = ?5, updated_at = ?6 \
+                 WHERE customer = (SELECT id FROM customers WHERE customer_id = ?1)",
+                params![
+                    config.customer_id,
+                    config.display_name,
+                    config.domain,
+                    config.contact_email,
+                    document,
+                    ms(now)
+                ],
+            )? == 1)
+        })
+        .await
+    }
+
+    /// Removes a managed config (the customer stays known: if it keeps
+    /// reporting it shows as manual). `false` if there was none.
+    pub async fn delete_config(&self, customer_id: String) -> Result<bool> {
+        self.write(move |c| {
+            Ok(c.execute(
+                "DELETE FROM customer_configs WHERE customer = \
+                 (SELECT id FROM customers WHERE customer_id = ?1)",
+                [&customer_id],
+            )? == 1)
         })
         .await
     }
@@ -202,14 +314,10 @@ impl Store {
     }
 }
 
-/// A managed customer's config as stored (no credentials but the API key
-/// that goes into controller.yaml).
+/// A managed customer's config as stored, with the API key that goes into
+/// controller.yaml and authenticates the hub to the controller.
 #[derive(Clone)]
 pub struct StoredConfig {
-    pub customer_id: String,
-    pub display_name: String,
-    pub domain: String,
-    pub contact_email: String,
-    pub settings: serde_json::Value,
+    pub config: CustomerConfig,
     pub api_key: String,
 }

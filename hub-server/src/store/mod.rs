@@ -7,6 +7,7 @@
 //! the database so commits never pay for it. Async code reaches all of them
 //! through channels and never blocks the runtime.
 
+mod admin;
 mod codec;
 mod customers;
 mod events;
@@ -26,6 +27,7 @@ use rusqlite::Connection;
 use thiserror::Error;
 use tokio::sync::oneshot;
 
+pub use admin::{AdminIdentity, Counts, EventFilter};
 pub use codec::Codec;
 pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig, StoredConfig, key_digest};
 pub use events::{EventInsert, NewEvent};

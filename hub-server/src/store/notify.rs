@@ -162,14 +162,24 @@ impl Store {
 
     /// The notification log, newest first.
     pub async fn notification_log(&self, limit: usize) -> Result<Vec<LogRow>> {
+        self.notification_log_for(None, limit).await
+    }
+
+    /// The notification log, newest first, optionally of one customer.
+    pub async fn notification_log_for(
+        &self,
+        customer_id: Option<String>,
+        limit: usize,
+    ) -> Result<Vec<LogRow>> {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT n.id, n.created_at, n.channel, cu.customer_id, n.event_type, n.event, \
                     n.outcome, n.reason, n.recipient, n.subject, n.provider_id \
                  FROM notification_log n LEFT JOIN customers cu ON cu.id = n.customer \
+                 WHERE (?2 IS NULL OR cu.customer_id = ?2) \
                  ORDER BY n.id DESC LIMIT ?1",
             )?;
-            let rows = stmt.query_map([limit as i64], |r| {
+            let rows = stmt.query_map(params![limit as i64, customer_id], |r| {
                 Ok(LogRow {
                     id: r.get(0)?,
                     created_at: from_ms(r.get(1)?),

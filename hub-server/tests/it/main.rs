@@ -195,11 +195,14 @@ impl Hub {
         self.store
             .upsert_customer_config(
                 NewCustomerConfig {
-                    customer_id: customer_id.into(),
-                    display_name: format!("Customer {customer_id}"),
-                    domain: format!("{customer_id}.felhom.eu"),
-                    contact_email: format!("{customer_id}@example.hu"),
-                    settings: json!({"tunnel": {"token": "tunnel-tok"}}),
+                    config: hub_proto::admin::CustomerConfig {
+                        customer_id: customer_id.into(),
+                        display_name: format!("Customer {customer_id}"),
+                        domain: format!("{customer_id}.felhom.eu"),
+                        contact_email: format!("{customer_id}@example.hu"),
+                        tokens: [("tunnel".to_owned(), "tunnel-tok".to_owned())].into(),
+                        ..Default::default()
+                    },
                     api_key: api_key.clone(),
                     retrieval_password: password.clone(),
                     session_secret: "session".into(),

@@ -1,0 +1,215 @@
+//! Bodies of the admin API (`/api/admin/v1`), shared by the server and
+//! `hubctl`. Secrets appear only in [`Credentials`].
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::customer::CustomerSummary;
+use crate::event::validate_email;
+use crate::validate::{ValidationError, validate_customer_id};
+
+/// Shown instead of a secret outside the credential endpoints; sent back
+/// unchanged in an edit, it means "keep the stored value".
+pub const REDACTED: &str = "<redacted>";
+
+/// A managed customer's config as the operator edits it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerConfig {
+    pub customer_id: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub contact_email: String,
+    /// Infrastructure tokens (tunnel, DNS, …) by name; `NAME` lands at
+    /// `NAME.token` in controller.yaml.
+    #[serde(default)]
+    pub tokens: BTreeMap<String, String>,
+    /// Merged into the template's `monitoring` section.
+    #[serde(default)]
+    pub monitoring: Map<String, Value>,
+    /// Deprecated: kept from the old monitoring service, not generated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legacy_monitoring_uuids: Vec<String>,
+    /// Anything else, deep-merged at the root of controller.yaml.
+    #[serde(default)]
+    pub settings: Map<String, Value>,
+}
+
+impl CustomerConfig {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate_customer_id(&self.customer_id)?;
+        if !self.contact_email.is_empty() {
+            validate_email(&self.contact_email)
+                .map_err(|_| ValidationError::new("contact_email", "is not an email address"))?;
+        }
+        let domain_ok = self
+            .domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if !domain_ok || self.domain.len() > 253 {
+            return Err(ValidationError::new("domain", "is not a domain name"));
+        }
+        for name in self.tokens.keys() {
+            let ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !ok {
+                return Err(ValidationError::new(
+                    "tokens",
+                    format!("token name `{name}` must be lowercase letters, digits and _"),
+                ));
+            }
+        }
+        if self.display_name.chars().any(char::is_control) {
+            return Err(ValidationError::new(
+                "display_name",
+                "must not contain control characters",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The same config with every token value replaced by [`REDACTED`].
+    pub fn redacted(&self) -> CustomerConfig {
+        let mut c = self.clone();
+        for v in c.tokens.values_mut() {
+            *v = REDACTED.to_owned();
+        }
+        c
+    }
+}
+
+/// The credentials the hub generated for a customer, plus its tokens.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub customer_id: String,
+    pub api_key: String,
+    pub retrieval_password: String,
+    pub session_secret: String,
+    pub tokens: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("customer_id", &self.customer_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which generated credential to rotate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    ApiKey,
+    RetrievalPassword,
+    SessionSecret,
+}
+
+/// One customer in the admin fleet view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FleetEntry {
+    #[serde(flatten)]
+    pub summary: CustomerSummary,
+    /// Seconds since the newest report was received.
+    pub last_report_age_secs: Option<i64>,
+    pub errors_24h: i64,
+    pub warnings_24h: i64,
+}
+
+/// `GET /api/admin/v1/fleet`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fleet {
+    pub customers: Vec<FleetEntry>,
+    pub latest_controller_version: Option<String>,
+}
+
+/// An event as the admin API lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub id: i64,
+    pub customer_id: String,
+    pub event_type: String,
+    pub severity: String,
+    pub message: String,
+    pub details: Option<Value>,
+    pub occurred_at: Timestamp,
+    pub received_at: Timestamp,
+    pub source: String,
+}
+
+/// A page of a list, newest first; pass `next_cursor` as `cursor` for more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<i64>,
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub customer_id: Option<String>,
+    pub details: Value,
+    pub outcome: String,
+}
+
+/// One difference between the hub's generated config and the controller's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffEntry {
+    /// Dotted path, e.g. `backup.keep_daily`.
+    pub path: String,
+    /// Value in the hub's generated config (`null` when absent there).
+    pub hub: Option<Value>,
+    /// Value in the controller's live config (`null` when absent there).
+    pub controller: Option<Value>,
+}
+
+/// `GET /api/admin/v1/customers/{id}/diff`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diff {
+    pub customer_id: String,
+    pub differences: Vec<DiffEntry>,
+    /// Paths left out of the comparison because they change on their own.
+    pub ignored_paths: Vec<String>,
+    /// A unified text diff of the two YAML documents, for people.
+    pub unified: String,
+}
+
+/// `POST /api/admin/v1/customers/{id}/update`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateRequest {
+    /// A version like `1.9.0`, or `latest`.
+    #[serde(default = "latest")]
+    pub version: String,
+}
+
+fn latest() -> String {
+    "latest".to_owned()
+}
+
+/// `GET /api/admin/v1/versions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Versions {
+    pub latest: Option<String>,
+    /// Customers per reported controller version.
+    pub fleet: BTreeMap<String, i64>,
+}
+
+/// An admin token as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub name: String,
+    pub read_only: bool,
+    pub created_at: Timestamp,
+}

@@ -1,0 +1,361 @@
+//! The customer-config service: every operator action on a customer, shared
+//! by the admin API and the dashboard. Each mutating action is written to
+//! the audit log with who, what, on which customer, when and the outcome —
+//! failures included. Actions on a live controller leave the hub's state as
+//! it was when the controller call fails.
+
+use hub_proto::admin::{
+    CredentialKind, Credentials, CustomerConfig, Diff, REDACTED, UpdateRequest,
+};
+use hub_proto::validate_customer_id;
+use serde_json::{Value, json};
+
+use crate::configgen::{self, VOLATILE_PATHS};
+use crate::controller::Controller;
+use crate::error::AppError;
+use crate::http::AppState;
+use crate::secrets::random_token;
+use crate::store::{NewCustomerConfig, StoredConfig};
+
+/// Runs `action` and records it in the audit log, success or failure.
+async fn audited<T>(
+    st: &AppState,
+    actor: &str,
+    action: &'static str,
+    customer_id: &str,
+    details: Value,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    let outcome = match &result {
+        Ok(_) => "ok".to_owned(),
+        Err(e) => format!("error: {e}"),
+    };
+    st.store
+        .audit(
+            actor.to_owned(),
+            action,
+            Some(customer_id.to_owned()),
+            details,
+            outcome,
+            st.clock.now(),
+        )
+        .await?;
+    result
+}
+
+fn token() -> Result<String, AppError> {
+    random_token().map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
+}
+
+async fn stored(st: &AppState, id: &str) -> Result<StoredConfig, AppError> {
+    validate_customer_id(id)?;
+    st.store
+        .customer_config(id.to_owned())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no config for `{id}`")))
+}
+
+/// Creates a managed customer with fresh credentials (≥ 128 bits each).
+pub async fn create(
+    st: &AppState,
+    actor: &str,
+    cfg: CustomerConfig,
+) -> Result<Credentials, AppError> {
+    let id = cfg.customer_id.clone();
+    let result = async {
+        cfg.validate()?;
+        if cfg.tokens.values().any(|v| v == REDACTED) {
+            return Err(AppError::InvalidField {
+                field: "tokens".into(),
+                message: "tokens: a new config needs real token values".into(),
+            });
+        }
+        if st.store.customer_config(id.clone()).await?.is_some() {
+            return Err(AppError::Conflict(format!("`{id}` already has a config")));
+        }
+        let new = NewCustomerConfig {
+            api_key: token()?,
+            retrieval_password: token()?,
+            session_secret: token()?,
+            config: cfg.clone(),
+        };
+        let creds = Credentials {
+            customer_id: id.clone(),
+            api_key: new.api_key.clone(),
+            retrieval_password: new.retrieval_password.clone(),
+            session_secret: new.session_secret.clone(),
+            tokens: cfg.tokens.clone(),
+        };
+        st.store.upsert_customer_config(new, st.clock.now()).await?;
+        Ok(creds)
+    }
+    .await;
+    audited(st, actor, "config.create", &id, json!({}), result).await
+}
+
+/// Replaces a config; tokens sent as `<redacted>` keep their stored value.
+pub async fn update(
+    st: &AppState,
+    actor: &str,
+    mut cfg: CustomerConfig,
+) -> Result<CustomerConfig, AppError> {
+    let id = cfg.customer_id.clone();
+    let result =
+        async {
+            cfg.validate()?;
+            let old = stored(st, &id).await?;
+            for (name, value) in cfg.tokens.iter_mut() {
+                if value == REDACTED {
+                    *value = old.config.tokens.get(name).cloned().ok_or_else(|| {
+                        AppError::InvalidField {
+                            field: "tokens".into(),
+                            message: format!("tokens: `{name}` is new and needs a real value"),
+                        }
+                    })?;
+                }
+            }
+            st.store
+                .update_config_document(cfg.clone(), st.clock.now())
+                .await?;
+            Ok(cfg.redacted())
+        }
+        .await;
+    audited(st, actor, "config.update", &id, json!({}), result).await
+}
+
+pub async fn delete(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> {
+    let result = async {
+        validate_customer_id(id)?;
+        if st.store.delete_config(id.to_owned()).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound(format!("no config for `{id}`")))
+        }
+    }
+    .await;
+    audited(st, actor, "config.delete", id, json!({}), result).await
+}
+
+pub async fn set_blocked(
+    st: &AppState,
+    actor: &str,
+    id: &str,
+    blocked: bool,
+) -> Result<(), AppError> {
+    let action = if blocked {
+        "customer.block"
+    } else {
+        "customer.unblock"
+    };
+    let result = async {
+        validate_customer_id(id)?;
+        if st.store.set_blocked(id.to_owned(), blocked).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound(format!("unknown customer `{id}`")))
+        }
+    }
+    .await;
+    audited(st, actor, action, id, json!({}), result).await
+}
+
+pub async fn rotate(
+    st: &AppState,
+    actor: &str,
+    id: &str,
+    kind: CredentialKind,
+) -> Result<Credentials, AppError> {
+    let result = async {
+        stored(st, id).await?;
+        st.store
+            .rotate_credential(id.to_owned(), kind, token()?, st.clock.now())
+            .await?;
+        st.store
+            .credentials(id.to_owned())
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no config for `{id}`")))
+    }
+    .await;
+    audited(
+        st,
+        actor,
+        "credentials.rotate",
+        id,
+        json!({ "credential": kind }),
+        result,
+    )
+    .await
+}
+
+/// Creates a config for a manual customer from its newest report.
+pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, AppError> {
+    let result = async {
+        validate_customer_id(id)?;
+        if st.store.customer_config(id.to_owned()).await?.is_some() {
+            return Err(AppError::Conflict(format!("`{id}` is already managed")));
+        }
+        let t = crate::http::api::thresholds(st);
+        let detail = st
+            .store
+            .customer_detail(id.to_owned(), st.clock.now(), t, None)
+            .await?
+            .filter(|d| d.latest_report.is_some())
+            .ok_or_else(|| AppError::NotFound(format!("`{id}` has never reported")))?;
+        let domain = detail
+            .summary
+            .controller_url
+            .as_deref()
+            .and_then(|u| u.split("://").nth(1))
+            .and_then(|rest| rest.split([':', '/']).next())
+            .unwrap_or("")
+            .to_owned();
+        let cfg = CustomerConfig {
+            customer_id: id.to_owned(),
+            display_name: detail.summary.hostname.clone().unwrap_or_default(),
+            domain,
+            ..Default::default()
+        };
+        Box::pin(create(st, actor, cfg)).await
+    }
+    .await;
+    audited(st, actor, "customer.adopt", id, json!({}), result).await
+}
+
+/// The generated controller.yaml of a managed customer.
+pub async fn generated_yaml(st: &AppState, id: &str) -> Result<String, AppError> {
+    let cfg = stored(st, id).await?;
+    st.template
+        .generate(&cfg, &st.config.server.public_url)
+        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
+}
+
+/// The controller of a managed customer, at its newest report's URL.
+async fn controller_url(st: &AppState, id: &str) -> Result<Option<String>, AppError> {
+    let t = crate::http::api::thresholds(st);
+    Ok(st
+        .store
+        .customer_detail(id.to_owned(), st.clock.now(), t, None)
+        .await?
+        .and_then(|d| d.summary.controller_url))
+}
+
+pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> {
+    let result = async {
+        let cfg = stored(st, id).await?;
+        let yaml = st
+            .template
+            .generate(&cfg, &st.config.server.public_url)
+            .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
+        let url = controller_url(st, id).await?;
+        Controller::new(&st.http, url.as_deref(), &cfg.api_key)?
+            .apply(yaml)
+            .await?;
+        Ok(())
+    }
+    .await;
+    audited(st, actor, "controller.push", id, json!({}), result).await
+}
+
+/// Reads the controller's live YAML, parsed, or a clear error.
+async fn live(st: &AppState, cfg: &StoredConfig, id: &str) -> Result<(String, Value), AppError> {
+    let url = controller_url(st, id).await?;
+    let text = Controller::new(&st.http, url.as_deref(), &cfg.api_key)?
+        .live_config()
+        .await?;
+    let value = configgen::parse_yaml(&text)
+        .map_err(|e| crate::controller::ControllerError::BadYaml(e.to_string()))?;
+    if !value.is_object() {
+        return Err(crate::controller::ControllerError::BadYaml("not a mapping".into()).into());
+    }
+    Ok((text, value))
+}
+
+/// Takes identity, monitoring overrides and known tokens from the live
+/// config into the stored one — only after the read succeeded and parsed.
+pub async fn pull(st: &AppState, actor: &str, id: &str) -> Result<CustomerConfig, AppError> {
+    let result = async {
+        let old = stored(st, id).await?;
+        let (_, live) = live(st, &old, id).await?;
+        let mut cfg = old.config.clone();
+        let text = |v: &Value| v.as_str().map(str::to_owned);
+        if let Some(v) = text(&live["customer"]["name"]) {
+            cfg.display_name = v;
+        }
+        if let Some(v) = text(&live["customer"]["domain"]) {
+            cfg.domain = v;
+        }
+        if let Some(v) = text(&live["customer"]["email"]) {
+            cfg.contact_email = v;
+        }
+        if let (Some(live_mon), Some(tmpl_mon)) = (
+            live["monitoring"].as_object(),
+            st.template.current()["monitoring"].as_object(),
+        ) {
+            cfg.monitoring = live_mon
+                .iter()
+                .filter(|(k, v)| tmpl_mon.get(*k) != Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+        }
+        for (name, value) in cfg.tokens.iter_mut() {
+            if let Some(v) = text(&live[name.as_str()]["token"]) {
+                *value = v;
+            }
+        }
+        cfg.validate()?;
+        st.store
+            .update_config_document(cfg.clone(), st.clock.now())
+            .await?;
+        Ok(cfg.redacted())
+    }
+    .await;
+    audited(st, actor, "controller.pull", id, json!({}), result).await
+}
+
+/// Hub-generated vs. controller live, per dotted path.
+pub async fn diff(st: &AppState, id: &str) -> Result<Diff, AppError> {
+    let cfg = stored(st, id).await?;
+    let (live_text, live) = live(st, &cfg, id).await?;
+    let hub = configgen::generate_value(&st.template.current(), &cfg, &st.config.server.public_url);
+    let hub_text = serde_saphyr::to_string(&hub)
+        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
+    Ok(Diff {
+        customer_id: id.to_owned(),
+        differences: configgen::diff(&hub, &live, VOLATILE_PATHS),
+        ignored_paths: VOLATILE_PATHS.iter().map(|s| (*s).to_owned()).collect(),
+        unified: configgen::unified(&hub_text, &live_text),
+    })
+}
+
+pub async fn trigger_update(
+    st: &AppState,
+    actor: &str,
+    id: &str,
+    req: UpdateRequest,
+) -> Result<(), AppError> {
+    let result = async {
+        let v = req.version.trim();
+        if v != "latest" && hub_proto::parse_version(v).is_none() {
+            return Err(AppError::InvalidField {
+                field: "version".into(),
+                message: format!("version `{v}` is neither x.y.z nor latest"),
+            });
+        }
+        let cfg = stored(st, id).await?;
+        let url = controller_url(st, id).await?;
+        Controller::new(&st.http, url.as_deref(), &cfg.api_key)?
+            .update(v)
+            .await?;
+        Ok(())
+    }
+    .await;
+    audited(
+        st,
+        actor,
+        "controller.update",
+        id,
+        json!({ "version": req.version }),
+        result,
+    )
+    .await
+}

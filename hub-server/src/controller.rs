@@ -1,0 +1,117 @@
+//! Calls from the hub to a customer's controller (PROTOCOL.md "Hub →
+//! controller"): at the `controller_url` of its newest report, with that
+//! customer's API key, a 10 s timeout, TLS verified. Every failure comes
+//! back as a [`ControllerError`] the operator can act on; none changes the
+//! hub's state.
+
+use thiserror::Error;
+
+use crate::jobs::template::kind;
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ControllerError {
+    #[error("the controller has not reported a controller_url yet")]
+    NoUrl,
+    #[error("cannot reach the controller at {url}: {reason}")]
+    Unreachable { url: String, reason: &'static str },
+    #[error("the controller at {url} answered HTTP {status}: {body}")]
+    Status {
+        url: String,
+        status: u16,
+        body: String,
+    },
+    #[error("the controller's config is not valid YAML: {0}")]
+    BadYaml(String),
+}
+
+/// A controller at a known URL with the key it accepts.
+pub struct Controller<'a> {
+    pub http: &'a reqwest::Client,
+    pub base: String,
+    pub api_key: &'a str,
+}
+
+impl<'a> Controller<'a> {
+    pub fn new(
+        http: &'a reqwest::Client,
+        url: Option<&str>,
+        api_key: &'a str,
+    ) -> Result<Self, ControllerError> {
+        let base = url
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .ok_or(ControllerError::NoUrl)?
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(Self {
+            http,
+            base,
+            api_key,
+        })
+    }
+
+    /// `GET {url}/api/config`: the live controller.yaml.
+    pub async fn live_config(&self) -> Result<String, ControllerError> {
+        let url = format!("{}/api/config", self.base);
+        let resp = self.send(self.http.get(&url), &url).await?;
+        resp.text().await.map_err(|e| ControllerError::Unreachable {
+            url,
+            reason: kind(&e),
+        })
+    }
+
+    /// `POST {url}/api/config/apply` with the generated YAML; 2xx = applied.
+    pub async fn apply(&self, yaml: String) -> Result<(), ControllerError> {
+        let url = format!("{}/api/config/apply", self.base);
+        let req = self
+            .http
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, "application/yaml")
+            .body(yaml);
+        self.send(req, &url).await.map(|_| ())
+    }
+
+    /// `POST {url}/api/update` `{"version": …}`; 202 = the update started.
+    pub async fn update(&self, version: &str) -> Result<(), ControllerError> {
+        let url = format!("{}/api/update", self.base);
+        let req = self
+            .http
+            .post(&url)
+            .json(&serde_json::json!({ "version": version }));
+        self.send(req, &url).await.map(|_| ())
+    }
+
+    async fn send(
+        &self,
+        req: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<reqwest::Response, ControllerError> {
+        let resp = req.bearer_auth(self.api_key).send().await.map_err(|e| {
+            ControllerError::Unreachable {
+                url: url.to_owned(),
+                reason: reason(&e),
+            }
+        })?;
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        let status = resp.status().as_u16();
+        let mut body = resp.text().await.unwrap_or_default();
+        body.truncate(200);
+        Err(ControllerError::Status {
+            url: url.to_owned(),
+            status,
+            body,
+        })
+    }
+}
+
+fn reason(e: &reqwest::Error) -> &'static str {
+    let text = format!("{e:?}");
+    if e.is_timeout() {
+        "timed out after 10 s"
+    } else if text.contains("certificate") || text.contains("Tls") || text.contains("tls") {
+        "TLS verification failed"
+    } else {
+        kind(e)
+    }
+}
