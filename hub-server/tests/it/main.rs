@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod api_ingest;
 mod api_reads;
 mod api_retrieval;
@@ -275,4 +276,35 @@ pub async fn fleet_len(hub: &Hub) -> usize {
         .await
         .unwrap();
     v["customers"].as_array().unwrap().len()
+}
+
+impl Hub {
+    /// Creates an admin token through the store, as `hub-server token create` does.
+    pub async fn admin_token(&self, name: &str, read_only: bool) -> String {
+        let token = format!("hubadm_test_{name}");
+        assert!(
+            self.store
+                .create_admin_token(name.into(), token.clone(), read_only, self.clock.now_ts())
+                .await
+                .unwrap()
+        );
+        token
+    }
+
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}/api/admin/v1{path}", self.url))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
+    }
 }

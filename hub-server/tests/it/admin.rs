@@ -1,0 +1,771 @@
+//! The admin API, with every controller action run against the simulator
+//! over real HTTP on loopback.
+
+use std::sync::Arc;
+
+use hub_sim::{Behaviour, Fleet, Node, node_url};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::*;
+
+const GET: Method = Method::GET;
+const POST: Method = Method::POST;
+const PUT: Method = Method::PUT;
+const DELETE: Method = Method::DELETE;
+
+async fn start_sim() -> (Fleet, String) {
+    let fleet = Fleet::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = hub_sim::router(fleet.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (fleet, base)
+}
+
+fn config(id: &str) -> Value {
+    json!({"customer_id": id, "display_name": "Kovács család", "domain": format!("{id}.felhom.eu"),
+           "contact_email": "kovacs@example.hu", "tokens": {"tunnel": "tun-secret", "dns": "dns-secret"},
+           "monitoring": {"disk_space_warning_percent": 80}, "settings": {"backup": {"keep_daily": 14}}})
+}
+
+/// A managed customer whose simulated node reported with its own key.
+async fn managed_node(hub: &Hub, full: &str, id: &str) -> (Arc<Node>, Fleet, Value) {
+    let resp = hub.admin(POST, "/configs", full, Some(config(id))).await;
+    assert_eq!(resp.status(), 201);
+    let creds: Value = resp.json().await.unwrap();
+    let (fleet, base) = start_sim().await;
+    let node = Node::new(id, creds["api_key"].as_str().unwrap());
+    fleet.add(node.clone());
+    let client = hub_sim::HubClient {
+        http: reqwest::Client::new(),
+        hub: hub.url.clone(),
+        global_key: None,
+    };
+    assert_eq!(
+        client.report(&node, &node_url(&base, id)).await.unwrap(),
+        Some(200)
+    );
+    (node, fleet, creds)
+}
+
+async fn audit_actions(hub: &Hub, token: &str, id: &str) -> Vec<(String, String)> {
+    let v: Value = hub
+        .admin(GET, &format!("/audit?customer={id}"), token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut out: Vec<(String, String)> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+#[tokio::test]
+async fn tokens_gate_the_admin_api() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let ro = hub.admin_token("ci", true).await;
+    assert_eq!(
+        error_code(hub.admin(GET, "/fleet", "nope", None).await, 401).await,
+        "unauthorized"
+    );
+    // The report key is not an admin token.
+    assert_eq!(hub.admin(GET, "/fleet", KEY, None).await.status(), 401);
+    assert_eq!(hub.admin(GET, "/fleet", &ro, None).await.status(), 200);
+    let resp = hub.admin(POST, "/configs", &ro, Some(config("c"))).await;
+    assert_eq!(error_code(resp, 403).await, "forbidden");
+    assert_eq!(
+        hub.admin(POST, "/configs", &full, Some(config("c")))
+            .await
+            .status(),
+        201
+    );
+    // Read-only tokens read configs (redacted) but no secrets.
+    let cfg: Value = hub
+        .admin(GET, "/configs/c", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cfg["tokens"]["tunnel"], "<redacted>");
+    assert_eq!(
+        hub.admin(GET, "/configs/c/credentials", &ro, None)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        hub.admin(GET, "/configs/c/yaml", &ro, None).await.status(),
+        403
+    );
+    assert_eq!(
+        hub.admin(GET, "/configs/c/credentials", &full, None)
+            .await
+            .status(),
+        200
+    );
+    // Revoked tokens stop working at once.
+    assert!(hub.store.revoke_admin_token("ci".into()).await.unwrap());
+    assert_eq!(hub.admin(GET, "/fleet", &ro, None).await.status(), 401);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn configs_are_created_edited_and_served_to_the_node() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let resp = hub
+        .admin(POST, "/configs", &full, Some(config("kovacs")))
+        .await;
+    assert_eq!(resp.status(), 201);
+    let creds: Value = resp.json().await.unwrap();
+    for k in ["api_key", "retrieval_password", "session_secret"] {
+        assert!(
+            creds[k].as_str().unwrap().len() >= 32,
+            "{k} has at least 128 bits"
+        );
+    }
+    assert_eq!(creds["tokens"]["tunnel"], "tun-secret");
+    assert_eq!(
+        error_code(
+            hub.admin(POST, "/configs", &full, Some(config("kovacs")))
+                .await,
+            409
+        )
+        .await,
+        "conflict"
+    );
+    let mut bad = config("bad");
+    bad["contact_email"] = "nope".into();
+    assert_eq!(
+        hub.admin(POST, "/configs", &full, Some(bad)).await.status(),
+        400
+    );
+    let mut unknown = config("bad");
+    unknown["surprise"] = 1.into();
+    assert_eq!(
+        hub.admin(POST, "/configs", &full, Some(unknown))
+            .await
+            .status(),
+        400
+    );
+
+    // The node fetches its generated config with its retrieval password.
+    let yaml = hub
+        .client
+        .get(format!("{}/api/v1/config/kovacs", hub.url))
+        .header(
+            "x-retrieval-password",
+            creds["retrieval_password"].as_str().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let v = hub_server::configgen::parse_yaml(&yaml).unwrap();
+    assert_eq!(v["tunnel"]["token"], "tun-secret");
+    assert_eq!(v["dns"]["token"], "dns-secret");
+    assert_eq!(v["monitoring"]["disk_space_warning_percent"], 80);
+    assert_eq!(v["monitoring"]["disk_space_critical_percent"], 95);
+    assert_eq!(v["backup"]["keep_daily"], 14);
+    assert_eq!(v["hub"]["api_key"], creds["api_key"]);
+    let admin_yaml = hub
+        .admin(GET, "/configs/kovacs/yaml", &full, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(admin_yaml, yaml);
+
+    // Edit through the redacted view: tokens sent back redacted are kept.
+    let mut view: Value = hub
+        .admin(GET, "/configs/kovacs", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    view["display_name"] = "Kovács Péter".into();
+    view["tokens"]["dns"] = "dns-new".into();
+    let resp = hub
+        .admin(PUT, "/configs/kovacs", &full, Some(view.clone()))
+        .await;
+    assert_eq!(resp.status(), 200);
+    let c: Value = hub
+        .admin(GET, "/configs/kovacs/credentials", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        c["tokens"],
+        json!({"dns": "dns-new", "tunnel": "tun-secret"})
+    );
+    view["tokens"]["brand_new"] = "<redacted>".into();
+    assert_eq!(
+        hub.admin(PUT, "/configs/kovacs", &full, Some(view.clone()))
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        hub.admin(PUT, "/configs/other", &full, Some(view))
+            .await
+            .status(),
+        400
+    );
+
+    assert_eq!(
+        audit_actions(&hub, &full, "kovacs").await,
+        vec![
+            ("config.create".into(), "ok".into()),
+            (
+                "config.create".into(),
+                "error: `kovacs` already has a config".into()
+            ),
+            ("config.update".into(), "ok".into()),
+            (
+                "config.update".into(),
+                "error: tokens: `brand_new` is new and needs a real value".into()
+            ),
+        ]
+    );
+    let entry: Value = hub
+        .admin(GET, "/audit?limit=1", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(entry["items"][0]["actor"], "token:ops");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn rotate_block_delete_and_adopt() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let (node, _fleet, creds) = managed_node(&hub, &full, "rot").await;
+    let old_key = creds["api_key"].as_str().unwrap().to_owned();
+    let resp = hub
+        .admin(
+            POST,
+            "/configs/rot/rotate",
+            &full,
+            Some(json!({"credential": "api_key"})),
+        )
+        .await;
+    let new: Value = resp.json().await.unwrap();
+    let new_key = new["api_key"].as_str().unwrap().to_owned();
+    assert_ne!(new_key, old_key);
+    assert_eq!(new["retrieval_password"], creds["retrieval_password"]);
+    let body = report("rot", T0);
+    assert_eq!(
+        hub.post_json("/api/v1/report", Some(&old_key), &body)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        hub.post_json("/api/v1/report", Some(&new_key), &body)
+            .await
+            .status(),
+        200
+    );
+    let _ = node;
+
+    // Block: hidden from the fleet by default, reports still stored.
+    assert_eq!(
+        hub.admin(POST, "/customers/rot/block", &full, None)
+            .await
+            .status(),
+        200
+    );
+    let ids = |v: Value| -> Vec<String> {
+        v["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["customer_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        ids(hub
+            .admin(GET, "/fleet", &full, None)
+            .await
+            .json()
+            .await
+            .unwrap())
+        .is_empty()
+    );
+    assert_eq!(
+        ids(hub
+            .admin(GET, "/fleet?all=true", &full, None)
+            .await
+            .json()
+            .await
+            .unwrap()),
+        vec!["rot"]
+    );
+    let r: Value = hub
+        .post_json(
+            "/api/v1/report",
+            Some(&new_key),
+            &report("rot", "2026-11-27T10:15:00Z"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["customer_blocked"], true);
+    assert_eq!(
+        hub.admin(POST, "/customers/rot/unblock", &full, None)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        hub.admin(POST, "/customers/ghost/block", &full, None)
+            .await
+            .status(),
+        404
+    );
+
+    // Delete: the customer keeps reporting and shows as manual; adopt
+    // makes it managed again from its newest report.
+    assert_eq!(
+        hub.admin(DELETE, "/configs/rot", &full, None)
+            .await
+            .status(),
+        200
+    );
+    let f: Value = hub
+        .admin(GET, "/fleet?managed=false", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(f), vec!["rot"]);
+    let resp = hub.admin(POST, "/customers/rot/adopt", &full, None).await;
+    assert_eq!(resp.status(), 201);
+    let cfg: Value = hub
+        .admin(GET, "/configs/rot", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // From the newest report: the simulator's (its timestamp is real time).
+    assert_eq!(cfg["domain"], "127.0.0.1");
+    assert_eq!(cfg["display_name"], "sim-rot");
+    assert_eq!(
+        hub.admin(POST, "/customers/rot/adopt", &full, None)
+            .await
+            .status(),
+        409
+    );
+    assert_eq!(
+        hub.admin(POST, "/customers/never/adopt", &full, None)
+            .await
+            .status(),
+        404
+    );
+    let actions: Vec<String> = audit_actions(&hub, &full, "rot")
+        .await
+        .into_iter()
+        .map(|a| a.0)
+        .collect();
+    for a in [
+        "credentials.rotate",
+        "customer.block",
+        "customer.unblock",
+        "config.delete",
+        "customer.adopt",
+    ] {
+        assert!(
+            actions.contains(&a.to_owned()),
+            "{a} missing from {actions:?}"
+        );
+    }
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn push_diff_pull_and_update_against_the_simulator() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let ro = hub.admin_token("ci", true).await;
+    let (node, _fleet, _) = managed_node(&hub, &full, "live").await;
+
+    // Before a push the live config differs.
+    let d: Value = hub
+        .admin(GET, "/customers/live/diff", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!d["differences"].as_array().unwrap().is_empty());
+    assert!(d["unified"].as_str().unwrap().contains("+"));
+
+    assert_eq!(
+        hub.admin(POST, "/customers/live/push", &ro, None)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        hub.admin(POST, "/customers/live/push", &full, None)
+            .await
+            .status(),
+        200
+    );
+    let generated = hub
+        .admin(GET, "/configs/live/yaml", &full, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(node.live_config(), generated);
+    let d: Value = hub
+        .admin(GET, "/customers/live/diff", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["differences"], json!([]));
+
+    // The operator changes something on the node; diff shows it by path.
+    let edited = generated.replace("Kovács család", "Kovács Péter").replace(
+        "disk_space_critical_percent: 95",
+        "disk_space_critical_percent: 97",
+    );
+    node.set_live_config(&edited);
+    let d: Value = hub
+        .admin(GET, "/customers/live/diff", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let paths: Vec<&str> = d["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        vec!["customer.name", "monitoring.disk_space_critical_percent"]
+    );
+
+    // Pull takes identity and overrides into the stored config.
+    let pulled: Value = hub
+        .admin(POST, "/customers/live/pull", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pulled["display_name"], "Kovács Péter");
+    assert_eq!(pulled["monitoring"]["disk_space_critical_percent"], 97);
+    assert_eq!(pulled["monitoring"]["disk_space_warning_percent"], 80);
+    let d: Value = hub
+        .admin(GET, "/customers/live/diff", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["differences"], json!([]));
+
+    // Update.
+    let resp = hub
+        .admin(
+            POST,
+            "/customers/live/update",
+            &full,
+            Some(json!({"version": "1.9.0"})),
+        )
+        .await;
+    assert_eq!(resp.status(), 202);
+    assert_eq!(
+        hub.admin(POST, "/customers/live/update", &full, Some(json!({})))
+            .await
+            .status(),
+        202
+    );
+    assert_eq!(node.updates(), vec!["1.9.0", "latest"]);
+    let resp = hub
+        .admin(
+            POST,
+            "/customers/live/update",
+            &full,
+            Some(json!({"version": "newest"})),
+        )
+        .await;
+    assert_eq!(error_code(resp, 400).await, "invalid_field");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn controller_failures_come_back_clearly_and_change_nothing() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let (node, _fleet, _) = managed_node(&hub, &full, "flaky").await;
+    let before: Value = hub
+        .admin(GET, "/configs/flaky", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let live_before = node.live_config();
+
+    node.set_behaviour(Behaviour {
+        fail_api: Some(500),
+        ..Default::default()
+    });
+    for (method, path) in [
+        (POST, "/customers/flaky/push"),
+        (POST, "/customers/flaky/pull"),
+        (GET, "/customers/flaky/diff"),
+    ] {
+        let resp = hub.admin(method, path, &full, None).await;
+        assert_eq!(resp.status(), 502, "{path}");
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "controller_error");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("HTTP 500"),
+            "{v}"
+        );
+    }
+    let resp = hub
+        .admin(
+            POST,
+            "/customers/flaky/update",
+            &full,
+            Some(json!({"version": "latest"})),
+        )
+        .await;
+    assert_eq!(resp.status(), 502);
+
+    // A node that answers with something that is not YAML: pull changes nothing.
+    node.set_behaviour(Behaviour::default());
+    node.set_live_config("customer: [unclosed\n");
+    let resp = hub.admin(POST, "/customers/flaky/pull", &full, None).await;
+    let v: Value = resp.json().await.unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid YAML"),
+        "{v}"
+    );
+    let after: Value = hub
+        .admin(GET, "/configs/flaky", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    assert_eq!(node.updates(), Vec::<String>::new());
+    let _ = live_before;
+
+    // A wrong key on the node's side is the controller's 401, reported as such.
+    let (_, _fleet2, _) = managed_node(&hub, &full, "rekeyed").await;
+    hub.admin(
+        POST,
+        "/configs/rekeyed/rotate",
+        &full,
+        Some(json!({"credential": "api_key"})),
+    )
+    .await;
+    let resp = hub
+        .admin(POST, "/customers/rekeyed/push", &full, None)
+        .await;
+    let v: Value = resp.json().await.unwrap();
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("HTTP 401"),
+        "{v}"
+    );
+
+    // No controller_url yet: a clear error.
+    hub.admin(POST, "/configs", &full, Some(config("fresh")))
+        .await;
+    let v: Value = hub
+        .admin(POST, "/customers/fresh/push", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("controller_url"),
+        "{v}"
+    );
+
+    // Unreachable controller.
+    let mut r = report("gone", T0);
+    r["controller_url"] = "http://127.0.0.1:9".into();
+    hub.admin(POST, "/configs", &full, Some(config("gone")))
+        .await;
+    hub.post_json("/api/v1/report", Some(KEY), &r).await;
+    let v: Value = hub
+        .admin(POST, "/customers/gone/push", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot reach"),
+        "{v}"
+    );
+
+    let outcomes = audit_actions(&hub, &full, "flaky").await;
+    assert!(
+        outcomes
+            .iter()
+            .any(|(a, o)| a == "controller.push" && o.starts_with("error:")),
+        "{outcomes:?}"
+    );
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn fleet_events_notifications_and_versions() {
+    let hub = Hub::start().await;
+    let ro = hub.admin_token("ci", true).await;
+    hub.post_json("/api/v1/report", Some(KEY), &report("a", T0))
+        .await;
+    for i in 0..5 {
+        let sev = if i % 2 == 0 { "error" } else { "warning" };
+        let e = json!({"customer_id": "a", "event_type": "disk_space_low", "severity": sev, "message": format!("m{i}")});
+        hub.post_json("/api/v1/event", Some(KEY), &e).await;
+    }
+    let f: Value = hub
+        .admin(GET, "/fleet", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let a = &f["customers"][0];
+    assert_eq!(
+        (a["errors_24h"].as_i64(), a["warnings_24h"].as_i64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(a["last_report_age_secs"], 0);
+    assert_eq!(
+        hub.admin(GET, "/fleet?status=down", &ro, None)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["customers"],
+        json!([])
+    );
+    assert_eq!(
+        hub.admin(GET, "/fleet?status=sideways", &ro, None)
+            .await
+            .status(),
+        400
+    );
+
+    // Cursor pagination, newest first.
+    let p1: Value = hub
+        .admin(GET, "/events?customer=a&limit=2", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let msgs = |p: &Value| {
+        p["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(msgs(&p1), vec!["m4", "m3"]);
+    let cursor = p1["next_cursor"].as_i64().unwrap();
+    let p2: Value = hub
+        .admin(
+            GET,
+            &format!("/events?customer=a&limit=2&cursor={cursor}"),
+            &ro,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(msgs(&p2), vec!["m2", "m1"]);
+    let errors: Value = hub
+        .admin(GET, "/events?severity=error", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(errors["items"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        hub.admin(GET, "/events?severity=loud", &ro, None)
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        hub.admin(GET, "/events?type=nope", &ro, None)
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        hub.admin(GET, "/events?since=yesterday", &ro, None)
+            .await
+            .status(),
+        400
+    );
+    let none: Value = hub
+        .admin(GET, "/events?since=2026-11-28T00:00:00Z", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["items"], json!([]));
+
+    hub.drain().await;
+    let n: Value = hub
+        .admin(GET, "/notifications?customer=a", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!n.as_array().unwrap().is_empty());
+    let view: Value = hub
+        .admin(GET, "/customers/a", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["recent_events"].as_array().unwrap().len(), 5);
+    assert!(view["config"].is_null());
+    let v: Value = hub
+        .admin(GET, "/versions", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["fleet"]["1.8.2"], 1);
+    hub.stop().await;
+}
