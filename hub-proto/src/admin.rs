@@ -213,3 +213,37 @@ pub struct TokenInfo {
     pub read_only: bool,
     pub created_at: Timestamp,
 }
+
+/// One message of the admin live stream (`GET /api/admin/v1/stream`,
+/// Server-Sent Events with the message type as the SSE event name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamMessage {
+    /// An event was stored (from a controller or the hub).
+    Event {
+        id: i64,
+        customer_id: String,
+        event_type: String,
+        severity: String,
+        message: String,
+        occurred_at: Timestamp,
+    },
+    /// A report arrived: the customer's status may have changed.
+    Report {
+        customer_id: String,
+        health: String,
+        received_at: Timestamp,
+    },
+    /// An operator action changed a customer (config, block, …).
+    Changed { customer_id: String, action: String },
+}
+
+impl StreamMessage {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StreamMessage::Event { .. } => "event",
+            StreamMessage::Report { .. } => "report",
+            StreamMessage::Changed { .. } => "changed",
+        }
+    }
+}

@@ -27,7 +27,13 @@ async fn audited<T>(
     result: Result<T, AppError>,
 ) -> Result<T, AppError> {
     let outcome = match &result {
-        Ok(_) => "ok".to_owned(),
+        Ok(_) => {
+            st.publish(|| hub_proto::admin::StreamMessage::Changed {
+                customer_id: customer_id.to_owned(),
+                action: action.to_owned(),
+            });
+            "ok".to_owned()
+        }
         Err(e) => format!("error: {e}"),
     };
     st.store

@@ -181,8 +181,12 @@ pub async fn serve(
         tasks.extend(jobs::spawn_all(&state, &stop_rx));
     }
     let app = http::router(state.clone());
+    let closing = state.clone();
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            closing.begin_shutdown();
+        })
         .await
         .map_err(HubError::Serve);
     let _ = stop_tx.send(true);

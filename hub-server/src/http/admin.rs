@@ -529,3 +529,29 @@ pub async fn versions(State(st): St, _: Admin) -> Result<Response, AppError> {
     }
     Ok(Json(Versions { latest, fleet }).into_response())
 }
+
+/// Server-Sent Events: new events, report arrivals and operator changes, so
+/// the TUI and dashboard update without polling. A subscriber that falls
+/// more than 1024 messages behind gets a `lagged` event and goes on.
+pub async fn stream(State(st): St, _: Admin) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures_util::StreamExt;
+    use tokio_stream::wrappers::BroadcastStream;
+    use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+    let messages = BroadcastStream::new(st.subscribe()).map(|m| {
+        let event = match m {
+            Ok(msg) => Event::default()
+                .event(msg.kind())
+                .json_data(&msg)
+                .unwrap_or_else(|_| Event::default().event("error")),
+            Err(BroadcastStreamRecvError::Lagged(n)) => {
+                Event::default().event("lagged").data(n.to_string())
+            }
+        };
+        Ok::<_, std::convert::Infallible>(event)
+    });
+    Sse::new(messages.take_until(st.closing()))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}

@@ -35,6 +35,7 @@ pub async fn healthz(State(st): St) -> Result<Json<StatusOk>, AppError> {
 pub async fn post_report(State(st): St, body: Scoped<Report>) -> Result<Response, AppError> {
     let r = body.value;
     let (dict, packed) = st.store.codec().compress_report(&body.raw)?;
+    let health = r.health;
     let out = st
         .store
         .insert_report(NewReport {
@@ -50,6 +51,12 @@ pub async fn post_report(State(st): St, body: Scoped<Report>) -> Result<Response
             customer_id: r.customer_id.clone(),
         })
         .await?;
+    let received_at = st.clock.now();
+    st.publish(|| hub_proto::admin::StreamMessage::Report {
+        customer_id: r.customer_id.clone(),
+        health: health.as_str().to_owned(),
+        received_at,
+    });
     let answer = ReportAccepted {
         status: "ok".into(),
         customer_blocked: out.customer_blocked,
@@ -61,22 +68,21 @@ pub async fn post_event(State(st): St, body: Scoped<EventIn>) -> Result<Response
     let e = body.value;
     let now = st.clock.now();
     let customer_id = e.customer_id.clone();
-    let out = st
-        .store
-        .insert_event(NewEvent {
-            customer_id: e.customer_id,
-            event_type: e.event_type,
-            severity: e.severity,
-            message: e.message,
-            details: e.details.map(|d| serde_json::Value::Object(d).to_string()),
-            occurred_at: e.occurred_at.unwrap_or(now),
-            received_at: now,
-            from_hub: false,
-            event_id: e.event_id,
-        })
-        .await?;
+    let event = NewEvent {
+        customer_id: e.customer_id,
+        event_type: e.event_type,
+        severity: e.severity,
+        message: e.message,
+        details: e.details.map(|d| serde_json::Value::Object(d).to_string()),
+        occurred_at: e.occurred_at.unwrap_or(now),
+        received_at: now,
+        from_hub: false,
+        event_id: e.event_id,
+    };
+    let out = st.store.insert_event(event.clone()).await?;
     if !out.duplicate {
         st.wake.notify_one();
+        st.publish_event(out.id, &event);
     }
     let status = if out.duplicate {
         StatusCode::OK

@@ -15,6 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+use hub_proto::admin::StreamMessage;
 use jiff::Timestamp;
 use tokio::sync::Notify;
 
@@ -42,6 +43,10 @@ pub struct AppState {
     /// The one outbound HTTP client (registry, template, controllers).
     pub http: reqwest::Client,
     latest_version: RwLock<Option<String>>,
+    stream: tokio::sync::broadcast::Sender<StreamMessage>,
+    /// Flips to `true` when the server starts shutting down, so endless
+    /// responses (the live stream) end and graceful shutdown can finish.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl AppState {
@@ -64,7 +69,46 @@ impl AppState {
             wake: Arc::new(Notify::new()),
             http,
             latest_version: RwLock::new(None),
+            stream: tokio::sync::broadcast::channel(1024).0,
+            closing: tokio::sync::watch::channel(false).0,
         }
+    }
+
+    /// Ends every live stream; called when shutdown begins.
+    pub fn begin_shutdown(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once shutdown has begun.
+    pub fn closing(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.closing.subscribe();
+        async move {
+            let _ = rx.wait_for(|c| *c).await;
+        }
+    }
+
+    /// Sends a message to live-stream subscribers. The message is built
+    /// only when someone listens, so ingest pays nothing otherwise.
+    pub fn publish(&self, msg: impl FnOnce() -> StreamMessage) {
+        if self.stream.receiver_count() > 0 {
+            let _ = self.stream.send(msg());
+        }
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<StreamMessage> {
+        self.stream.subscribe()
+    }
+
+    /// Publishes a hub- or controller-made event that was just stored.
+    pub fn publish_event(&self, id: i64, e: &crate::store::NewEvent) {
+        self.publish(|| StreamMessage::Event {
+            id,
+            customer_id: e.customer_id.clone(),
+            event_type: e.event_type.as_str().to_owned(),
+            severity: e.severity.as_str().to_owned(),
+            message: e.message.clone(),
+            occurred_at: e.occurred_at,
+        });
     }
 
     /// The newest controller version the registry check found.
@@ -153,6 +197,7 @@ fn admin_router() -> Router<Arc<AppState>> {
         .route("/configs/{customer_id}/credentials", get(a::credentials))
         .route("/configs/{customer_id}/rotate", post(a::rotate))
         .route("/versions", get(a::versions))
+        .route("/stream", get(a::stream))
 }
 
 async fn not_found() -> AppError {

@@ -80,18 +80,21 @@ pub async fn backup_deadline(st: &Arc<AppState>) -> Result<bool, JobError> {
             ));
         }
     }
-    let count = events.len();
-    let ran = st
+    let Some(ids) = st
         .store
-        .complete_daily_job(BACKUP_DEADLINE_JOB, day.to_string(), events, now)
-        .await?;
-    if ran {
-        tracing::info!(date = %day, missed = count, "job backup deadline: checked");
-        if count > 0 {
-            st.wake.notify_one();
-        }
+        .complete_daily_job(BACKUP_DEADLINE_JOB, day.to_string(), events.clone(), now)
+        .await?
+    else {
+        return Ok(false);
+    };
+    tracing::info!(date = %day, missed = ids.len(), "job backup deadline: checked");
+    if !ids.is_empty() {
+        st.wake.notify_one();
     }
-    Ok(ran)
+    for (id, e) in ids.iter().zip(&events) {
+        st.publish_event(*id, e);
+    }
+    Ok(true)
 }
 
 /// Deletes what is older than `retention.max_days` once per local day.

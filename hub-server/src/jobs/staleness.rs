@@ -76,11 +76,12 @@ pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
         };
         let event = event
             .map(|(t, message, details)| hub_event(&node.customer_id, t, message, details, now));
-        let announced = event.is_some();
-        st.store
-            .set_node_state(node.customer_id.clone(), new, event, now)
+        let id = st
+            .store
+            .set_node_state(node.customer_id.clone(), new, event.clone(), now)
             .await?;
-        if announced {
+        if let (Some(id), Some(e)) = (id, &event) {
+            st.publish_event(id, e);
             tracing::info!(customer = %node.customer_id, from = node.state.as_str(), to = new.as_str(), "staleness: transition");
             st.wake.notify_one();
         }

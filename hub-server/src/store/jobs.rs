@@ -143,31 +143,33 @@ impl Store {
     }
 
     /// Marks `job` as run for `local_date` and stores its events, in one
-    /// transaction; `false` (and nothing stored) if it already ran that day.
+    /// transaction. Returns the new events' ids, or `None` (and nothing
+    /// stored) if it already ran that day.
     pub async fn complete_daily_job(
         &self,
         job: &'static str,
         local_date: String,
         events: Vec<NewEvent>,
         now: Timestamp,
-    ) -> Result<bool> {
+    ) -> Result<Option<Vec<i64>>> {
         self.write(move |c| {
             let done: Option<String> = c
                 .prepare_cached("SELECT local_date FROM job_runs WHERE job = ?1")?
                 .query_row([job], |r| r.get(0))
                 .optional()?;
             if done.as_deref() == Some(local_date.as_str()) {
-                return Ok(false);
+                return Ok(None);
             }
+            let mut ids = Vec::with_capacity(events.len());
             for e in &events {
-                insert_event(c, e)?;
+                ids.push(insert_event(c, e)?.id);
             }
             c.prepare_cached(
                 "INSERT INTO job_runs (job, local_date, ran_at) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (job) DO UPDATE SET local_date = excluded.local_date, ran_at = excluded.ran_at",
             )?
             .execute(params![job, local_date, ms(now)])?;
-            Ok(true)
+            Ok(Some(ids))
         })
         .await
     }

@@ -769,3 +769,68 @@ async fn fleet_events_notifications_and_versions() {
     assert_eq!(v["fleet"]["1.8.2"], 1);
     hub.stop().await;
 }
+
+/// Reads the SSE stream until `want` messages arrived (or 5 s passed).
+async fn read_stream(resp: &mut reqwest::Response, want: usize) -> Vec<(String, Value)> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while out.len() < want {
+        let chunk = tokio::time::timeout_at(deadline, resp.chunk())
+            .await
+            .expect("stream message in time")
+            .unwrap()
+            .unwrap();
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let mut name = String::new();
+            let mut data = String::new();
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("event:") {
+                    name = v.trim().to_owned();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim());
+                }
+            }
+            if !name.is_empty() {
+                out.push((name, serde_json::from_str(&data).unwrap_or(Value::Null)));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_stream_carries_events_reports_and_changes() {
+    let hub = Hub::start().await;
+    let ro = hub.admin_token("tui", true).await;
+    let full = hub.admin_token("ops", false).await;
+    assert_eq!(hub.admin(GET, "/stream", "nope", None).await.status(), 401);
+    let mut resp = hub.admin(GET, "/stream", &ro, None).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+
+    hub.post_json("/api/v1/report", Some(KEY), &report("s", T0))
+        .await;
+    let e = json!({"customer_id": "s", "event_type": "disk_missing", "severity": "error", "message": "hdd1 gone"});
+    hub.post_json("/api/v1/event", Some(KEY), &e).await;
+    hub.admin(POST, "/customers/s/block", &full, None).await;
+    hub.clock.advance(jiff::SignedDuration::from_hours(2));
+    hub.admin(POST, "/customers/s/unblock", &full, None).await;
+    hub_server::jobs::staleness::check(&hub.state)
+        .await
+        .unwrap();
+
+    let got = read_stream(&mut resp, 5).await;
+    let kinds: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec!["report", "event", "changed", "changed", "event"]
+    );
+    assert_eq!(got[0].1["health"], "ok");
+    assert_eq!(got[1].1["message"], "hdd1 gone");
+    assert_eq!(got[2].1["action"], "customer.block");
+    assert_eq!(got[4].1["event_type"], "node_down");
+    hub.stop().await;
+}
