@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod extract;
 pub mod lockout;
+pub mod openapi;
 
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
@@ -13,7 +14,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 
 use hub_proto::admin::StreamMessage;
 use jiff::Timestamp;
@@ -137,30 +138,11 @@ pub fn with_customer(resp: impl IntoResponse, customer_id: &str) -> Response {
 
 pub fn router(state: Arc<AppState>) -> Router {
     let max_body = state.config.server.max_body_bytes;
-    let infra_post = post(api::post_infra_backup)
-        .layer::<_, Infallible>(DefaultBodyLimit::max(INFRA_BACKUP_MAX_BYTES))
-        .layer::<_, Infallible>(axum::Extension(BodyLimit(INFRA_BACKUP_MAX_BYTES)));
-    Router::new()
-        .route("/healthz", get(api::healthz))
-        .route("/api/v1/report", post(api::post_report))
-        .route("/api/v1/event", post(api::post_event))
-        .route("/api/v1/infra-backup", infra_post)
-        .route(
-            "/api/v1/infra-backup/{customer_id}",
-            get(api::get_infra_backup),
-        )
-        .route("/api/v1/preferences", post(api::post_preferences))
-        .route("/api/v1/notify", post(api::post_notify))
-        .route("/api/v1/config/{customer_id}", get(api::get_config))
-        .route("/api/v1/recovery/{customer_id}", get(api::get_recovery))
-        .route("/api/v1/customers", get(api::list_customers))
-        .route("/api/v1/customers/{customer_id}", get(api::get_customer))
-        .route(
-            "/api/v1/customers/{customer_id}/history",
-            get(api::get_history),
-        )
-        .nest("/api/admin/v1", admin_router())
-        .route_layer(axum::middleware::from_fn(log_request))
+    let mut r = Router::new();
+    for (doc, handler) in routes() {
+        r = r.route(doc.path, handler);
+    }
+    r.route_layer(axum::middleware::from_fn(log_request))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -168,36 +150,393 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-fn admin_router() -> Router<Arc<AppState>> {
+/// The whole HTTP surface as one table: the router is built from it and
+/// the OpenAPI document is generated from it, so neither can miss a route.
+pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
     use admin as a;
-    use axum::routing::delete;
-    Router::new()
-        .route("/fleet", get(a::fleet))
-        .route("/customers/{customer_id}", get(a::customer))
-        .route("/customers/{customer_id}/history", get(a::history))
-        .route("/customers/{customer_id}/block", post(a::block))
-        .route("/customers/{customer_id}/unblock", post(a::unblock))
-        .route("/customers/{customer_id}/adopt", post(a::adopt))
-        .route("/customers/{customer_id}/push", post(a::push))
-        .route("/customers/{customer_id}/pull", post(a::pull))
-        .route("/customers/{customer_id}/diff", get(a::diff))
-        .route("/customers/{customer_id}/update", post(a::update))
-        .route("/customers/{customer_id}/lockout", delete(a::clear_lockout))
-        .route("/events", get(a::events))
-        .route("/notifications", get(a::notifications))
-        .route("/audit", get(a::audit))
-        .route("/configs", get(a::list_configs).post(a::create_config))
-        .route(
-            "/configs/{customer_id}",
-            get(a::get_config)
-                .put(a::put_config)
-                .delete(a::delete_config),
-        )
-        .route("/configs/{customer_id}/yaml", get(a::config_yaml))
-        .route("/configs/{customer_id}/credentials", get(a::credentials))
-        .route("/configs/{customer_id}/rotate", post(a::rotate))
-        .route("/versions", get(a::versions))
-        .route("/stream", get(a::stream))
+    use axum::routing::{delete, put};
+    use openapi::Auth::*;
+    use openapi::RouteDoc as D;
+    let infra_post = post(api::post_infra_backup)
+        .layer::<_, Infallible>(DefaultBodyLimit::max(INFRA_BACKUP_MAX_BYTES))
+        .layer::<_, Infallible>(axum::Extension(BodyLimit(INFRA_BACKUP_MAX_BYTES)));
+    macro_rules! admin {
+        ($path:literal) => {
+            concat!("/api/admin/v1", $path)
+        };
+    }
+    vec![
+        (
+            D::new(
+                "GET",
+                "/healthz",
+                None,
+                200,
+                "Liveness: 200, or 503 when the database does not answer",
+            ),
+            get(api::healthz),
+        ),
+        (
+            D::new(
+                "GET",
+                "/api/openapi.json",
+                None,
+                200,
+                "This OpenAPI document",
+            ),
+            get(openapi::serve),
+        ),
+        (
+            D::new(
+                "POST",
+                "/api/v1/report",
+                Bearer,
+                200,
+                "A controller's status report (every 15 minutes)",
+            ),
+            post(api::post_report),
+        ),
+        (
+            D::new(
+                "POST",
+                "/api/v1/event",
+                Bearer,
+                201,
+                "A structured event (200 with the first id for a repeated event_id)",
+            ),
+            post(api::post_event),
+        ),
+        (
+            D::new(
+                "POST",
+                "/api/v1/infra-backup",
+                Bearer,
+                201,
+                "The node's infrastructure backup (up to 8 MiB)",
+            ),
+            infra_post,
+        ),
+        (
+            D::new(
+                "GET",
+                "/api/v1/infra-backup/{customer_id}",
+                Bearer,
+                200,
+                "The newest infra backup as pushed",
+            ),
+            get(api::get_infra_backup),
+        ),
+        (
+            D::new(
+                "POST",
+                "/api/v1/preferences",
+                Bearer,
+                200,
+                "Replace the customer's email preferences",
+            ),
+            post(api::post_preferences),
+        ),
+        (
+            D::new(
+                "POST",
+                "/api/v1/notify",
+                Bearer,
+                202,
+                "Legacy: relay one email to the operator",
+            ),
+            post(api::post_notify),
+        ),
+        (
+            D::new(
+                "GET",
+                "/api/v1/config/{customer_id}",
+                Retrieval,
+                200,
+                "The generated controller.yaml",
+            ),
+            get(api::get_config),
+        ),
+        (
+            D::new(
+                "GET",
+                "/api/v1/recovery/{customer_id}",
+                Retrieval,
+                200,
+                "Generated config and newest infra backup for a reinstalled node",
+            ),
+            get(api::get_recovery),
+        ),
+        (
+            D::new(
+                "GET",
+                "/api/v1/customers",
+                ReportKey,
+                200,
+                "The fleet: every customer with its status",
+            ),
+            get(api::list_customers),
+        ),
+        (
+            D::new(
+                "GET",
+                "/api/v1/customers/{customer_id}",
+                Bearer,
+                200,
+                "One customer and its newest report",
+            ),
+            get(api::get_customer),
+        ),
+        (
+            D::new(
+                "GET",
+                "/api/v1/customers/{customer_id}/history",
+                Bearer,
+                200,
+                "Stored reports of a period (?period=1h|24h|7d|30d|90d)",
+            ),
+            get(api::get_history),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/fleet"),
+                Admin,
+                200,
+                "Fleet with 24 h counts (?status=down,warn&managed=true&all=true)",
+            ),
+            get(a::fleet),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/customers/{customer_id}"),
+                Admin,
+                200,
+                "Customer view: detail, config (redacted), recent events, notifications",
+            ),
+            get(a::customer),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/customers/{customer_id}/history"),
+                Admin,
+                200,
+                "Stored reports of a period",
+            ),
+            get(a::history),
+        ),
+        (
+            D::new(
+                "POST",
+                admin!("/customers/{customer_id}/block"),
+                AdminWrite,
+                200,
+                "Block: reports stored, notifications suppressed",
+            ),
+            post(a::block),
+        ),
+        (
+            D::new(
+                "POST",
+                admin!("/customers/{customer_id}/unblock"),
+                AdminWrite,
+                200,
+                "Unblock",
+            ),
+            post(a::unblock),
+        ),
+        (
+            D::new(
+                "POST",
+                admin!("/customers/{customer_id}/adopt"),
+                AdminWrite,
+                201,
+                "Create a config for a manual customer from its newest report",
+            ),
+            post(a::adopt),
+        ),
+        (
+            D::new(
+                "POST",
+                admin!("/customers/{customer_id}/push"),
+                AdminWrite,
+                200,
+                "Apply the generated config on the controller",
+            ),
+            post(a::push),
+        ),
+        (
+            D::new(
+                "POST",
+                admin!("/customers/{customer_id}/pull"),
+                AdminWrite,
+                200,
+                "Take identity and overrides from the controller's live config",
+            ),
+            post(a::pull),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/customers/{customer_id}/diff"),
+                Admin,
+                200,
+                "Generated vs. live config, per dotted path",
+            ),
+            get(a::diff),
+        ),
+        (
+            D::new(
+                "POST",
+                admin!("/customers/{customer_id}/update"),
+                AdminWrite,
+                202,
+                "Start a controller self-update ({\"version\": \"1.9.0\"} or latest)",
+            ),
+            post(a::update),
+        ),
+        (
+            D::new(
+                "DELETE",
+                admin!("/customers/{customer_id}/lockout"),
+                AdminWrite,
+                200,
+                "Lift a retrieval-password lockout",
+            ),
+            delete(a::clear_lockout),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/events"),
+                Admin,
+                200,
+                "Events (?customer=&severity=&type=&since=&until=&cursor=&limit=)",
+            ),
+            get(a::events),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/notifications"),
+                Admin,
+                200,
+                "Notification log (?customer=&limit=)",
+            ),
+            get(a::notifications),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/audit"),
+                Admin,
+                200,
+                "Audit log (?customer=&cursor=&limit=)",
+            ),
+            get(a::audit),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/configs"),
+                Admin,
+                200,
+                "All managed configs, tokens redacted",
+            ),
+            get(a::list_configs),
+        ),
+        (
+            D::new(
+                "POST",
+                admin!("/configs"),
+                AdminWrite,
+                201,
+                "Create a managed customer; answers its credentials once",
+            ),
+            post(a::create_config),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/configs/{customer_id}"),
+                Admin,
+                200,
+                "One config, tokens redacted",
+            ),
+            get(a::get_config),
+        ),
+        (
+            D::new(
+                "PUT",
+                admin!("/configs/{customer_id}"),
+                AdminWrite,
+                200,
+                "Replace a config (redacted tokens keep their value)",
+            ),
+            put(a::put_config),
+        ),
+        (
+            D::new(
+                "DELETE",
+                admin!("/configs/{customer_id}"),
+                AdminWrite,
+                200,
+                "Delete a config (the customer becomes manual)",
+            ),
+            delete(a::delete_config),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/configs/{customer_id}/yaml"),
+                AdminWrite,
+                200,
+                "The generated controller.yaml (holds secrets)",
+            ),
+            get(a::config_yaml),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/configs/{customer_id}/credentials"),
+                AdminWrite,
+                200,
+                "API key, retrieval password, session secret, tokens",
+            ),
+            get(a::credentials),
+        ),
+        (
+            D::new(
+                "POST",
+                admin!("/configs/{customer_id}/rotate"),
+                AdminWrite,
+                200,
+                "Rotate one credential ({\"credential\": \"api_key\"})",
+            ),
+            post(a::rotate),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/versions"),
+                Admin,
+                200,
+                "Newest controller version and the fleet's versions",
+            ),
+            get(a::versions),
+        ),
+        (
+            D::new(
+                "GET",
+                admin!("/stream"),
+                Admin,
+                200,
+                "Server-Sent Events: event, report, changed",
+            ),
+            get(a::stream),
+        ),
+    ]
 }
 
 async fn not_found() -> AppError {
