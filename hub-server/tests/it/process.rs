@@ -300,3 +300,129 @@ fn preview_email_prints_texts_without_sending() {
         "{err}"
     );
 }
+
+#[test]
+fn a_token_created_while_the_hub_runs_works_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_s = data.display().to_string();
+    let mut child = hub()
+        .env("HUB_SERVER_LISTEN", "127.0.0.1:0")
+        .env("HUB_SERVER_DATA_DIR", &data_s)
+        .env("HUB_API_REPORT_API_KEY", "sim-report-key")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = listening_addr(&mut lines);
+    let drain = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+
+    // Same data dir, separate process, server running.
+    let out = hub()
+        .args(["token", "create", "--name", "ci", "--read-only"])
+        .env("HUB_SERVER_DATA_DIR", &data_s)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let token = text
+        .split_whitespace()
+        .find(|w| w.starts_with("hubadm_"))
+        .expect("token printed")
+        .to_owned();
+    let again = hub()
+        .args(["token", "create", "--name", "ci"])
+        .env("HUB_SERVER_DATA_DIR", &data_s)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    let listed = hub()
+        .args(["token", "list"])
+        .env("HUB_SERVER_DATA_DIR", &data_s)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("ci\tread-only") && !listed.contains(&token),
+        "{listed}"
+    );
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        for id in ["demo-1", "demo-2"] {
+            let mut r = crate::report(id, &jiff::Timestamp::now().to_string());
+            r["health"] = "warn".into();
+            let resp = reqwest::Client::new()
+                .post(format!("http://{addr}/api/v1/report"))
+                .bearer_auth("sim-report-key")
+                .json(&r)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+        }
+    });
+    let fleet: serde_json::Value = rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!("http://{addr}/api/admin/v1/fleet"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let ids: Vec<&str> = fleet["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["customer_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["demo-1", "demo-2"]);
+    assert!(
+        fleet["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "warn")
+    );
+
+    let revoked = hub()
+        .args(["token", "revoke", "ci"])
+        .env("HUB_SERVER_DATA_DIR", &data_s)
+        .output()
+        .unwrap();
+    assert!(revoked.status.success());
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!("http://{addr}/api/admin/v1/fleet"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 401);
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(wait_timeout(&mut child, Duration::from_secs(10)), Some(0));
+    let log = drain.join().unwrap().join("\n");
+    assert!(!log.contains(&token), "admin token leaked into the log");
+}
