@@ -110,10 +110,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     for node in fleet.all() {
         let url = node_url(&base, &node.customer_id);
         let status = client.report(&node, &url).await?;
-        client
-            .event(&node, "controller_started", "info", "hub-sim started")
-            .await?;
-        client.infra_backup(&node).await?;
+        if status.is_some() {
+            client
+                .event(&node, "controller_started", "info", "hub-sim started")
+                .await?;
+            client.infra_backup(&node).await?;
+        }
         println!("{}: report -> {status:?}", node.customer_id);
     }
     if cli.once {
