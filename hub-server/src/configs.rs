@@ -253,9 +253,14 @@ pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> 
             .generate(&cfg, &st.config.server.public_url)
             .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
         let url = controller_url(st, id).await?;
-        Controller::new(&st.http, url.as_deref(), &cfg.api_key)?
-            .apply(yaml)
-            .await?;
+        Controller::new(
+            &st.http,
+            url.as_deref(),
+            &cfg.api_key,
+            st.controller_timeout,
+        )?
+        .apply(yaml)
+        .await?;
         Ok(())
     }
     .await;
@@ -265,9 +270,14 @@ pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> 
 /// Reads the controller's live YAML, parsed, or a clear error.
 async fn live(st: &AppState, cfg: &StoredConfig, id: &str) -> Result<(String, Value), AppError> {
     let url = controller_url(st, id).await?;
-    let text = Controller::new(&st.http, url.as_deref(), &cfg.api_key)?
-        .live_config()
-        .await?;
+    let text = Controller::new(
+        &st.http,
+        url.as_deref(),
+        &cfg.api_key,
+        st.controller_timeout,
+    )?
+    .live_config()
+    .await?;
     let value = configgen::parse_yaml(&text)
         .map_err(|e| crate::controller::ControllerError::BadYaml(e.to_string()))?;
     if !value.is_object() {
@@ -349,9 +359,14 @@ pub async fn trigger_update(
         }
         let cfg = stored(st, id).await?;
         let url = controller_url(st, id).await?;
-        Controller::new(&st.http, url.as_deref(), &cfg.api_key)?
-            .update(v)
-            .await?;
+        Controller::new(
+            &st.http,
+            url.as_deref(),
+            &cfg.api_key,
+            st.controller_timeout,
+        )?
+        .update(v)
+        .await?;
         Ok(())
     }
     .await;

@@ -13,7 +13,7 @@ pub enum ControllerError {
     #[error("the controller has not reported a controller_url yet")]
     NoUrl,
     #[error("cannot reach the controller at {url}: {reason}")]
-    Unreachable { url: String, reason: &'static str },
+    Unreachable { url: String, reason: String },
     #[error("the controller at {url} answered HTTP {status}: {body}")]
     Status {
         url: String,
@@ -29,6 +29,7 @@ pub struct Controller<'a> {
     pub http: &'a reqwest::Client,
     pub base: String,
     pub api_key: &'a str,
+    pub timeout: std::time::Duration,
 }
 
 impl<'a> Controller<'a> {
@@ -36,6 +37,7 @@ impl<'a> Controller<'a> {
         http: &'a reqwest::Client,
         url: Option<&str>,
         api_key: &'a str,
+        timeout: std::time::Duration,
     ) -> Result<Self, ControllerError> {
         let base = url
             .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
@@ -46,6 +48,7 @@ impl<'a> Controller<'a> {
             http,
             base,
             api_key,
+            timeout,
         })
     }
 
@@ -55,7 +58,7 @@ impl<'a> Controller<'a> {
         let resp = self.send(self.http.get(&url), &url).await?;
         resp.text().await.map_err(|e| ControllerError::Unreachable {
             url,
-            reason: kind(&e),
+            reason: kind(&e).to_owned(),
         })
     }
 
@@ -85,12 +88,15 @@ impl<'a> Controller<'a> {
         req: reqwest::RequestBuilder,
         url: &str,
     ) -> Result<reqwest::Response, ControllerError> {
-        let resp = req.bearer_auth(self.api_key).send().await.map_err(|e| {
-            ControllerError::Unreachable {
+        let resp = req
+            .bearer_auth(self.api_key)
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|e| ControllerError::Unreachable {
                 url: url.to_owned(),
-                reason: reason(&e),
-            }
-        })?;
+                reason: self.reason(&e),
+            })?;
         if resp.status().is_success() {
             return Ok(resp);
         }
@@ -105,13 +111,15 @@ impl<'a> Controller<'a> {
     }
 }
 
-fn reason(e: &reqwest::Error) -> &'static str {
-    let text = format!("{e:?}");
-    if e.is_timeout() {
-        "timed out after 10 s"
-    } else if text.contains("certificate") || text.contains("Tls") || text.contains("tls") {
-        "TLS verification failed"
-    } else {
-        kind(e)
+impl Controller<'_> {
+    fn reason(&self, e: &reqwest::Error) -> String {
+        let text = format!("{e:?}");
+        if e.is_timeout() {
+            format!("timed out after {} ms", self.timeout.as_millis())
+        } else if text.contains("certificate") || text.contains("Tls") || text.contains("tls") {
+            "TLS verification failed".to_owned()
+        } else {
+            kind(e).to_owned()
+        }
     }
 }

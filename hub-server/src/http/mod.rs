@@ -43,6 +43,8 @@ pub struct AppState {
     pub started_at: Timestamp,
     /// The one outbound HTTP client (registry, template, controllers).
     pub http: reqwest::Client,
+    /// Per-call limit of hub → controller calls (PROTOCOL.md: 10 s).
+    pub controller_timeout: std::time::Duration,
     latest_version: RwLock<Option<String>>,
     stream: tokio::sync::broadcast::Sender<StreamMessage>,
     /// Flips to `true` when the server starts shutting down, so endless
@@ -69,6 +71,7 @@ impl AppState {
             template,
             wake: Arc::new(Notify::new()),
             http,
+            controller_timeout: std::time::Duration::from_secs(10),
             latest_version: RwLock::new(None),
             stream: tokio::sync::broadcast::channel(1024).0,
             closing: tokio::sync::watch::channel(false).0,

@@ -527,7 +527,6 @@ async fn controller_failures_come_back_clearly_and_change_nothing() {
         .json()
         .await
         .unwrap();
-    let live_before = node.live_config();
 
     node.set_behaviour(Behaviour {
         fail_api: Some(500),
@@ -557,6 +556,25 @@ async fn controller_failures_come_back_clearly_and_change_nothing() {
         .await;
     assert_eq!(resp.status(), 502);
 
+    // A controller slower than the timeout.
+    node.set_behaviour(Behaviour {
+        slow: std::time::Duration::from_millis(1500),
+        ..Default::default()
+    });
+    let v: Value = hub
+        .admin(POST, "/customers/flaky/push", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("timed out after 500 ms"),
+        "{v}"
+    );
+
     // A node that answers with something that is not YAML: pull changes nothing.
     node.set_behaviour(Behaviour::default());
     node.set_live_config("customer: [unclosed\n");
@@ -577,7 +595,6 @@ async fn controller_failures_come_back_clearly_and_change_nothing() {
         .unwrap();
     assert_eq!(before, after);
     assert_eq!(node.updates(), Vec::<String>::new());
-    let _ = live_before;
 
     // A wrong key on the node's side is the controller's 401, reported as such.
     let (_, _fleet2, _) = managed_node(&hub, &full, "rekeyed").await;

@@ -100,11 +100,12 @@ impl Hub {
             key: KEY.into(),
             generated: None,
         };
-        let state = Arc::new(
-            hub_server::build_state(config, key, store.clone(), clock.clone())
-                .await
-                .unwrap(),
-        );
+        let mut state = hub_server::build_state(config, key, store.clone(), clock.clone())
+            .await
+            .unwrap();
+        // Short enough to test a slow controller without waiting 10 s.
+        state.controller_timeout = Duration::from_millis(500);
+        let state = Arc::new(state);
         let dispatcher = hub_server::dispatcher(&state, fast_retry()).await.unwrap();
         let hub_opts = HubOptions {
             store: opts,
