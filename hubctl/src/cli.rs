@@ -1,0 +1,188 @@
+//! Global options and the command tree.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::Format;
+
+pub const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  found something: `diff` has differences, `check` found unhealthy customers
+  2  usage error (including an action refused without --yes and no terminal)
+  3  the hub said no: authentication, not found, validation (its message is printed)
+  4  the hub could not be reached
+
+Server and token come from --server/--token, HUBCTL_SERVER/HUBCTL_TOKEN, or
+`hubctl login`. Colour is off when stdout is not a terminal or NO_COLOR is set.";
+
+#[derive(Debug, Parser)]
+#[command(name = "hubctl", version, about = "Run the felhom fleet from a terminal or a script",
+          after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    /// The hub's base URL, e.g. https://hub.felhom.eu.
+    #[arg(long, env = "HUBCTL_SERVER", global = true)]
+    pub server: Option<String>,
+    /// An admin token (`hub-server token create`).
+    #[arg(long, env = "HUBCTL_TOKEN", global = true, hide_env_values = true)]
+    pub token: Option<String>,
+    /// Output format; json and yaml print the API's objects unchanged.
+    #[arg(short, long, value_enum, default_value = "table", global = true)]
+    pub output: Format,
+    /// No colours (also: NO_COLOR, or stdout not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Do not ask before destructive or outward actions.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a server and token and save them for later commands.
+    Login,
+    /// Forget the saved server and token.
+    Logout,
+    /// The fleet: status, health, last report, version, 24 h error/warning counts.
+    Fleet(FleetArgs),
+    /// One customer: config summary, system, storage, containers, backups, events.
+    Show { customer: String },
+    /// Events, newest first; --follow streams new ones.
+    Events(EventsArgs),
+    /// A customer's stored reports over a period.
+    History {
+        customer: String,
+        /// 1h, 24h, 7d, 30d or 90d.
+        #[arg(long, default_value = "24h")]
+        period: String,
+    },
+    /// Managed customer configs.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Block a customer: reports still stored, notifications suppressed.
+    Block { customer: String },
+    /// Unblock a customer.
+    Unblock { customer: String },
+    /// Delete a customer's config (it shows as manual if it keeps reporting).
+    Delete { customer: String },
+    /// Create a config for a manual customer from its newest report.
+    Adopt { customer: String },
+    /// Apply the hub's generated config on the customer's controller.
+    Push { customer: String },
+    /// Take identity and overrides from the controller's live config.
+    Pull { customer: String },
+    /// Hub-generated vs. controller live config; exit 1 when they differ.
+    Diff { customer: String },
+    /// Start a controller self-update.
+    #[command(disable_version_flag = true)]
+    Update {
+        customer: String,
+        /// A version like 1.9.0; the newest when left out.
+        #[arg(long, default_value = "latest")]
+        version: String,
+    },
+    /// The notification log: what was sent, skipped or failed.
+    Notifications(LogArgs),
+    /// The audit log of operator actions.
+    Audit(LogArgs),
+    /// The newest controller version and the fleet's versions.
+    Versions,
+    /// For cron and CI: exit 1 when a non-blocked customer is down.
+    Check {
+        /// Also fail on `warn`.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Only these statuses (comma separated): ok, warn, down, disabled, pending, blocked.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Include blocked customers.
+    #[arg(long)]
+    pub all: bool,
+    /// Redraw on every change from the hub's live stream.
+    #[arg(long)]
+    pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// info, warning or error.
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// An event type, e.g. backup_failed.
+    #[arg(long = "type")]
+    pub event_type: Option<String>,
+    /// A duration back from now (2h, 7d) or a date (2026-11-01) or timestamp.
+    #[arg(long)]
+    pub since: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Keep printing new events as they arrive.
+    #[arg(long)]
+    pub follow: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    #[arg(long)]
+    pub customer: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// All managed configs.
+    List,
+    /// One config (tokens redacted).
+    Show { customer: String },
+    /// Create a config; prompts on a terminal for what flags leave out.
+    Create(CreateArgs),
+    /// Edit a config in $EDITOR as YAML; applied after validation.
+    Edit { customer: String },
+    /// Delete a config.
+    Delete { customer: String },
+    /// The generated controller.yaml (contains secrets).
+    Yaml { customer: String },
+    /// API key, retrieval password, session secret and tokens.
+    Credentials { customer: String },
+    /// Replace one generated credential.
+    Rotate {
+        customer: String,
+        #[arg(long, value_parser = ["api_key", "retrieval_password", "session_secret"])]
+        credential: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    pub customer: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub domain: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// An infrastructure token, NAME=VALUE (repeatable), e.g. tunnel=abc.
+    #[arg(long = "token-value", value_name = "NAME=VALUE")]
+    pub tokens: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

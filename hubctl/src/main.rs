@@ -1,0 +1,106 @@
+//! `hubctl`: the operator's command line over the hub's admin API. It never
+//! opens the database.
+
+mod cli;
+mod client;
+mod commands;
+mod output;
+mod settings;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use client::Client;
+use commands::{CliError, Outcome, actions, config, session, view};
+use output::Ctx;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Ctx::new(cli.output, cli.no_color, cli.yes);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hubctl: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli, ctx)) {
+        Ok((text, outcome)) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`hubctl fleet | head`) is not an error.
+            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+            match outcome {
+                Outcome::Clean => ExitCode::SUCCESS,
+                Outcome::Found => ExitCode::from(1),
+            }
+        }
+        Err(e) => {
+            eprintln!("hubctl: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// The server and token from flags or environment, else from `hubctl login`.
+fn client(cli: &Cli) -> Result<Client, CliError> {
+    let saved = settings::load();
+    let server = cli
+        .server
+        .clone()
+        .or_else(|| saved.as_ref().map(|l| l.server.clone()))
+        .ok_or_else(|| {
+            CliError::Usage("no hub: pass --server, set HUBCTL_SERVER or run `hubctl login`".into())
+        })?;
+    let token = cli
+        .token
+        .clone()
+        .or_else(|| saved.as_ref().map(|l| l.token.clone()))
+        .ok_or_else(|| {
+            CliError::Usage("no token: pass --token, set HUBCTL_TOKEN or run `hubctl login`".into())
+        })?;
+    Ok(Client::new(&server, &token)?)
+}
+
+async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
+    let clean = |s: String| (s, Outcome::Clean);
+    match &cli.command {
+        Command::Login => {
+            return session::login(&ctx, cli.server.clone(), cli.token.clone())
+                .await
+                .map(clean);
+        }
+        Command::Logout => return session::logout().map(clean),
+        Command::Completions { shell } => return Ok(clean(session::completions(*shell))),
+        _ => {}
+    }
+    let c = client(&cli)?;
+    let out = match &cli.command {
+        Command::Fleet(args) => view::fleet(&c, &ctx, args).await?,
+        Command::Show { customer } => view::show(&c, &ctx, customer).await?,
+        Command::Events(args) => view::events(&c, &ctx, args).await?,
+        Command::History { customer, period } => view::history(&c, &ctx, customer, period).await?,
+        Command::Config(cmd) => config::run(&c, &ctx, cmd).await?,
+        Command::Block { customer } => actions::block(&c, &ctx, customer, true).await?,
+        Command::Unblock { customer } => actions::block(&c, &ctx, customer, false).await?,
+        Command::Delete { customer } => actions::delete(&c, &ctx, customer).await?,
+        Command::Adopt { customer } => actions::adopt(&c, &ctx, customer).await?,
+        Command::Push { customer } => actions::push(&c, &ctx, customer).await?,
+        Command::Pull { customer } => actions::pull(&c, &ctx, customer).await?,
+        Command::Diff { customer } => return actions::diff(&c, &ctx, customer).await,
+        Command::Update { customer, version } => {
+            actions::update(&c, &ctx, customer, version).await?
+        }
+        Command::Notifications(args) => view::notifications(&c, &ctx, args).await?,
+        Command::Audit(args) => view::audit(&c, &ctx, args).await?,
+        Command::Versions => view::versions(&c, &ctx).await?,
+        Command::Check { strict } => return view::check(&c, &ctx, *strict).await,
+        Command::Login | Command::Logout | Command::Completions { .. } => String::new(),
+    };
+    Ok(clean(out))
+}

@@ -1,0 +1,565 @@
+//! The real `hubctl` binary against a real hub on loopback (in-process, with
+//! a manual clock so ages are deterministic) fed by the simulator.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Output;
+use std::sync::Arc;
+
+use hub_server::clock::{Clock, ManualClock};
+use hub_server::config::{Config, Secret};
+use hub_server::store::Store;
+use hub_server::{HubOptions, ReportKey};
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+const KEY: &str = "report-key";
+const T0: &str = "2026-11-27T10:00:00Z";
+
+struct Hub {
+    url: String,
+    clock: Arc<ManualClock>,
+    state: Arc<hub_server::http::AppState>,
+    full: String,
+    ro: String,
+    home: tempfile::TempDir,
+    _dir: tempfile::TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+async fn hub() -> Hub {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.server.data_dir = dir.path().to_owned();
+    config.api.report_api_key = Secret(KEY.into());
+    config.registry.image = "http://127.0.0.1:9/admin/felhom-controller".into();
+    let store = Store::open(dir.path(), Default::default()).unwrap();
+    let clock = Arc::new(ManualClock::new(T0.parse().unwrap()));
+    let state = Arc::new(
+        hub_server::build_state(
+            config,
+            ReportKey {
+                key: KEY.into(),
+                generated: None,
+            },
+            store,
+            clock.clone(),
+        )
+        .await
+        .unwrap(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = oneshot::channel::<()>();
+    let opts = HubOptions {
+        manual: true,
+        ..Default::default()
+    };
+    tokio::spawn(hub_server::serve(state.clone(), opts, listener, async {
+        let _ = rx.await;
+    }));
+    let now = clock.now();
+    state
+        .store
+        .create_admin_token("ops".into(), "tok-full".into(), false, now)
+        .await
+        .unwrap();
+    state
+        .store
+        .create_admin_token("ci".into(), "tok-ro".into(), true, now)
+        .await
+        .unwrap();
+    Hub {
+        url,
+        clock,
+        state,
+        full: "tok-full".into(),
+        ro: "tok-ro".into(),
+        home: tempfile::tempdir().unwrap(),
+        _dir: dir,
+        _stop: tx,
+    }
+}
+
+impl Hub {
+    /// Runs hubctl without a terminal, with this hub and a token.
+    async fn run(&self, token: &str, args: &[&str]) -> Output {
+        hubctl(
+            self.home.path(),
+            &[&["--server", &self.url, "--token", token], args].concat(),
+        )
+        .await
+    }
+
+    async fn report(&self, id: &str, health: &str, version: &str) {
+        let ts = self.clock.now().to_string();
+        let body = json!({"customer_id": id, "timestamp": ts, "health": health, "controller_version": version,
+                          "controller_url": "http://127.0.0.1:9", "system": {"hostname": format!("host-{id}")}});
+        let resp = reqwest::Client::new()
+            .post(format!("{}/api/v1/report", self.url))
+            .bearer_auth(KEY)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+}
+
+async fn hubctl(home: &Path, args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_hubctl"))
+        .args(args)
+        .env_remove("HUBCTL_SERVER")
+        .env_remove("HUBCTL_TOKEN")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn fleet_table_json_and_yaml() {
+    let h = hub().await;
+    h.report("kovacs", "ok", "1.8.2").await;
+    h.report("nagy", "warn", "1.9.0").await;
+    h.clock.advance(SignedDuration::from_mins(4));
+    h.state.set_latest_version(Some("1.9.0".into()));
+    let e = json!({"customer_id": "nagy", "event_type": "disk_space_low", "severity": "warning", "message": "90%"});
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/event", h.url))
+        .bearer_auth(KEY)
+        .json(&e)
+        .send()
+        .await
+        .unwrap();
+
+    let out = h.run(&h.ro, &["fleet"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        " CUSTOMER  STATUS  HEALTH  LAST REPORT  VERSION  TYPE    ERR/WARN 24H
+ kovacs    ok      ok      4m ago       1.8.2 ↑  manual  0/0
+ nagy      warn    warn    4m ago       1.9.0    manual  0/1
+
+newest controller: 1.9.0 (↑ = update available)
+"
+    );
+    let out = h.run(&h.ro, &["fleet", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["customers"][0]["customer_id"], "kovacs");
+    assert_eq!(v["customers"][0]["update_available"], true);
+    assert_eq!(v["customers"][1]["warnings_24h"], 1);
+    let out = h
+        .run(&h.ro, &["fleet", "-o", "yaml", "--status", "warn"])
+        .await;
+    let y: Value = serde_saphyr::from_str(&stdout(&out)).unwrap();
+    assert_eq!(y["customers"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn check_exits_one_when_a_customer_is_down() {
+    let h = hub().await;
+    h.report("a", "ok", "1.8.2").await;
+    h.report("b", "warn", "1.8.2").await;
+    let out = h.run(&h.ro, &["check"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "all 2 customers healthy\n");
+    let out = h.run(&h.ro, &["check", "--strict"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "b: warn (last report 0s ago)\n");
+    h.clock.advance(SignedDuration::from_mins(90));
+    let out = h.run(&h.ro, &["check"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "a: down (last report 1h ago)\nb: down (last report 1h ago)\n"
+    );
+    let out = h.run(&h.ro, &["check", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn exit_codes_for_usage_refusal_and_unreachable() {
+    let h = hub().await;
+    // 2: usage.
+    assert_eq!(
+        h.run(&h.ro, &["fleet", "--bogus"]).await.status.code(),
+        Some(2)
+    );
+    let out = hubctl(h.home.path(), &["fleet"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("run `hubctl login`"),
+        "{}",
+        stderr(&out)
+    );
+    // 3: the hub said no.
+    let out = h.run("wrong-token", &["fleet"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("unauthorized"), "{}", stderr(&out));
+    let out = h.run(&h.ro, &["show", "nobody"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("unknown customer `nobody`"));
+    let out = h
+        .run(&h.ro, &["config", "create", "x", "--email", "x@example.hu"])
+        .await;
+    assert_eq!(out.status.code(), Some(3), "read-only token cannot act");
+    // 4: unreachable.
+    let out = hubctl(
+        h.home.path(),
+        &["--server", "http://127.0.0.1:9", "--token", "t", "fleet"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).contains("cannot reach the hub"),
+        "{}",
+        stderr(&out)
+    );
+    // No backtrace or debug dump, one or two sentences.
+    assert!(stderr(&out).lines().count() <= 2);
+}
+
+#[tokio::test]
+async fn config_lifecycle_and_confirmations() {
+    let h = hub().await;
+    let out = h
+        .run(
+            &h.full,
+            &[
+                "config",
+                "create",
+                "kovacs",
+                "--name",
+                "Kovács",
+                "--email",
+                "k@example.hu",
+                "--token-value",
+                "tunnel=tt",
+                "-o",
+                "json",
+            ],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let creds: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(creds["tokens"]["tunnel"], "tt");
+    let out = h.run(&h.full, &["config", "create", "incomplete"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "domain and email default without a terminal: {}",
+        stderr(&out)
+    );
+
+    let out = h.run(&h.ro, &["config", "show", "kovacs"]).await;
+    assert!(
+        stdout(&out).contains("tunnel: <redacted>"),
+        "{}",
+        stdout(&out)
+    );
+    let out = h.run(&h.full, &["config", "yaml", "kovacs"]).await;
+    assert!(stdout(&out).contains(creds["api_key"].as_str().unwrap()));
+    let out = h.run(&h.ro, &["config", "list"]).await;
+    assert!(stdout(&out).contains("kovacs") && stdout(&out).contains("tunnel"));
+
+    // Destructive actions refuse without a terminal unless --yes.
+    for args in [
+        &["config", "rotate", "kovacs", "--credential", "api_key"][..],
+        &["block", "kovacs"],
+        &["delete", "kovacs"],
+    ] {
+        let out = h.run(&h.full, args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("pass --yes"), "{}", stderr(&out));
+    }
+    let out = h
+        .run(
+            &h.full,
+            &[
+                "config",
+                "rotate",
+                "kovacs",
+                "--credential",
+                "api_key",
+                "--yes",
+                "-o",
+                "json",
+            ],
+        )
+        .await;
+    let rotated: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(rotated["api_key"], creds["api_key"]);
+    assert_eq!(
+        h.run(&h.full, &["block", "kovacs", "--yes"])
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        h.run(&h.full, &["unblock", "kovacs"]).await.status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        h.run(&h.full, &["delete", "kovacs", "--yes"])
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = h.run(&h.ro, &["audit", "--customer", "kovacs"]).await;
+    for action in [
+        "config.create",
+        "credentials.rotate",
+        "customer.block",
+        "customer.unblock",
+        "config.delete",
+    ] {
+        assert!(stdout(&out).contains(action), "{action}: {}", stdout(&out));
+    }
+    assert!(stdout(&out).contains("token:ops"));
+
+    // A manual customer is adopted.
+    h.report("manual-one", "ok", "1.8.2").await;
+    let out = h.run(&h.full, &["adopt", "manual-one"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = h
+        .run(&h.full, &["config", "credentials", "manual-one"])
+        .await;
+    assert!(stdout(&out).contains("retrieval password:"));
+}
+
+#[tokio::test]
+async fn diff_push_pull_update_against_the_simulator() {
+    let h = hub().await;
+    let out = h
+        .run(
+            &h.full,
+            &[
+                "config",
+                "create",
+                "live",
+                "--email",
+                "l@example.hu",
+                "-o",
+                "json",
+            ],
+        )
+        .await;
+    let creds: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fleet = hub_sim::Fleet::default();
+    let node = hub_sim::Node::new("live", creds["api_key"].as_str().unwrap());
+    fleet.add(node.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hub_sim::router(fleet)).await });
+    let client = hub_sim::HubClient {
+        http: reqwest::Client::new(),
+        hub: h.url.clone(),
+        global_key: Some(KEY.into()),
+    };
+    client
+        .report(&node, &hub_sim::node_url(&base, "live"))
+        .await
+        .unwrap();
+
+    let out = h.run(&h.ro, &["diff", "live"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "differences: exit 1; {}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).starts_with(" PATH"), "{}", stdout(&out));
+    assert_eq!(
+        h.run(&h.full, &["push", "live"]).await.status.code(),
+        Some(2),
+        "push needs --yes"
+    );
+    assert_eq!(
+        h.run(&h.full, &["push", "live", "--yes"])
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = h.run(&h.ro, &["diff", "live"]).await;
+    assert_eq!(
+        (out.status.code(), stdout(&out)),
+        (Some(0), "live: no differences\n".to_owned())
+    );
+    let out = h.run(&h.ro, &["diff", "live", "-o", "json"]).await;
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["differences"], json!([]));
+
+    node.set_live_config(
+        &node
+            .live_config()
+            .replace("log_level: info", "log_level: debug"),
+    );
+    let out = h.run(&h.ro, &["diff", "live"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        " PATH                  HUB     CONTROLLER\n controller.log_level  \"info\"  \"debug\"\n"
+    );
+    assert_eq!(
+        h.run(&h.full, &["pull", "live"]).await.status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        h.run(&h.full, &["update", "live", "--version", "1.9.0", "--yes"])
+            .await
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(node.updates(), vec!["1.9.0"]);
+    node.set_behaviour(hub_sim::Behaviour {
+        fail_api: Some(503),
+        ..Default::default()
+    });
+    let out = h.run(&h.full, &["push", "live", "--yes"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("HTTP 503"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn views_show_events_history_logs_versions() {
+    let h = hub().await;
+    h.report("k", "ok", "1.8.2").await;
+    for (t, sev) in [("backup_failed", "error"), ("disk_space_low", "warning")] {
+        let e = json!({"customer_id": "k", "event_type": t, "severity": sev, "message": format!("{t} msg")});
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/event", h.url))
+            .bearer_auth(KEY)
+            .json(&e)
+            .send()
+            .await
+            .unwrap();
+    }
+    let out = h.run(&h.ro, &["show", "k"]).await;
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("k  OK  health ok  controller 1.8.2\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("config: manual") && text.contains("backup_failed msg"),
+        "{text}"
+    );
+
+    let out = h
+        .run(&h.ro, &["events", "--severity", "error", "-o", "json"])
+        .await;
+    let page: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let out = h.run(&h.ro, &["events", "--since", "2026-11-28"]).await;
+    assert_eq!(
+        stdout(&out).lines().count(),
+        1,
+        "header only: {}",
+        stdout(&out)
+    );
+    assert_eq!(
+        h.run(&h.ro, &["events", "--since", "soon"])
+            .await
+            .status
+            .code(),
+        Some(2)
+    );
+    let out = h.run(&h.ro, &["history", "k", "--period", "7d"]).await;
+    assert_eq!(stdout(&out).lines().count(), 2);
+    assert_eq!(
+        h.run(&h.ro, &["history", "k", "--period", "2d"])
+            .await
+            .status
+            .code(),
+        Some(3)
+    );
+    let dispatcher = hub_server::dispatcher(&h.state, Default::default())
+        .await
+        .unwrap();
+    dispatcher.drain().await.unwrap();
+    let out = h.run(&h.ro, &["notifications"]).await;
+    assert!(stdout(&out).contains("backup_failed"), "{}", stdout(&out));
+    let out = h.run(&h.ro, &["versions"]).await;
+    assert!(stdout(&out).contains("1.8.2"));
+}
+
+#[tokio::test]
+async fn login_saves_privately_and_logout_forgets() {
+    let h = hub().await;
+    let out = hubctl(
+        h.home.path(),
+        &["login", "--server", &h.url, "--token", &h.ro],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let path = h.home.path().join("config/hubctl/login.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    assert_eq!(
+        hubctl(h.home.path(), &["fleet"]).await.status.code(),
+        Some(0)
+    );
+    let bad = hubctl(
+        h.home.path(),
+        &["login", "--server", &h.url, "--token", "wrong"],
+    )
+    .await;
+    assert_eq!(bad.status.code(), Some(3), "a wrong token is not saved");
+    assert!(std::fs::read_to_string(&path).unwrap().contains(&h.ro));
+    let no_tty = hubctl(h.home.path(), &["login", "--server", &h.url]).await;
+    assert_eq!(no_tty.status.code(), Some(2));
+    assert_eq!(
+        hubctl(h.home.path(), &["logout"]).await.status.code(),
+        Some(0)
+    );
+    assert!(!path.exists());
+    assert_eq!(
+        hubctl(h.home.path(), &["fleet"]).await.status.code(),
+        Some(2)
+    );
+}
+
+#[tokio::test]
+async fn checked_in_completions_are_current() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../completions");
+    for (shell, file) in [
+        ("bash", "hubctl.bash"),
+        ("zsh", "_hubctl"),
+        ("fish", "hubctl.fish"),
+        ("elvish", "hubctl.elv"),
+        ("powershell", "_hubctl.ps1"),
+    ] {
+        let out = hubctl(Path::new("/nonexistent"), &["completions", shell]).await;
+        assert_eq!(out.status.code(), Some(0));
+        let checked_in = std::fs::read(dir.join(file)).unwrap_or_default();
+        assert!(
+            checked_in == out.stdout,
+            "completions/{file} is stale: run `scripts/completions.sh`"
+        );
+    }
+}
