@@ -563,3 +563,67 @@ async fn checked_in_completions_are_current() {
         );
     }
 }
+
+#[tokio::test]
+async fn events_follow_streams_new_events() {
+    let h = hub().await;
+    h.report("f", "ok", "1.8.2").await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hubctl"))
+        .args([
+            "--server",
+            &h.url,
+            "--token",
+            &h.ro,
+            "events",
+            "--follow",
+            "--severity",
+            "error",
+        ])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(child.stdout.take().unwrap()));
+    // The (empty) table header comes first; the stream is open after it.
+    let header = tokio::time::timeout(std::time::Duration::from_secs(10), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(header.contains("TIME"), "{header}");
+    // The stream subscribes right after the header; post until the event
+    // shows (a post that raced the subscription is simply not shown).
+    let post = |sev: &'static str, msg: &'static str| {
+        let url = format!("{}/api/v1/event", h.url);
+        async move {
+            let e = json!({"customer_id": "f", "event_type": "backup_failed", "severity": sev, "message": msg});
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(KEY)
+                .json(&e)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    let mut line = None;
+    for _ in 0..20 {
+        post("warning", "ignored by the filter").await;
+        post("error", "restic failed").await;
+        if let Ok(next) =
+            tokio::time::timeout(std::time::Duration::from_millis(500), lines.next_line()).await
+        {
+            line = next.unwrap();
+            break;
+        }
+    }
+    let line = line.expect("a followed event");
+    assert!(
+        line.contains("f  error  backup_failed  restic failed"),
+        "{line}"
+    );
+    child.kill().await.unwrap();
+}
