@@ -229,9 +229,13 @@ pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, 
 
 /// The generated controller.yaml of a managed customer.
 pub async fn generated_yaml(st: &AppState, id: &str) -> Result<String, AppError> {
-    let cfg = stored(st, id).await?;
+    render(st, &stored(st, id).await?)
+}
+
+/// `controller.yaml` for a stored config with the current template.
+pub fn render(st: &AppState, cfg: &StoredConfig) -> Result<String, AppError> {
     st.template
-        .generate(&cfg, &st.config.server.public_url)
+        .generate(cfg, &st.config.server.public_url)
         .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
 }
 
@@ -248,10 +252,7 @@ async fn controller_url(st: &AppState, id: &str) -> Result<Option<String>, AppEr
 pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> {
     let result = async {
         let cfg = stored(st, id).await?;
-        let yaml = st
-            .template
-            .generate(&cfg, &st.config.server.public_url)
-            .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
+        let yaml = render(st, &cfg)?;
         let url = controller_url(st, id).await?;
         Controller::new(
             &st.http,

@@ -249,23 +249,8 @@ pub async fn history(
     Query(q): Q,
 ) -> Result<Response, AppError> {
     validate_customer_id(&id)?;
-    let raw = q.get("period").map(String::as_str).unwrap_or("24h");
-    let period = hub_proto::HistoryPeriod::parse(raw).ok_or_else(|| AppError::InvalidField {
-        field: "period".into(),
-        message: format!("period `{raw}` is not one of 1h, 24h, 7d, 30d, 90d"),
-    })?;
-    let since = st.clock.now() - SignedDuration::from_secs(period.duration().as_secs() as i64);
-    let reports = st
-        .store
-        .history(id.clone(), since)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("unknown customer `{id}`")))?;
-    Ok(Json(hub_proto::HistoryResponse {
-        customer_id: id,
-        period,
-        reports,
-    })
-    .into_response())
+    let body = super::api::history(&st, id, q.get("period").map(String::as_str)).await?;
+    Ok(Json(body).into_response())
 }
 
 pub async fn events(State(st): St, _: Admin, Query(q): Q) -> Result<Response, AppError> {

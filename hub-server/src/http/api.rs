@@ -208,9 +208,7 @@ async fn generated_yaml(st: &AppState, customer_id: &str) -> Result<String, AppE
         // The password matched a moment ago, so the config existed; it was
         // deleted in between.
         .ok_or(AppError::Unauthorized)?;
-    st.template
-        .generate(&cfg, &st.config.server.public_url)
-        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
+    crate::configs::render(st, &cfg)
 }
 
 pub async fn get_config(
@@ -292,7 +290,22 @@ pub async fn get_history(
 ) -> Result<Response, AppError> {
     path_id(&customer_id)?;
     caller.check(&customer_id)?;
-    let raw = q.get("period").map(String::as_str).unwrap_or("24h");
+    let body = history(
+        &st,
+        customer_id.clone(),
+        q.get("period").map(String::as_str),
+    )
+    .await?;
+    Ok(with_customer(Json(body), &customer_id))
+}
+
+/// A customer's reports over `period` (default 24h), for both APIs.
+pub async fn history(
+    st: &AppState,
+    customer_id: String,
+    period: Option<&str>,
+) -> Result<HistoryResponse, AppError> {
+    let raw = period.unwrap_or("24h");
     let period = HistoryPeriod::parse(raw).ok_or_else(|| AppError::InvalidField {
         field: "period".into(),
         message: format!("period `{raw}` is not one of 1h, 24h, 7d, 30d, 90d"),
@@ -304,15 +317,14 @@ pub async fn get_history(
             period.duration().as_secs() as i64
         ))
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let Some(reports) = st.store.history(customer_id.clone(), since).await? else {
-        return Err(AppError::NotFound(format!(
-            "unknown customer `{customer_id}`"
-        )));
-    };
-    let body = HistoryResponse {
-        customer_id: customer_id.clone(),
+    let reports = st
+        .store
+        .history(customer_id.clone(), since)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("unknown customer `{customer_id}`")))?;
+    Ok(HistoryResponse {
+        customer_id,
         period,
         reports,
-    };
-    Ok(with_customer(Json(body), &customer_id))
+    })
 }
