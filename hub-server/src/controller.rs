@@ -112,14 +112,22 @@ impl<'a> Controller<'a> {
 }
 
 impl Controller<'_> {
+    /// Why a call failed, in words: the source chain is searched for a TLS
+    /// failure (reqwest reports those as connect errors).
     fn reason(&self, e: &reqwest::Error) -> String {
-        let text = format!("{e:?}");
         if e.is_timeout() {
-            format!("timed out after {} ms", self.timeout.as_millis())
-        } else if text.contains("certificate") || text.contains("Tls") || text.contains("tls") {
-            "TLS verification failed".to_owned()
-        } else {
-            kind(e).to_owned()
+            return format!("timed out after {} ms", self.timeout.as_millis());
         }
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            let text = s.to_string();
+            let lower = text.to_ascii_lowercase();
+            if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+            {
+                return format!("TLS verification failed ({text})");
+            }
+            source = s.source();
+        }
+        kind(e).to_owned()
     }
 }

@@ -914,3 +914,53 @@ async fn the_openapi_document_covers_every_route_and_every_route_answers() {
     }
     hub.stop().await;
 }
+
+/// A TLS server on loopback whose certificate no public root vouches for.
+async fn untrusted_tls_server() -> String {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = vec![CertificateDer::from_pem_slice(include_bytes!("tls/cert.pem")).unwrap()];
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("tls/key.pem")).unwrap();
+    let config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                // The hub must abort the handshake; nothing is served.
+                let _ = acceptor.accept(tcp).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_controller_with_an_unverifiable_certificate_is_refused() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let url = untrusted_tls_server().await;
+    hub.admin(POST, "/configs", &full, Some(config("tls")))
+        .await;
+    let mut r = report("tls", T0);
+    r["controller_url"] = url.into();
+    hub.post_json("/api/v1/report", Some(KEY), &r).await;
+    for (method, path) in [(POST, "/customers/tls/push"), (GET, "/customers/tls/diff")] {
+        let resp = hub.admin(method, path, &full, None).await;
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "controller_error", "{path}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("TLS verification failed"),
+            "{v}"
+        );
+    }
+    hub.stop().await;
+}
