@@ -627,3 +627,59 @@ async fn events_follow_streams_new_events() {
     );
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn fleet_watch_redraws_on_changes() {
+    let h = hub().await;
+    h.report("first", "ok", "1.8.2").await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hubctl"))
+        .args(["--server", &h.url, "--token", &h.ro, "fleet", "--watch"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(child.stdout.take().unwrap()));
+    // The first draw: the table, then a blank line.
+    let mut first = String::new();
+    loop {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(10), lines.next_line())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if line.is_empty() {
+            break;
+        }
+        first.push_str(&line);
+        first.push('\n');
+    }
+    assert!(
+        first.starts_with(" CUSTOMER") && first.contains(" first ") && !first.contains(" second "),
+        "{first}"
+    );
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    // Report until a redraw lists the newcomer (a report that raced the
+    // stream's subscription just is not drawn).
+    while !seen.contains(" second ") {
+        h.report("second", "warn", "1.8.2").await;
+        while let Ok(Ok(Some(line))) =
+            tokio::time::timeout(std::time::Duration::from_millis(300), lines.next_line()).await
+        {
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no redraw with the new customer:\n{seen}"
+        );
+    }
+    assert!(
+        seen.contains(" CUSTOMER"),
+        "the table was drawn again:\n{seen}"
+    );
+    child.kill().await.unwrap();
+}
