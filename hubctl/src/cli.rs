@@ -147,7 +147,7 @@ pub enum ConfigCommand {
     Show { customer: String },
     /// Create a config; prompts on a terminal for what flags leave out.
     Create(CreateArgs),
-    /// Edit a config in $EDITOR as YAML; applied after validation.
+    /// Edit a config in $VISUAL/$EDITOR as YAML; applied after validation.
     Edit { customer: String },
     /// Delete a config.
     Delete { customer: String },

@@ -683,3 +683,58 @@ async fn fleet_watch_redraws_on_changes() {
     );
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn config_edit_applies_what_the_editor_saved() {
+    let h = hub().await;
+    let out = h
+        .run(
+            &h.full,
+            &[
+                "config",
+                "create",
+                "ed",
+                "--name",
+                "Old Name",
+                "--token-value",
+                "tunnel=keep-me",
+            ],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let edit = |editor: &'static str| {
+        let (home, url, tok) = (h.home.path().to_owned(), h.url.clone(), h.full.clone());
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_hubctl"))
+                .args(["--server", &url, "--token", &tok, "config", "edit", "ed"])
+                .env("HOME", &home)
+                .env_remove("VISUAL")
+                .env("EDITOR", editor)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .await
+                .unwrap()
+        }
+    };
+    let out = edit("sed -i 's/Old Name/New Name/'").await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ed: config saved\n");
+    let cfg: Value = serde_json::from_slice(
+        &h.run(&h.full, &["config", "show", "ed", "-o", "json"])
+            .await
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(cfg["display_name"], "New Name");
+    let creds = stdout(&h.run(&h.full, &["config", "credentials", "ed"]).await);
+    assert!(
+        creds.contains("token tunnel: keep-me"),
+        "redacted token kept: {creds}"
+    );
+
+    let out = edit("sed -i 's/display_name:/display_name: [/'").await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not applied"), "{}", stderr(&out));
+    let out = edit("sed -i 's/ed$/ed/'").await;
+    assert_eq!(stdout(&out), "no changes\n");
+}

@@ -144,11 +144,8 @@ async fn create(client: &Client, ctx: &Ctx, args: &CreateArgs) -> Result<String>
 /// Opens $EDITOR on the YAML view; applies it after the hub validated it.
 async fn edit(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     let current: CustomerConfig = client.get(&format!("/configs/{id}")).await?;
-    if !ctx.interactive {
-        return Err(CliError::Usage(
-            "`config edit` needs a terminal; scripts can PUT /api/admin/v1/configs/<id>".into(),
-        ));
-    }
+    // The editor is the user's explicit choice ($VISUAL/$EDITOR), so no
+    // terminal is required: `EDITOR="sed -i …" hubctl config edit` works in scripts.
     let yaml = serde_saphyr::to_string(&current).map_err(|e| CliError::Usage(e.to_string()))?;
     let header = "# Edit and save to apply; tokens shown as <redacted> keep their value.\n";
     let Some(edited) = dialoguer::Editor::new()
