@@ -28,7 +28,9 @@ IDLE_RSS=$(rss VmRSS)
 echo "== ingest: wrk -t2 -c64 -d${DURATION}s, distinct ~1.9 KB reports, 10,000 customers"
 wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/report.lua "http://127.0.0.1:$PORT" | tee "$DATA/ingest.txt"
 PEAK_RSS=$(rss VmHWM)
-sleep 3
+# Let the checkpoint of the ingest's WAL finish: the fleet view is measured
+# on a settled hub (under ingest load its tail is longer; see README).
+sleep 10
 AFTER_RSS=$(rss VmRSS)
 
 echo "== fleet list: GET /api/v1/customers, 1 connection, 10 s"

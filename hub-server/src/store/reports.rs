@@ -48,24 +48,29 @@ impl Store {
         t: StatusThresholds,
         latest: Option<Version>,
     ) -> Result<Vec<u8>> {
-        self.read(move |c| {
-            let mut stmt = c.prepare_cached(FLEET_SQL)?;
-            let mut rows = stmt.query([])?;
-            let mut out = Vec::with_capacity(64 * 1024);
-            out.extend_from_slice(b"{\"customers\":[");
-            let mut first = true;
-            while let Some(r) = rows.next()? {
-                if !first {
-                    out.push(b',');
+        let hint = self.fleet_size_hint();
+        let answer = self
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(FLEET_SQL)?;
+                let mut rows = stmt.query([])?;
+                // Sized like the last answer: no regrowing a multi-MB buffer.
+                let mut out = Vec::with_capacity(hint);
+                out.extend_from_slice(b"{\"customers\":[");
+                let mut first = true;
+                while let Some(r) = rows.next()? {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut out, &summary(r, now, t, latest)?)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 }
-                first = false;
-                serde_json::to_writer(&mut out, &summary(r, now, t, latest)?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            }
-            out.extend_from_slice(b"]}");
-            Ok(out)
-        })
-        .await
+                out.extend_from_slice(b"]}");
+                Ok(out)
+            })
+            .await?;
+        self.set_fleet_size_hint(answer.len());
+        Ok(answer)
     }
 
     /// One customer's summary and newest report body, or `None`.
