@@ -76,16 +76,8 @@ fn first_start_generates_a_private_key_and_sigterm_exits_zero() {
     });
     assert_eq!(status, 200);
 
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    let exit = sigterm(&mut child);
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    let exit = wait_timeout(&mut child, Duration::from_secs(10));
     assert_eq!(exit, Some(0), "{rest:?}");
     let log = rest.join("\n");
     assert!(log.contains("/api/v1/customers"), "{log}");
@@ -127,6 +119,14 @@ fn help_documents_defaults_and_env() {
     ] {
         assert!(text.contains(needle), "{needle} missing from --help");
     }
+}
+
+/// SIGTERM, as an orchestrator stops the hub; the exit code within 10 s.
+fn sigterm(child: &mut std::process::Child) -> Option<i32> {
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().ok()?;
+    assert!(sent.success(), "kill -TERM {pid} failed");
+    wait_timeout(child, Duration::from_secs(10))
 }
 
 fn wait_timeout(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
@@ -232,15 +232,7 @@ fn with_a_config_file_the_jobs_and_the_dispatcher_run_on_their_own() {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert_eq!(wait_timeout(&mut child, Duration::from_secs(10)), Some(0));
+    assert_eq!(sigterm(&mut child), Some(0));
     let log = drain.join().unwrap().join("\n");
     let stale = subjects
         .iter()
@@ -414,15 +406,7 @@ fn a_token_created_while_the_hub_runs_works_at_once() {
     });
     assert_eq!(status, 401);
 
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert_eq!(wait_timeout(&mut child, Duration::from_secs(10)), Some(0));
+    assert_eq!(sigterm(&mut child), Some(0));
     let log = drain.join().unwrap().join("\n");
     assert!(!log.contains(&token), "admin token leaked into the log");
 }
