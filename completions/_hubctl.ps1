@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'The newest controller version and the fleet''s versions')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron and CI: exit 1 when a non-blocked customer is down')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), e.g. `hubctl man > hubctl.1`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -514,6 +515,20 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hubctl;man' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hubctl;help' {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check a server and token and save them for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the saved server and token')
@@ -535,6 +550,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'The newest controller version and the fleet''s versions')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron and CI: exit 1 when a non-blocked customer is down')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), e.g. `hubctl man > hubctl.1`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -628,6 +644,9 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             break
         }
         'hubctl;help;completions' {
+            break
+        }
+        'hubctl;help;man' {
             break
         }
         'hubctl;help;help' {

@@ -58,6 +58,9 @@ _hubctl() {
             hubctl,logout)
                 cmd="hubctl__subcmd__logout"
                 ;;
+            hubctl,man)
+                cmd="hubctl__subcmd__man"
+                ;;
             hubctl,notifications)
                 cmd="hubctl__subcmd__notifications"
                 ;;
@@ -175,6 +178,9 @@ _hubctl() {
             hubctl__subcmd__help,logout)
                 cmd="hubctl__subcmd__help__subcmd__logout"
                 ;;
+            hubctl__subcmd__help,man)
+                cmd="hubctl__subcmd__help__subcmd__man"
+                ;;
             hubctl__subcmd__help,notifications)
                 cmd="hubctl__subcmd__help__subcmd__notifications"
                 ;;
@@ -227,7 +233,7 @@ _hubctl() {
 
     case "${cmd}" in
         hubctl)
-            opts="-o -y -h -V --server --token --output --no-color --yes --help --version login logout fleet show events history config block unblock delete adopt push pull diff update notifications audit versions check completions help"
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version login logout fleet show events history config block unblock delete adopt push pull diff update notifications audit versions check completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,7 +995,7 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__help)
-            opts="login logout fleet show events history config block unblock delete adopt push pull diff update notifications audit versions check completions help"
+            opts="login logout fleet show events history config block unblock delete adopt push pull diff update notifications audit versions check completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1310,6 +1316,20 @@ _hubctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hubctl__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hubctl__subcmd__help__subcmd__notifications)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1473,6 +1493,36 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__logout)
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__man)
             opts="-o -y -h -V --server --token --output --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

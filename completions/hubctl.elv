@@ -49,6 +49,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand versions 'The newest controller version and the fleet''s versions'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
             cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff), e.g. `hubctl man > hubctl.1`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hubctl;login'= {
@@ -472,6 +473,19 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hubctl;man'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hubctl;help'= {
             cand login 'Check a server and token and save them for later commands'
             cand logout 'Forget the saved server and token'
@@ -493,6 +507,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand versions 'The newest controller version and the fleet''s versions'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
             cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff), e.g. `hubctl man > hubctl.1`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hubctl;help;login'= {
@@ -558,6 +573,8 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         &'hubctl;help;check'= {
         }
         &'hubctl;help;completions'= {
+        }
+        &'hubctl;help;man'= {
         }
         &'hubctl;help;help'= {
         }

@@ -9,4 +9,5 @@ bin=target/debug/hubctl
 "$bin" completions fish > completions/hubctl.fish
 "$bin" completions elvish > completions/hubctl.elv
 "$bin" completions powershell > completions/_hubctl.ps1
+"$bin" man > completions/hubctl.1
 echo "completions/ regenerated"

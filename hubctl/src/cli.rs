@@ -96,6 +96,8 @@ pub enum Command {
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), e.g. `hubctl man > hubctl.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]

@@ -77,6 +77,7 @@ async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
         }
         Command::Logout => return session::logout().map(clean),
         Command::Completions { shell } => return Ok(clean(session::completions(*shell))),
+        Command::Man => return session::man().map(clean),
         _ => {}
     }
     let c = client(&cli)?;
@@ -100,7 +101,9 @@ async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
         Command::Audit(args) => view::audit(&c, &ctx, args).await?,
         Command::Versions => view::versions(&c, &ctx).await?,
         Command::Check { strict } => return view::check(&c, &ctx, *strict).await,
-        Command::Login | Command::Logout | Command::Completions { .. } => String::new(),
+        Command::Login | Command::Logout | Command::Completions { .. } | Command::Man => {
+            String::new()
+        }
     };
     Ok(clean(out))
 }

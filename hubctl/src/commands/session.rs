@@ -55,6 +55,15 @@ pub fn logout() -> Result<String> {
     }
 }
 
+/// The man page of the whole command, in roff.
+pub fn man() -> Result<String> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(|e| CliError::Usage(format!("cannot render the man page: {e}")))?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
 pub fn completions(shell: clap_complete::Shell) -> String {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "hubctl", &mut buf);
