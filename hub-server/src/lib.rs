@@ -1,6 +1,6 @@
-//! felhom hub server as a library: `run` serves a given listener until the
-//! shutdown future resolves, so tests bind `127.0.0.1:0` themselves and the
-//! binary stays a thin shell around it.
+//! felhom hub server as a library: `serve` runs the hub on a listener the
+//! caller already bound until the shutdown future resolves, so tests bind
+//! `127.0.0.1:0` themselves and the binary stays a thin shell around it.
 
 pub mod clock;
 pub mod config;
@@ -112,22 +112,6 @@ pub struct HubOptions {
     /// Start neither the background jobs nor the dispatcher loop: tests
     /// drive them by hand, one step at a time.
     pub manual: bool,
-}
-
-/// Serves the hub on `listener` until `shutdown` resolves, then finishes
-/// in-flight requests, stops the jobs, drains the store and closes the
-/// database.
-pub async fn run(
-    config: Config,
-    report_key: ReportKey,
-    listener: TcpListener,
-    clock: Arc<dyn Clock>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), HubError> {
-    let opts = HubOptions::default();
-    let store = Store::open(&config.server.data_dir, opts.store.clone())?;
-    let state = Arc::new(build_state(config, report_key, store, clock).await?);
-    serve(state, opts, listener, shutdown).await
 }
 
 /// The hardened outbound client: a user agent (Resend refuses requests

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use hub_server::HubOptions;
 use hub_server::clock::SystemClock;
 use hub_server::config::Config;
+use hub_server::store::{Store, StoreOptions};
 
 const ABOUT: &str = "felhom hub: the server every felhom-controller reports to.";
 
@@ -262,19 +264,22 @@ fn real_main() -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        // The store first: "listening" means ready, migrations done.
+        let store = Store::open(&config.server.data_dir, StoreOptions::default())?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
+        let data_dir = config.server.data_dir.display().to_string();
+        let state = hub_server::build_state(config, key, store, Arc::new(SystemClock)).await?;
         tracing::info!(
             addr = %listener.local_addr().unwrap_or(addr),
-            data_dir = %config.server.data_dir.display(),
+            data_dir = %data_dir,
             "felhom hub listening"
         );
-        hub_server::run(
-            config,
-            key,
+        hub_server::serve(
+            Arc::new(state),
+            HubOptions::default(),
             listener,
-            Arc::new(SystemClock),
             shutdown_signal(),
         )
         .await?;

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use include_dir::{Dir, include_dir};
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Result, StoreError};
 
@@ -25,25 +25,31 @@ pub fn embedded() -> Vec<(&'static str, &'static str)> {
     out
 }
 
+/// Applies what is missing, one migration per `BEGIN IMMEDIATE`
+/// transaction that first re-reads the version: two processes starting on
+/// a fresh data dir (the server and `hub-server token create`, say)
+/// serialize on the write lock instead of both creating the same tables.
 pub fn run(conn: &mut Connection, path: &Path) -> Result<()> {
     let migrations = embedded();
     let known = migrations.len() as i64;
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if found > known {
-        return Err(StoreError::NewerSchema {
-            path: path.to_owned(),
-            found,
-            known,
-        });
-    }
-    for (i, (name, sql)) in migrations.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > known {
+            return Err(StoreError::NewerSchema {
+                path: path.to_owned(),
+                found,
+                known,
+            });
+        }
+        let Some((name, sql)) = migrations.get(found as usize) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
         tracing::info!(migration = name, "store: applied migration");
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -63,6 +69,21 @@ mod tests {
         assert_eq!(v, embedded().len() as i64);
         // Idempotent on a second start.
         run(&mut conn, &path).unwrap();
+        // A second process starting on the same file at the same time
+        // waits for the first and applies nothing twice.
+        let racers: Vec<_> = (0..4)
+            .map(|_| {
+                let path = dir.path().join("race.db");
+                std::thread::spawn(move || {
+                    let mut c = Connection::open(&path).unwrap();
+                    c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+                    run(&mut c, &path)
+                })
+            })
+            .collect();
+        for r in racers {
+            r.join().unwrap().unwrap();
+        }
         conn.pragma_update(None, "user_version", v + 1).unwrap();
         let err = run(&mut conn, &path).unwrap_err();
         assert!(matches!(err, StoreError::NewerSchema { .. }), "{err}");
