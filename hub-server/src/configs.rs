@@ -200,15 +200,13 @@ pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, 
         if st.store.customer_config(id.to_owned()).await?.is_some() {
             return Err(AppError::Conflict(format!("`{id}` is already managed")));
         }
-        let t = crate::http::api::thresholds(st);
-        let detail = st
+        let summary = st
             .store
-            .customer_detail(id.to_owned(), st.clock.now(), t, None)
+            .customer_summary(id.to_owned(), st.status_view())
             .await?
-            .filter(|d| d.latest_report.is_some())
+            .filter(|s| s.last_report_at.is_some())
             .ok_or_else(|| AppError::NotFound(format!("`{id}` has never reported")))?;
-        let domain = detail
-            .summary
+        let domain = summary
             .controller_url
             .as_deref()
             .and_then(|u| u.split("://").nth(1))
@@ -217,7 +215,7 @@ pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, 
             .to_owned();
         let cfg = CustomerConfig {
             customer_id: id.to_owned(),
-            display_name: detail.summary.hostname.clone().unwrap_or_default(),
+            display_name: summary.hostname.clone().unwrap_or_default(),
             domain,
             ..Default::default()
         };
@@ -241,12 +239,11 @@ pub fn render(st: &AppState, cfg: &StoredConfig) -> Result<String, AppError> {
 
 /// The controller of a managed customer, at its newest report's URL.
 async fn controller_url(st: &AppState, id: &str) -> Result<Option<String>, AppError> {
-    let t = crate::http::api::thresholds(st);
     Ok(st
         .store
-        .customer_detail(id.to_owned(), st.clock.now(), t, None)
+        .customer_summary(id.to_owned(), st.status_view())
         .await?
-        .and_then(|d| d.summary.controller_url))
+        .and_then(|s| s.controller_url))
 }
 
 pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> {

@@ -14,12 +14,11 @@ use axum::response::{IntoResponse, Response};
 use hub_proto::admin::{
     CredentialKind, CustomerConfig, Fleet, FleetEntry, UpdateRequest, Versions,
 };
-use hub_proto::{CustomerList, CustomerStatus, StatusOk, parse_version, validate_customer_id};
+use hub_proto::{CustomerStatus, StatusOk, validate_customer_id};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::api::thresholds;
 use super::extract::{bearer, parse_json};
 use crate::configs;
 use crate::error::AppError;
@@ -148,24 +147,14 @@ pub async fn fleet(State(st): St, _: Admin, Query(q): Q) -> Result<Json<Fleet>, 
         .get("managed")
         .map(|_| parse_bool(&q, "managed"))
         .transpose()?;
-    let now = st.clock.now();
-    let latest = st.latest_version();
-    let body = st
-        .store
-        .fleet_json(
-            now,
-            thresholds(&st),
-            latest.as_deref().and_then(parse_version),
-        )
-        .await?;
-    let list: CustomerList = serde_json::from_slice(&body)
-        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
+    let view = st.status_view();
+    let now = view.now;
+    let rows = st.store.fleet(view).await?;
     let counts = st
         .store
         .event_counts(now - SignedDuration::from_hours(24))
         .await?;
-    let customers = list
-        .customers
+    let customers = rows
         .into_iter()
         .filter(|c| match &statuses {
             Some(s) => s.contains(&c.status),
@@ -189,7 +178,7 @@ pub async fn fleet(State(st): St, _: Admin, Query(q): Q) -> Result<Json<Fleet>, 
         .collect();
     Ok(Json(Fleet {
         customers,
-        latest_controller_version: latest,
+        latest_controller_version: st.latest_version(),
     }))
 }
 
@@ -208,15 +197,9 @@ pub async fn customer(
     Path(id): Path<String>,
 ) -> Result<Json<CustomerView>, AppError> {
     validate_customer_id(&id)?;
-    let latest = st.latest_version();
     let customer = st
         .store
-        .customer_detail(
-            id.clone(),
-            st.clock.now(),
-            thresholds(&st),
-            latest.as_deref().and_then(parse_version),
-        )
+        .customer_detail(id.clone(), st.status_view())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("unknown customer `{id}`")))?;
     let config = st
@@ -499,20 +482,17 @@ pub async fn clear_lockout(
 }
 
 pub async fn versions(State(st): St, _: Admin) -> Result<Response, AppError> {
-    let latest = st.latest_version();
-    let body = st
-        .store
-        .fleet_json(st.clock.now(), thresholds(&st), None)
-        .await?;
-    let list: CustomerList = serde_json::from_slice(&body)
-        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
     let mut fleet = std::collections::BTreeMap::new();
-    for c in list.customers {
+    for c in st.store.fleet(st.status_view()).await? {
         *fleet
             .entry(c.controller_version.unwrap_or_else(|| "unknown".into()))
             .or_insert(0) += 1;
     }
-    Ok(Json(Versions { latest, fleet }).into_response())
+    Ok(Json(Versions {
+        latest: st.latest_version(),
+        fleet,
+    })
+    .into_response())
 }
 
 /// Server-Sent Events: new events, report arrivals and operator changes, so

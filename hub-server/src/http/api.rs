@@ -10,8 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hub_proto::{
     EventAccepted, EventIn, HistoryPeriod, HistoryResponse, InfraBackup, LegacyNotify, Preferences,
-    RecoveryResponse, Report, ReportAccepted, StatusOk, StatusThresholds, parse_version,
-    validate_customer_id,
+    RecoveryResponse, Report, ReportAccepted, StatusOk, validate_customer_id,
 };
 use serde_json::value::RawValue;
 
@@ -245,20 +244,9 @@ pub async fn get_recovery(
     Ok(with_customer(Json(body), &customer_id))
 }
 
-pub fn thresholds(st: &AppState) -> StatusThresholds {
-    StatusThresholds {
-        stale: st.config.alerting.stale_threshold.0,
-        down: st.config.alerting.down_threshold.0,
-    }
-}
-
 pub async fn list_customers(State(st): St, caller: Caller) -> Result<Response, AppError> {
     caller.require_global()?;
-    let latest = st.latest_version().as_deref().and_then(parse_version);
-    let body = st
-        .store
-        .fleet_json(st.clock.now(), thresholds(&st), latest)
-        .await?;
+    let body = st.store.fleet_json(st.status_view()).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -271,12 +259,7 @@ pub async fn get_customer(
     caller.check(&customer_id)?;
     let detail = st
         .store
-        .customer_detail(
-            customer_id.clone(),
-            st.clock.now(),
-            thresholds(&st),
-            st.latest_version().as_deref().and_then(parse_version),
-        )
+        .customer_detail(customer_id.clone(), st.status_view())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("unknown customer `{customer_id}`")))?;
     Ok(with_customer(Json(detail), &customer_id))

@@ -77,24 +77,6 @@ impl FromRequestParts<Arc<AppState>> for Caller {
     }
 }
 
-/// The `X-Retrieval-Password` header (checked against the store later, once
-/// the lockout has been consulted).
-pub struct RetrievalPassword(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for RetrievalPassword {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .headers
-            .get("x-retrieval-password")
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty())
-            .map(|v| RetrievalPassword(v.to_owned()))
-            .ok_or(AppError::Unauthorized)
-    }
-}
-
 /// A JSON body parsed into `T`, with the bytes it was parsed from.
 pub struct JsonBody<T> {
     pub value: T,

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 
 use hub_proto::admin::StreamMessage;
+use hub_proto::{StatusThresholds, parse_version};
 use jiff::Timestamp;
 use tokio::sync::Notify;
 
@@ -24,7 +25,7 @@ use crate::clock::Clock;
 use crate::config::{Config, INFRA_BACKUP_MAX_BYTES};
 use crate::configgen::Template;
 use crate::error::AppError;
-use crate::store::Store;
+use crate::store::{StatusView, Store};
 use extract::BodyLimit;
 use lockout::Lockout;
 
@@ -113,6 +114,19 @@ impl AppState {
             message: e.message.clone(),
             occurred_at: e.occurred_at,
         });
+    }
+
+    /// What statuses are computed against right now: the clock, the
+    /// alerting thresholds and the newest controller version.
+    pub fn status_view(&self) -> StatusView {
+        StatusView {
+            now: self.clock.now(),
+            thresholds: StatusThresholds {
+                stale: self.config.alerting.stale_threshold.0,
+                down: self.config.alerting.down_threshold.0,
+            },
+            latest: self.latest_version().as_deref().and_then(parse_version),
+        }
     }
 
     /// The newest controller version the registry check found.

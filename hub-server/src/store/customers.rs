@@ -306,12 +306,6 @@ impl Store {
         })
         .await
     }
-
-    /// Whether the hub has heard of `customer_id` at all.
-    pub async fn customer_exists(&self, customer_id: String) -> Result<bool> {
-        self.read(move |c| Ok(lookup(c, &customer_id)?.is_some()))
-            .await
-    }
 }
 
 /// A managed customer's config as stored, with the API key that goes into

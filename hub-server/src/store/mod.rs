@@ -33,7 +33,7 @@ pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig, StoredConfi
 pub use events::{EventInsert, NewEvent};
 pub use jobs::{NodeState, Pruned, Watched};
 pub use notify::{Channel, LogEntry, LogRow, OutboxItem, StoredEvent};
-pub use reports::{NewReport, ReportInsert};
+pub use reports::{NewReport, ReportInsert, StatusView};
 
 /// Failures of the storage layer. The HTTP layer maps them to a 500 (or a
 /// 503 for health checks) without showing the cause to the client.
@@ -92,7 +92,6 @@ struct Inner {
     codec: Arc<Codec>,
     threads: Mutex<Vec<JoinHandle<()>>>,
     readers: usize,
-    path: PathBuf,
     fleet_size: std::sync::atomic::AtomicUsize,
 }
 
@@ -195,7 +194,6 @@ impl Store {
                 codec: codec.clone(),
                 threads: Mutex::new(Vec::new()),
                 readers,
-                path: path.clone(),
                 fleet_size: std::sync::atomic::AtomicUsize::new(64 * 1024),
             }),
         };
@@ -207,11 +205,6 @@ impl Store {
             *t = threads;
         }
         Ok(store)
-    }
-
-    /// Path of the database file, for messages and size measurements.
-    pub fn path(&self) -> &Path {
-        &self.inner.path
     }
 
     /// Size of the last fleet answer plus a little, for the next buffer.

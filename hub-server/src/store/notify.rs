@@ -160,11 +160,6 @@ impl Store {
         .await
     }
 
-    /// The notification log, newest first.
-    pub async fn notification_log(&self, limit: usize) -> Result<Vec<LogRow>> {
-        self.notification_log_for(None, limit).await
-    }
-
     /// The notification log, newest first, optionally of one customer.
     pub async fn notification_log_for(
         &self,

@@ -42,29 +42,22 @@ impl Store {
     /// The whole `GET /api/v1/customers` body, serialized on the reader
     /// thread straight from borrowed rows: one pass over `customers` and
     /// `latest_reports` (never history), no per-row allocation.
-    pub async fn fleet_json(
-        &self,
-        now: Timestamp,
-        t: StatusThresholds,
-        latest: Option<Version>,
-    ) -> Result<Vec<u8>> {
+    pub async fn fleet_json(&self, view: StatusView) -> Result<Vec<u8>> {
         let hint = self.fleet_size_hint();
         let answer = self
             .read(move |c| {
-                let mut stmt = c.prepare_cached(FLEET_SQL)?;
-                let mut rows = stmt.query([])?;
                 // Sized like the last answer: no regrowing a multi-MB buffer.
                 let mut out = Vec::with_capacity(hint);
                 out.extend_from_slice(b"{\"customers\":[");
                 let mut first = true;
-                while let Some(r) = rows.next()? {
+                for_each_summary(c, view, |s| {
                     if !first {
                         out.push(b',');
                     }
                     first = false;
-                    serde_json::to_writer(&mut out, &summary(r, now, t, latest)?)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                }
+                    serde_json::to_writer(&mut out, &s)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))
+                })?;
                 out.extend_from_slice(b"]}");
                 Ok(out)
             })
@@ -73,27 +66,38 @@ impl Store {
         Ok(answer)
     }
 
+    /// The fleet as owned rows, for views that filter or count it.
+    pub async fn fleet(&self, view: StatusView) -> Result<Vec<CustomerSummary>> {
+        self.read(move |c| {
+            let mut out = Vec::new();
+            for_each_summary(c, view, |s| {
+                out.push(s.into_owned());
+                Ok(())
+            })?;
+            Ok(out)
+        })
+        .await
+    }
+
+    /// One customer's summary without its report body, or `None`.
+    pub async fn customer_summary(
+        &self,
+        customer_id: String,
+        view: StatusView,
+    ) -> Result<Option<CustomerSummary>> {
+        self.read(move |c| Ok(summary_row(c, &customer_id, view)?.map(|(s, _, _)| s)))
+            .await
+    }
+
     /// One customer's summary and newest report body, or `None`.
     pub async fn customer_detail(
         &self,
         customer_id: String,
-        now: Timestamp,
-        t: StatusThresholds,
-        latest: Option<Version>,
+        view: StatusView,
     ) -> Result<Option<CustomerDetail>> {
         let codec = self.codec().clone();
         self.read(move |c| {
-            let Some((summary, cust, ts)) = c
-                .prepare_cached(DETAIL_SQL)?
-                .query_row([&customer_id], |r| {
-                    Ok((
-                        summary(r, now, t, latest)?.into_owned(),
-                        r.get::<_, i64>(10)?,
-                        r.get::<_, Option<i64>>(3)?,
-                    ))
-                })
-                .optional()?
-            else {
+            let Some((summary, cust, ts)) = summary_row(c, &customer_id, view)? else {
                 return Ok(None);
             };
             let latest_report = match ts {
@@ -176,12 +180,50 @@ const DETAIL_SQL: &str = concat!(
     " WHERE c.customer_id = ?1 AND (l.customer IS NOT NULL OR cc.customer IS NOT NULL)"
 );
 
+/// What a customer's status and update mark are computed against.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusView {
+    pub now: Timestamp,
+    pub thresholds: StatusThresholds,
+    /// The newest controller version the registry check found.
+    pub latest: Option<Version>,
+}
+
+/// Calls `f` with every fleet row, borrowed from SQLite, in id order.
+fn for_each_summary(
+    c: &Connection,
+    view: StatusView,
+    mut f: impl FnMut(CustomerSummary<&str>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = c.prepare_cached(FLEET_SQL)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(summary(r, view)?)?;
+    }
+    Ok(())
+}
+
+/// One customer's summary with its row id and newest report timestamp.
+fn summary_row(
+    c: &Connection,
+    customer_id: &str,
+    view: StatusView,
+) -> Result<Option<(CustomerSummary, i64, Option<i64>)>> {
+    Ok(c.prepare_cached(DETAIL_SQL)?
+        .query_row([customer_id], |r| {
+            Ok((
+                summary(r, view)?.into_owned(),
+                r.get::<_, i64>(10)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })
+        .optional()?)
+}
+
 /// A fleet row with its status as of `now`, strings borrowed from the row.
 fn summary<'r>(
     r: &'r rusqlite::Row<'_>,
-    now: Timestamp,
-    t: StatusThresholds,
-    latest: Option<Version>,
+    view: StatusView,
 ) -> rusqlite::Result<CustomerSummary<&'r str>> {
     let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
         r.get_ref(i)?
@@ -203,9 +245,9 @@ fn summary<'r>(
     };
     let controller_version = text(7)?;
     Ok(CustomerSummary {
-        update_available: update_available(controller_version, latest),
+        update_available: update_available(controller_version, view.latest),
         customer_id: text(0)?.unwrap_or_default(),
-        status: inputs.status(now, t),
+        status: inputs.status(view.now, view.thresholds),
         health,
         last_report_at: ts.map(from_ms),
         last_received_at: received.map(from_ms),

@@ -30,7 +30,7 @@ fn event(customer: &str, t: &str, severity: &str) -> Value {
 }
 
 async fn log(hub: &Hub) -> Vec<LogRow> {
-    let mut rows = hub.store.notification_log(1000).await.unwrap();
+    let mut rows = hub.store.notification_log_for(None, 1000).await.unwrap();
     rows.reverse();
     rows
 }
