@@ -2,7 +2,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::validate::{CustomerScoped, ValidationError, validate_customer_id};
+use crate::go;
+use crate::validate::{CustomerScoped, ValidationError, validate_customer_id, validate_timestamp};
 
 /// How bad an event is; drives the operator channel (warning and error only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,8 +104,10 @@ event_types! {
 /// Most bytes an `event_id` may have; it is an idempotency key, not content.
 pub const MAX_EVENT_ID_LEN: usize = 64;
 
-/// Body of `POST /api/v1/event`.
+/// Body of `POST /api/v1/event`. Parsed through [`EventWire`] so the Go
+/// hub's `details_json` and an empty `event_id` are understood.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "EventWire")]
 pub struct EventIn {
     pub customer_id: String,
     pub event_type: EventType,
@@ -118,14 +121,61 @@ pub struct EventIn {
     pub event_id: Option<String>,
 }
 
+/// An event as controllers send it, before the Go renderings are resolved:
+/// `details_json` (a JSON object in a string, the Go hub's name) stands in
+/// for `details`, and `event_id: ""` means no id.
+#[derive(Deserialize)]
+struct EventWire {
+    customer_id: String,
+    event_type: EventType,
+    severity: Severity,
+    message: String,
+    #[serde(default)]
+    details: Option<Map<String, Value>>,
+    #[serde(default, deserialize_with = "go::opt_id")]
+    details_json: Option<String>,
+    #[serde(default)]
+    occurred_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "go::opt_id")]
+    event_id: Option<String>,
+}
+
+impl TryFrom<EventWire> for EventIn {
+    type Error = String;
+
+    fn try_from(w: EventWire) -> Result<Self, String> {
+        let details = match (w.details, w.details_json) {
+            (Some(d), _) => Some(d),
+            (None, Some(text)) => match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(m)) => Some(m),
+                Ok(Value::Null) => None,
+                _ => return Err("details_json: must be a JSON object encoded as a string".into()),
+            },
+            (None, None) => None,
+        };
+        Ok(EventIn {
+            customer_id: w.customer_id,
+            event_type: w.event_type,
+            severity: w.severity,
+            message: w.message,
+            details,
+            occurred_at: w.occurred_at,
+            event_id: w.event_id,
+        })
+    }
+}
+
 /// The rules are those for events that come from a controller.
 impl CustomerScoped for EventIn {
     fn customer_id(&self) -> &str {
         &self.customer_id
     }
 
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self, now: Timestamp) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)?;
+        if let Some(t) = self.occurred_at {
+            validate_timestamp("occurred_at", t, now)?;
+        }
         if self.event_type.hub_only() {
             return Err(ValidationError::new(
                 "event_type",
@@ -159,10 +209,14 @@ pub struct EventAccepted {
 pub struct Preferences {
     pub customer_id: String,
     pub email: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub enabled_events: Vec<EventType>,
     /// Absent means the hub's `customer_cooldown_default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "go::opt_count_u32"
+    )]
     pub cooldown_hours: Option<u32>,
 }
 
@@ -174,7 +228,7 @@ impl CustomerScoped for Preferences {
         &self.customer_id
     }
 
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self, _now: Timestamp) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)?;
         validate_email(&self.email)?;
         if let Some(bad) = self.enabled_events.iter().find(|t| !t.customer_facing()) {
@@ -237,7 +291,7 @@ impl CustomerScoped for LegacyNotify {
         &self.customer_id
     }
 
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self, _now: Timestamp) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)?;
         if self.subject.trim().is_empty() {
             return Err(ValidationError::new("subject", "must not be empty"));

@@ -4,7 +4,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, value::RawValue};
 
-use crate::validate::{CustomerScoped, ValidationError, validate_customer_id};
+use crate::go;
+use crate::validate::{CustomerScoped, ValidationError, validate_customer_id, validate_timestamp};
 
 /// Everything needed to rebuild a node after its system drive dies. The hub
 /// stores the body verbatim; these types exist so tools can read it.
@@ -16,11 +17,23 @@ pub struct InfraBackup {
     pub controller_yaml_b64: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings_json_b64: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "go::null_default"
+    )]
     pub disks: Vec<InfraDisk>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "go::null_default"
+    )]
     pub bind_mounts: Vec<BindMount>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "go::null_default"
+    )]
     pub stacks: Vec<InfraStack>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restic: Option<ResticSecrets>,
@@ -33,14 +46,15 @@ impl CustomerScoped for InfraBackup {
         &self.customer_id
     }
 
-    fn validate(&self) -> Result<(), ValidationError> {
-        validate_customer_id(&self.customer_id)
+    fn validate(&self, now: Timestamp) -> Result<(), ValidationError> {
+        validate_customer_id(&self.customer_id)?;
+        validate_timestamp("created_at", self.created_at, now)
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InfraDisk {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub uuid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -54,15 +68,15 @@ pub struct InfraDisk {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BindMount {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub source: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub target: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InfraStack {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,

@@ -9,6 +9,7 @@
 pub mod admin;
 mod customer;
 mod event;
+pub mod go;
 mod infra;
 mod report;
 mod validate;
@@ -23,7 +24,9 @@ pub use infra::{BindMount, InfraBackup, InfraDisk, InfraStack, RecoveryResponse,
 pub use report::{
     BackupInfo, Check, Container, Health, Report, ReportAccepted, StorageInfo, SystemInfo,
 };
-pub use validate::{CustomerScoped, ValidationError, validate_customer_id};
+pub use validate::{
+    CustomerScoped, EARLIEST, MAX_FUTURE, ValidationError, validate_customer_id, validate_timestamp,
+};
 pub use version::{Version, parse_version, update_available};
 
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::validate::{CustomerScoped, ValidationError, validate_customer_id};
+use crate::go;
+use crate::validate::{CustomerScoped, ValidationError, validate_customer_id, validate_timestamp};
 
 /// A controller's overall verdict on its node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,31 +47,45 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller_url: Option<String>,
     pub health: Health,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub monitoring_disabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<SystemInfo>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "go::null_default"
+    )]
     pub storage: Vec<StorageInfo>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "go::null_default"
+    )]
     pub containers: Vec<Container>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<BackupInfo>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "go::null_default"
+    )]
     pub checks: Vec<Check>,
     /// Fields this version does not know, kept verbatim.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Rules serde cannot express: the id pattern and a usable controller URL.
+/// Rules serde cannot express: the id pattern, a plausible timestamp and a
+/// usable controller URL.
 impl CustomerScoped for Report {
     fn customer_id(&self) -> &str {
         &self.customer_id
     }
 
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self, now: Timestamp) -> Result<(), ValidationError> {
         validate_customer_id(&self.customer_id)?;
+        validate_timestamp("timestamp", self.timestamp, now)?;
         if let Some(url) = &self.controller_url
             && !url.is_empty()
             && !(url.starts_with("https://") || url.starts_with("http://"))
@@ -99,15 +114,31 @@ pub struct SystemInfo {
     pub os: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "go::opt_count"
+    )]
     pub uptime_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_percent: Option<f64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "go::null_default"
+    )]
     pub load_avg: Vec<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "go::opt_count"
+    )]
     pub memory_total_bytes: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "go::opt_count"
+    )]
     pub memory_used_bytes: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature_c: Option<f64>,
@@ -116,7 +147,7 @@ pub struct SystemInfo {
 /// One mounted file system.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StorageInfo {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub mount_point: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -124,9 +155,9 @@ pub struct StorageInfo {
     pub uuid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fs_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::count")]
     pub total_bytes: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::count")]
     pub used_bytes: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_ok: Option<bool>,
@@ -135,7 +166,7 @@ pub struct StorageInfo {
 /// One container of an installed app.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Container {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -143,7 +174,7 @@ pub struct Container {
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::count")]
     pub restart_count: u64,
 }
 
@@ -158,20 +189,28 @@ pub struct BackupInfo {
     pub last_dbdump_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_dbdump_ok: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "go::opt_count"
+    )]
     pub snapshot_count: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "go::opt_count"
+    )]
     pub repo_size_bytes: Option<u64>,
 }
 
 /// One named self-check of the controller.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Check {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "go::null_default")]
     pub message: String,
 }
 

@@ -32,7 +32,7 @@ fn report_example_parses_and_keeps_unknown_fields() {
     let mut v: serde_json::Value = serde_json::from_str(REPORT).unwrap();
     v["gpu"] = serde_json::json!({"model": "none", "future": [1, 2]});
     let r: Report = serde_json::from_value(v.clone()).unwrap();
-    r.validate().unwrap();
+    r.validate(now()).unwrap();
     assert_eq!(r.health, Health::Ok);
     assert_eq!(r.hostname(), Some("felhom-01"));
     assert_eq!(r.storage[0].used_bytes, 61_000_000_000);
@@ -65,7 +65,7 @@ fn event_example_parses() {
  "occurred_at": "2026-11-27T02:10:00Z", "event_id": "0f8e2c1a-77"}"#,
     )
     .unwrap();
-    e.validate().unwrap();
+    e.validate(now()).unwrap();
     assert_eq!(e.event_type, EventType::BackupFailed);
     assert_eq!(e.details.unwrap()["repo"], "/mnt/hdd1/restic");
 }
@@ -102,13 +102,13 @@ fn controller_may_not_post_hub_events() {
         occurred_at: None,
         event_id: None,
     };
-    assert_eq!(e.validate().unwrap_err().field, "event_type");
+    assert_eq!(e.validate(now()).unwrap_err().field, "event_type");
     let long = EventIn {
         event_type: EventType::BackupFailed,
         event_id: Some("x".repeat(65)),
         ..e
     };
-    assert_eq!(long.validate().unwrap_err().field, "event_id");
+    assert_eq!(long.validate(now()).unwrap_err().field, "event_id");
 }
 
 const INFRA: &str = r#"{"customer_id": "kovacs-csalad", "created_at": "2026-11-27T03:00:00Z",
@@ -122,7 +122,7 @@ const INFRA: &str = r#"{"customer_id": "kovacs-csalad", "created_at": "2026-11-2
 #[test]
 fn infra_example_parses_and_debug_hides_restic() {
     let b: InfraBackup = serde_json::from_str(INFRA).unwrap();
-    b.validate().unwrap();
+    b.validate(now()).unwrap();
     assert_eq!(b.disks[0].fstab_options.as_deref(), Some("defaults,nofail"));
     let dbg = format!("{b:?}");
     assert!(!dbg.contains("s3cret"), "{dbg}");
@@ -134,24 +134,27 @@ fn preferences_rules() {
         r#"{"customer_id": "kovacs-csalad", "email": "ugyfel@example.hu", "enabled_events": ["backup_failed", "node_down"], "cooldown_hours": 6}"#,
     )
     .unwrap();
-    p.validate().unwrap();
+    p.validate(now()).unwrap();
     let not_facing = Preferences {
         enabled_events: vec![EventType::NodeStale],
         ..p.clone()
     };
-    assert_eq!(not_facing.validate().unwrap_err().field, "enabled_events");
+    assert_eq!(
+        not_facing.validate(now()).unwrap_err().field,
+        "enabled_events"
+    );
     for h in [0, 169] {
         let bad = Preferences {
             cooldown_hours: Some(h),
             ..p.clone()
         };
-        assert_eq!(bad.validate().unwrap_err().field, "cooldown_hours");
+        assert_eq!(bad.validate(now()).unwrap_err().field, "cooldown_hours");
     }
     let bad_mail = Preferences {
         email: "nobody".into(),
         ..p
     };
-    assert_eq!(bad_mail.validate().unwrap_err().field, "email");
+    assert_eq!(bad_mail.validate(now()).unwrap_err().field, "email");
 }
 
 #[test]
@@ -160,7 +163,7 @@ fn legacy_notify_parses() {
         r#"{"customer_id": "kovacs-csalad", "subject": "Disk", "message": "full", "severity": "warning"}"#,
     )
     .unwrap();
-    n.validate().unwrap();
+    n.validate(now()).unwrap();
     let old: LegacyNotify =
         serde_json::from_str(r#"{"customer_id": "a", "subject": "s", "message": "m"}"#).unwrap();
     assert_eq!(old.severity, Severity::Warning);
@@ -250,4 +253,80 @@ fn history_periods() {
         assert_eq!(HistoryPeriod::parse(p).unwrap().as_str(), p);
     }
     assert!(HistoryPeriod::parse("2d").is_none());
+}
+
+fn now() -> jiff::Timestamp {
+    "2026-11-27T12:00:00Z".parse().unwrap()
+}
+
+#[test]
+fn go_controllers_are_understood() {
+    // What encoding/json makes of a report with nil slices and float64 fields.
+    let go = r#"{"customer_id": "go-node", "timestamp": "2026-11-27T10:00:00Z", "health": "ok",
+        "monitoring_disabled": null, "storage": null, "containers": null, "checks": null,
+        "system": {"hostname": "n1", "uptime_seconds": 864000.0, "load_avg": null,
+                   "memory_total_bytes": 8.208e9, "memory_used_bytes": null},
+        "backup": {"snapshot_count": 42.0, "repo_size_bytes": null, "last_backup_at": "0001-01-01T00:00:00Z"}}"#;
+    let r: Report = serde_json::from_str(go).unwrap();
+    r.validate(now()).unwrap();
+    assert!(r.storage.is_empty() && r.containers.is_empty() && r.checks.is_empty());
+    let sys = r.system.unwrap();
+    assert_eq!(sys.uptime_seconds, Some(864_000));
+    assert_eq!(sys.memory_total_bytes, Some(8_208_000_000));
+    assert_eq!(r.backup.unwrap().snapshot_count, Some(42));
+
+    let e: EventIn = serde_json::from_str(
+        r#"{"customer_id": "go-node", "event_type": "backup_failed", "severity": "error",
+            "message": "m", "event_id": "", "details_json": "{\"repo\": \"/mnt/hdd1\"}"}"#,
+    )
+    .unwrap();
+    e.validate(now()).unwrap();
+    assert_eq!(e.event_id, None);
+    assert_eq!(e.details.unwrap()["repo"], "/mnt/hdd1");
+    // `details` wins over `details_json`; a string that is no object is refused.
+    let e: EventIn = serde_json::from_str(
+        r#"{"customer_id": "a", "event_type": "app_installed", "severity": "info", "message": "m",
+            "details": {"x": 1}, "details_json": "{\"x\": 2}"}"#,
+    )
+    .unwrap();
+    assert_eq!(e.details.unwrap()["x"], 1);
+    assert!(
+        serde_json::from_str::<EventIn>(
+            r#"{"customer_id": "a", "event_type": "app_installed", "severity": "info",
+                "message": "m", "details_json": "[1]"}"#
+        )
+        .is_err()
+    );
+
+    let p: Preferences = serde_json::from_str(
+        r#"{"customer_id": "go-node", "email": "a@b.hu", "enabled_events": null, "cooldown_hours": 6.0}"#,
+    )
+    .unwrap();
+    p.validate(now()).unwrap();
+    assert_eq!((p.enabled_events.len(), p.cooldown_hours), (0, Some(6)));
+
+    let b: InfraBackup = serde_json::from_str(
+        r#"{"customer_id": "go-node", "created_at": "2026-11-27T03:00:00Z",
+            "disks": null, "bind_mounts": null, "stacks": null, "restic": null}"#,
+    )
+    .unwrap();
+    b.validate(now()).unwrap();
+    assert!(b.disks.is_empty());
+}
+
+#[test]
+fn implausible_timestamps_are_refused() {
+    let mut v: serde_json::Value = serde_json::from_str(REPORT).unwrap();
+    v["timestamp"] = "0001-01-01T00:00:00Z".into();
+    let r: Report = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(r.validate(now()).unwrap_err().field, "timestamp");
+    v["timestamp"] = "2026-11-30T00:00:00Z".into();
+    let r: Report = serde_json::from_value(v).unwrap();
+    assert_eq!(r.validate(now()).unwrap_err().field, "timestamp");
+    let e: EventIn = serde_json::from_str(
+        r#"{"customer_id": "a", "event_type": "app_installed", "severity": "info", "message": "m",
+            "occurred_at": "0001-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(e.validate(now()).unwrap_err().field, "occurred_at");
 }

@@ -1,3 +1,4 @@
+use jiff::{SignedDuration, Timestamp};
 use thiserror::Error;
 
 /// A request body that parsed but breaks a rule of the protocol. `field`
@@ -19,10 +20,41 @@ impl ValidationError {
 }
 
 /// A request body that belongs to one customer: the server checks the
-/// caller may act for `customer_id()` after `validate()` passed.
+/// caller may act for `customer_id()` after `validate()` passed. `now` is
+/// the receiver's clock, for the timestamp rule.
 pub trait CustomerScoped {
     fn customer_id(&self) -> &str;
-    fn validate(&self) -> Result<(), ValidationError>;
+    fn validate(&self, now: Timestamp) -> Result<(), ValidationError>;
+}
+
+/// Earliest timestamp a body may carry: Go's zero time (`0001-01-01`) and
+/// other unset clocks are refused rather than stored as history.
+pub const EARLIEST: Timestamp = Timestamp::constant(946_684_800, 0);
+
+/// How far ahead of the hub's clock a timestamp may be (a node's clock
+/// drifts, but not by days).
+pub const MAX_FUTURE: SignedDuration = SignedDuration::from_hours(24);
+
+/// PROTOCOL.md: timestamps before 2000-01-01 or more than 24 h after `now`
+/// are a 400.
+pub fn validate_timestamp(
+    field: &'static str,
+    t: Timestamp,
+    now: Timestamp,
+) -> Result<(), ValidationError> {
+    if t < EARLIEST {
+        return Err(ValidationError::new(
+            field,
+            format!("{t} is before 2000-01-01 (an unset clock?)"),
+        ));
+    }
+    if now.checked_add(MAX_FUTURE).is_ok_and(|limit| t > limit) {
+        return Err(ValidationError::new(
+            field,
+            format!("{t} is more than 24 h after the hub's time {now}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks `^[a-z0-9][a-z0-9-]{0,62}$` without a regex engine: ids are also
@@ -52,6 +84,17 @@ pub fn validate_customer_id(id: &str) -> Result<(), ValidationError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamp_window() {
+        let now: Timestamp = "2026-11-27T10:00:00Z".parse().unwrap_or(EARLIEST);
+        let ok = |s: &str| validate_timestamp("t", s.parse().unwrap_or(EARLIEST), now).is_ok();
+        assert!(ok("2000-01-01T00:00:00Z"));
+        assert!(ok("2026-11-28T10:00:00Z"));
+        assert!(!ok("1999-12-31T23:59:59Z"));
+        assert!(!ok("0001-01-01T00:00:00Z"));
+        assert!(!ok("2026-11-28T10:00:01Z"));
+    }
 
     #[test]
     fn customer_id_pattern() {

@@ -12,6 +12,8 @@ use crate::store::StoreError;
 pub enum AppError {
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
+    #[error("{0}")]
+    InvalidJson(String),
     #[error("{message}")]
     InvalidField { field: String, message: String },
     #[error("{0}")]
@@ -28,6 +30,8 @@ pub enum AppError {
     Controller(#[from] crate::controller::ControllerError),
     #[error("request body larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    #[error("the request body stopped arriving")]
+    BodyTimeout,
     #[error("too many failed attempts; retry after {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
     #[error("the database does not answer")]
@@ -49,6 +53,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::MalformedJson(_)
+            | AppError::InvalidJson(_)
             | AppError::InvalidField { .. }
             | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -57,6 +62,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Controller(_) => StatusCode::BAD_GATEWAY,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -67,6 +73,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::MalformedJson(_) => "malformed_json",
+            AppError::InvalidJson(_) => "invalid_json",
             AppError::InvalidField { field, .. } => match field.as_str() {
                 "event_type" => "invalid_event_type",
                 "severity" => "invalid_severity",
@@ -81,6 +88,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Controller(_) => "controller_error",
             AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::BodyTimeout => "body_timeout",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",

@@ -19,7 +19,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::extract::{bearer, parse_json};
+use super::extract::{bearer, parse_json, read_body};
 use crate::configs;
 use crate::error::AppError;
 use crate::store::{AdminIdentity, EventFilter};
@@ -48,7 +48,7 @@ impl FromRequestParts<Arc<AppState>> for Admin {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, AppError> {
-        let token = bearer(parts).ok_or(AppError::Unauthorized)?;
+        let token = bearer(parts)?.ok_or(AppError::Unauthorized)?;
         st.store
             .admin_identity(token.to_owned())
             .await?
@@ -64,9 +64,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     type Rejection = AppError;
 
     async fn from_request(req: axum::extract::Request, st: &S) -> Result<Self, AppError> {
-        let raw = bytes::Bytes::from_request(req, st)
-            .await
-            .map_err(|_| AppError::BadRequest("the request body could not be read".into()))?;
+        let raw = read_body(req, st).await?;
         Ok(Body(parse_json(&raw)?))
     }
 }

@@ -12,7 +12,6 @@ use hub_proto::{
     EventAccepted, EventIn, HistoryPeriod, HistoryResponse, InfraBackup, LegacyNotify, Preferences,
     RecoveryResponse, Report, ReportAccepted, StatusOk, validate_customer_id,
 };
-use serde_json::value::RawValue;
 
 use super::extract::{Caller, Scoped};
 use super::{AppState, with_customer};
@@ -127,7 +126,10 @@ pub async fn get_infra_backup(
     caller.check(&customer_id)?;
     match st.store.latest_infra_backup(customer_id.clone()).await? {
         Some(raw) => Ok(with_customer(
-            ([(header::CONTENT_TYPE, "application/json")], raw),
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                raw.get().to_owned(),
+            ),
             &customer_id,
         )),
         None => Err(AppError::NotFound(format!(
@@ -180,10 +182,12 @@ async fn retrieval_auth(
     if let Some(retry_after_secs) = st.lockout.locked(customer_id, now) {
         return Err(AppError::TooManyAttempts { retry_after_secs });
     }
-    let password = headers
-        .get("x-retrieval-password")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let password = super::extract::single_header(
+        headers,
+        &axum::http::HeaderName::from_static("x-retrieval-password"),
+    )?
+    .and_then(|v| v.to_str().ok())
+    .unwrap_or("");
     let ok = !password.is_empty()
         && validate_customer_id(customer_id).is_ok()
         && st
@@ -230,11 +234,7 @@ pub async fn get_recovery(
 ) -> Result<Response, AppError> {
     retrieval_auth(&st, &headers, &customer_id).await?;
     let config_yaml = generated_yaml(&st, &customer_id).await?;
-    let infra = st.store.latest_infra_backup(customer_id.clone()).await?;
-    let infra_backup = infra
-        .map(RawValue::from_string)
-        .transpose()
-        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
+    let infra_backup = st.store.latest_infra_backup(customer_id.clone()).await?;
     let body = RecoveryResponse {
         customer_id: customer_id.clone(),
         config_yaml,

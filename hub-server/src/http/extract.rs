@@ -46,16 +46,34 @@ impl Caller {
     }
 }
 
-/// The token of an `Authorization: Bearer …` header, if well-formed.
-pub fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, token) = value.split_once(' ')?;
+/// The only value of header `name`; two or more are a 400, because
+/// proxies and servers disagree on which one counts.
+pub fn single_header<'a>(
+    headers: &'a axum::http::HeaderMap,
+    name: &axum::http::HeaderName,
+) -> Result<Option<&'a axum::http::HeaderValue>, AppError> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(AppError::BadRequest(format!("more than one {name} header")));
+    }
+    Ok(first)
+}
+
+/// The token of an `Authorization: Bearer …` header: `Ok(None)` when it is
+/// missing or not a bearer token, a 400 when the header is repeated.
+pub fn bearer(parts: &Parts) -> Result<Option<&str>, AppError> {
+    let Some(value) = single_header(&parts.headers, &axum::http::header::AUTHORIZATION)? else {
+        return Ok(None);
+    };
+    let Ok(value) = value.to_str() else {
+        return Ok(None);
+    };
+    let Some((scheme, token)) = value.split_once(' ') else {
+        return Ok(None);
+    };
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+    Ok((scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token))
 }
 
 impl FromRequestParts<Arc<AppState>> for Caller {
@@ -65,7 +83,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts).ok_or(AppError::Unauthorized)?;
+        let token = bearer(parts)?.ok_or(AppError::Unauthorized)?;
         let global = state.report_key.as_bytes();
         if bool::from(global.ct_eq(token.as_bytes())) {
             return Ok(Caller::Global);
@@ -91,32 +109,61 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let limit = req
-            .extensions()
-            .get::<BodyLimit>()
-            .map(|l| l.0)
-            .unwrap_or(usize::MAX);
-        let raw = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge { limit }
-            } else {
-                AppError::BadRequest("the request body could not be read".into())
-            }
-        })?;
+        let raw = read_body(req, state).await?;
         let value = parse_json(&raw)?;
         Ok(JsonBody { value, raw })
     }
+}
+
+/// The whole request body within the route's limit. A declared
+/// `Content-Length` over the limit is answered at once, before a byte of
+/// the body is waited for; a body that stalls ends in a 408.
+pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
+    let limit = req
+        .extensions()
+        .get::<BodyLimit>()
+        .map(|l| l.0)
+        .unwrap_or(usize::MAX);
+    let declared = single_header(req.headers(), &axum::http::header::CONTENT_LENGTH)?
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(AppError::PayloadTooLarge { limit });
+    }
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge { limit }
+        } else if is_timeout(&e) {
+            AppError::BodyTimeout
+        } else {
+            AppError::BadRequest("the request body could not be read".into())
+        }
+    })
+}
+
+/// Whether reading the body failed because the client stopped sending.
+fn is_timeout(e: &axum::extract::rejection::BytesRejection) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        if s.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// The body limit in force for a route, recorded for the error message.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-/// Parses JSON, naming the offending field in the error.
+/// Parses exactly one JSON value (anything after it but whitespace is a
+/// 400 `invalid_json`, so what is stored can always be read back), naming
+/// the offending field in the error.
 pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(raw);
-    let result: Result<T, _> = serde_path_to_error::deserialize(de);
-    result.map_err(|e| {
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut *de);
+    let value = result.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
@@ -130,7 +177,11 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
             },
             _ => AppError::MalformedJson(inner.to_string()),
         }
-    })
+    })?;
+    de.end().map_err(|_| {
+        AppError::InvalidJson("the body holds more than one JSON value (trailing data)".into())
+    })?;
+    Ok(value)
 }
 
 /// A customer-scoped JSON body that passed the whole gate: a credential
@@ -153,7 +204,7 @@ where
         let caller = Caller::from_request_parts(&mut parts, state).await?;
         let JsonBody { value, raw } =
             JsonBody::<T>::from_request(Request::from_parts(parts, body), state).await?;
-        value.validate()?;
+        value.validate(state.clock.now())?;
         caller.check(value.customer_id())?;
         Ok(Scoped { value, raw })
     }

@@ -1,10 +1,12 @@
 //! Infra backups: kept verbatim (compressed), the newest one served.
 
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
+use serde_json::value::RawValue;
 
 use super::customers::{ensure_customer, lookup};
-use super::{Result, Store, StoreError, ms};
+use super::reports::readable;
+use super::{Result, Store, ms};
 
 impl Store {
     /// Stores a pushed infra backup; `raw` is the request body as received.
@@ -28,25 +30,27 @@ impl Store {
         .await
     }
 
-    /// The newest infra backup's body exactly as it was pushed.
-    pub async fn latest_infra_backup(&self, customer_id: String) -> Result<Option<String>> {
+    /// The newest readable infra backup's body exactly as it was pushed. A
+    /// damaged newest row falls back to the one before it: a node being
+    /// rebuilt is better served by yesterday's backup than by an error.
+    pub async fn latest_infra_backup(&self, customer_id: String) -> Result<Option<Box<RawValue>>> {
         let codec = self.codec().clone();
         self.read(move |c| {
             let Some(cust) = lookup(c, &customer_id)? else {
                 return Ok(None);
             };
-            let body: Option<Vec<u8>> = c
-                .prepare_cached(
-                    "SELECT body FROM infra_backups WHERE customer = ?1 \
-                     ORDER BY created_at DESC, id DESC LIMIT 1",
-                )?
-                .query_row([cust.id], |r| r.get(0))
-                .optional()?;
-            body.map(|b| {
-                String::from_utf8(codec.decompress(0, &b)?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .transpose()
+            let mut stmt = c.prepare_cached(
+                "SELECT body FROM infra_backups WHERE customer = ?1 \
+                 ORDER BY created_at DESC, id DESC",
+            )?;
+            let mut rows = stmt.query([cust.id])?;
+            while let Some(row) = rows.next()? {
+                let body: Vec<u8> = row.get(0)?;
+                if let Some(v) = readable(&customer_id, codec.decompress(0, &body)) {
+                    return Ok(Some(v));
+                }
+            }
+            Ok(None)
         })
         .await
     }

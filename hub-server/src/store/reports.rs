@@ -110,8 +110,7 @@ impl Store {
                         Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
                     })
                     .optional()?
-                    .map(|(d, b)| raw_json(codec.decompress(d, &b)?))
-                    .transpose()?,
+                    .and_then(|(d, b)| readable(&customer_id, codec.decompress(d, &b))),
             };
             Ok(Some(CustomerDetail {
                 summary,
@@ -147,10 +146,13 @@ impl Store {
             let mut out = Vec::new();
             for row in rows {
                 let (received, dict, body) = row?;
-                out.push(HistoryEntry {
-                    received_at: from_ms(received),
-                    report: raw_json(codec.decompress(dict, &body)?)?,
-                });
+                // One unreadable row is left out, never the whole answer.
+                if let Some(report) = readable(&customer_id, codec.decompress(dict, &body)) {
+                    out.push(HistoryEntry {
+                        received_at: from_ms(received),
+                        report,
+                    });
+                }
             }
             Ok(Some(out))
         })
@@ -260,9 +262,21 @@ fn summary<'r>(
     })
 }
 
-fn raw_json(bytes: Vec<u8>) -> Result<Box<RawValue>> {
-    let text = String::from_utf8(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    RawValue::from_string(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+/// A stored body as exactly one JSON value, or `None` (logged) when it is
+/// not one: a row an older hub stored with trailing bytes, or damaged on
+/// disk, must not make every read of the customer fail.
+pub(super) fn readable(customer_id: &str, bytes: Result<Vec<u8>>) -> Option<Box<RawValue>> {
+    let parsed = bytes.and_then(|b| {
+        let text = String::from_utf8(b).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        RawValue::from_string(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+    });
+    match parsed {
+        Ok(v) => Some(v),
+        Err(e) => {
+            tracing::warn!(customer = customer_id, error = %e, "store: unreadable stored body skipped");
+            None
+        }
+    }
 }
 
 fn insert_report(c: &Connection, r: &NewReport) -> Result<ReportInsert> {

@@ -9,6 +9,7 @@ mod api_ingest;
 mod api_reads;
 mod api_retrieval;
 mod fakes;
+mod hostile;
 mod jobs;
 mod notify;
 mod process;
