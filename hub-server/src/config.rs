@@ -187,6 +187,9 @@ pub struct NotificationsConfig {
     pub operator_enabled: bool,
     pub operator_cooldown: GoDuration,
     pub customer_cooldown_default: GoDuration,
+    /// How long an email keeps being retried through a Resend outage
+    /// before it is logged as failed.
+    pub retry_window: GoDuration,
 }
 
 impl Default for NotificationsConfig {
@@ -199,6 +202,7 @@ impl Default for NotificationsConfig {
             operator_enabled: true,
             operator_cooldown: GoDuration::secs(3600),
             customer_cooldown_default: GoDuration::secs(6 * 3600),
+            retry_window: GoDuration::secs(24 * 3600),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use thiserror::Error;
 
-use crate::jobs::template::kind;
+use crate::outbound::kind;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ControllerError {

@@ -11,14 +11,13 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod notify;
+pub mod outbound;
 pub mod secrets;
 pub mod store;
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-use std::time::Duration;
 
 use thiserror::Error;
 use tokio::net::TcpListener;
@@ -29,7 +28,7 @@ use config::Config;
 use configgen::{ConfigGenError, Template};
 use http::AppState;
 use notify::Dispatcher;
-use notify::resend::{Mailer, RetryPolicy};
+use notify::resend::Mailer;
 use store::{Store, StoreError, StoreOptions};
 
 /// Failures that stop the hub from starting or serving.
@@ -108,22 +107,9 @@ pub fn report_key(config: &Config) -> Result<ReportKey, HubError> {
 #[derive(Debug, Clone, Default)]
 pub struct HubOptions {
     pub store: StoreOptions,
-    pub retry: RetryPolicy,
     /// Start neither the background jobs nor the dispatcher loop: tests
     /// drive them by hand, one step at a time.
     pub manual: bool,
-}
-
-/// The hardened outbound client: a user agent (Resend refuses requests
-/// without one), connect and total timeouts, few redirects.
-pub fn http_client() -> Result<reqwest::Client, HubError> {
-    reqwest::Client::builder()
-        .user_agent(concat!("hub-server/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::limited(3))
-        .build()
-        .map_err(|e| HubError::Http(e.to_string()))
 }
 
 /// Shared state over an opened store, with the persisted template and
@@ -140,7 +126,7 @@ pub async fn build_state(
         clock,
         report_key.key,
         Template::bundled()?,
-        http_client()?,
+        outbound::client().map_err(|e| HubError::Http(e.to_string()))?,
     );
     if let Err(e) = jobs::template::load_persisted(&state).await {
         tracing::warn!(error = %e, "persisted template not loaded; using the bundled one");
@@ -160,7 +146,7 @@ pub async fn serve(
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks = Vec::new();
     if !opts.manual {
-        let dispatcher = Arc::new(dispatcher(&state, opts.retry).await?);
+        let dispatcher = Arc::new(dispatcher(&state).await?);
         tasks.push(tokio::spawn(dispatcher.run(stop_rx.clone())));
         tasks.extend(jobs::spawn_all(&state, &stop_rx));
     }
@@ -185,7 +171,7 @@ pub async fn serve(
 
 /// The notification dispatcher for `state`, with this hub's idempotency
 /// prefix (made once, kept in the database).
-pub async fn dispatcher(state: &Arc<AppState>, retry: RetryPolicy) -> Result<Dispatcher, HubError> {
+pub async fn dispatcher(state: &Arc<AppState>) -> Result<Dispatcher, HubError> {
     let instance = match state.store.get_state("instance_id").await? {
         Some(id) => id,
         None => {
@@ -209,7 +195,6 @@ pub async fn dispatcher(state: &Arc<AppState>, retry: RetryPolicy) -> Result<Dis
             &n.resend_base_url,
             n.resend_api_key.clone(),
             n.from_email.clone(),
-            retry,
         ),
         instance,
         wake: state.wake.clone(),

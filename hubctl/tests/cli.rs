@@ -492,9 +492,7 @@ async fn views_show_events_history_logs_versions() {
             .code(),
         Some(3)
     );
-    let dispatcher = hub_server::dispatcher(&h.state, Default::default())
-        .await
-        .unwrap();
+    let dispatcher = hub_server::dispatcher(&h.state).await.unwrap();
     dispatcher.drain().await.unwrap();
     let out = h.run(&h.ro, &["notifications"]).await;
     assert!(stdout(&out).contains("backup_failed"), "{}", stdout(&out));

@@ -11,8 +11,8 @@ use hub_proto::{Version, parse_version};
 use serde::Deserialize;
 
 use super::JobError;
-use super::template::kind;
 use crate::http::AppState;
+use crate::outbound::{MAX_ANSWER_BYTES, kind, read_json};
 
 pub const STATE_KEY: &str = "latest_controller_version";
 const MAX_PAGES: usize = 20;
@@ -83,10 +83,9 @@ pub async fn check(st: &Arc<AppState>) -> Result<String, JobError> {
             .get(reqwest::header::LINK)
             .and_then(|v| v.to_str().ok())
             .and_then(next_link);
-        let tags: Tags = resp
-            .json()
+        let tags: Tags = read_json(resp, MAX_ANSWER_BYTES)
             .await
-            .map_err(|e| JobError::Remote(format!("registry tag list: {}", kind(&e))))?;
+            .map_err(|e| JobError::Remote(format!("registry tag list: {e}")))?;
         for v in tags
             .tags
             .unwrap_or_default()
@@ -156,10 +155,9 @@ async fn token(st: &AppState, challenge: &str, repo: &str) -> Result<String, Job
             resp.status().as_u16()
         )));
     }
-    let t: Token = resp
-        .json()
+    let t: Token = read_json(resp, MAX_ANSWER_BYTES)
         .await
-        .map_err(|e| JobError::Remote(format!("registry token: {}", kind(&e))))?;
+        .map_err(|e| JobError::Remote(format!("registry token: {e}")))?;
     t.token
         .or(t.access_token)
         .filter(|t| !t.is_empty())

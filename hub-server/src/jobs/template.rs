@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::JobError;
 use crate::http::AppState;
+use crate::outbound::{MAX_ANSWER_BYTES, kind, read_text};
 
 pub const STATE_KEY: &str = "template";
 
@@ -25,10 +26,9 @@ pub async fn refresh(st: &Arc<AppState>) -> Result<usize, JobError> {
             resp.status().as_u16()
         )));
     }
-    let text = resp
-        .text()
+    let text = read_text(resp, MAX_ANSWER_BYTES)
         .await
-        .map_err(|e| JobError::Remote(format!("template body: {}", kind(&e))))?;
+        .map_err(|e| JobError::Remote(format!("template body: {e}")))?;
     st.template.replace(&text).map_err(|e| {
         JobError::Remote(format!(
             "template from {url} rejected, keeping the last good one: {e}"
@@ -44,18 +44,5 @@ pub async fn load_persisted(st: &AppState) -> Result<bool, JobError> {
     match st.store.get_state(STATE_KEY).await? {
         Some(text) => Ok(st.template.replace(&text).is_ok()),
         None => Ok(false),
-    }
-}
-
-/// A reqwest error without its URL or headers.
-pub fn kind(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "cannot connect"
-    } else if e.is_decode() || e.is_body() {
-        "unreadable answer"
-    } else {
-        "request failed"
     }
 }

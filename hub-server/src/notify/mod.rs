@@ -1,9 +1,21 @@
-//! The notification pipeline: every stored event (from a controller or the
-//! hub) and every legacy relay lands in the persisted outbox in the same
-//! transaction as the data; one dispatcher task drains it in order, decides
-//! per channel, sends through Resend and records every decision in
-//! `notification_log`. Ingest never waits for email, and a restart resumes
-//! whatever was pending (retried sends reuse their idempotency key).
+//! The notification pipeline, in two persisted steps so no email is lost
+//! to an outage or a restart and none is sent twice:
+//!
+//! 1. **Decide.** Every stored event (from a controller or the hub) and
+//!    every legacy relay lands in the outbox in the same transaction as the
+//!    data. The dispatcher decides per channel (cooldown, preferences,
+//!    blocked, …) and, in one transaction, logs every skip, queues every
+//!    email to send as a *delivery* (rendered, with its idempotency key) and
+//!    removes the outbox entry.
+//! 2. **Deliver.** Each delivery has its own next-attempt time. A round
+//!    sends every due delivery once (a few at a time, so one slow email
+//!    never holds up the others); a transient failure (429, 5xx, network)
+//!    moves its next attempt out with exponential backoff capped at
+//!    [`MAX_BACKOFF`] (or Resend's `retry-after`), and only after
+//!    `notifications.retry_window` (24 h) without success is it logged as
+//!    failed. Every attempt carries the same `Idempotency-Key`.
+//!
+//! Ingest never waits for email.
 
 pub mod resend;
 pub mod texts;
@@ -11,17 +23,29 @@ pub mod texts;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use hub_proto::{EventType, LegacyNotify, Severity};
+use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::config::NotificationsConfig;
-use crate::store::{Channel, LogEntry, OutboxItem, Store, StoreError};
-use resend::{Email, Mailer};
+use crate::store::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, Store, StoreError};
+use resend::{Email, Mailer, SendError};
 use texts::Facts;
 
-/// How many outbox entries are read at a time.
+/// How many outbox entries are decided at a time.
 const BATCH: usize = 32;
+/// Deliveries sent at once in a round.
+const PARALLEL_SENDS: usize = 4;
+/// Deliveries taken per round.
+const ROUND: usize = 64;
+/// Wait before the second attempt; it doubles with each failure.
+pub const FIRST_BACKOFF: Duration = Duration::from_secs(10);
+/// Longest wait between two attempts of one email.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// How often the dispatcher looks for due deliveries when nothing wakes it.
+const POLL: Duration = Duration::from_secs(5);
 
 /// Why a channel did not send.
 pub mod reason {
@@ -50,43 +74,116 @@ enum Decision {
     Send(texts::Rendered, String),
 }
 
+/// The wait before attempt `attempts + 1` of a delivery that failed
+/// `attempts` times: 10 s, 20 s, 40 s, … capped at [`MAX_BACKOFF`].
+pub fn backoff(attempts: u32) -> Duration {
+    let factor = 1u32
+        .checked_shl(attempts.saturating_sub(1))
+        .unwrap_or(u32::MAX);
+    FIRST_BACKOFF.saturating_mul(factor).min(MAX_BACKOFF)
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Outbox entries decided.
+    pub decided: usize,
+    pub sent: usize,
+    /// Deliveries that will be tried again.
+    pub deferred: usize,
+    /// Deliveries given up (refused by Resend, or past the retry window).
+    pub failed: usize,
+}
+
 impl Dispatcher {
-    /// Drains the outbox whenever woken (or every few seconds) until shutdown.
+    /// Decides and delivers whenever woken (or every few seconds) until
+    /// shutdown.
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         loop {
             tokio::select! {
-                r = self.drain() => match r {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(processed = n, "notify: outbox drained"),
-                    Err(e) => tracing::warn!(error = %e, "notify: outbox drain failed; will retry"),
+                r = self.round() => match r {
+                    Ok(r) if r == Round::default() => {}
+                    Ok(r) => tracing::info!(decided = r.decided, sent = r.sent, deferred = r.deferred, failed = r.failed, "notify: round"),
+                    Err(e) => tracing::warn!(error = %e, "notify: round failed; will retry"),
                 },
                 _ = shutdown.changed() => return,
             }
             tokio::select! {
                 _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                _ = tokio::time::sleep(POLL) => {}
                 _ = shutdown.changed() => return,
             }
         }
     }
 
-    /// Processes every pending entry in order; returns how many.
+    /// Decides every pending outbox entry and attempts every due delivery
+    /// once; returns how many outbox entries were decided.
     pub async fn drain(&self) -> Result<usize, StoreError> {
-        let mut total = 0;
+        Ok(self.round().await?.decided)
+    }
+
+    /// One round: decide, then deliver what is due.
+    pub async fn round(&self) -> Result<Round, StoreError> {
+        let mut round = Round::default();
         loop {
             let items = self.store.pending_outbox(BATCH).await?;
             if items.is_empty() {
-                return Ok(total);
+                break;
             }
             for item in items {
-                self.process(item).await?;
-                total += 1;
+                self.decide(item).await?;
+                round.decided += 1;
+            }
+        }
+        loop {
+            let due = self.store.due_deliveries(self.clock.now(), ROUND).await?;
+            let n = due.len();
+            let outcomes: Vec<Result<Outcome, StoreError>> = futures_util::stream::iter(due)
+                .map(|d| self.deliver(d))
+                .buffer_unordered(PARALLEL_SENDS)
+                .collect()
+                .await;
+            for o in outcomes {
+                match o? {
+                    Outcome::Sent => round.sent += 1,
+                    Outcome::Deferred => round.deferred += 1,
+                    Outcome::Failed => round.failed += 1,
+                }
+            }
+            if n < ROUND {
+                return Ok(round);
             }
         }
     }
 
-    async fn process(&self, item: OutboxItem) -> Result<(), StoreError> {
-        let mut entries = Vec::new();
+    /// Decides one outbox entry: skips are logged and emails to send are
+    /// queued as deliveries, atomically with removing the entry.
+    async fn decide(&self, item: OutboxItem) -> Result<(), StoreError> {
+        let mut skipped = Vec::new();
+        let mut queued = Vec::new();
+        let mut record =
+            |channel: Channel, event_type: &str, event: Option<i64>, d: Decision| match d {
+                Decision::Skip(why) => skipped.push(LogEntry {
+                    channel,
+                    event_type: event_type.to_owned(),
+                    event,
+                    outcome: "skipped",
+                    reason: why.to_owned(),
+                    recipient: String::new(),
+                    subject: String::new(),
+                    provider_id: None,
+                }),
+                Decision::Send(r, to) => queued.push(NewDelivery {
+                    channel,
+                    event_type: event_type.to_owned(),
+                    event,
+                    recipient: to,
+                    subject: r.subject,
+                    text: r.text,
+                    html: r.html,
+                    idempotency_key: format!("{}-{}-{}", self.instance, item.id, channel.as_str()),
+                }),
+            };
         match (item.kind.as_str(), &item.event) {
             ("event", Some(ev)) => {
                 let occurred = ev.occurred_at.to_string();
@@ -104,19 +201,13 @@ impl Dispatcher {
                     let d = self
                         .operator_decision(&item, type_name, true, || texts::operator(&facts, None))
                         .await?;
-                    entries.push(
-                        self.deliver(&item, Channel::Operator, type_name, Some(ev.id), d)
-                            .await,
-                    );
+                    record(Channel::Operator, type_name, Some(ev.id), d);
                 }
                 if ev.event_type.customer_facing() {
                     let d = self
                         .customer_decision(&item, ev.event_type, ev.details.as_deref(), &facts)
                         .await?;
-                    entries.push(
-                        self.deliver(&item, Channel::Customer, type_name, Some(ev.id), d)
-                            .await,
-                    );
+                    record(Channel::Customer, type_name, Some(ev.id), d);
                 }
             }
             ("legacy_notify", _) => match serde_json::from_str::<LegacyNotify>(&item.payload) {
@@ -136,10 +227,7 @@ impl Dispatcher {
                             texts::operator(&facts, Some(&n.subject))
                         })
                         .await?;
-                    entries.push(
-                        self.deliver(&item, Channel::Operator, "legacy_notify", None, d)
-                            .await,
-                    );
+                    record(Channel::Operator, "legacy_notify", None, d);
                 }
                 Err(e) => {
                     tracing::warn!(outbox = item.id, error = %e, "notify: unreadable legacy relay dropped")
@@ -149,8 +237,70 @@ impl Dispatcher {
             _ => {}
         }
         self.store
-            .finish_outbox(item.id, item.customer_id.clone(), entries, self.clock.now())
+            .finish_outbox(
+                item.id,
+                item.customer_id.clone(),
+                skipped,
+                queued,
+                self.clock.now(),
+            )
             .await
+    }
+
+    /// One attempt of one delivery, and its persisted consequence.
+    async fn deliver(&self, d: Delivery) -> Result<Outcome, StoreError> {
+        let email = Email {
+            idempotency_key: d.idempotency_key.clone(),
+            to: d.recipient.clone(),
+            subject: d.subject.clone(),
+            text: d.text.clone(),
+            html: d.html.clone(),
+        };
+        let result = self.mailer.send(&email).await;
+        let now = self.clock.now();
+        let attempts = d.attempts.saturating_add(1);
+        match result {
+            Ok(provider_id) => {
+                self.store
+                    .delivery_sent(d.id, provider_id, attempts, now)
+                    .await?;
+                Ok(Outcome::Sent)
+            }
+            Err(e) => {
+                let window = self.config.retry_window.0;
+                let age = now.duration_since(d.created_at);
+                let expired = !age.is_negative() && age.unsigned_abs() >= window;
+                if let SendError::Transient {
+                    message,
+                    retry_after,
+                } = &e
+                    && !expired
+                {
+                    let wait = retry_after.unwrap_or_else(|| backoff(attempts));
+                    let next = now
+                        .checked_add(SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX))
+                        .unwrap_or(Timestamp::MAX);
+                    tracing::warn!(customer = %d.customer_id, channel = d.channel.as_str(), attempts, retry_in_s = wait.as_secs(), error = %message, "notify: email deferred");
+                    self.store
+                        .delivery_retry(d.id, attempts, next, message.clone())
+                        .await?;
+                    return Ok(Outcome::Deferred);
+                }
+                let reason = if e.is_transient() {
+                    format!(
+                        "gave up after {attempts} attempts over {}: {e}",
+                        crate::config::GoDuration(window)
+                    )
+                } else {
+                    e.to_string()
+                };
+                tracing::warn!(customer = %d.customer_id, channel = d.channel.as_str(), error = %reason, "notify: email failed");
+                self.store
+                    .delivery_failed(d.id, reason, attempts, now)
+                    .await?;
+                Ok(Outcome::Failed)
+            }
+        }
     }
 
     async fn operator_decision(
@@ -236,52 +386,13 @@ impl Dispatcher {
             age.is_negative() || age.unsigned_abs() < cooldown
         }))
     }
+}
 
-    async fn deliver(
-        &self,
-        item: &OutboxItem,
-        channel: Channel,
-        event_type: &str,
-        event: Option<i64>,
-        decision: Decision,
-    ) -> LogEntry {
-        let mut entry = LogEntry {
-            channel,
-            event_type: event_type.to_owned(),
-            event,
-            outcome: "skipped",
-            reason: String::new(),
-            recipient: String::new(),
-            subject: String::new(),
-            provider_id: None,
-        };
-        match decision {
-            Decision::Skip(why) => entry.reason = why.to_owned(),
-            Decision::Send(r, to) => {
-                let email = Email {
-                    idempotency_key: format!("{}-{}-{}", self.instance, item.id, channel.as_str()),
-                    to: to.clone(),
-                    subject: r.subject.clone(),
-                    text: r.text,
-                    html: r.html,
-                };
-                entry.recipient = to;
-                entry.subject = r.subject;
-                match self.mailer.send(&email).await {
-                    Ok(id) => {
-                        entry.outcome = "sent";
-                        entry.provider_id = Some(id);
-                    }
-                    Err(e) => {
-                        tracing::warn!(customer = %item.customer_id, channel = channel.as_str(), error = %e, "notify: email failed");
-                        entry.outcome = "failed";
-                        entry.reason = e.to_string();
-                    }
-                }
-            }
-        }
-        entry
-    }
+/// What became of one delivery attempt.
+enum Outcome {
+    Sent,
+    Deferred,
+    Failed,
 }
 
 fn recovered_from_down(details: Option<&str>) -> bool {

@@ -1,7 +1,7 @@
-//! Email delivery through the Resend API: one hardened client, retries with
-//! exponential backoff on 429, 5xx and network errors (honouring
-//! `retry-after`), none on other 4xx, and the same `Idempotency-Key` on
-//! every attempt of one email so a retried send is never delivered twice.
+//! Email delivery through the Resend API, one attempt at a time: 429, 5xx
+//! and network errors are [`SendError::Transient`] (with Resend's
+//! `retry-after`), other 4xx are final. Every attempt of one email carries
+//! the same `Idempotency-Key`, so a retried send is never delivered twice.
 
 use std::time::Duration;
 
@@ -26,31 +26,26 @@ pub struct Email {
 pub enum SendError {
     #[error("notifications.resend_api_key is not set")]
     NotConfigured,
+    /// Resend refused the email itself; sending it again cannot help.
     #[error("Resend refused the email ({status} {name}): {message}")]
     Rejected {
         status: u16,
         name: String,
         message: String,
     },
-    #[error("gave up after {attempts} attempts: {last}")]
-    GaveUp { attempts: u32, last: String },
+    /// 429, 5xx or a network failure: worth another attempt later.
+    #[error("{message}")]
+    Transient {
+        message: String,
+        /// Resend's `retry-after`, when it said one.
+        retry_after: Option<Duration>,
+    },
 }
 
-/// Retry schedule; tests shrink it.
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    pub attempts: u32,
-    pub first_backoff: Duration,
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            attempts: 5,
-            first_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(30),
-        }
+impl SendError {
+    /// Whether a later attempt of the same email may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SendError::Transient { .. })
     }
 }
 
@@ -59,7 +54,6 @@ pub struct Mailer {
     endpoint: String,
     api_key: Secret,
     from: String,
-    retry: RetryPolicy,
 }
 
 #[derive(Deserialize)]
@@ -75,24 +69,23 @@ struct ResendError {
     message: String,
 }
 
+/// Longest `retry-after` taken at its word; a longer one is capped so a
+/// confused proxy cannot park an email for days.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
 impl Mailer {
-    pub fn new(
-        client: reqwest::Client,
-        base_url: &str,
-        api_key: Secret,
-        from: String,
-        retry: RetryPolicy,
-    ) -> Self {
+    pub fn new(client: reqwest::Client, base_url: &str, api_key: Secret, from: String) -> Self {
         Self {
             client,
             endpoint: format!("{}/emails", base_url.trim_end_matches('/')),
             api_key,
             from,
-            retry,
         }
     }
 
-    /// Sends one email; `Ok` carries Resend's message id.
+    /// One attempt to send one email; `Ok` carries Resend's message id.
+    /// Retrying is the dispatcher's business (it persists when to try
+    /// again), so an outage never holds a task or other emails.
     pub async fn send(&self, email: &Email) -> Result<String, SendError> {
         if self.api_key.is_empty() {
             return Err(SendError::NotConfigured);
@@ -104,77 +97,55 @@ impl Mailer {
             "html": email.html,
             "text": email.text,
         });
-        let mut backoff = self.retry.first_backoff;
-        let mut last = String::new();
-        for attempt in 1..=self.retry.attempts.max(1) {
-            let result = self
-                .client
-                .post(&self.endpoint)
-                .bearer_auth(self.api_key.expose())
-                .header("Idempotency-Key", &email.idempotency_key)
-                .json(&body)
-                .send()
-                .await;
-            let wait = match result {
-                Ok(resp) if resp.status().is_success() => {
-                    return match resp.json::<Sent>().await {
-                        Ok(s) => Ok(s.id),
-                        Err(e) => Err(SendError::Rejected {
-                            status: 200,
-                            name: "unreadable_answer".into(),
-                            message: e.to_string(),
-                        }),
-                    };
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    let retry_after = resp
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(|s| Duration::from_secs(s.min(60)));
-                    let err: ResendError = resp.json().await.unwrap_or_default();
-                    if status.as_u16() != 429 && !status.is_server_error() {
-                        return Err(SendError::Rejected {
-                            status: status.as_u16(),
-                            name: err.name,
-                            message: err.message,
-                        });
-                    }
-                    last = format!("{} {}: {}", status.as_u16(), err.name, err.message);
-                    retry_after.unwrap_or(backoff)
-                }
-                Err(e) => {
-                    // Never the request itself: it carries the API key.
-                    last = format!("network error: {}", without_url(&e));
-                    backoff
-                }
-            };
-            if attempt < self.retry.attempts {
-                tracing::debug!(
-                    attempt,
-                    wait_ms = wait.as_millis() as u64,
-                    "resend: retrying"
-                );
-                tokio::time::sleep(wait).await;
-                backoff = (backoff * 2).min(self.retry.max_backoff);
+        let result = self
+            .client
+            .post(&self.endpoint)
+            .bearer_auth(self.api_key.expose())
+            .header("Idempotency-Key", &email.idempotency_key)
+            .json(&body)
+            .send()
+            .await;
+        let resp = match result {
+            Ok(resp) => resp,
+            Err(e) => {
+                // Never the request itself: it carries the API key.
+                return Err(SendError::Transient {
+                    message: format!("network error: {}", crate::outbound::kind(&e)),
+                    retry_after: None,
+                });
             }
+        };
+        let status = resp.status();
+        if status.is_success() {
+            return match crate::outbound::read_json::<Sent>(resp, 64 * 1024).await {
+                Ok(s) => Ok(s.id),
+                Err(e) => Err(SendError::Rejected {
+                    status: status.as_u16(),
+                    name: "unreadable_answer".into(),
+                    message: e.to_string(),
+                }),
+            };
         }
-        Err(SendError::GaveUp {
-            attempts: self.retry.attempts.max(1),
-            last,
-        })
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
+        let err: ResendError = crate::outbound::read_json(resp, 64 * 1024)
+            .await
+            .unwrap_or_default();
+        if status.as_u16() == 429 || status.is_server_error() {
+            Err(SendError::Transient {
+                message: format!("{} {}: {}", status.as_u16(), err.name, err.message),
+                retry_after,
+            })
+        } else {
+            Err(SendError::Rejected {
+                status: status.as_u16(),
+                name: err.name,
+                message: err.message,
+            })
+        }
     }
-}
-
-fn without_url(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timeout"
-    } else if e.is_connect() {
-        "cannot connect"
-    } else {
-        "request failed"
-    };
-    kind.to_owned()
 }

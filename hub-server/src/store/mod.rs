@@ -32,7 +32,7 @@ pub use codec::Codec;
 pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig, StoredConfig, key_digest};
 pub use events::{EventInsert, NewEvent};
 pub use jobs::{NodeState, Pruned, Watched};
-pub use notify::{Channel, LogEntry, LogRow, OutboxItem, StoredEvent};
+pub use notify::{Channel, Delivery, LogEntry, LogRow, NewDelivery, OutboxItem, StoredEvent};
 pub use reports::{NewReport, ReportInsert, StatusView};
 
 /// Failures of the storage layer. The HTTP layer maps them to a 500 (or a

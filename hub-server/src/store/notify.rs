@@ -58,6 +58,34 @@ pub struct LogEntry {
     pub provider_id: Option<String>,
 }
 
+/// An email the dispatcher decided to send, rendered.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    pub channel: Channel,
+    pub event_type: String,
+    pub event: Option<i64>,
+    pub recipient: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub idempotency_key: String,
+}
+
+/// A queued email with its attempt state.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub id: i64,
+    pub created_at: Timestamp,
+    pub channel: Channel,
+    pub customer_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub idempotency_key: String,
+    pub attempts: u32,
+}
+
 impl Store {
     /// The oldest pending outbox entries.
     pub async fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxItem>> {
@@ -101,7 +129,9 @@ impl Store {
         .await
     }
 
-    /// When the last email of this kind was sent, for cooldowns.
+    /// When the last email of this kind was sent or queued, for cooldowns:
+    /// an email waiting out a Resend outage counts, so the operator is not
+    /// woken twice for one thing once Resend is back.
     pub async fn last_sent(
         &self,
         customer_id: String,
@@ -114,8 +144,12 @@ impl Store {
             };
             let t: Option<i64> = c
                 .prepare_cached(
-                    "SELECT max(created_at) FROM notification_log WHERE customer = ?1 \
-                     AND channel = ?2 AND event_type = ?3 AND outcome = 'sent'",
+                    "SELECT max(t) FROM ( \
+                       SELECT max(created_at) AS t FROM notification_log WHERE customer = ?1 \
+                         AND channel = ?2 AND event_type = ?3 AND outcome = 'sent' \
+                       UNION ALL \
+                       SELECT max(created_at) FROM deliveries WHERE customer = ?1 \
+                         AND channel = ?2 AND event_type = ?3)",
                 )?
                 .query_row(params![cust.id, channel.as_str(), event_type], |r| r.get(0))?;
             Ok(t.map(from_ms))
@@ -123,17 +157,37 @@ impl Store {
         .await
     }
 
-    /// Records the decisions about one outbox entry and removes it, in one
-    /// transaction.
+    /// Records the decisions about one outbox entry — skips logged, emails
+    /// queued as deliveries — and removes it, in one transaction.
     pub async fn finish_outbox(
         &self,
         outbox_id: i64,
         customer_id: String,
         entries: Vec<LogEntry>,
+        deliveries: Vec<NewDelivery>,
         now: Timestamp,
     ) -> Result<()> {
         self.write(move |c| {
             let cust = lookup(c, &customer_id)?.map(|r| r.id);
+            let mut queue = c.prepare_cached(
+                "INSERT INTO deliveries (created_at, channel, customer, event_type, event, \
+                    recipient, subject, text, html, idempotency_key, next_attempt_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)",
+            )?;
+            for d in &deliveries {
+                queue.execute(params![
+                    ms(now),
+                    d.channel.as_str(),
+                    cust,
+                    d.event_type,
+                    d.event,
+                    d.recipient,
+                    d.subject,
+                    d.text,
+                    d.html,
+                    d.idempotency_key,
+                ])?;
+            }
             let mut ins = c.prepare_cached(
                 "INSERT INTO notification_log (created_at, channel, customer, event_type, event, \
                     outcome, reason, recipient, subject, provider_id) \
@@ -160,6 +214,95 @@ impl Store {
         .await
     }
 
+    /// Deliveries whose next attempt is due at `now`, oldest first.
+    pub async fn due_deliveries(&self, now: Timestamp, limit: usize) -> Result<Vec<Delivery>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT d.id, d.created_at, d.channel, coalesce(cu.customer_id, ''), d.recipient, \
+                    d.subject, d.text, d.html, d.idempotency_key, d.attempts \
+                 FROM deliveries d LEFT JOIN customers cu ON cu.id = d.customer \
+                 WHERE d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![ms(now), limit as i64], |r| {
+                let channel: String = r.get(2)?;
+                Ok(Delivery {
+                    id: r.get(0)?,
+                    created_at: from_ms(r.get(1)?),
+                    channel: if channel == "customer" {
+                        Channel::Customer
+                    } else {
+                        Channel::Operator
+                    },
+                    customer_id: r.get(3)?,
+                    recipient: r.get(4)?,
+                    subject: r.get(5)?,
+                    text: r.get(6)?,
+                    html: r.get(7)?,
+                    idempotency_key: r.get(8)?,
+                    attempts: r.get(9)?,
+                })
+            })?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
+    /// Logs a delivery as sent and removes it, in one transaction.
+    pub async fn delivery_sent(
+        &self,
+        id: i64,
+        provider_id: String,
+        attempts: u32,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.write(move |c| finish_delivery(c, id, "sent", "", Some(&provider_id), attempts, now))
+            .await
+    }
+
+    /// Logs a delivery as failed for good and removes it.
+    pub async fn delivery_failed(
+        &self,
+        id: i64,
+        reason: String,
+        attempts: u32,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.write(move |c| finish_delivery(c, id, "failed", &reason, None, attempts, now))
+            .await
+    }
+
+    /// Moves a delivery's next attempt out after a transient failure.
+    pub async fn delivery_retry(
+        &self,
+        id: i64,
+        attempts: u32,
+        next: Timestamp,
+        error: String,
+    ) -> Result<()> {
+        self.write(move |c| {
+            c.prepare_cached(
+                "UPDATE deliveries SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 \
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, attempts, ms(next), error])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Emails queued and not yet delivered, and the oldest one's queue time.
+    pub async fn pending_deliveries(&self) -> Result<(i64, Option<Timestamp>)> {
+        self.read(|c| {
+            let (n, oldest): (i64, Option<i64>) = c.query_row(
+                "SELECT count(*), min(created_at) FROM deliveries",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok((n, oldest.map(from_ms)))
+        })
+        .await
+    }
+
     /// The notification log, newest first, optionally of one customer.
     pub async fn notification_log_for(
         &self,
@@ -169,7 +312,7 @@ impl Store {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT n.id, n.created_at, n.channel, cu.customer_id, n.event_type, n.event, \
-                    n.outcome, n.reason, n.recipient, n.subject, n.provider_id \
+                    n.outcome, n.reason, n.recipient, n.subject, n.provider_id, n.attempts \
                  FROM notification_log n LEFT JOIN customers cu ON cu.id = n.customer \
                  WHERE (?2 IS NULL OR cu.customer_id = ?2) \
                  ORDER BY n.id DESC LIMIT ?1",
@@ -187,6 +330,7 @@ impl Store {
                     recipient: r.get(8)?,
                     subject: r.get(9)?,
                     provider_id: r.get(10)?,
+                    attempts: r.get(11)?,
                 })
             })?;
             Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -224,6 +368,29 @@ impl Store {
     }
 }
 
+/// Moves a delivery into the log with its outcome; nothing if it is gone
+/// (already finished by another round).
+fn finish_delivery(
+    c: &rusqlite::Connection,
+    id: i64,
+    outcome: &str,
+    reason: &str,
+    provider_id: Option<&str>,
+    attempts: u32,
+    now: Timestamp,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO notification_log (created_at, channel, customer, event_type, event, outcome, \
+            reason, recipient, subject, provider_id, attempts) \
+         SELECT ?2, channel, customer, event_type, event, ?3, ?4, recipient, subject, ?5, ?6 \
+         FROM deliveries WHERE id = ?1",
+    )?
+    .execute(params![id, ms(now), outcome, reason, provider_id, attempts])?;
+    c.prepare_cached("DELETE FROM deliveries WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
 /// A `notification_log` row as read back.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LogRow {
@@ -238,4 +405,7 @@ pub struct LogRow {
     pub recipient: String,
     pub subject: String,
     pub provider_id: Option<String>,
+    /// Attempts it took (0 for a skip).
+    #[serde(default)]
+    pub attempts: u32,
 }

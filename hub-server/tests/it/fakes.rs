@@ -33,6 +33,8 @@ struct ResendInner {
     failures: VecDeque<(u16, Option<u64>)>,
     attempts: Vec<Received>,
     delivered: Vec<Received>,
+    /// An outage: every request answers 503.
+    down: bool,
     ids: HashMap<String, String>,
 }
 
@@ -60,6 +62,11 @@ impl FakeResend {
             .unwrap()
             .failures
             .push_back((status, retry_after));
+    }
+
+    /// Starts or ends an outage.
+    pub fn set_down(&self, down: bool) {
+        self.inner.lock().unwrap().down = down;
     }
 
     pub fn attempts(&self) -> Vec<Received> {
@@ -115,6 +122,15 @@ async fn resend_emails(
         if !body[field].is_string() {
             return (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({"statusCode": 422, "name": "missing_required_field", "message": format!("`{field}` is missing")}))).into_response();
         }
+    }
+    if inner.down {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(
+                json!({"statusCode": 503, "name": "internal_server_error", "message": "outage"}),
+            ),
+        )
+            .into_response();
     }
     if let Some((status, retry_after)) = inner.failures.pop_front() {
         let mut resp = (

@@ -23,7 +23,6 @@ use hub_server::clock::ManualClock;
 use hub_server::config::{Config, Secret};
 use hub_server::http::AppState;
 use hub_server::notify::Dispatcher;
-use hub_server::notify::resend::RetryPolicy;
 use hub_server::store::{NewCustomerConfig, Store, StoreOptions};
 use hub_server::{HubError, HubOptions, ReportKey};
 use serde_json::{Value, json};
@@ -44,15 +43,6 @@ pub struct Hub {
     pub dir: Arc<TempDir>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), HubError>>,
-}
-
-/// A fast retry schedule so failure tests take milliseconds.
-pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        attempts: 3,
-        first_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-    }
 }
 
 impl Hub {
@@ -107,10 +97,9 @@ impl Hub {
         // Short enough to test a slow controller without waiting 10 s.
         state.controller_timeout = Duration::from_millis(500);
         let state = Arc::new(state);
-        let dispatcher = hub_server::dispatcher(&state, fast_retry()).await.unwrap();
+        let dispatcher = hub_server::dispatcher(&state).await.unwrap();
         let hub_opts = HubOptions {
             store: opts,
-            retry: fast_retry(),
             manual: true,
         };
         let task = tokio::spawn(hub_server::serve(

@@ -29,9 +29,19 @@ fn event(customer: &str, t: &str, severity: &str) -> Value {
     json!({"customer_id": customer, "event_type": t, "severity": severity, "message": format!("{t} happened")})
 }
 
+/// The log in event order, the operator's row before the customer's:
+/// skips are logged when decided and sends when delivered, so raw log
+/// order mixes them.
 async fn log(hub: &Hub) -> Vec<LogRow> {
     let mut rows = hub.store.notification_log_for(None, 1000).await.unwrap();
     rows.reverse();
+    rows.sort_by_key(|r| (r.event.unwrap_or(i64::MAX), r.channel == "customer"));
+    rows
+}
+
+async fn operator_log(hub: &Hub) -> Vec<LogRow> {
+    let mut rows = log(hub).await;
+    rows.retain(|r| r.channel == "operator");
     rows
 }
 
@@ -234,16 +244,30 @@ async fn legacy_notify_relays_one_operator_email() {
 }
 
 #[tokio::test]
-async fn retries_transient_failures_with_one_idempotency_key() {
+async fn retries_transient_failures_later_with_one_idempotency_key() {
     let (hub, resend) = hub_with_resend().await;
     resend.fail_next(503, None);
-    resend.fail_next(429, Some(0));
+    resend.fail_next(429, Some(120));
     hub.post_json(
         "/api/v1/event",
         Some(KEY),
         &event("r", "disk_missing", "error"),
     )
     .await;
+    hub.drain().await;
+    assert_eq!(resend.attempts().len(), 1, "one attempt per round");
+    // The backoff (10 s) has not passed: nothing is sent.
+    hub.clock.advance(SignedDuration::from_secs(9));
+    hub.drain().await;
+    assert_eq!(resend.attempts().len(), 1);
+    hub.clock.advance(SignedDuration::from_secs(1));
+    hub.drain().await;
+    assert_eq!(resend.attempts().len(), 2);
+    // The 429 said `retry-after: 120`: honoured over the 20 s backoff.
+    hub.clock.advance(SignedDuration::from_secs(119));
+    hub.drain().await;
+    assert_eq!(resend.attempts().len(), 2);
+    hub.clock.advance(SignedDuration::from_secs(1));
     hub.drain().await;
     let attempts = resend.attempts();
     assert_eq!(attempts.len(), 3);
@@ -254,7 +278,8 @@ async fn retries_transient_failures_with_one_idempotency_key() {
     );
     assert!(!attempts[0].idempotency_key.is_empty());
     assert_eq!(resend.delivered().len(), 1);
-    assert_eq!(log(&hub).await[0].outcome, "sent");
+    let rows = operator_log(&hub).await;
+    assert_eq!((rows[0].outcome.as_str(), rows[0].attempts), ("sent", 3));
 
     // Other 4xx: no retry, logged as failed with Resend's name and message.
     resend.fail_next(422, None);
@@ -265,6 +290,8 @@ async fn retries_transient_failures_with_one_idempotency_key() {
         &event("r", "disk_missing", "error"),
     )
     .await;
+    hub.drain().await;
+    hub.clock.advance(SignedDuration::from_hours(1));
     hub.drain().await;
     assert_eq!(resend.attempts().len(), 4);
     let last = log(&hub)
@@ -278,35 +305,147 @@ async fn retries_transient_failures_with_one_idempotency_key() {
         "{}",
         last.reason
     );
+    assert_eq!(hub.store.outbox_len().await.unwrap(), 0);
+    hub.stop().await;
+}
 
-    // Giving up after the bounded attempts is a failure too, and the
-    // outbox moves on.
-    for _ in 0..3 {
-        resend.fail_next(500, None);
+#[test]
+fn backoff_doubles_to_a_cap() {
+    use hub_server::notify::backoff;
+    let secs: Vec<u64> = (1..=8).map(|n| backoff(n).as_secs()).collect();
+    assert_eq!(secs, [10, 20, 40, 80, 160, 300, 300, 300]);
+    assert_eq!(backoff(u32::MAX).as_secs(), 300);
+}
+
+/// The target of issue #8: a two-hour Resend outage, with a restart in the
+/// middle, and afterwards every email arrives exactly once. One failing
+/// email never holds up the others, and the retry window is respected.
+#[tokio::test]
+async fn a_two_hour_outage_delivers_every_email_exactly_once() {
+    let (fake, url) = FakeResend::start().await;
+    let tweak = |c: &mut Config| {
+        c.notifications.resend_base_url = url.clone();
+        c.notifications.resend_api_key = Secret(RESEND_KEY.into());
+        c.notifications.operator_email = OPERATOR.into();
+    };
+    let hub = Hub::start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        Default::default(),
+        tweak,
+    )
+    .await;
+    fake.set_down(true);
+    for i in 0..10 {
+        hub.post_json(
+            "/api/v1/event",
+            Some(KEY),
+            &event(&format!("c{i}"), "disk_missing", "error"),
+        )
+        .await;
     }
-    hub.clock.advance(SignedDuration::from_hours(2));
+    // A minute of rounds, then a restart, then the rest of two hours.
+    let mut hub = Some(hub);
+    for minute in 0..120 {
+        let h = hub.as_ref().unwrap();
+        h.drain().await;
+        h.clock.advance(SignedDuration::from_mins(1));
+        if minute == 60 {
+            let now = h.clock.now_ts();
+            let dir = hub.take().unwrap().stop().await;
+            hub = Some(Hub::start_at(dir, Default::default(), now, tweak).await);
+        }
+    }
+    let hub = hub.unwrap();
+    assert!(fake.delivered().is_empty());
+    let attempts_during = fake.attempts().len();
+    // Backoff capped at 5 minutes: about 120 / 5 attempts each, not 120.
+    assert!(
+        (10 * 20..=10 * 32).contains(&attempts_during),
+        "{attempts_during} attempts in two hours"
+    );
+    assert_eq!(hub.store.pending_deliveries().await.unwrap().0, 10);
+    fake.set_down(false);
+    hub.clock.advance(SignedDuration::from_mins(5));
+    hub.drain().await;
+    let delivered = fake.delivered();
+    assert_eq!(delivered.len(), 10);
+    let mut keys: Vec<_> = delivered
+        .iter()
+        .map(|d| d.idempotency_key.clone())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 10, "each email once");
+    let sent = log(&hub)
+        .await
+        .into_iter()
+        .filter(|r| r.outcome == "sent")
+        .count();
+    assert_eq!(sent, 10);
+    // Nothing more to send, ever.
+    hub.clock.advance(SignedDuration::from_hours(30));
+    hub.drain().await;
+    assert_eq!(fake.delivered().len(), 10);
+    assert_eq!(hub.store.pending_deliveries().await.unwrap().0, 0);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn an_email_is_given_up_only_after_the_retry_window() {
+    let (hub, resend) = hub_with_resend().await;
+    resend.set_down(true);
     hub.post_json(
         "/api/v1/event",
         Some(KEY),
-        &event("r", "disk_missing", "error"),
+        &event("w", "disk_missing", "error"),
     )
     .await;
-    hub.drain().await;
-    let last = log(&hub)
-        .await
-        .into_iter()
-        .rfind(|r| r.channel == "operator")
-        .unwrap();
-    assert_eq!(
-        (
-            last.outcome.as_str(),
-            last.reason.starts_with("gave up after 3 attempts")
-        ),
-        ("failed", true),
-        "{}",
-        last.reason
+    for _ in 0..(23 * 12) {
+        hub.drain().await;
+        hub.clock.advance(SignedDuration::from_mins(5));
+    }
+    assert!(
+        operator_log(&hub).await.is_empty(),
+        "still trying after 23 h"
     );
-    assert_eq!(hub.store.outbox_len().await.unwrap(), 0);
+    for _ in 0..(2 * 12) {
+        hub.drain().await;
+        hub.clock.advance(SignedDuration::from_mins(5));
+    }
+    let rows = operator_log(&hub).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].outcome, "failed");
+    assert!(
+        rows[0].reason.starts_with("gave up after") && rows[0].reason.contains("over 1d"),
+        "{}",
+        rows[0].reason
+    );
+    assert_eq!(hub.store.pending_deliveries().await.unwrap().0, 0);
+    hub.stop().await;
+}
+
+/// A second event of the same kind while the first email waits out an
+/// outage is inside the cooldown: the operator is not woken twice.
+#[tokio::test]
+async fn a_queued_email_counts_for_the_cooldown() {
+    let (hub, resend) = hub_with_resend().await;
+    resend.set_down(true);
+    for _ in 0..2 {
+        hub.post_json(
+            "/api/v1/event",
+            Some(KEY),
+            &event("q", "disk_missing", "error"),
+        )
+        .await;
+        hub.drain().await;
+        hub.clock.advance(SignedDuration::from_mins(10));
+    }
+    resend.set_down(false);
+    hub.clock.advance(SignedDuration::from_mins(5));
+    hub.drain().await;
+    assert_eq!(resend.delivered().len(), 1);
+    let reasons: Vec<String> = log(&hub).await.into_iter().map(|r| r.reason).collect();
+    assert!(reasons.contains(&"cooldown".to_owned()), "{reasons:?}");
     hub.stop().await;
 }
 
@@ -412,8 +551,8 @@ async fn ingest_never_waits_for_email() {
     assert_eq!(resp.status(), 201);
     assert_eq!(hub.store.outbox_len().await.unwrap(), 1);
     hub.drain().await;
-    let rows = log(&hub).await;
-    assert_eq!(rows[0].outcome, "failed");
-    assert!(rows[0].reason.contains("gave up"), "{}", rows[0].reason);
+    // Deferred, not lost: the email waits for Resend to be reachable.
+    assert!(operator_log(&hub).await.is_empty());
+    assert_eq!(hub.store.pending_deliveries().await.unwrap().0, 1);
     hub.stop().await;
 }
