@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -127,6 +127,75 @@ impl<'de> Deserialize<'de> for GoDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         GoDuration::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An address range like `10.0.0.0/8` or `fd00::/8`; a bare address is a
+/// range of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    pub addr: IpAddr,
+    pub prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad = || format!("`{s}` is not an address range like 10.0.0.0/8 or fd00::/8");
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr: IpAddr = addr.parse().map_err(|_| bad())?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(bad)?,
+            None => max,
+        };
+        Ok(Cidr { addr, prefix })
+    }
+
+    /// Whether `ip` lies in the range (an IPv4-mapped IPv6 address counts
+    /// as the IPv4 address it carries).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+impl Serialize for Cidr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cidr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Cidr::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 
@@ -280,6 +349,12 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     pub public_url: String,
     pub max_body_bytes: usize,
+    /// Connections served at once; beyond it the hub stops accepting (and
+    /// says so in the log) until one closes.
+    pub max_connections: usize,
+    /// Proxies (the ingress) whose `X-Forwarded-For` names the real client,
+    /// for the per-address retrieval limit. Empty: the peer address counts.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 impl Default for ServerConfig {
@@ -289,6 +364,40 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("./hub-data"),
             public_url: "http://127.0.0.1:8080".into(),
             max_body_bytes: 1024 * 1024,
+            max_connections: 512,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// How the hub may call controllers (PROTOCOL.md "Hub → controller"). The
+/// defaults are strict: https only, public addresses only, and for a
+/// customer with a domain only hosts under that domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ControllersConfig {
+    /// Allow plain `http://` controller URLs (tests, private networks).
+    pub allow_insecure: bool,
+    /// Address ranges a controller may resolve to although they are
+    /// loopback, private, link-local or unique-local.
+    pub allowed_networks: Vec<Cidr>,
+    /// Hosts a controller URL may name besides the customer's domain.
+    pub allowed_hosts: Vec<String>,
+    /// Limit of one hub → controller call.
+    pub timeout: GoDuration,
+    /// After an API key rotation the old key keeps working until the node
+    /// first reports with the new one, or this long.
+    pub key_rotation_grace: GoDuration,
+}
+
+impl Default for ControllersConfig {
+    fn default() -> Self {
+        Self {
+            allow_insecure: false,
+            allowed_networks: Vec::new(),
+            allowed_hosts: Vec::new(),
+            timeout: GoDuration::secs(10),
+            key_rotation_grace: GoDuration::secs(7 * 86_400),
         }
     }
 }
@@ -305,7 +414,11 @@ pub struct Config {
     pub alerting: AlertingConfig,
     pub registry: RegistryConfig,
     pub server: ServerConfig,
+    pub controllers: ControllersConfig,
 }
+
+/// Longest retention the date arithmetic of pruning is asked to handle.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
 
 /// Body limit of infra-backup pushes, larger than reports': they carry
 /// base64 config files.
@@ -383,8 +496,23 @@ impl Config {
         }
         jiff::tz::TimeZone::get(&a.timezone)
             .map_err(|e| invalid("alerting.timezone", format!("unknown time zone: {e}")))?;
-        if self.retention.max_days == 0 {
-            return Err(invalid("retention.max_days", "must be at least 1".into()));
+        if !(1..=MAX_RETENTION_DAYS).contains(&self.retention.max_days) {
+            return Err(invalid(
+                "retention.max_days",
+                format!("must be 1 to {MAX_RETENTION_DAYS} (ten years)"),
+            ));
+        }
+        if self.server.max_connections < 8 {
+            return Err(invalid(
+                "server.max_connections",
+                "must be at least 8".into(),
+            ));
+        }
+        if self.controllers.timeout.0 < Duration::from_millis(100) {
+            return Err(invalid(
+                "controllers.timeout",
+                "must be at least 100ms".into(),
+            ));
         }
         if self.server.max_body_bytes < 1024 {
             return Err(invalid(
@@ -499,6 +627,15 @@ fn apply_env(
         message: format!("{name} must be {what}"),
     };
     let typed = match default {
+        // A list: comma-separated (`10.0.0.0/8,fd00::/8`).
+        Value::Array(_) => Value::Array(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| Value::String(v.to_owned()))
+                .collect(),
+        ),
         Value::Bool(_) => match value.trim() {
             "true" | "1" | "yes" => Value::Bool(true),
             "false" | "0" | "no" => Value::Bool(false),
@@ -617,6 +754,44 @@ mod tests {
         assert!(err.to_string().contains("server.lisen"), "{err}");
         let err = Config::load(None, env(&[("HUB_SERVER_MAX_BODY_BYTES", "lots")])).unwrap_err();
         assert!(err.to_string().contains("server.max_body_bytes"), "{err}");
+    }
+
+    #[test]
+    fn ranges_and_lists() {
+        let c = Cidr::parse("10.0.0.0/8").unwrap();
+        assert!(c.contains("10.1.2.3".parse().unwrap()));
+        assert!(!c.contains("11.0.0.1".parse().unwrap()));
+        assert!(c.contains("::ffff:10.0.0.1".parse().unwrap()));
+        let c = Cidr::parse("fd00::/8").unwrap();
+        assert!(c.contains("fd12::1".parse().unwrap()));
+        assert!(!c.contains("fe80::1".parse().unwrap()));
+        assert!(
+            Cidr::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+        assert_eq!(Cidr::parse("127.0.0.1").unwrap().prefix, 32);
+        for bad in ["10.0.0.0/33", "x", "10.0.0.0/", "::/129"] {
+            assert!(Cidr::parse(bad).is_err(), "{bad}");
+        }
+        let c = Config::load(
+            None,
+            env(&[
+                ("HUB_CONTROLLERS_ALLOWED_NETWORKS", "127.0.0.0/8, fd00::/8"),
+                ("HUB_CONTROLLERS_ALLOW_INSECURE", "true"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.controllers.allowed_networks.len(), 2);
+        assert!(c.controllers.allow_insecure);
+        let err =
+            Config::load(None, env(&[("HUB_CONTROLLERS_ALLOWED_NETWORKS", "nope")])).unwrap_err();
+        assert!(
+            err.to_string().contains("controllers.allowed_networks"),
+            "{err}"
+        );
+        let err = Config::load(None, env(&[("HUB_RETENTION_MAX_DAYS", "4000000000")])).unwrap_err();
+        assert!(err.to_string().contains("retention.max_days"), "{err}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::sync::{Arc, RwLock};
 use serde_json::{Map, Value, json};
 use thiserror::Error;
 
-use crate::store::StoredConfig;
+use hub_proto::admin::CustomerConfig;
 
 /// The template that ships in the binary.
 pub const BUNDLED_TEMPLATE: &str = include_str!("../templates/controller.yaml.example");
@@ -78,8 +78,13 @@ impl Template {
         Ok(())
     }
 
-    pub fn generate(&self, cfg: &StoredConfig, public_url: &str) -> Result<String, ConfigGenError> {
-        generate(&self.current(), cfg, public_url)
+    pub fn generate(
+        &self,
+        cfg: &CustomerConfig,
+        api_key: &str,
+        public_url: &str,
+    ) -> Result<String, ConfigGenError> {
+        generate(&self.current(), cfg, api_key, public_url)
     }
 }
 
@@ -108,8 +113,12 @@ pub fn deep_merge(base: &mut Value, overlay: &Value) {
 }
 
 /// The generated controller.yaml as a value (for diffs).
-pub fn generate_value(template: &Value, cfg: &StoredConfig, public_url: &str) -> Value {
-    let c = &cfg.config;
+pub fn generate_value(
+    template: &Value,
+    c: &CustomerConfig,
+    api_key: &str,
+    public_url: &str,
+) -> Value {
     let mut out = template.clone();
     deep_merge(&mut out, &Value::Object(c.settings.clone()));
     if !c.monitoring.is_empty() {
@@ -127,7 +136,7 @@ pub fn generate_value(template: &Value, cfg: &StoredConfig, public_url: &str) ->
         },
         "hub": {
             "url": public_url,
-            "api_key": cfg.api_key,
+            "api_key": api_key,
         },
     });
     deep_merge(&mut out, &identity);
@@ -139,10 +148,11 @@ pub fn generate_value(template: &Value, cfg: &StoredConfig, public_url: &str) ->
 
 pub fn generate(
     template: &Value,
-    cfg: &StoredConfig,
+    cfg: &CustomerConfig,
+    api_key: &str,
     public_url: &str,
 ) -> Result<String, ConfigGenError> {
-    serde_saphyr::to_string(&generate_value(template, cfg, public_url))
+    serde_saphyr::to_string(&generate_value(template, cfg, api_key, public_url))
         .map_err(|e| ConfigGenError::Emit(e.to_string()))
 }
 
@@ -151,29 +161,26 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn cfg() -> StoredConfig {
+    fn cfg() -> CustomerConfig {
         let Value::Object(settings) = json!({"backup": {"keep_daily": 14}, "extra": {"x": [1]}})
         else {
             unreachable!()
         };
-        StoredConfig {
-            config: hub_proto::admin::CustomerConfig {
-                customer_id: "kovacs-csalad".into(),
-                display_name: "Kovács család".into(),
-                domain: "kovacs-csalad.felhom.eu".into(),
-                contact_email: "kovacs@example.hu".into(),
-                tokens: [("tunnel".to_owned(), "tun-1".to_owned())].into(),
-                settings,
-                ..Default::default()
-            },
-            api_key: "key-1".into(),
+        CustomerConfig {
+            customer_id: "kovacs-csalad".into(),
+            display_name: "Kovács család".into(),
+            domain: "kovacs-csalad.felhom.eu".into(),
+            contact_email: "kovacs@example.hu".into(),
+            tokens: [("tunnel".to_owned(), "tun-1".to_owned())].into(),
+            settings,
+            ..Default::default()
         }
     }
 
     #[test]
     fn merge_keeps_template_order_and_replaces_scalars() {
         let t = parse_template(BUNDLED_TEMPLATE).unwrap();
-        let yaml = generate(&t, &cfg(), "https://hub.felhom.eu").unwrap();
+        let yaml = generate(&t, &cfg(), "key-1", "https://hub.felhom.eu").unwrap();
         let v = parse_yaml(&yaml).unwrap();
         assert_eq!(v["customer"]["id"], "kovacs-csalad");
         assert_eq!(v["customer"]["name"], "Kovács család");
@@ -187,7 +194,10 @@ mod tests {
         assert_eq!(keys.first().map(String::as_str), Some("customer"));
         assert_eq!(keys.last().map(String::as_str), Some("extra"));
         // Deterministic.
-        assert_eq!(yaml, generate(&t, &cfg(), "https://hub.felhom.eu").unwrap());
+        assert_eq!(
+            yaml,
+            generate(&t, &cfg(), "key-1", "https://hub.felhom.eu").unwrap()
+        );
     }
 
     #[test]

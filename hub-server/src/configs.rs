@@ -92,7 +92,9 @@ pub async fn create(
             session_secret: new.session_secret.clone(),
             tokens: cfg.tokens.clone(),
         };
-        st.store.upsert_customer_config(new, st.clock.now()).await?;
+        if !st.store.insert_customer_config(new, st.clock.now()).await? {
+            return Err(AppError::Conflict(format!("`{id}` already has a config")));
+        }
         Ok(creds)
     }
     .await;
@@ -173,8 +175,17 @@ pub async fn rotate(
 ) -> Result<Credentials, AppError> {
     let result = async {
         stored(st, id).await?;
+        let now = st.clock.now();
+        let grace = jiff::SignedDuration::try_from(st.config.controllers.key_rotation_grace.0)
+            .unwrap_or(jiff::SignedDuration::MAX);
         st.store
-            .rotate_credential(id.to_owned(), kind, token()?, st.clock.now())
+            .rotate_credential(
+                id.to_owned(),
+                kind,
+                token()?,
+                now,
+                now.checked_add(grace).unwrap_or(jiff::Timestamp::MAX),
+            )
             .await?;
         st.store
             .credentials(id.to_owned())
@@ -233,32 +244,28 @@ pub async fn generated_yaml(st: &AppState, id: &str) -> Result<String, AppError>
 /// `controller.yaml` for a stored config with the current template.
 pub fn render(st: &AppState, cfg: &StoredConfig) -> Result<String, AppError> {
     st.template
-        .generate(cfg, &st.config.server.public_url)
+        .generate(&cfg.config, &cfg.api_key, &st.config.server.public_url)
         .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
 }
 
-/// The controller of a managed customer, at its newest report's URL.
-async fn controller_url(st: &AppState, id: &str) -> Result<Option<String>, AppError> {
-    Ok(st
-        .store
-        .customer_summary(id.to_owned(), st.status_view())
-        .await?
-        .and_then(|s| s.controller_url))
+/// The controller of a managed customer, at the URL its own key reported,
+/// called with the key it holds.
+fn controller<'a>(st: &'a AppState, cfg: &'a StoredConfig) -> Result<Controller<'a>, AppError> {
+    Ok(Controller::new(
+        &st.controller_http,
+        &st.controller_policy,
+        cfg.controller_url.as_deref(),
+        &cfg.config.domain,
+        cfg.controller_key(st.clock.now()),
+        st.config.controllers.timeout.0,
+    )?)
 }
 
 pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> {
     let result = async {
         let cfg = stored(st, id).await?;
         let yaml = render(st, &cfg)?;
-        let url = controller_url(st, id).await?;
-        Controller::new(
-            &st.http,
-            url.as_deref(),
-            &cfg.api_key,
-            st.controller_timeout,
-        )?
-        .apply(yaml)
-        .await?;
+        controller(st, &cfg)?.apply(yaml).await?;
         Ok(())
     }
     .await;
@@ -266,16 +273,8 @@ pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> 
 }
 
 /// Reads the controller's live YAML, parsed, or a clear error.
-async fn live(st: &AppState, cfg: &StoredConfig, id: &str) -> Result<(String, Value), AppError> {
-    let url = controller_url(st, id).await?;
-    let text = Controller::new(
-        &st.http,
-        url.as_deref(),
-        &cfg.api_key,
-        st.controller_timeout,
-    )?
-    .live_config()
-    .await?;
+async fn live(st: &AppState, cfg: &StoredConfig) -> Result<(String, Value), AppError> {
+    let text = controller(st, cfg)?.live_config().await?;
     let value = configgen::parse_yaml(&text)
         .map_err(|e| crate::controller::ControllerError::BadYaml(e.to_string()))?;
     if !value.is_object() {
@@ -289,7 +288,7 @@ async fn live(st: &AppState, cfg: &StoredConfig, id: &str) -> Result<(String, Va
 pub async fn pull(st: &AppState, actor: &str, id: &str) -> Result<CustomerConfig, AppError> {
     let result = async {
         let old = stored(st, id).await?;
-        let (_, live) = live(st, &old, id).await?;
+        let (_, live) = live(st, &old).await?;
         let mut cfg = old.config.clone();
         let text = |v: &Value| v.as_str().map(str::to_owned);
         if let Some(v) = text(&live["customer"]["name"]) {
@@ -329,8 +328,13 @@ pub async fn pull(st: &AppState, actor: &str, id: &str) -> Result<CustomerConfig
 /// Hub-generated vs. controller live, per dotted path.
 pub async fn diff(st: &AppState, id: &str) -> Result<Diff, AppError> {
     let cfg = stored(st, id).await?;
-    let (live_text, live) = live(st, &cfg, id).await?;
-    let hub = configgen::generate_value(&st.template.current(), &cfg, &st.config.server.public_url);
+    let (live_text, live) = live(st, &cfg).await?;
+    let hub = configgen::generate_value(
+        &st.template.current(),
+        &cfg.config,
+        &cfg.api_key,
+        &st.config.server.public_url,
+    );
     let hub_text = serde_saphyr::to_string(&hub)
         .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
     Ok(Diff {
@@ -356,15 +360,7 @@ pub async fn trigger_update(
             });
         }
         let cfg = stored(st, id).await?;
-        let url = controller_url(st, id).await?;
-        Controller::new(
-            &st.http,
-            url.as_deref(),
-            &cfg.api_key,
-            st.controller_timeout,
-        )?
-        .update(v)
-        .await?;
+        controller(st, &cfg)?.update(v).await?;
         Ok(())
     }
     .await;

@@ -1,17 +1,26 @@
 //! Calls from the hub to a customer's controller (PROTOCOL.md "Hub →
-//! controller"): at the `controller_url` of its newest report, with that
-//! customer's API key, a 10 s timeout, TLS verified. Every failure comes
-//! back as a [`ControllerError`] the operator can act on; none changes the
-//! hub's state.
+//! controller"): at the URL its own key last reported, with the API key the
+//! controller holds, a 10 s timeout, TLS verified, and only where
+//! [`ControllerPolicy`] allows. Every failure comes back as a
+//! [`ControllerError`] the operator can act on; none changes the hub's
+//! state.
 
 use thiserror::Error;
 
-use crate::outbound::kind;
+use crate::outbound::{ControllerPolicy, OutboundError, Refused, kind, read_text, truncate_chars};
+
+/// Most bytes of a controller's answer read (a live controller.yaml is a
+/// few KiB).
+pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+/// Most bytes of an error answer quoted to the operator.
+const QUOTED_BYTES: usize = 200;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ControllerError {
-    #[error("the controller has not reported a controller_url yet")]
+    #[error("the controller has not reported a controller_url with its own API key yet")]
     NoUrl,
+    #[error("the controller URL is refused: {0}")]
+    Refused(#[from] Refused),
     #[error("cannot reach the controller at {url}: {reason}")]
     Unreachable { url: String, reason: String },
     #[error("the controller at {url} answered HTTP {status}: {body}")]
@@ -20,33 +29,38 @@ pub enum ControllerError {
         status: u16,
         body: String,
     },
+    #[error("the controller at {url} answered badly: {reason}")]
+    BadAnswer { url: String, reason: String },
     #[error("the controller's config is not valid YAML: {0}")]
     BadYaml(String),
 }
 
-/// A controller at a known URL with the key it accepts.
+/// A controller at a checked URL with the key it accepts.
 pub struct Controller<'a> {
-    pub http: &'a reqwest::Client,
-    pub base: String,
-    pub api_key: &'a str,
-    pub timeout: std::time::Duration,
+    http: &'a reqwest::Client,
+    base: String,
+    api_key: &'a str,
+    timeout: std::time::Duration,
 }
 
 impl<'a> Controller<'a> {
+    /// The controller at `url` of a customer with `domain`, if the policy
+    /// lets the hub call it.
     pub fn new(
         http: &'a reqwest::Client,
+        policy: &ControllerPolicy,
         url: Option<&str>,
+        domain: &str,
         api_key: &'a str,
         timeout: std::time::Duration,
     ) -> Result<Self, ControllerError> {
-        let base = url
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-            .ok_or(ControllerError::NoUrl)?
-            .trim_end_matches('/')
-            .to_owned();
+        let url = url
+            .filter(|u| !u.is_empty())
+            .ok_or(ControllerError::NoUrl)?;
+        let checked = policy.check(url, domain)?;
         Ok(Self {
             http,
-            base,
+            base: checked.as_str().trim_end_matches('/').to_owned(),
             api_key,
             timeout,
         })
@@ -56,10 +70,12 @@ impl<'a> Controller<'a> {
     pub async fn live_config(&self) -> Result<String, ControllerError> {
         let url = format!("{}/api/config", self.base);
         let resp = self.send(self.http.get(&url), &url).await?;
-        resp.text().await.map_err(|e| ControllerError::Unreachable {
-            url,
-            reason: kind(&e).to_owned(),
-        })
+        read_text(resp, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|e| ControllerError::BadAnswer {
+                url,
+                reason: e.to_string(),
+            })
     }
 
     /// `POST {url}/api/config/apply` with the generated YAML; 2xx = applied.
@@ -97,29 +113,43 @@ impl<'a> Controller<'a> {
                 url: url.to_owned(),
                 reason: self.reason(&e),
             })?;
-        if resp.status().is_success() {
+        let status = resp.status();
+        if status.is_success() {
             return Ok(resp);
         }
-        let status = resp.status().as_u16();
-        let mut body = resp.text().await.unwrap_or_default();
-        body.truncate(200);
+        if status.is_redirection() {
+            return Err(ControllerError::Unreachable {
+                url: url.to_owned(),
+                reason: format!(
+                    "it answered HTTP {} (a redirect), which the hub does not follow",
+                    status.as_u16()
+                ),
+            });
+        }
+        let body = match read_text(resp, 64 * 1024).await {
+            Ok(text) => truncate_chars(text.trim(), QUOTED_BYTES),
+            Err(OutboundError::TooLarge { .. }) => "(a long answer)".to_owned(),
+            Err(e) => format!("({e})"),
+        };
         Err(ControllerError::Status {
             url: url.to_owned(),
-            status,
+            status: status.as_u16(),
             body,
         })
     }
-}
 
-impl Controller<'_> {
-    /// Why a call failed, in words: the source chain is searched for a TLS
-    /// failure (reqwest reports those as connect errors).
+    /// Why a call failed, in words: the source chain is searched for the
+    /// policy's refusal and for a TLS failure (reqwest reports both as
+    /// connect errors).
     fn reason(&self, e: &reqwest::Error) -> String {
         if e.is_timeout() {
             return format!("timed out after {} ms", self.timeout.as_millis());
         }
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
+            if let Some(r) = s.downcast_ref::<Refused>() {
+                return r.to_string();
+            }
             let text = s.to_string();
             let lower = text.to_ascii_lowercase();
             if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")

@@ -120,6 +120,8 @@ pub async fn build_state(
     store: Store,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, HubError> {
+    let config_controllers = config.controllers.clone();
+    let config_timeout = config.controllers.timeout.0;
     let state = AppState::new(
         config,
         store,
@@ -127,6 +129,9 @@ pub async fn build_state(
         report_key.key,
         Template::bundled()?,
         outbound::client().map_err(|e| HubError::Http(e.to_string()))?,
+        outbound::ControllerPolicy::from_config(&config_controllers)
+            .client(config_timeout)
+            .map_err(|e| HubError::Http(e.to_string()))?,
     );
     if let Err(e) = jobs::template::load_persisted(&state).await {
         tracing::warn!(error = %e, "persisted template not loaded; using the bundled one");

@@ -4,11 +4,16 @@
 //! and describing failures without URLs or headers (which may carry
 //! secrets).
 
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use serde::de::DeserializeOwned;
 use thiserror::Error;
+
+use crate::config::Cidr;
 
 /// The User-Agent of every outbound call (Resend refuses requests without
 /// one), naming this build.
@@ -117,5 +122,169 @@ mod tests {
         assert_eq!(truncate_chars(&s, 199).chars().count(), 100);
         assert_eq!(truncate_chars("short", 200), "short");
         assert_eq!(truncate_chars("", 0), "");
+    }
+}
+
+/// Where the hub may send a customer's secrets: the rules of PROTOCOL.md
+/// "Hub → controller", from `controllers.*` in hub.yaml. Checked on the URL
+/// before a call, and on every address the host resolves to while
+/// connecting (so a name cannot point inside the cluster).
+#[derive(Debug, Clone, Default)]
+pub struct ControllerPolicy {
+    pub allow_insecure: bool,
+    pub allowed_networks: Vec<Cidr>,
+    pub allowed_hosts: Vec<String>,
+}
+
+/// Why a controller URL is refused, in words for the operator.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum Refused {
+    #[error("`{0}` is not a URL")]
+    NotUrl(String),
+    #[error("only https:// controller URLs are called (controllers.allow_insecure allows http)")]
+    NotHttps,
+    #[error("the URL must not carry a user name or password")]
+    Credentials,
+    #[error(
+        "host `{host}` is not the customer's domain `{domain}` or under it (controllers.allowed_hosts can allow it)"
+    )]
+    ForeignHost { host: String, domain: String },
+    #[error(
+        "address {0} is loopback, private, link-local or unique-local (controllers.allowed_networks can allow it)"
+    )]
+    InternalAddress(IpAddr),
+}
+
+/// Ranges a controller must not resolve to unless allowed: loopback,
+/// private (RFC 1918, CGNAT), link-local, unique-local, unspecified,
+/// multicast and broadcast.
+const INTERNAL: &[&str] = &[
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "224.0.0.0/4",
+    "255.255.255.255/32",
+    "::/128",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+    "ff00::/8",
+];
+
+impl ControllerPolicy {
+    pub fn from_config(c: &crate::config::ControllersConfig) -> Self {
+        Self {
+            allow_insecure: c.allow_insecure,
+            allowed_networks: c.allowed_networks.clone(),
+            allowed_hosts: c
+                .allowed_hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Whether the hub may connect to `ip`.
+    pub fn address_allowed(&self, ip: IpAddr) -> Result<(), Refused> {
+        if self.allowed_networks.iter().any(|n| n.contains(ip)) {
+            return Ok(());
+        }
+        let internal = INTERNAL
+            .iter()
+            .filter_map(|r| Cidr::parse(r).ok())
+            .any(|n| n.contains(ip));
+        if internal {
+            Err(Refused::InternalAddress(ip))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Checks a controller URL for a customer with `domain` (empty: none)
+    /// and returns it parsed, without a trailing slash.
+    pub fn check(&self, url: &str, domain: &str) -> Result<reqwest::Url, Refused> {
+        let parsed = reqwest::Url::parse(url.trim_end_matches('/'))
+            .map_err(|_| Refused::NotUrl(url.to_owned()))?;
+        match parsed.scheme() {
+            "https" => {}
+            "http" if self.allow_insecure => {}
+            _ => return Err(Refused::NotHttps),
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Refused::Credentials);
+        }
+        let host = match parsed.host() {
+            Some(url::Host::Domain(d)) => d.to_ascii_lowercase(),
+            Some(url::Host::Ipv4(ip)) => {
+                self.address_allowed(IpAddr::V4(ip))?;
+                ip.to_string()
+            }
+            Some(url::Host::Ipv6(ip)) => {
+                self.address_allowed(IpAddr::V6(ip))?;
+                ip.to_string()
+            }
+            None => return Err(Refused::NotUrl(url.to_owned())),
+        };
+        let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+        let host_ok = domain.is_empty()
+            || host == domain
+            || host.ends_with(&format!(".{domain}"))
+            || self.allowed_hosts.contains(&host);
+        if !host_ok {
+            return Err(Refused::ForeignHost { host, domain });
+        }
+        Ok(parsed)
+    }
+
+    /// The client for controller calls: no redirects, https only unless
+    /// insecure is allowed, and a resolver that drops addresses the policy
+    /// refuses (a name resolving only to such addresses cannot connect).
+    pub fn client(&self, timeout: Duration) -> reqwest::Result<reqwest::Client> {
+        reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(!self.allow_insecure)
+            .dns_resolver(Arc::new(GuardedResolver(self.clone())))
+            .build()
+    }
+}
+
+/// Resolves with the system resolver, then keeps only allowed addresses.
+struct GuardedResolver(ControllerPolicy);
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let policy = self.0.clone();
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let mut refused = None;
+            let allowed: Vec<SocketAddr> = found
+                .into_iter()
+                .filter(|a| match policy.address_allowed(a.ip()) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        refused = Some(e);
+                        false
+                    }
+                })
+                .collect();
+            if allowed.is_empty() {
+                let why: Box<dyn std::error::Error + Send + Sync> = match refused {
+                    Some(e) => Box::new(e),
+                    None => format!("`{host}` has no address").into(),
+                };
+                return Err(why);
+            }
+            let addrs: Addrs = Box::new(allowed.into_iter());
+            Ok(addrs)
+        })
     }
 }

@@ -33,8 +33,9 @@ pub struct Behaviour {
 /// One simulated node.
 pub struct Node {
     pub customer_id: String,
-    /// The key its API demands and that it sends to the hub.
-    pub api_key: String,
+    /// The key its API demands and that it sends to the hub; an applied
+    /// config's `hub.api_key` replaces it, as on a real controller.
+    api_key: Mutex<String>,
     pub version: String,
     /// The live controller.yaml.
     pub config: Mutex<String>,
@@ -47,12 +48,16 @@ impl Node {
     pub fn new(customer_id: &str, api_key: &str) -> Arc<Node> {
         Arc::new(Node {
             customer_id: customer_id.to_owned(),
-            api_key: api_key.to_owned(),
+            api_key: Mutex::new(api_key.to_owned()),
             version: "1.8.2".to_owned(),
             config: Mutex::new(format!("customer:\n  id: {customer_id}\n")),
             updates: Mutex::new(Vec::new()),
             behaviour: Mutex::new(Behaviour::default()),
         })
+    }
+
+    pub fn api_key(&self) -> String {
+        self.api_key.lock().map(|k| k.clone()).unwrap_or_default()
     }
 
     pub fn behaviour(&self) -> Behaviour {
@@ -157,7 +162,7 @@ async fn gate(fleet: &Fleet, id: &str, headers: &HeaderMap) -> Result<Arc<Node>,
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    if !bool::from(given.as_bytes().ct_eq(node.api_key.as_bytes())) {
+    if !bool::from(given.as_bytes().ct_eq(node.api_key().as_bytes())) {
         return Err((StatusCode::UNAUTHORIZED, "bad api key").into_response());
     }
     if let Some(status) = b.fail_api {
@@ -185,7 +190,17 @@ async fn apply_config(
             if body.trim().is_empty() {
                 return (StatusCode::BAD_REQUEST, "empty config").into_response();
             }
+            let parsed: Result<Value, _> = serde_saphyr::from_str(&body);
+            let Ok(parsed) = parsed else {
+                return (StatusCode::BAD_REQUEST, "config is not YAML").into_response();
+            };
             node.set_live_config(&body);
+            // From now on the node authenticates with the key it was given.
+            if let Some(key) = parsed["hub"]["api_key"].as_str()
+                && let Ok(mut k) = node.api_key.lock()
+            {
+                *k = key.to_owned();
+            }
             (StatusCode::OK, "applied").into_response()
         }
         Err(r) => r,
@@ -226,8 +241,8 @@ pub struct HubClient {
 }
 
 impl HubClient {
-    fn key<'a>(&'a self, node: &'a Node) -> &'a str {
-        self.global_key.as_deref().unwrap_or(&node.api_key)
+    fn key(&self, node: &Node) -> String {
+        self.global_key.clone().unwrap_or_else(|| node.api_key())
     }
 
     async fn post(&self, node: &Node, path: &str, body: &Value) -> anyhow::Result<u16> {

@@ -35,6 +35,10 @@ async fn hub() -> Hub {
     config.server.data_dir = dir.path().to_owned();
     config.api.report_api_key = Secret(KEY.into());
     config.registry.image = "http://127.0.0.1:9/admin/felhom-controller".into();
+    config.controllers.allow_insecure = true;
+    config.controllers.allowed_networks =
+        vec![hub_server::config::Cidr::parse("127.0.0.0/8").unwrap()];
+    config.controllers.allowed_hosts = vec!["127.0.0.1".into()];
     let store = Store::open(dir.path(), Default::default()).unwrap();
     let clock = Arc::new(ManualClock::new(T0.parse().unwrap()));
     let state = Arc::new(
@@ -368,10 +372,11 @@ async fn diff_push_pull_update_against_the_simulator() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, hub_sim::router(fleet)).await });
+    // With its own key: only that may tell the hub where to push.
     let client = hub_sim::HubClient {
         http: reqwest::Client::new(),
         hub: h.url.clone(),
-        global_key: Some(KEY.into()),
+        global_key: None,
     };
     client
         .report(&node, &hub_sim::node_url(&base, "live"))

@@ -47,6 +47,10 @@ pub async fn post_report(State(st): St, body: Scoped<Report>) -> Result<Response
             dict,
             body: packed,
             customer_id: r.customer_id.clone(),
+            own_key: match &body.caller {
+                Caller::Global => None,
+                Caller::Customer { current, .. } => Some(*current),
+            },
         })
         .await?;
     let received_at = st.clock.now();

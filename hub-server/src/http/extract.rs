@@ -19,8 +19,9 @@ use crate::error::AppError;
 pub enum Caller {
     /// The global report key: any customer.
     Global,
-    /// A per-customer API key: that customer only.
-    Customer(String),
+    /// A per-customer API key: that customer only. `current` is false for
+    /// a key a rotation replaced that is still in its grace period.
+    Customer { id: String, current: bool },
 }
 
 impl Caller {
@@ -28,8 +29,8 @@ impl Caller {
     pub fn check(&self, customer_id: &str) -> Result<(), AppError> {
         match self {
             Caller::Global => Ok(()),
-            Caller::Customer(own) if own == customer_id => Ok(()),
-            Caller::Customer(_) => Err(AppError::Forbidden(
+            Caller::Customer { id, .. } if id == customer_id => Ok(()),
+            Caller::Customer { .. } => Err(AppError::Forbidden(
                 "this API key belongs to another customer",
             )),
         }
@@ -39,7 +40,7 @@ impl Caller {
     pub fn require_global(&self) -> Result<(), AppError> {
         match self {
             Caller::Global => Ok(()),
-            Caller::Customer(_) => Err(AppError::Forbidden(
+            Caller::Customer { .. } => Err(AppError::Forbidden(
                 "a per-customer API key cannot read the whole fleet",
             )),
         }
@@ -88,8 +89,15 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         if bool::from(global.ct_eq(token.as_bytes())) {
             return Ok(Caller::Global);
         }
-        match state.store.customer_for_key(token.to_owned()).await? {
-            Some(m) => Ok(Caller::Customer(m.customer_id)),
+        match state
+            .store
+            .customer_for_key(token.to_owned(), state.clock.now())
+            .await?
+        {
+            Some(m) => Ok(Caller::Customer {
+                id: m.customer_id,
+                current: m.current,
+            }),
             None => Err(AppError::Unauthorized),
         }
     }
@@ -191,6 +199,7 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
 pub struct Scoped<T> {
     pub value: T,
     pub raw: Bytes,
+    pub caller: Caller,
 }
 
 impl<T> FromRequest<Arc<AppState>> for Scoped<T>
@@ -206,6 +215,6 @@ where
             JsonBody::<T>::from_request(Request::from_parts(parts, body), state).await?;
         value.validate(state.clock.now())?;
         caller.check(value.customer_id())?;
-        Ok(Scoped { value, raw })
+        Ok(Scoped { value, raw, caller })
     }
 }

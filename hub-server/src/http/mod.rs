@@ -25,6 +25,7 @@ use crate::clock::Clock;
 use crate::config::{Config, INFRA_BACKUP_MAX_BYTES};
 use crate::configgen::Template;
 use crate::error::AppError;
+use crate::outbound::ControllerPolicy;
 use crate::store::{StatusView, Store};
 use extract::BodyLimit;
 use lockout::Lockout;
@@ -42,10 +43,12 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// When this process started; the dead man's switch counts from here.
     pub started_at: Timestamp,
-    /// The one outbound HTTP client (registry, template, controllers).
+    /// The outbound client for Resend, the registry and the template.
     pub http: reqwest::Client,
-    /// Per-call limit of hub → controller calls (PROTOCOL.md: 10 s).
-    pub controller_timeout: std::time::Duration,
+    /// Where controllers may be called (`controllers.*`).
+    pub controller_policy: ControllerPolicy,
+    /// The client for controller calls, bound to that policy.
+    pub controller_http: reqwest::Client,
     latest_version: RwLock<Option<String>>,
     stream: tokio::sync::broadcast::Sender<StreamMessage>,
     /// Flips to `true` when the server starts shutting down, so endless
@@ -61,8 +64,11 @@ impl AppState {
         report_key: String,
         template: Template,
         http: reqwest::Client,
+        controller_http: reqwest::Client,
     ) -> Self {
         Self {
+            controller_policy: ControllerPolicy::from_config(&config.controllers),
+            controller_http,
             started_at: clock.now(),
             config,
             store,
@@ -72,7 +78,6 @@ impl AppState {
             template,
             wake: Arc::new(Notify::new()),
             http,
-            controller_timeout: std::time::Duration::from_secs(10),
             latest_version: RwLock::new(None),
             stream: tokio::sync::broadcast::channel(1024).0,
             closing: tokio::sync::watch::channel(false).0,

@@ -21,6 +21,8 @@ pub struct CustomerRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialMatch {
     pub customer_id: String,
+    /// The current key (not the one a rotation replaced, still in grace).
+    pub current: bool,
 }
 
 /// A managed customer's config and the credentials the hub generated for
@@ -78,19 +80,46 @@ pub(super) fn ensure_customer(
 }
 
 impl Store {
-    /// Which customer a per-customer API key belongs to, if any.
-    pub async fn customer_for_key(&self, key: String) -> Result<Option<CredentialMatch>> {
+    /// Which customer a per-customer API key belongs to, if any: its
+    /// current key, or the key a rotation replaced while that one is in
+    /// its grace period at `now`.
+    pub async fn customer_for_key(
+        &self,
+        key: String,
+        now: Timestamp,
+    ) -> Result<Option<CredentialMatch>> {
         self.read(move |c| {
+            let digest = key_digest(&key);
             let row: Option<(String, String)> = c
                 .prepare_cached(
                     "SELECT c.customer_id, cc.api_key FROM customer_configs cc \
                      JOIN customers c ON c.id = cc.customer WHERE cc.api_key_sha256 = ?1",
                 )?
-                .query_row([key_digest(&key)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row([&digest], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((customer_id, stored)) = row {
+                return Ok(
+                    bool::from(stored.as_bytes().ct_eq(key.as_bytes())).then_some(
+                        CredentialMatch {
+                            customer_id,
+                            current: true,
+                        },
+                    ),
+                );
+            }
+            let row: Option<(String, String)> = c
+                .prepare_cached(
+                    "SELECT c.customer_id, cc.previous_api_key FROM customer_configs cc \
+                     JOIN customers c ON c.id = cc.customer \
+                     WHERE cc.previous_api_key_sha256 = ?1 AND cc.previous_key_until > ?2",
+                )?
+                .query_row(params![digest, ms(now)], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             Ok(row.and_then(|(customer_id, stored)| {
-                bool::from(stored.as_bytes().ct_eq(key.as_bytes()))
-                    .then_some(CredentialMatch { customer_id })
+                bool::from(stored.as_bytes().ct_eq(key.as_bytes())).then_some(CredentialMatch {
+                    customer_id,
+                    current: false,
+                })
             }))
         })
         .await
@@ -119,27 +148,25 @@ impl Store {
         .await
     }
 
-    /// Stores (or replaces) a managed customer's config and credentials.
-    pub async fn upsert_customer_config(
+    /// Stores a new managed customer's config and credentials; `false`
+    /// (and nothing written) if the customer already has a config, so two
+    /// operators creating or adopting at once never overwrite each other's
+    /// just-shown credentials.
+    pub async fn insert_customer_config(
         &self,
         cfg: NewCustomerConfig,
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         self.write(move |c| {
             let cust = ensure_customer(c, &cfg.config.customer_id, now)?;
             let document = serde_json::to_string(&cfg.config)
                 .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
-            c.execute(
+            let n = c.execute(
                 "INSERT INTO customer_configs (customer, display_name, domain, contact_email, \
                     document, api_key, api_key_sha256, retrieval_password, session_secret, \
                     created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) \
-                 ON CONFLICT (customer) DO UPDATE SET display_name = excluded.display_name, \
-                    domain = excluded.domain, contact_email = excluded.contact_email, \
-                    document = excluded.document, api_key = excluded.api_key, \
-                    api_key_sha256 = excluded.api_key_sha256, \
-                    retrieval_password = excluded.retrieval_password, \
-                    session_secret = excluded.session_secret, updated_at = excluded.updated_at",
+                 ON CONFLICT (customer) DO NOTHING",
                 params![
                     cust.id,
                     cfg.config.display_name,
@@ -153,25 +180,36 @@ impl Store {
                     ms(now),
                 ],
             )?;
-            Ok(())
+            Ok(n == 1)
         })
         .await
     }
 
-    /// The stored config of a managed customer, for generation.
+    /// The stored config of a managed customer, for generation and for
+    /// calling its controller.
     pub async fn customer_config(&self, customer_id: String) -> Result<Option<StoredConfig>> {
         self.read(move |c| {
-            let row: Option<(String, String)> = c
+            type Row = (String, String, Option<String>, Option<String>, Option<i64>);
+            let row: Option<Row> = c
                 .prepare_cached(
-                    "SELECT cc.document, cc.api_key FROM customer_configs cc \
+                    "SELECT cc.document, cc.api_key, cc.controller_url, cc.previous_api_key, \
+                        cc.previous_key_until \
+                     FROM customer_configs cc \
                      JOIN customers c ON c.id = cc.customer WHERE c.customer_id = ?1",
                 )?
-                .query_row([&customer_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row([&customer_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
                 .optional()?;
-            row.map(|(doc, api_key)| {
+            row.map(|(doc, api_key, controller_url, previous, until)| {
                 let config: CustomerConfig = serde_json::from_str(&doc)
                     .map_err(|e| StoreError::Corrupt(format!("config of {customer_id}: {e}")))?;
-                Ok(StoredConfig { config, api_key })
+                Ok(StoredConfig {
+                    config,
+                    api_key,
+                    controller_url,
+                    previous_api_key: previous.zip(until.map(super::from_ms)),
+                })
             })
             .transpose()
         })
@@ -225,12 +263,16 @@ impl Store {
     }
 
     /// Replaces one generated credential; `false` if there is no config.
+    /// A replaced API key stays valid until `grace_until` (or until the
+    /// node reports with the new key); if an earlier replaced key is still
+    /// in grace, that one is kept, since it is what the controller holds.
     pub async fn rotate_credential(
         &self,
         customer_id: String,
         kind: CredentialKind,
         value: String,
         now: Timestamp,
+        grace_until: Timestamp,
     ) -> Result<bool> {
         self.write(move |c| {
             let Some(cust) = lookup(c, &customer_id)? else {
@@ -238,9 +280,14 @@ impl Store {
             };
             let n = match kind {
                 CredentialKind::ApiKey => c.execute(
-                    "UPDATE customer_configs SET api_key = ?2, api_key_sha256 = ?3, updated_at = ?4 \
+                    "UPDATE customer_configs SET \
+                        previous_api_key = iif(previous_key_until > ?4, previous_api_key, api_key), \
+                        previous_api_key_sha256 = iif(previous_key_until > ?4, \
+                            previous_api_key_sha256, api_key_sha256), \
+                        previous_key_until = ?5, \
+                        api_key = ?2, api_key_sha256 = ?3, updated_at = ?4 \
                      WHERE customer = ?1",
-                    params![cust.id, value, key_digest(&value), ms(now)],
+                    params![cust.id, value, key_digest(&value), ms(now), ms(grace_until)],
                 )?,
                 CredentialKind::RetrievalPassword => c.execute(
                     "UPDATE customer_configs SET retrieval_password = ?2, updated_at = ?3 WHERE customer = ?1",
@@ -308,10 +355,26 @@ impl Store {
     }
 }
 
-/// A managed customer's config as stored, with the API key that goes into
-/// controller.yaml and authenticates the hub to the controller.
+/// A managed customer's config as stored, with what the hub needs to call
+/// its controller.
 #[derive(Clone)]
 pub struct StoredConfig {
     pub config: CustomerConfig,
+    /// The current key: what generated controller.yaml carries.
     pub api_key: String,
+    /// Where the controller said it is, in a report sent with its own key.
+    pub controller_url: Option<String>,
+    /// The key a rotation replaced and until when it is honoured.
+    pub previous_api_key: Option<(String, Timestamp)>,
+}
+
+impl StoredConfig {
+    /// The key the controller holds at `now`: the replaced one while it is
+    /// in grace (the node has not reported with the new one yet).
+    pub fn controller_key(&self, now: Timestamp) -> &str {
+        match &self.previous_api_key {
+            Some((key, until)) if *until > now => key,
+            _ => &self.api_key,
+        }
+    }
 }

@@ -24,6 +24,11 @@ pub struct NewReport {
     pub hostname: Option<String>,
     pub dict: i64,
     pub body: Vec<u8>,
+    /// Sent with the customer's own API key: `Some(true)` for its current
+    /// key, `Some(false)` for a replaced key still in grace; `None` for the
+    /// global key. Only an own-key report may set where the hub calls the
+    /// controller, and a current-key report ends a rotation's grace.
+    pub own_key: Option<bool>,
 }
 
 /// Outcome of storing a report.
@@ -313,6 +318,27 @@ fn insert_report(c: &Connection, r: &NewReport) -> Result<ReportInsert> {
             r.controller_url,
             r.hostname,
         ])?;
+    }
+    if inserted == 1 && r.own_key.is_some() {
+        let newest: Option<i64> = c
+            .prepare_cached("SELECT ts FROM latest_reports WHERE customer = ?1")?
+            .query_row([cust.id], |row| row.get(0))
+            .optional()?;
+        if newest == Some(ms(r.timestamp)) {
+            c.prepare_cached(
+                "UPDATE customer_configs SET controller_url = ?2 \
+                 WHERE customer = ?1 AND controller_url IS NOT ?2",
+            )?
+            .execute(params![cust.id, r.controller_url])?;
+        }
+    }
+    if inserted == 1 && r.own_key == Some(true) {
+        c.prepare_cached(
+            "UPDATE customer_configs SET previous_api_key = NULL, \
+                previous_api_key_sha256 = NULL, previous_key_until = NULL \
+             WHERE customer = ?1 AND previous_api_key IS NOT NULL",
+        )?
+        .execute([cust.id])?;
     }
     Ok(ReportInsert {
         customer_blocked: cust.blocked,

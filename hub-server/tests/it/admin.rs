@@ -272,18 +272,34 @@ async fn rotate_block_delete_and_adopt() {
     let new_key = new["api_key"].as_str().unwrap().to_owned();
     assert_ne!(new_key, old_key);
     assert_eq!(new["retrieval_password"], creds["retrieval_password"]);
-    let body = report("rot", T0);
+    // The node still holds the old key: it keeps working until the node
+    // reports with the new one...
     assert_eq!(
-        hub.post_json("/api/v1/report", Some(&old_key), &body)
-            .await
-            .status(),
-        401
-    );
-    assert_eq!(
-        hub.post_json("/api/v1/report", Some(&new_key), &body)
+        hub.post_json("/api/v1/report", Some(&old_key), &report("rot", T0))
             .await
             .status(),
         200
+    );
+    assert_eq!(
+        hub.post_json(
+            "/api/v1/report",
+            Some(&new_key),
+            &report("rot", "2026-11-27T10:01:00Z")
+        )
+        .await
+        .status(),
+        200
+    );
+    // ...and not after.
+    assert_eq!(
+        hub.post_json(
+            "/api/v1/report",
+            Some(&old_key),
+            &report("rot", "2026-11-27T10:02:00Z")
+        )
+        .await
+        .status(),
+        401
     );
     let _ = node;
 
@@ -596,7 +612,8 @@ async fn controller_failures_come_back_clearly_and_change_nothing() {
     assert_eq!(before, after);
     assert_eq!(node.updates(), Vec::<String>::new());
 
-    // A wrong key on the node's side is the controller's 401, reported as such.
+    // A node that never learned a rotated key, once the grace is over:
+    // the controller's 401, reported as such.
     let (_, _fleet2, _) = managed_node(&hub, &full, "rekeyed").await;
     hub.admin(
         POST,
@@ -605,6 +622,8 @@ async fn controller_failures_come_back_clearly_and_change_nothing() {
         Some(json!({"credential": "api_key"})),
     )
     .await;
+    hub.clock
+        .advance(jiff::SignedDuration::from_hours(7 * 24 + 1));
     let resp = hub
         .admin(POST, "/customers/rekeyed/push", &full, None)
         .await;
@@ -632,11 +651,19 @@ async fn controller_failures_come_back_clearly_and_change_nothing() {
     );
 
     // Unreachable controller.
-    let mut r = report("gone", T0);
+    let now = hub.clock.now_ts().to_string();
+    let mut r = report("gone", &now);
     r["controller_url"] = "http://127.0.0.1:9".into();
-    hub.admin(POST, "/configs", &full, Some(config("gone")))
+    let creds: Value = hub
+        .admin(POST, "/configs", &full, Some(config("gone")))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let resp = hub
+        .post_json("/api/v1/report", creds["api_key"].as_str(), &r)
         .await;
-    hub.post_json("/api/v1/report", Some(KEY), &r).await;
+    assert_eq!(resp.status(), 200);
     let v: Value = hub
         .admin(POST, "/customers/gone/push", &full, None)
         .await
@@ -945,11 +972,16 @@ async fn a_controller_with_an_unverifiable_certificate_is_refused() {
     let hub = Hub::start().await;
     let full = hub.admin_token("ops", false).await;
     let url = untrusted_tls_server().await;
-    hub.admin(POST, "/configs", &full, Some(config("tls")))
-        .await;
+    let creds: Value = hub
+        .admin(POST, "/configs", &full, Some(config("tls")))
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut r = report("tls", T0);
     r["controller_url"] = url.into();
-    hub.post_json("/api/v1/report", Some(KEY), &r).await;
+    hub.post_json("/api/v1/report", creds["api_key"].as_str(), &r)
+        .await;
     for (method, path) in [(POST, "/customers/tls/push"), (GET, "/customers/tls/diff")] {
         let resp = hub.admin(method, path, &full, None).await;
         let v: Value = resp.json().await.unwrap();

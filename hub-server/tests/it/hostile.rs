@@ -283,6 +283,7 @@ async fn poisoned_rows_do_not_break_reads_or_recovery() {
                 hostname: None,
                 dict,
                 body: packed,
+                own_key: None,
             })
             .await
             .unwrap();

@@ -8,6 +8,7 @@ mod admin;
 mod api_ingest;
 mod api_reads;
 mod api_retrieval;
+mod controllers;
 mod fakes;
 mod hostile;
 mod jobs;
@@ -20,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hub_server::clock::ManualClock;
-use hub_server::config::{Config, Secret};
+use hub_server::config::{Cidr, Config, GoDuration, Secret};
 use hub_server::http::AppState;
 use hub_server::notify::Dispatcher;
 use hub_server::store::{NewCustomerConfig, Store, StoreOptions};
@@ -81,6 +82,13 @@ impl Hub {
         // Never the real registry from a test.
         config.registry.image = "http://127.0.0.1:9/admin/felhom-controller".into();
         config.notifications.resend_base_url = "http://127.0.0.1:9".into();
+        // Controller doubles listen on plain http on loopback; the strict
+        // defaults are tested on their own. Short enough to test a slow
+        // controller without waiting 10 s.
+        config.controllers.allow_insecure = true;
+        config.controllers.allowed_networks = vec![Cidr::parse("127.0.0.0/8").unwrap()];
+        config.controllers.allowed_hosts = vec!["127.0.0.1".into()];
+        config.controllers.timeout = GoDuration(Duration::from_millis(500));
         tweak(&mut config);
         let store = Store::open(dir.path(), opts.clone()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -91,11 +99,9 @@ impl Hub {
             key: KEY.into(),
             generated: None,
         };
-        let mut state = hub_server::build_state(config, key, store.clone(), clock.clone())
+        let state = hub_server::build_state(config, key, store.clone(), clock.clone())
             .await
             .unwrap();
-        // Short enough to test a slow controller without waiting 10 s.
-        state.controller_timeout = Duration::from_millis(500);
         let state = Arc::new(state);
         let dispatcher = hub_server::dispatcher(&state).await.unwrap();
         let hub_opts = HubOptions {
@@ -184,25 +190,27 @@ impl Hub {
     pub async fn add_config(&self, customer_id: &str) -> (String, String) {
         let api_key = format!("{customer_id}-api-key-secret");
         let password = format!("{customer_id}-retrieval-pw");
-        self.store
-            .upsert_customer_config(
-                NewCustomerConfig {
-                    config: hub_proto::admin::CustomerConfig {
-                        customer_id: customer_id.into(),
-                        display_name: format!("Customer {customer_id}"),
-                        domain: format!("{customer_id}.felhom.eu"),
-                        contact_email: format!("{customer_id}@example.hu"),
-                        tokens: [("tunnel".to_owned(), "tunnel-tok".to_owned())].into(),
-                        ..Default::default()
+        assert!(
+            self.store
+                .insert_customer_config(
+                    NewCustomerConfig {
+                        config: hub_proto::admin::CustomerConfig {
+                            customer_id: customer_id.into(),
+                            display_name: format!("Customer {customer_id}"),
+                            domain: format!("{customer_id}.felhom.eu"),
+                            contact_email: format!("{customer_id}@example.hu"),
+                            tokens: [("tunnel".to_owned(), "tunnel-tok".to_owned())].into(),
+                            ..Default::default()
+                        },
+                        api_key: api_key.clone(),
+                        retrieval_password: password.clone(),
+                        session_secret: "session".into(),
                     },
-                    api_key: api_key.clone(),
-                    retrieval_password: password.clone(),
-                    session_secret: "session".into(),
-                },
-                self.clock.now_ts(),
-            )
-            .await
-            .unwrap();
+                    self.clock.now_ts(),
+                )
+                .await
+                .unwrap()
+        );
         (api_key, password)
     }
 }
