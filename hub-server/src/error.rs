@@ -36,8 +36,19 @@ pub enum AppError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("the database does not answer")]
     Unavailable(#[source] StoreError),
+    #[error("the hub is overloaded; retry shortly")]
+    Overloaded,
     #[error("internal error")]
-    Internal(#[from] StoreError),
+    Internal(#[source] StoreError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Busy => AppError::Overloaded,
+            e => AppError::Internal(e),
+        }
+    }
 }
 
 impl From<ValidationError> for AppError {
@@ -64,7 +75,7 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +102,7 @@ impl AppError {
             AppError::BodyTimeout => "body_timeout",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Unavailable(_) => "unavailable",
+            AppError::Overloaded => "overloaded",
             AppError::Internal(_) => "internal",
         }
     }
@@ -106,11 +118,14 @@ impl IntoResponse for AppError {
         let status = self.status();
         let body = ErrorBody::new(self.code(), self.to_string());
         let mut resp = (status, axum::Json(body)).into_response();
-        if let AppError::TooManyAttempts { retry_after_secs } = self {
-            resp.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_secs.max(1)),
-            );
+        let retry_after = match self {
+            AppError::TooManyAttempts { retry_after_secs } => Some(retry_after_secs.max(1)),
+            AppError::Overloaded => Some(1),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
     }

@@ -107,6 +107,8 @@ pub fn report_key(config: &Config) -> Result<ReportKey, HubError> {
 #[derive(Debug, Clone, Default)]
 pub struct HubOptions {
     pub store: StoreOptions,
+    /// Connection limits; the server's config sets the connection count.
+    pub limits: Option<http::serve::Limits>,
     /// Start neither the background jobs nor the dispatcher loop: tests
     /// drive them by hand, one step at a time.
     pub manual: bool,
@@ -157,13 +159,16 @@ pub async fn serve(
     }
     let app = http::router(state.clone());
     let closing = state.clone();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            closing.begin_shutdown();
-        })
-        .await
-        .map_err(HubError::Serve);
+    let limits = opts.limits.unwrap_or(http::serve::Limits {
+        max_connections: state.config.server.max_connections,
+        ..Default::default()
+    });
+    let served = http::serve::serve(listener, app, limits, async move {
+        shutdown.await;
+        closing.begin_shutdown();
+    })
+    .await
+    .map_err(HubError::Serve);
     let _ = stop_tx.send(true);
     for t in tasks {
         let _ = t.await;

@@ -465,7 +465,7 @@ pub async fn clear_lockout(
 ) -> Result<Response, AppError> {
     admin.write()?;
     validate_customer_id(&id)?;
-    let cleared = st.lockout.clear(&id);
+    let cleared = st.store.clear_lockout(id.clone()).await?;
     st.store
         .audit(
             admin.actor(),

@@ -1,6 +1,7 @@
 //! The controller-facing API of PROTOCOL.md (`/api/v1/*` and `/healthz`).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,10 +14,10 @@ use hub_proto::{
     RecoveryResponse, Report, ReportAccepted, StatusOk, validate_customer_id,
 };
 
-use super::extract::{Caller, Scoped};
+use super::extract::{Caller, ClientAddr, Scoped};
 use super::{AppState, with_customer};
 use crate::error::AppError;
-use crate::store::{NewEvent, NewReport};
+use crate::store::{Attempt, NewEvent, NewReport};
 
 type St = State<Arc<AppState>>;
 
@@ -174,35 +175,40 @@ pub async fn post_notify(State(st): St, body: Scoped<LegacyNotify>) -> Result<Re
     ))
 }
 
-/// Lockout first (a correct password is refused too while locked), then
+/// Lockouts first (a correct password is refused too while locked), then
 /// the password. Wrong password, unknown customer and malformed id all
 /// answer the same 401 so ids cannot be probed.
 async fn retrieval_auth(
     st: &AppState,
     headers: &HeaderMap,
+    client: Option<IpAddr>,
     customer_id: &str,
 ) -> Result<(), AppError> {
-    let now = st.clock.now();
-    if let Some(retry_after_secs) = st.lockout.locked(customer_id, now) {
-        return Err(AppError::TooManyAttempts { retry_after_secs });
-    }
     let password = super::extract::single_header(
         headers,
         &axum::http::HeaderName::from_static("x-retrieval-password"),
     )?
     .and_then(|v| v.to_str().ok())
     .unwrap_or("");
-    let ok = !password.is_empty()
-        && validate_customer_id(customer_id).is_ok()
-        && st
-            .store
-            .check_retrieval_password(customer_id.to_owned(), password.to_owned())
-            .await?;
-    if ok {
-        Ok(())
-    } else {
-        st.lockout.record_failure(customer_id, now);
-        Err(AppError::Unauthorized)
+    let id = validate_customer_id(customer_id)
+        .is_ok()
+        .then(|| customer_id.to_owned());
+    let attempt = st
+        .store
+        .retrieval_attempt(
+            id,
+            client.map(|a| a.to_string()),
+            password.to_owned(),
+            st.clock.now(),
+        )
+        .await?;
+    match attempt {
+        Attempt::Allowed => Ok(()),
+        Attempt::Locked { retry_after_secs } => {
+            tracing::warn!(customer = customer_id, client = ?client, "retrieval refused: locked out");
+            Err(AppError::TooManyAttempts { retry_after_secs })
+        }
+        Attempt::Denied => Err(AppError::Unauthorized),
     }
 }
 
@@ -220,10 +226,11 @@ async fn generated_yaml(st: &AppState, customer_id: &str) -> Result<String, AppE
 
 pub async fn get_config(
     State(st): St,
+    client: ClientAddr,
     headers: HeaderMap,
     Path(customer_id): Path<String>,
 ) -> Result<Response, AppError> {
-    retrieval_auth(&st, &headers, &customer_id).await?;
+    retrieval_auth(&st, &headers, client.0, &customer_id).await?;
     let yaml = generated_yaml(&st, &customer_id).await?;
     Ok(with_customer(
         ([(header::CONTENT_TYPE, "application/yaml")], yaml),
@@ -233,10 +240,11 @@ pub async fn get_config(
 
 pub async fn get_recovery(
     State(st): St,
+    client: ClientAddr,
     headers: HeaderMap,
     Path(customer_id): Path<String>,
 ) -> Result<Response, AppError> {
-    retrieval_auth(&st, &headers, &customer_id).await?;
+    retrieval_auth(&st, &headers, client.0, &customer_id).await?;
     let config_yaml = generated_yaml(&st, &customer_id).await?;
     let infra_backup = st.store.latest_infra_backup(customer_id.clone()).await?;
     let body = RecoveryResponse {

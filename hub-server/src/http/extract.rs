@@ -2,6 +2,7 @@
 //! bodies that fail with the PROTOCOL error body (axum's own `Json` answers
 //! in plain text) while keeping the raw bytes for verbatim storage.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -101,6 +102,64 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             None => Err(AppError::Unauthorized),
         }
     }
+}
+
+/// The client's address: the TCP peer, or — when the peer is one of
+/// `server.trusted_proxies` — the nearest untrusted address of its
+/// `X-Forwarded-For`. `None` when the server did not record a peer (a
+/// router driven without a socket).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequestParts<Arc<AppState>> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(peer.map(|p| {
+            client_address(p, &parts.headers, &state.config.server.trusted_proxies)
+        })))
+    }
+}
+
+/// See [`ClientAddr`]. A forged `X-Forwarded-For` from an untrusted peer
+/// is ignored; from a trusted proxy, entries are read right to left (the
+/// proxy appends what it saw) up to the first address it does not trust.
+pub fn client_address(
+    peer: IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[crate::config::Cidr],
+) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let mut client = peer;
+    let hops = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// A JSON body parsed into `T`, with the bytes it was parsed from.

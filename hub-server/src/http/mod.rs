@@ -3,8 +3,8 @@
 pub mod admin;
 pub mod api;
 pub mod extract;
-pub mod lockout;
 pub mod openapi;
+pub mod serve;
 
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
@@ -28,7 +28,6 @@ use crate::error::AppError;
 use crate::outbound::ControllerPolicy;
 use crate::store::{StatusView, Store};
 use extract::BodyLimit;
-use lockout::Lockout;
 
 /// Everything a handler may need, shared behind one `Arc`.
 pub struct AppState {
@@ -37,7 +36,6 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The effective global report key (configured or generated).
     pub report_key: String,
-    pub lockout: Lockout,
     pub template: Template,
     /// Wakes the notification dispatcher after an event was stored.
     pub wake: Arc<Notify>,
@@ -74,7 +72,6 @@ impl AppState {
             store,
             clock,
             report_key,
-            lockout: Lockout::default(),
             template,
             wake: Arc::new(Notify::new()),
             http,

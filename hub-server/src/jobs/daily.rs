@@ -111,7 +111,8 @@ pub async fn prune(st: &Arc<AppState>) -> Result<Option<Pruned>, JobError> {
         return Ok(None);
     };
     let cutoff = now - SignedDuration::from_hours(24 * i64::from(st.config.retention.max_days));
-    let pruned = st.store.prune(cutoff).await?;
+    let mut pruned = st.store.prune(cutoff).await?;
+    pruned.lockouts = st.store.prune_lockouts(now).await?;
     st.store
         .complete_daily_job(PRUNE_JOB, day.to_string(), Vec::new(), now)
         .await?;

@@ -125,29 +125,6 @@ impl Store {
         .await
     }
 
-    /// Whether `password` is the retrieval password of `customer_id`. An
-    /// unknown customer costs the same comparison as a known one.
-    pub async fn check_retrieval_password(
-        &self,
-        customer_id: String,
-        password: String,
-    ) -> Result<bool> {
-        self.read(move |c| {
-            let stored: Option<String> = c
-                .prepare_cached(
-                    "SELECT cc.retrieval_password FROM customer_configs cc \
-                     JOIN customers c ON c.id = cc.customer WHERE c.customer_id = ?1",
-                )?
-                .query_row([&customer_id], |r| r.get(0))
-                .optional()?;
-            let known = stored.is_some();
-            let stored = stored.unwrap_or_else(|| "\u{0}".repeat(password.len().max(1)));
-            let same: bool = stored.as_bytes().ct_eq(password.as_bytes()).into();
-            Ok(known && same)
-        })
-        .await
-    }
-
     /// Stores a new managed customer's config and credentials; `false`
     /// (and nothing written) if the customer already has a config, so two
     /// operators creating or adopting at once never overwrite each other's

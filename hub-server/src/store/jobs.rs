@@ -48,6 +48,8 @@ pub struct Pruned {
     pub events: usize,
     pub notifications: usize,
     pub infra_backups: usize,
+    /// Retrieval-failure rows that could no longer lock anything.
+    pub lockouts: usize,
     pub pages_freed: i64,
 }
 

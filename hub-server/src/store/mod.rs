@@ -13,6 +13,7 @@ mod customers;
 mod events;
 mod infra;
 mod jobs;
+mod lockout;
 mod migrate;
 mod notify;
 mod reports;
@@ -32,6 +33,7 @@ pub use codec::Codec;
 pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig, StoredConfig, key_digest};
 pub use events::{EventInsert, NewEvent};
 pub use jobs::{NodeState, Pruned, Watched};
+pub use lockout::{Attempt, MAX_ADDRESS_FAILURES, MAX_FAILURES, WINDOW};
 pub use notify::{Channel, Delivery, LogEntry, LogRow, NewDelivery, OutboxItem, StoredEvent};
 pub use reports::{NewReport, ReportInsert, StatusView};
 
@@ -59,6 +61,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the store is shut down")]
     Closed,
+    /// The writer's or the readers' queue is full: the hub is overloaded
+    /// and answers 503 with `Retry-After` rather than queueing without end.
+    #[error("the store's queue is full")]
+    Busy,
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -69,6 +75,17 @@ pub struct StoreOptions {
     pub readers: usize,
     /// Reports stored without a dictionary before one is trained from them.
     pub dict_train_after: usize,
+    /// Writes waiting for the writer at most; beyond, requests get 503.
+    pub write_queue: usize,
+    /// Queries waiting for a reader at most; beyond, requests get 503.
+    pub read_queue: usize,
+    /// When the WAL file grows past this, the writer checkpoints it into
+    /// the database and truncates it before taking more writes: under
+    /// sustained load ingest waits rather than the volume filling up.
+    pub wal_limit_bytes: u64,
+    /// `synchronous=FULL` (fsync every group commit: a 2xx survives a power
+    /// cut) instead of NORMAL (survives a crash of the hub).
+    pub synchronous_full: bool,
 }
 
 impl Default for StoreOptions {
@@ -76,6 +93,10 @@ impl Default for StoreOptions {
         Self {
             readers: 2,
             dict_train_after: 2000,
+            write_queue: 4096,
+            read_queue: 1024,
+            wal_limit_bytes: 64 * 1024 * 1024,
+            synchronous_full: true,
         }
     }
 }
@@ -165,24 +186,25 @@ impl Store {
             source,
         })?;
         let path = data_dir.join("hub.db");
-        let mut conn = open_conn(&path, false)?;
+        let sync = opts.synchronous_full;
+        let mut conn = open_conn(&path, false, sync)?;
         migrate::run(&mut conn, &path)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let codec = Arc::new(Codec::load(&conn)?);
 
-        let (write_tx, write_rx) = crossbeam_channel::unbounded();
-        let (read_tx, read_rx) = crossbeam_channel::unbounded::<ReadMsg>();
+        let (write_tx, write_rx) = crossbeam_channel::bounded(opts.write_queue.max(1));
+        let (read_tx, read_rx) = crossbeam_channel::bounded::<ReadMsg>(opts.read_queue.max(1));
         let mut threads = Vec::new();
         let readers = opts.readers.max(1);
         for i in 0..readers {
-            let rconn = open_conn(&path, true)?;
+            let rconn = open_conn(&path, true, sync)?;
             let rx = read_rx.clone();
             threads.push(spawn(format!("store-read-{i}"), move || {
                 reader_loop(rconn, rx)
             })?);
         }
         let (ckpt_tx, ckpt_rx) = crossbeam_channel::bounded::<()>(1);
-        let cconn = open_conn(&path, false)?;
+        let cconn = open_conn(&path, false, sync)?;
         threads.push(spawn("store-checkpoint".into(), move || {
             checkpoint_loop(cconn, ckpt_rx)
         })?);
@@ -198,8 +220,12 @@ impl Store {
             }),
         };
         let trainer = codec::Trainer::new(store.clone(), opts.dict_train_after);
+        let wal = WalBound {
+            path: data_dir.join("hub.db-wal"),
+            limit: opts.wal_limit_bytes,
+        };
         threads.push(spawn("store-write".into(), move || {
-            writer_loop(conn, write_rx, ckpt_tx, trainer)
+            writer_loop(conn, write_rx, ckpt_tx, trainer, wal)
         })?);
         if let Ok(mut t) = store.inner.threads.lock() {
             *t = threads;
@@ -247,26 +273,34 @@ impl Store {
         self.submit_read(f)?.await.map_err(|_| StoreError::Closed)?
     }
 
-    /// [`Store::write`] for plain threads (never call it on the runtime).
+    /// [`Store::write`] for plain threads (never call it on the runtime);
+    /// waits for room in the queue instead of failing with `Busy`.
     pub(crate) fn write_blocking<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        self.submit_write(f)?
-            .blocking_recv()
-            .map_err(|_| StoreError::Closed)?
+        let (msg, rx) = write_msg(f);
+        self.inner
+            .write_tx
+            .send(msg)
+            .map_err(|_| StoreError::Closed)?;
+        rx.blocking_recv().map_err(|_| StoreError::Closed)?
     }
 
-    /// [`Store::read`] for plain threads (never call it on the runtime).
+    /// [`Store::read`] for plain threads (never call it on the runtime);
+    /// waits for room in the queue instead of failing with `Busy`.
     pub(crate) fn read_blocking<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        self.submit_read(f)?
-            .blocking_recv()
-            .map_err(|_| StoreError::Closed)?
+        let (msg, rx) = read_msg(f);
+        self.inner
+            .read_tx
+            .send(msg)
+            .map_err(|_| StoreError::Closed)?;
+        rx.blocking_recv().map_err(|_| StoreError::Closed)?
     }
 
     fn submit_write<T, F>(&self, f: F) -> Result<oneshot::Receiver<Result<T>>>
@@ -274,16 +308,8 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let (reply, rx) = oneshot::channel();
-        let op = Op {
-            f: Some(f),
-            result: None,
-            reply,
-        };
-        self.inner
-            .write_tx
-            .send(WriteMsg::Op(Box::new(op)))
-            .map_err(|_| StoreError::Closed)?;
+        let (msg, rx) = write_msg(f);
+        self.inner.write_tx.try_send(msg).map_err(queue_error)?;
         Ok(rx)
     }
 
@@ -292,14 +318,8 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let (reply, rx) = oneshot::channel();
-        let job: ReadJob = Box::new(move |conn| {
-            let _ = reply.send(f(conn));
-        });
-        self.inner
-            .read_tx
-            .send(ReadMsg::Job(job))
-            .map_err(|_| StoreError::Closed)?;
+        let (msg, rx) = read_msg(f);
+        self.inner.read_tx.try_send(msg).map_err(queue_error)?;
         Ok(rx)
     }
 
@@ -316,23 +336,59 @@ impl Store {
     /// every thread. Later calls on any clone answer [`StoreError::Closed`].
     pub async fn close(&self) {
         let (tx, rx) = oneshot::channel();
-        if self.inner.write_tx.send(WriteMsg::Close(tx)).is_ok() {
-            let _ = rx.await;
-        }
-        for _ in 0..self.inner.readers {
-            let _ = self.inner.read_tx.send(ReadMsg::Close);
-        }
+        let write_tx = self.inner.write_tx.clone();
+        let read_tx = self.inner.read_tx.clone();
+        let readers = self.inner.readers;
         let threads = match self.inner.threads.lock() {
             Ok(mut t) => std::mem::take(&mut *t),
             Err(_) => Vec::new(),
         };
-        // Joining blocks; do it off the runtime's worker threads.
+        // Queues may be full and joining blocks: off the runtime's threads.
         let _ = tokio::task::spawn_blocking(move || {
+            if write_tx.send(WriteMsg::Close(tx)).is_ok() {
+                let _ = rx.blocking_recv();
+            }
+            for _ in 0..readers {
+                let _ = read_tx.send(ReadMsg::Close);
+            }
             for t in threads {
                 let _ = t.join();
             }
         })
         .await;
+    }
+}
+
+fn write_msg<T, F>(f: F) -> (WriteMsg, oneshot::Receiver<Result<T>>)
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+{
+    let (reply, rx) = oneshot::channel();
+    let op = Op {
+        f: Some(f),
+        result: None,
+        reply,
+    };
+    (WriteMsg::Op(Box::new(op)), rx)
+}
+
+fn read_msg<T, F>(f: F) -> (ReadMsg, oneshot::Receiver<Result<T>>)
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+{
+    let (reply, rx) = oneshot::channel();
+    let job: ReadJob = Box::new(move |conn| {
+        let _ = reply.send(f(conn));
+    });
+    (ReadMsg::Job(job), rx)
+}
+
+fn queue_error<M>(e: crossbeam_channel::TrySendError<M>) -> StoreError {
+    match e {
+        crossbeam_channel::TrySendError::Full(_) => StoreError::Busy,
+        crossbeam_channel::TrySendError::Disconnected(_) => StoreError::Closed,
     }
 }
 
@@ -343,7 +399,7 @@ fn spawn(name: String, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<(
         .map_err(|e| StoreError::Corrupt(format!("cannot start store thread: {e}")))
 }
 
-fn open_conn(path: &Path, read_only: bool) -> Result<Connection> {
+fn open_conn(path: &Path, read_only: bool, synchronous_full: bool) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     if !read_only {
@@ -351,9 +407,14 @@ fn open_conn(path: &Path, read_only: bool) -> Result<Connection> {
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     }
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    // NORMAL in WAL mode: a commit survives a crash of the hub process;
-    // only a power cut can lose the last group. FULL would fsync each group.
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL: each group commit is fsynced before its requests are answered,
+    // so a 2xx survives a power cut; with group commit it costs little
+    // (README "Storage"). NORMAL survives a crash of the hub process only.
+    conn.pragma_update(
+        None,
+        "synchronous",
+        if synchronous_full { "FULL" } else { "NORMAL" },
+    )?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -366,11 +427,40 @@ fn open_conn(path: &Path, read_only: bool) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Where the WAL is and how large it may grow before the writer truncates it.
+struct WalBound {
+    path: PathBuf,
+    limit: u64,
+}
+
+impl WalBound {
+    /// Checkpoints and truncates the WAL when it is over the limit. Runs on
+    /// the writer, so no write is taken meanwhile; waits (busy timeout) for
+    /// readers still on old pages.
+    fn enforce(&self, conn: &Connection) {
+        let size = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        if size <= self.limit {
+            return;
+        }
+        match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            Ok(0) => tracing::debug!(wal_bytes = size, "store: WAL over its limit, truncated"),
+            Ok(_) => tracing::warn!(
+                wal_bytes = size,
+                "store: WAL over its limit and readers kept it from being truncated; retrying after the next commit"
+            ),
+            Err(e) => tracing::warn!(error = %e, "store: WAL checkpoint failed"),
+        }
+    }
+}
+
 fn writer_loop(
     conn: Connection,
     rx: Receiver<WriteMsg>,
     ckpt: Sender<()>,
     mut trainer: codec::Trainer,
+    wal: WalBound,
 ) {
     let mut batch: Vec<Box<dyn WriteOp>> = Vec::with_capacity(MAX_GROUP);
     loop {
@@ -407,6 +497,7 @@ fn writer_loop(
                 op.finish(commit.clone());
             }
             let _ = ckpt.try_send(());
+            wal.enforce(&conn);
             trainer.after_commit();
         }
         if let Some(tx) = close {

@@ -146,3 +146,117 @@ async fn five_failures_lock_both_endpoints_until_the_window_passes() {
     );
     hub.stop().await;
 }
+
+/// A lockout is stored: it holds across a restart of the hub, and a flood
+/// of guesses at random ids (from many addresses) never evicts it.
+#[tokio::test]
+async fn a_lockout_survives_restarts_and_floods() {
+    let hub = Hub::start().await;
+    let (_, pw) = hub.add_config("target").await;
+    for _ in 0..5 {
+        assert_eq!(
+            get_pw(&hub, "/api/v1/config/target", Some("guess"))
+                .await
+                .status(),
+            401
+        );
+    }
+    let now = hub.clock.now_ts();
+    let dir = hub.stop().await;
+    let hub = Hub::start_at(dir, Default::default(), now, |c| {
+        // Every flood request seems to come from another address.
+        c.server.trusted_proxies = vec![Cidr::parse("127.0.0.0/8").unwrap()];
+    })
+    .await;
+    assert_eq!(
+        get_pw(&hub, "/api/v1/recovery/target", Some(&pw))
+            .await
+            .status(),
+        429,
+        "still locked after a restart"
+    );
+    let mut flood = Vec::new();
+    for i in 0..600u32 {
+        let client = hub.client.clone();
+        let url = format!("{}/api/v1/config/random-{i}", hub.url);
+        let from = format!("203.0.{}.{}", i / 250, i % 250 + 1);
+        flood.push(tokio::spawn(async move {
+            client
+                .get(url)
+                .header("x-retrieval-password", "guess")
+                .header("x-forwarded-for", from)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    for f in flood {
+        assert_eq!(f.await.unwrap(), 401);
+    }
+    assert_eq!(
+        get_pw(&hub, "/api/v1/config/target", Some(&pw))
+            .await
+            .status(),
+        429,
+        "still locked after the flood"
+    );
+    hub.clock.advance(SignedDuration::from_mins(15));
+    assert_eq!(
+        get_pw(&hub, "/api/v1/config/target", Some(&pw))
+            .await
+            .status(),
+        200
+    );
+    hub.stop().await;
+}
+
+/// One address guessing across many ids is stopped after 20 failures,
+/// whatever ids it tries; other addresses are not.
+#[tokio::test]
+async fn one_address_guessing_across_ids_is_limited() {
+    let hub = Hub::start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        Default::default(),
+        |c| c.server.trusted_proxies = vec![Cidr::parse("127.0.0.1").unwrap()],
+    )
+    .await;
+    let (_, pw) = hub.add_config("mine").await;
+    let from = |ip: &'static str, id: String, pw: String| {
+        let req = hub
+            .client
+            .get(format!("{}/api/v1/config/{id}", hub.url))
+            .header("x-retrieval-password", pw)
+            .header("x-forwarded-for", ip);
+        async move { req.send().await.unwrap() }
+    };
+    for i in 0..20 {
+        let resp = from("198.51.100.7", format!("id-{i}"), "guess".into()).await;
+        assert_eq!(resp.status(), 401, "{i}");
+    }
+    let resp = from("198.51.100.7", "mine".into(), pw.clone()).await;
+    assert_eq!(error_code(resp, 429).await, "too_many_attempts");
+    // A forged X-Forwarded-For chain: the proxy's own entry (rightmost)
+    // is the one that counts.
+    let resp = from("10.9.9.9, 198.51.100.7", "mine".into(), pw.clone()).await;
+    assert_eq!(resp.status(), 429);
+    let resp = from("198.51.100.8", "mine".into(), pw.clone()).await;
+    assert_eq!(resp.status(), 200);
+    hub.stop().await;
+}
+
+#[test]
+fn client_address_trusts_only_configured_proxies() {
+    use hub_server::http::extract::client_address;
+    let mut h = axum::http::HeaderMap::new();
+    h.insert("x-forwarded-for", "1.2.3.4, 10.42.0.5".parse().unwrap());
+    let peer = "10.42.0.9".parse().unwrap();
+    let cluster = [Cidr::parse("10.42.0.0/16").unwrap()];
+    assert_eq!(
+        client_address(peer, &h, &cluster),
+        "1.2.3.4".parse::<std::net::IpAddr>().unwrap()
+    );
+    // Not from a trusted proxy: the header is ignored.
+    assert_eq!(client_address(peer, &h, &[]), peer);
+}

@@ -8,6 +8,7 @@ mod admin;
 mod api_ingest;
 mod api_reads;
 mod api_retrieval;
+mod connections;
 mod controllers;
 mod fakes;
 mod hostile;
@@ -107,6 +108,7 @@ impl Hub {
         let hub_opts = HubOptions {
             store: opts,
             manual: true,
+            limits: None,
         };
         let task = tokio::spawn(hub_server::serve(
             state.clone(),

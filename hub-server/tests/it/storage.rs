@@ -80,3 +80,95 @@ async fn dictionary_is_trained_and_old_rows_stay_readable() {
     assert_eq!(seen, 400);
     hub.stop().await;
 }
+
+/// A full write queue is a 503 with `Retry-After` that stores nothing, not
+/// an unbounded pile of waiting requests; the hub recovers by itself.
+#[tokio::test]
+async fn a_full_write_queue_answers_503_with_retry_after() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let opts = StoreOptions {
+        write_queue: 1,
+        ..Default::default()
+    };
+    let hub = Hub::start_in(dir, opts).await;
+    // Hold the writer, then fill its queue of one.
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let store = hub.store.clone();
+    let blocker = tokio::spawn(async move {
+        store
+            .write(move |_| {
+                let _ = held_tx.send(());
+                let _ = release_rx.recv();
+                Ok(())
+            })
+            .await
+    });
+    tokio::task::spawn_blocking(move || held_rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let store = hub.store.clone();
+    let queued = tokio::spawn(async move { store.write(|_| Ok(())).await });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let resp = hub
+        .post_json("/api/v1/report", Some(KEY), &report("busy", T0))
+        .await;
+    assert_eq!(resp.headers()["retry-after"], "1");
+    assert_eq!(error_code(resp, 503).await, "overloaded");
+    release_tx.send(()).unwrap();
+    blocker.await.unwrap().unwrap();
+    queued.await.unwrap().unwrap();
+    assert_eq!(fleet_len(&hub).await, 0);
+    let resp = hub
+        .post_json("/api/v1/report", Some(KEY), &report("busy", T0))
+        .await;
+    assert_eq!(resp.status(), 200);
+    hub.stop().await;
+}
+
+/// Under sustained ingest the WAL stays near its bound instead of growing
+/// until the volume is full.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wal_stays_bounded_under_sustained_writes() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let limit = 512 * 1024;
+    let opts = StoreOptions {
+        wal_limit_bytes: limit,
+        synchronous_full: false,
+        ..Default::default()
+    };
+    let hub = Hub::start_in(dir.clone(), opts).await;
+    let wal = dir.path().join("hub.db-wal");
+    let start: jiff::Timestamp = T0.parse().unwrap();
+    let mut largest = 0;
+    for round in 0..40 {
+        let mut tasks = Vec::new();
+        for i in 0..100 {
+            let ts = start + jiff::SignedDuration::from_secs(round * 100 + i);
+            let body = report(&format!("w-{i}"), &ts.to_string()).to_string();
+            let client = hub.client.clone();
+            let url = format!("{}/api/v1/report", hub.url);
+            tasks.push(tokio::spawn(async move {
+                client
+                    .post(url)
+                    .bearer_auth(KEY)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), 200);
+        }
+        largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+    }
+    // One group commit past the bound at most (512 reports' pages).
+    assert!(
+        largest <= limit + 2 * 1024 * 1024,
+        "WAL reached {largest} bytes"
+    );
+    hub.stop().await;
+}
