@@ -206,6 +206,39 @@ pub struct Versions {
     pub fleet: BTreeMap<String, i64>,
 }
 
+/// How one background job is doing, for `/healthz`, the admin status view
+/// and the heartbeat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobStatus {
+    pub name: String,
+    /// How often it runs, in seconds.
+    pub every_secs: u64,
+    pub last_started_at: Option<Timestamp>,
+    pub last_success_at: Option<Timestamp>,
+    pub last_failure_at: Option<Timestamp>,
+    /// Why the last failed run failed (a panic included).
+    pub last_error: Option<String>,
+    pub runs: u64,
+    pub failures: u64,
+    /// It has not succeeded for more than twice its period (plus a
+    /// minute): something is wrong even if nothing failed loudly.
+    pub overdue: bool,
+}
+
+/// `GET /api/admin/v1/status`: the hub itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HubStatus {
+    pub version: String,
+    pub started_at: Timestamp,
+    pub latest_controller_version: Option<String>,
+    pub jobs: Vec<JobStatus>,
+    /// Outbox entries not yet decided.
+    pub outbox_pending: i64,
+    /// Emails waiting to be delivered, and since when the oldest waits.
+    pub deliveries_pending: i64,
+    pub oldest_delivery_at: Option<Timestamp>,
+}
+
 /// An admin token as listed (never the token itself).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenInfo {

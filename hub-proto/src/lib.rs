@@ -58,8 +58,18 @@ impl ErrorBody {
     }
 }
 
-/// The `{"status": "ok"}` answer of `/healthz`, infra-backup pushes and
-/// preference updates.
+/// `GET /healthz`: `status` is `ok`, or `degraded` while a background job
+/// is overdue (still 200: the database answers, restarting would not help);
+/// `jobs` says which, by name (`ok` or `overdue`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthBody {
+    pub status: String,
+    #[serde(default)]
+    pub jobs: std::collections::BTreeMap<String, String>,
+}
+
+/// The `{"status": "ok"}` answer of infra-backup pushes and preference
+/// updates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusOk {
     pub status: String,

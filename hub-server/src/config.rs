@@ -320,6 +320,8 @@ impl Default for AlertingConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RegistryConfig {
+    /// `host/repository` of the controller image; empty turns the registry
+    /// check off.
     pub image: String,
     pub username: String,
     pub token: Secret,
@@ -331,7 +333,9 @@ pub struct RegistryConfig {
 impl Default for RegistryConfig {
     fn default() -> Self {
         Self {
-            image: "gitea.dooplex.hu/admin/felhom-controller".into(),
+            // Empty: no registry check, so the built-in defaults contact no
+            // outside host. deploy/hub.yaml names the real image.
+            image: String::new(),
             username: String::new(),
             token: Secret::default(),
             check_interval: GoDuration::secs(30 * 60),

@@ -17,7 +17,8 @@ use crate::http::AppState;
 use crate::secrets::random_token;
 use crate::store::{NewCustomerConfig, StoredConfig};
 
-/// Runs `action` and records it in the audit log, success or failure.
+/// Runs `action` and records it in the audit log, success or failure; a
+/// successful change is announced on the live stream.
 async fn audited<T>(
     st: &AppState,
     actor: &str,
@@ -26,14 +27,27 @@ async fn audited<T>(
     details: Value,
     result: Result<T, AppError>,
 ) -> Result<T, AppError> {
+    if result.is_ok() {
+        st.publish(|| hub_proto::admin::StreamMessage::Changed {
+            customer_id: customer_id.to_owned(),
+            action: action.to_owned(),
+        });
+    }
+    audit_only(st, actor, action, customer_id, details, result).await
+}
+
+/// Records a read of secrets in the audit log (nothing changed, so nothing
+/// is announced).
+async fn audit_only<T>(
+    st: &AppState,
+    actor: &str,
+    action: &'static str,
+    customer_id: &str,
+    details: Value,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
     let outcome = match &result {
-        Ok(_) => {
-            st.publish(|| hub_proto::admin::StreamMessage::Changed {
-                customer_id: customer_id.to_owned(),
-                action: action.to_owned(),
-            });
-            "ok".to_owned()
-        }
+        Ok(_) => "ok".to_owned(),
         Err(e) => format!("error: {e}"),
     };
     st.store
@@ -236,9 +250,24 @@ pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, 
     audited(st, actor, "customer.adopt", id, json!({}), result).await
 }
 
-/// The generated controller.yaml of a managed customer.
-pub async fn generated_yaml(st: &AppState, id: &str) -> Result<String, AppError> {
-    render(st, &stored(st, id).await?)
+/// The generated controller.yaml of a managed customer, which holds its
+/// secrets: every read is audited.
+pub async fn generated_yaml(st: &AppState, actor: &str, id: &str) -> Result<String, AppError> {
+    let result = async { render(st, &stored(st, id).await?) }.await;
+    audit_only(st, actor, "config.yaml_read", id, json!({}), result).await
+}
+
+/// A managed customer's credentials and tokens; every reveal is audited.
+pub async fn credentials(st: &AppState, actor: &str, id: &str) -> Result<Credentials, AppError> {
+    let result = async {
+        validate_customer_id(id)?;
+        st.store
+            .credentials(id.to_owned())
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no config for `{id}`")))
+    }
+    .await;
+    audit_only(st, actor, "credentials.reveal", id, json!({}), result).await
 }
 
 /// `controller.yaml` for a stored config with the current template.

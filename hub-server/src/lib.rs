@@ -208,5 +208,6 @@ pub async fn dispatcher(state: &Arc<AppState>) -> Result<Dispatcher, HubError> {
         ),
         instance,
         wake: state.wake.clone(),
+        board: state.jobs.clone(),
     })
 }

@@ -246,7 +246,13 @@ fn real_main() -> anyhow::Result<()> {
         return preview(&config, event_type, *channel, *html);
     }
     let key = hub_server::report_key(&config)?;
-    if let Some(path) = &key.generated {
+    if let Some(path) = &key.generated
+        && !std::io::stdout().is_terminal()
+    {
+        // Not a person at a terminal (a pod, a service): stdout is a log,
+        // so only where the key is, never the key.
+        tracing::info!(path = %path.display(), "generated a report API key; it is in this file (mode 0600)");
+    } else if let Some(path) = &key.generated {
         // Shown once, on the terminal that started the hub, never logged.
         println!(
             "\nGenerated a report API key (saved to {}, mode 0600):\n\n    {}\n\n\

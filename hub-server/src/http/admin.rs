@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hub_proto::admin::{
-    CredentialKind, CustomerConfig, Fleet, FleetEntry, UpdateRequest, Versions,
+    CredentialKind, CustomerConfig, Fleet, FleetEntry, HubStatus, UpdateRequest, Versions,
 };
 use hub_proto::{CustomerStatus, StatusOk, validate_customer_id};
 use jiff::{SignedDuration, Timestamp};
@@ -354,7 +354,7 @@ pub async fn config_yaml(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     admin.write()?;
-    let yaml = configs::generated_yaml(&st, &id).await?;
+    let yaml = configs::generated_yaml(&st, &admin.actor(), &id).await?;
     Ok(([(header::CONTENT_TYPE, "application/yaml")], yaml).into_response())
 }
 
@@ -364,12 +364,7 @@ pub async fn credentials(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     admin.write()?;
-    validate_customer_id(&id)?;
-    let creds = st
-        .store
-        .credentials(id.clone())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no config for `{id}`")))?;
+    let creds = configs::credentials(&st, &admin.actor(), &id).await?;
     Ok(Json(creds).into_response())
 }
 
@@ -477,6 +472,22 @@ pub async fn clear_lockout(
         )
         .await?;
     Ok(ok().into_response())
+}
+
+/// The hub itself: version, jobs (overdue ones marked), outbox and
+/// delivery backlog.
+pub async fn status(State(st): St, _: Admin) -> Result<Json<HubStatus>, AppError> {
+    let now = st.clock.now();
+    let (deliveries_pending, oldest_delivery_at) = st.store.pending_deliveries().await?;
+    Ok(Json(HubStatus {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        started_at: st.started_at,
+        latest_controller_version: st.latest_version(),
+        jobs: st.jobs.snapshot(now),
+        outbox_pending: st.store.outbox_len().await?,
+        deliveries_pending,
+        oldest_delivery_at,
+    }))
 }
 
 pub async fn versions(State(st): St, _: Admin) -> Result<Response, AppError> {

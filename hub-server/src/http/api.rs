@@ -10,8 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hub_proto::{
-    EventAccepted, EventIn, HistoryPeriod, HistoryResponse, InfraBackup, LegacyNotify, Preferences,
-    RecoveryResponse, Report, ReportAccepted, StatusOk, validate_customer_id,
+    EventAccepted, EventIn, HealthBody, HistoryPeriod, HistoryResponse, InfraBackup, LegacyNotify,
+    Preferences, RecoveryResponse, Report, ReportAccepted, StatusOk, validate_customer_id,
 };
 
 use super::extract::{Caller, ClientAddr, Scoped};
@@ -21,14 +21,27 @@ use crate::store::{Attempt, NewEvent, NewReport};
 
 type St = State<Arc<AppState>>;
 
-pub async fn healthz(State(st): St) -> Result<Json<StatusOk>, AppError> {
+pub async fn healthz(State(st): St) -> Result<Json<HealthBody>, AppError> {
     match tokio::time::timeout(Duration::from_secs(2), st.store.ping()).await {
-        Ok(Ok(())) => Ok(Json(StatusOk::ok())),
-        Ok(Err(e)) => Err(AppError::Unavailable(e)),
-        Err(_) => Err(AppError::Unavailable(crate::store::StoreError::Corrupt(
-            "ping timed out".into(),
-        ))),
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(AppError::Unavailable(e)),
+        Err(_) => {
+            return Err(AppError::Unavailable(crate::store::StoreError::Corrupt(
+                "ping timed out".into(),
+            )));
+        }
     }
+    let jobs: std::collections::BTreeMap<String, String> = st
+        .jobs
+        .snapshot(st.clock.now())
+        .into_iter()
+        .map(|j| (j.name, if j.overdue { "overdue" } else { "ok" }.to_owned()))
+        .collect();
+    let degraded = jobs.values().any(|v| v == "overdue");
+    Ok(Json(HealthBody {
+        status: if degraded { "degraded" } else { "ok" }.to_owned(),
+        jobs,
+    }))
 }
 
 pub async fn post_report(State(st): St, body: Scoped<Report>) -> Result<Response, AppError> {

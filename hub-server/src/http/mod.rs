@@ -41,6 +41,10 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// When this process started; the dead man's switch counts from here.
     pub started_at: Timestamp,
+    /// Paces the audit rows of refused admin requests.
+    pub denials: DenialLimiter,
+    /// What each background job last did.
+    pub jobs: Arc<crate::jobs::board::JobBoard>,
     /// The outbound client for Resend, the registry and the template.
     pub http: reqwest::Client,
     /// Where controllers may be called (`controllers.*`).
@@ -68,6 +72,8 @@ impl AppState {
             controller_policy: ControllerPolicy::from_config(&config.controllers),
             controller_http,
             started_at: clock.now(),
+            jobs: Default::default(),
+            denials: Default::default(),
             config,
             store,
             clock,
@@ -161,12 +167,16 @@ pub fn router(state: Arc<AppState>) -> Router {
     for (doc, handler) in routes() {
         r = r.route(doc.path, handler);
     }
-    r.route_layer(axum::middleware::from_fn(log_request))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::Extension(BodyLimit(max_body)))
-        .with_state(state)
+    r.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        audit_denied,
+    ))
+    .route_layer(axum::middleware::from_fn(log_request))
+    .fallback(not_found)
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(DefaultBodyLimit::max(max_body))
+    .layer(axum::Extension(BodyLimit(max_body)))
+    .with_state(state)
 }
 
 /// The whole HTTP surface as one table: the router is built from it and
@@ -548,6 +558,16 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
         (
             D::new(
                 "GET",
+                admin!("/status"),
+                Admin,
+                200,
+                "The hub itself: version, background jobs (overdue marked), outbox backlog",
+            ),
+            get(a::status),
+        ),
+        (
+            D::new(
+                "GET",
                 admin!("/stream"),
                 Admin,
                 200,
@@ -567,6 +587,84 @@ async fn method_not_allowed() -> Response {
         AppError::BadRequest("method not allowed on this endpoint".into()).into_response();
     *resp.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
     resp
+}
+
+/// Refused admin requests (401, 403) become audit rows — who (the token's
+/// name when it is known), what, on which customer, from where — at most
+/// one per client address and minute, so a flood cannot fill the disk.
+async fn audit_denied(
+    axum::extract::State(st): axum::extract::State<Arc<AppState>>,
+    client: extract::ClientAddr,
+    params: axum::extract::RawPathParams,
+    req: Request,
+    next: Next,
+) -> Response {
+    if !req.uri().path().starts_with("/api/admin/") {
+        return next.run(req).await;
+    }
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let (parts, body) = req.into_parts();
+    let token = extract::bearer(&parts).ok().flatten().map(str::to_owned);
+    let resp = next.run(Request::from_parts(parts, body)).await;
+    let status = resp.status().as_u16();
+    if !matches!(status, 401 | 403) {
+        return resp;
+    }
+    let now = st.clock.now();
+    let from = client.0.map(|a| a.to_string()).unwrap_or_default();
+    if !st.denials.first_in_a_minute(&from, now) {
+        return resp;
+    }
+    let actor = match token {
+        Some(t) if status == 403 => match st.store.admin_identity(t).await {
+            Ok(Some(id)) => format!("token:{}", id.name),
+            _ => "unknown".to_owned(),
+        },
+        _ => "unknown".to_owned(),
+    };
+    let customer = params
+        .iter()
+        .find(|(k, _)| *k == "customer_id")
+        .map(|(_, v)| v.to_owned());
+    let details = serde_json::json!({"method": method, "route": route, "client": from});
+    let outcome = format!("denied: HTTP {status}");
+    if let Err(e) = st
+        .store
+        .audit(actor, "denied", customer, details, outcome, now)
+        .await
+    {
+        tracing::warn!(error = %e, "audit of a denied request failed");
+    }
+    resp
+}
+
+/// Remembers when each client address last had a denial audited.
+#[derive(Debug, Default)]
+pub struct DenialLimiter(std::sync::Mutex<std::collections::HashMap<String, Timestamp>>);
+
+impl DenialLimiter {
+    /// Whether `client` had no denial audited in the minute before `now`
+    /// (and notes this one).
+    pub fn first_in_a_minute(&self, client: &str, now: Timestamp) -> bool {
+        let Ok(mut seen) = self.0.lock() else {
+            return true;
+        };
+        if seen.len() > 10_000 {
+            seen.clear();
+        }
+        match seen.get(client) {
+            Some(t) if now.duration_since(*t) < jiff::SignedDuration::from_mins(1) => false,
+            _ => {
+                seen.insert(client.to_owned(), now);
+                true
+            }
+        }
+    }
 }
 
 /// One line per request: method, route, status, latency, customer. Never

@@ -110,7 +110,11 @@ pub async fn prune(st: &Arc<AppState>) -> Result<Option<Pruned>, JobError> {
     ) else {
         return Ok(None);
     };
-    let cutoff = now - SignedDuration::from_hours(24 * i64::from(st.config.retention.max_days));
+    let cutoff = now
+        .checked_sub(SignedDuration::from_hours(
+            24 * i64::from(st.config.retention.max_days),
+        ))
+        .unwrap_or(Timestamp::MIN);
     let mut pruned = st.store.prune(cutoff).await?;
     pruned.lockouts = st.store.prune_lockouts(now).await?;
     st.store

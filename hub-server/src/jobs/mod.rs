@@ -16,6 +16,7 @@
 //! database), so a restart neither repeats nor skips a day, and a hub that
 //! was down at 05:00 catches up when it starts.
 
+pub mod board;
 pub mod daily;
 pub mod registry;
 pub mod staleness;
@@ -67,7 +68,9 @@ pub fn spawn_all(st: &Arc<AppState>, shutdown: &watch::Receiver<bool>) -> Vec<Jo
             }
             Ok(done.join(", "))
         }),
-        every(
+    ];
+    if !c.registry.image.is_empty() {
+        tasks.push(every(
             st,
             shutdown,
             c.registry.check_interval.0,
@@ -77,8 +80,8 @@ pub fn spawn_all(st: &Arc<AppState>, shutdown: &watch::Receiver<bool>) -> Vec<Jo
                     .await
                     .map(|v| format!("newest controller version {v}"))
             },
-        ),
-    ];
+        ));
+    }
     if !c.registry.template_url.is_empty() {
         tasks.push(every(
             st,
@@ -95,9 +98,11 @@ pub fn spawn_all(st: &Arc<AppState>, shutdown: &watch::Receiver<bool>) -> Vec<Jo
     tasks
 }
 
-/// Runs `job` now and then every `period` until shutdown. Empty results are
-/// logged at debug (a daily tick that had nothing to do), others at info.
-fn every<F, Fut>(
+/// Runs `job` now and then every `period` until shutdown. Each run is a
+/// task of its own: a panic is caught, logged and recorded as a failed run,
+/// and the job keeps its schedule. Empty results are logged at debug (a
+/// daily tick that had nothing to do), others at info.
+pub fn every<F, Fut>(
     st: &Arc<AppState>,
     shutdown: &watch::Receiver<bool>,
     period: Duration,
@@ -106,10 +111,11 @@ fn every<F, Fut>(
 ) -> JoinHandle<()>
 where
     F: Fn(Arc<AppState>) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<String, JobError>> + Send,
+    Fut: Future<Output = Result<String, JobError>> + Send + 'static,
 {
     let st = st.clone();
     let mut shutdown = shutdown.clone();
+    st.jobs.register(name, period, st.clock.now());
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(period);
         interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -118,15 +124,38 @@ where
                 _ = interval.tick() => {}
                 _ = shutdown.changed() => return,
             }
-            let run = tokio::select! {
-                r = job(st.clone()) => r,
-                _ = shutdown.changed() => return,
+            st.jobs.started(name, st.clock.now());
+            let run = tokio::spawn(job(st.clone()));
+            let abort = run.abort_handle();
+            let outcome = tokio::select! {
+                r = run => r,
+                _ = shutdown.changed() => {
+                    abort.abort();
+                    return;
+                }
             };
-            match run {
-                Ok(s) if s.is_empty() => tracing::debug!(job = name, "job: nothing due"),
-                Ok(s) => tracing::info!(job = name, "job {name}: {s}"),
+            let now = st.clock.now();
+            match outcome {
+                Ok(Ok(s)) => {
+                    st.jobs.succeeded(name, now);
+                    if s.is_empty() {
+                        tracing::debug!(job = name, "job: nothing due");
+                    } else {
+                        tracing::info!(job = name, "job {name}: {s}");
+                    }
+                }
+                Ok(Err(e)) => {
+                    st.jobs.failed(name, now, e.to_string());
+                    tracing::warn!(job = name, error = %e, "job {name} failed; will run again");
+                }
                 Err(e) => {
-                    tracing::warn!(job = name, error = %e, "job {name} failed; will run again")
+                    let why = if e.is_panic() {
+                        "panicked".to_owned()
+                    } else {
+                        e.to_string()
+                    };
+                    st.jobs.failed(name, now, why.clone());
+                    tracing::error!(job = name, error = %why, "job {name} run died; the job keeps its schedule");
                 }
             }
         }

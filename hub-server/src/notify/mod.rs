@@ -30,6 +30,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::config::NotificationsConfig;
+use crate::jobs::board::JobBoard;
 use crate::store::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, Store, StoreError};
 use resend::{Email, Mailer, SendError};
 use texts::Facts;
@@ -66,6 +67,9 @@ pub struct Dispatcher {
     /// same Resend account.
     pub instance: String,
     pub wake: Arc<Notify>,
+    /// Where each round is recorded (job `notify`), so a stuck dispatcher
+    /// shows as overdue.
+    pub board: Arc<JobBoard>,
 }
 
 /// A channel's verdict on one outbox entry.
@@ -97,16 +101,45 @@ pub struct Round {
 
 impl Dispatcher {
     /// Decides and delivers whenever woken (or every few seconds) until
-    /// shutdown.
+    /// shutdown. Each round is a task of its own: a panic is logged and
+    /// recorded, and the next round runs as usual.
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        const JOB: &str = "notify";
+        self.board.register(JOB, POLL, self.clock.now());
         loop {
-            tokio::select! {
-                r = self.round() => match r {
-                    Ok(r) if r == Round::default() => {}
-                    Ok(r) => tracing::info!(decided = r.decided, sent = r.sent, deferred = r.deferred, failed = r.failed, "notify: round"),
-                    Err(e) => tracing::warn!(error = %e, "notify: round failed; will retry"),
-                },
-                _ = shutdown.changed() => return,
+            self.board.started(JOB, self.clock.now());
+            let me = self.clone();
+            let round = tokio::spawn(async move { me.round().await });
+            let abort = round.abort_handle();
+            let outcome = tokio::select! {
+                r = round => r,
+                _ = shutdown.changed() => {
+                    abort.abort();
+                    return;
+                }
+            };
+            let now = self.clock.now();
+            match outcome {
+                Ok(Ok(r)) => {
+                    self.board.succeeded(JOB, now);
+                    if r != Round::default() {
+                        tracing::info!(
+                            decided = r.decided,
+                            sent = r.sent,
+                            deferred = r.deferred,
+                            failed = r.failed,
+                            "notify: round"
+                        );
+                    }
+                }
+                Ok(Err(e)) => {
+                    self.board.failed(JOB, now, e.to_string());
+                    tracing::warn!(error = %e, "notify: round failed; will retry");
+                }
+                Err(e) => {
+                    self.board.failed(JOB, now, "panicked".into());
+                    tracing::error!(error = %e, "notify: round died; the next one runs as usual");
+                }
             }
             tokio::select! {
                 _ = self.wake.notified() => {}

@@ -237,7 +237,9 @@ async fn configs_are_created_edited_and_served_to_the_node() {
                 "config.create".into(),
                 "error: `kovacs` already has a config".into()
             ),
+            ("config.yaml_read".into(), "ok".into()),
             ("config.update".into(), "ok".into()),
+            ("credentials.reveal".into(), "ok".into()),
             (
                 "config.update".into(),
                 "error: tokens: `brand_new` is new and needs a real value".into()
@@ -994,5 +996,121 @@ async fn a_controller_with_an_unverifiable_certificate_is_refused() {
             "{v}"
         );
     }
+    hub.stop().await;
+}
+
+/// Refused admin requests, credential reveals and reads of the generated
+/// YAML are audit rows; a flood of refusals from one address is one row a
+/// minute.
+#[tokio::test]
+async fn denials_and_secret_reads_are_audited() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let ro = hub.admin_token("ci", true).await;
+    assert_eq!(
+        hub.admin(POST, "/configs", &full, Some(config("sec")))
+            .await
+            .status(),
+        201
+    );
+    for _ in 0..5 {
+        assert_eq!(
+            hub.admin(GET, "/configs/sec/credentials", "stolen", None)
+                .await
+                .status(),
+            401
+        );
+    }
+    hub.clock.advance(jiff::SignedDuration::from_mins(2));
+    assert_eq!(
+        hub.admin(GET, "/configs/sec/credentials", &ro, None)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        hub.admin(GET, "/configs/sec/credentials", &full, None)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        hub.admin(GET, "/configs/sec/yaml", &full, None)
+            .await
+            .status(),
+        200
+    );
+    let page: Value = hub
+        .admin(GET, "/audit?customer=sec", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, String)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap().to_owned(),
+                e["action"].as_str().unwrap().to_owned(),
+                e["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expect = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+    assert_eq!(
+        rows,
+        vec![
+            expect("token:ops", "config.create", "ok"),
+            expect("unknown", "denied", "denied: HTTP 401"),
+            expect("token:ci", "denied", "denied: HTTP 403"),
+            expect("token:ops", "credentials.reveal", "ok"),
+            expect("token:ops", "config.yaml_read", "ok"),
+        ]
+    );
+    hub.stop().await;
+}
+
+/// Two operators creating (or adopting) the same customer at once: one
+/// wins, the other gets 409, and the credentials shown are the ones kept.
+#[tokio::test]
+async fn concurrent_creates_never_overwrite_credentials() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let client = hub.client.clone();
+        let url = format!("{}/api/admin/v1/configs", hub.url);
+        let token = full.clone();
+        tasks.push(tokio::spawn(async move {
+            let resp = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&config("race"))
+                .send()
+                .await
+                .unwrap();
+            (resp.status().as_u16(), resp.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut created = Vec::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        match status {
+            201 => created.push(body),
+            409 => assert_eq!(body["error"]["code"], "conflict"),
+            s => panic!("unexpected {s}: {body}"),
+        }
+    }
+    assert_eq!(created.len(), 1);
+    let kept: Value = hub
+        .admin(GET, "/configs/race/credentials", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["api_key"], created[0]["api_key"]);
     hub.stop().await;
 }

@@ -10,9 +10,10 @@ async fn healthz_answers_without_auth() {
     let hub = Hub::start().await;
     let resp = hub.get("/healthz", None).await;
     assert_eq!(resp.status(), 200);
+    // Manual mode: no jobs registered, nothing overdue.
     assert_eq!(
         resp.json::<Value>().await.unwrap(),
-        serde_json::json!({"status": "ok"})
+        serde_json::json!({"status": "ok", "jobs": {}})
     );
     hub.stop().await;
 }

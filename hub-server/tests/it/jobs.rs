@@ -397,3 +397,58 @@ async fn template_refresh_keeps_the_last_good_template() {
     );
     hub.stop().await;
 }
+
+/// A job whose run panics is logged and recorded as a failed run, keeps
+/// its schedule, and shows as overdue in /healthz and the status view.
+#[tokio::test(start_paused = true)]
+async fn a_panicking_job_is_recorded_and_keeps_its_schedule() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hub = Hub::start().await;
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = runs.clone();
+    let task = hub_server::jobs::every(
+        &hub.state,
+        &stop_rx,
+        std::time::Duration::from_secs(60),
+        "boom",
+        move |_| {
+            let counted = counted.clone();
+            async move {
+                if counted.fetch_add(1, Ordering::SeqCst) < usize::MAX {
+                    panic!("boom");
+                }
+                Ok(String::new())
+            }
+        },
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(3 * 60 + 1)).await;
+    assert_eq!(runs.load(Ordering::SeqCst), 4, "it kept its schedule");
+    // Real time again: /healthz bounds its database ping with a timeout,
+    // which paused time would fire while the reader thread answers.
+    tokio::time::resume();
+    hub.clock.advance(SignedDuration::from_mins(4));
+    let health: Value = hub.get("/healthz", None).await.json().await.unwrap();
+    assert_eq!(health["status"], "degraded");
+    assert_eq!(health["jobs"]["boom"], "overdue");
+    let admin = hub.admin_token("ops", true).await;
+    let status: Value = hub
+        .admin(reqwest::Method::GET, "/status", &admin, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let boom = status["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["name"] == "boom")
+        .unwrap()
+        .clone();
+    assert_eq!(boom["failures"], 4);
+    assert_eq!(boom["last_error"], "panicked");
+    assert_eq!(boom["overdue"], true);
+    stop.send(true).unwrap();
+    task.await.unwrap();
+    hub.stop().await;
+}

@@ -31,14 +31,11 @@ fn first_start_generates_a_private_key_and_sigterm_exits_zero() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut key = None;
     let mut addr = None;
+    let mut before = Vec::new();
     for line in lines.by_ref() {
         let line = strip_ansi(&line.unwrap());
-        let trimmed = line.trim();
-        if key.is_none() && trimmed.len() == 64 && trimmed.chars().all(|c| c.is_ascii_hexdigit()) {
-            key = Some(trimmed.to_owned());
-        }
+        before.push(line.clone());
         if let Some(pos) = line.find("addr=") {
             let rest = &line[pos + 5..];
             let end = rest.find(' ').unwrap_or(rest.len());
@@ -46,11 +43,18 @@ fn first_start_generates_a_private_key_and_sigterm_exits_zero() {
             break;
         }
     }
-    let key = key.expect("key printed once");
     let addr = addr.expect("listening address logged");
     let path = dir.path().join("hub-data/report_api_key");
-    let saved = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(saved.trim(), key);
+    let key = std::fs::read_to_string(&path).unwrap().trim().to_owned();
+    assert_eq!(key.len(), 64);
+    // stdout is not a terminal here (as in a pod): it is a log, so it says
+    // where the key is and never the key itself.
+    let early = before.join("\n");
+    assert!(
+        !early.contains(&key),
+        "key printed to a non-terminal: {early}"
+    );
+    assert!(early.contains("report_api_key"), "{early}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
