@@ -59,7 +59,7 @@ impl Ctx {
 
     /// A cell coloured by meaning when colour is on.
     pub fn status_cell(&self, status: &str) -> Cell {
-        let cell = Cell::new(status);
+        let cell = cell(status);
         if !self.color {
             return cell;
         }
@@ -70,6 +70,49 @@ impl Ctx {
             _ => cell.fg(Color::DarkGrey),
         }
     }
+}
+
+/// `s` safe for a terminal: control characters (an escape sequence in a
+/// hostname, a bell in an event message) are shown as `\u{1b}` and the
+/// like instead of being sent to the terminal.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// C0 and C1 controls, DEL, and the bidirectional overrides that can make
+/// text read differently from what it is.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A table cell holding data from the hub, cleaned for the terminal.
+pub fn cell(s: impl AsRef<str>) -> Cell {
+    Cell::new(clean(s.as_ref()))
+}
+
+/// A table row of data from the hub, each cell cleaned.
+pub fn row<S: AsRef<str>>(cells: impl IntoIterator<Item = S>) -> Vec<Cell> {
+    cells.into_iter().map(cell).collect()
+}
+
+/// Writes to stdout now; an error means the reader went away (`| head`),
+/// which ends a command quietly.
+pub fn emit(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 /// Renders a table without trailing spaces (stable for tests and diffs).
@@ -99,4 +142,18 @@ pub fn usage(used: u64, total: u64) -> String {
     let gb = |b: u64| b as f64 / 1e9;
     let pct = (used.saturating_mul(100)).checked_div(total).unwrap_or(0);
     format!("{:.1} GB / {:.1} GB ({pct}%)", gb(used), gb(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(clean("felhom-01"), "felhom-01");
+        assert_eq!(clean("evil\u{1b}[2Jhost"), "evil\\u{1b}[2Jhost");
+        assert_eq!(clean("bell\u{7}"), "bell\\u{7}");
+        assert_eq!(clean("rtl\u{202e}txt"), "rtl\\u{202e}txt");
+        assert_eq!(clean("Kovács család ↑"), "Kovács család ↑");
+    }
 }

@@ -25,6 +25,7 @@ struct Hub {
     full: String,
     ro: String,
     home: tempfile::TempDir,
+    http: reqwest::Client,
     _dir: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
 }
@@ -82,6 +83,7 @@ async fn hub() -> Hub {
         full: "tok-full".into(),
         ro: "tok-ro".into(),
         home: tempfile::tempdir().unwrap(),
+        http: reqwest::Client::new(),
         _dir: dir,
         _stop: tx,
     }
@@ -97,11 +99,16 @@ impl Hub {
         .await
     }
 
+    async fn report_as(&self, id: String) {
+        self.report(&id, "ok", "1.8.2").await
+    }
+
     async fn report(&self, id: &str, health: &str, version: &str) {
         let ts = self.clock.now().to_string();
         let body = json!({"customer_id": id, "timestamp": ts, "health": health, "controller_version": version,
                           "controller_url": "http://127.0.0.1:9", "system": {"hostname": format!("host-{id}")}});
-        let resp = reqwest::Client::new()
+        let resp = self
+            .http
             .post(format!("{}/api/v1/report", self.url))
             .bearer_auth(KEY)
             .json(&body)
@@ -741,4 +748,80 @@ async fn config_edit_applies_what_the_editor_saved() {
     assert!(stderr(&out).contains("not applied"), "{}", stderr(&out));
     let out = edit("sed -i 's/ed$/ed/'").await;
     assert_eq!(stdout(&out), "no changes\n");
+}
+
+/// What controllers send is data, not terminal commands: escape sequences
+/// in a hostname or an event message are shown, not executed.
+#[tokio::test]
+async fn control_characters_from_the_hub_are_escaped() {
+    let h = hub().await;
+    let ts = h.clock.now().to_string();
+    let evil = "\u{1b}[2J\u{1b}]0;pwned\u{7}";
+    let body = json!({"customer_id": "evil", "timestamp": ts, "health": "ok",
+                      "system": {"hostname": format!("host{evil}")},
+                      "containers": [{"name": format!("c{evil}")}]});
+    let client = reqwest::Client::new();
+    let resp = client
+        .post(format!("{}/api/v1/report", h.url))
+        .bearer_auth(KEY)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let event = json!({"customer_id": "evil", "event_type": "app_installed", "severity": "info",
+                       "message": format!("installed{evil}")});
+    let resp = client
+        .post(format!("{}/api/v1/event", h.url))
+        .bearer_auth(KEY)
+        .json(&event)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    for args in [&["show", "evil"][..], &["events"][..], &["fleet"][..]] {
+        let out = h.run(&h.ro, args).await;
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            !out.stdout.iter().any(|b| *b == 0x1b || *b == 0x07),
+            "{args:?} printed a control character"
+        );
+    }
+    let shown = stdout(&h.run(&h.ro, &["show", "evil"]).await);
+    assert!(shown.contains("host\\u{1b}[2J"), "{shown}");
+    // JSON stays the API's object: escaped by JSON itself, unchanged.
+    let json_out = h.run(&h.ro, &["show", "evil", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&json_out.stdout).unwrap();
+    assert_eq!(
+        v["customer"]["hostname"].as_str().unwrap(),
+        format!("host{evil}")
+    );
+}
+
+/// `hubctl fleet | head -1`: the reader goes away, hubctl ends quietly.
+#[tokio::test]
+async fn a_closed_pipe_ends_quietly() {
+    let h = hub().await;
+    // More than a pipe buffer (64 KiB) of table, so the write meets the
+    // closed pipe.
+    for batch in 0..12 {
+        let sends = (0..100).map(|i| h.report_as(format!("node-{batch:02}{i:02}")));
+        futures_util::future::join_all(sends).await;
+    }
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hubctl"))
+        .args(["--server", &h.url, "--token", &h.ro, "fleet"])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe like `head -1`.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    use tokio::io::AsyncReadExt;
+    let _ = stdout.read(&mut first).await.unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }

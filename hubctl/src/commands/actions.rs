@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Outcome, Result, confirm, customer_id};
 use crate::client::Client;
-use crate::output::{Ctx, render};
+use crate::output::{Ctx, cell, render};
 
 async fn post_ok(client: &Client, path: &str, body: Option<&Value>) -> Result<StatusOk> {
     Ok(client.call(Method::POST, path, body).await?)
@@ -114,13 +114,13 @@ pub async fn diff(client: &Client, ctx: &Ctx, id: &str) -> Result<(String, Outco
     };
     let mut t = ctx.table(&["PATH", "HUB", "CONTROLLER"]);
     for e in &d.differences {
-        let mut hub = comfy_table::Cell::new(show(&e.hub));
-        let mut live = comfy_table::Cell::new(show(&e.controller));
+        let mut hub = cell(show(&e.hub));
+        let mut live = cell(show(&e.controller));
         if ctx.color {
             hub = hub.fg(comfy_table::Color::Green);
             live = live.fg(comfy_table::Color::Red);
         }
-        t.add_row(vec![comfy_table::Cell::new(&e.path), hub, live]);
+        t.add_row(vec![cell(&e.path), hub, live]);
     }
     Ok((render(&t), outcome))
 }

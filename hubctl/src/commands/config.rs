@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{CliError, Result, confirm, customer_id};
 use crate::cli::{ConfigCommand, CreateArgs};
 use crate::client::Client;
-use crate::output::{Ctx, render};
+use crate::output::{Ctx, render, row};
 
 pub async fn run(client: &Client, ctx: &Ctx, cmd: &ConfigCommand) -> Result<String> {
     match cmd {
@@ -18,13 +18,13 @@ pub async fn run(client: &Client, ctx: &Ctx, cmd: &ConfigCommand) -> Result<Stri
             Ok(ctx.data(&list).unwrap_or_else(|| {
                 let mut t = ctx.table(&["CUSTOMER", "NAME", "DOMAIN", "EMAIL", "TOKENS"]);
                 for c in &list {
-                    t.add_row(vec![
+                    t.add_row(row([
                         c.customer_id.clone(),
                         c.display_name.clone(),
                         c.domain.clone(),
                         c.contact_email.clone(),
                         c.tokens.keys().cloned().collect::<Vec<_>>().join(","),
-                    ]);
+                    ]));
                 }
                 render(&t)
             }))

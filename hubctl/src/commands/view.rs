@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{CliError, Outcome, Result, customer_id};
 use crate::cli::{EventsArgs, FleetArgs, LogArgs};
 use crate::client::Client;
-use crate::output::{Ctx, age, render, usage};
+use crate::output::{Ctx, age, cell, clean, emit, render, row, usage};
 
 fn fleet_query(args: &FleetArgs) -> String {
     let mut q = Vec::new();
@@ -44,13 +44,13 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
             (None, _) => "-".into(),
         };
         t.add_row(vec![
-            comfy_table::Cell::new(&s.customer_id),
+            cell(&s.customer_id),
             ctx.status_cell(s.status.as_str()),
-            comfy_table::Cell::new(s.health.map(|h| h.as_str()).unwrap_or("-")),
-            comfy_table::Cell::new(age(c.last_report_age_secs)),
-            comfy_table::Cell::new(version),
-            comfy_table::Cell::new(if s.managed { "managed" } else { "manual" }),
-            comfy_table::Cell::new(format!("{}/{}", c.errors_24h, c.warnings_24h)),
+            cell(s.health.map(|h| h.as_str()).unwrap_or("-")),
+            cell(age(c.last_report_age_secs)),
+            cell(version),
+            cell(if s.managed { "managed" } else { "manual" }),
+            cell(format!("{}/{}", c.errors_24h, c.warnings_24h)),
         ]);
     }
     let mut out = render(&t);
@@ -71,13 +71,17 @@ pub async fn fleet(client: &Client, ctx: &Ctx, args: &FleetArgs) -> Result<Strin
     // Redraw on every message of the live stream.
     let resp = client.send(Method::GET, "/stream", None).await?;
     let mut stream = resp.bytes_stream();
-    print!("{}", redraw(ctx, &fleet));
+    if emit(&redraw(ctx, &fleet)).is_err() {
+        return Ok(String::new());
+    }
     while let Some(chunk) = stream.next().await {
         if chunk.is_err() {
             break;
         }
         let fleet: Fleet = client.get(&path).await?;
-        print!("{}", redraw(ctx, &fleet));
+        if emit(&redraw(ctx, &fleet)).is_err() {
+            break;
+        }
     }
     Ok(String::new())
 }
@@ -100,7 +104,11 @@ pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     }
     let c = &v["customer"];
     let r = &c["latest_report"];
-    let s = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| "-".into());
+    let s = |v: &Value| {
+        v.as_str()
+            .map(|t| clean(t).into_owned())
+            .unwrap_or_else(|| "-".into())
+    };
     let mut out = format!(
         "{}  {}  health {}  controller {}{}\n",
         s(&c["customer_id"]),
@@ -147,7 +155,7 @@ pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     if let Some(disks) = r["storage"].as_array().filter(|d| !d.is_empty()) {
         let mut t = ctx.table(&["MOUNT", "LABEL", "USED", "SMART"]);
         for d in disks {
-            t.add_row(vec![
+            t.add_row(row([
                 s(&d["mount_point"]),
                 s(&d["label"]),
                 usage(
@@ -159,7 +167,7 @@ pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
                     Some(false) => "FAIL".into(),
                     None => "-".into(),
                 },
-            ]);
+            ]));
         }
         out.push_str("\nstorage\n");
         out.push_str(&render(&t));
@@ -167,13 +175,13 @@ pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     if let Some(cs) = r["containers"].as_array().filter(|d| !d.is_empty()) {
         let mut t = ctx.table(&["CONTAINER", "IMAGE", "STATE", "HEALTH", "RESTARTS"]);
         for c in cs {
-            t.add_row(vec![
+            t.add_row(row([
                 s(&c["name"]),
                 s(&c["image"]),
                 s(&c["state"]),
                 s(&c["health"]),
                 c["restart_count"].to_string(),
-            ]);
+            ]));
         }
         out.push_str("\ncontainers\n");
         out.push_str(&render(&t));
@@ -210,11 +218,11 @@ fn events_table(ctx: &Ctx, events: &[EventRecord]) -> String {
     let mut t = ctx.table(&["TIME", "CUSTOMER", "SEVERITY", "TYPE", "MESSAGE"]);
     for e in events {
         t.add_row(vec![
-            comfy_table::Cell::new(e.occurred_at.to_string()),
-            comfy_table::Cell::new(&e.customer_id),
+            cell(e.occurred_at.to_string()),
+            cell(&e.customer_id),
             ctx.status_cell(&e.severity),
-            comfy_table::Cell::new(&e.event_type),
-            comfy_table::Cell::new(&e.message),
+            cell(&e.event_type),
+            cell(&e.message),
         ]);
     }
     render(&t)
@@ -268,7 +276,9 @@ pub async fn events(client: &Client, ctx: &Ctx, args: &EventsArgs) -> Result<Str
     if !args.follow {
         return Ok(first);
     }
-    print!("{first}");
+    if emit(&first).is_err() {
+        return Ok(String::new());
+    }
     let resp = client.send(Method::GET, "/stream", None).await?;
     let mut stream = resp.bytes_stream();
     let mut buf = String::new();
@@ -293,17 +303,20 @@ pub async fn events(client: &Client, ctx: &Ctx, args: &EventsArgs) -> Result<Str
                 && keep("severity", &args.severity)
                 && keep("event_type", &args.event_type)
             {
-                println!(
-                    "{}",
-                    ctx.data(&v).unwrap_or_else(|| format!(
+                let field = |k: &str| clean(v[k].as_str().unwrap_or("")).into_owned();
+                let line = ctx.data(&v).unwrap_or_else(|| {
+                    format!(
                         "{}  {}  {}  {}  {}",
-                        v["occurred_at"].as_str().unwrap_or(""),
-                        v["customer_id"].as_str().unwrap_or(""),
-                        v["severity"].as_str().unwrap_or(""),
-                        v["event_type"].as_str().unwrap_or(""),
-                        v["message"].as_str().unwrap_or("")
-                    ))
-                );
+                        field("occurred_at"),
+                        field("customer_id"),
+                        field("severity"),
+                        field("event_type"),
+                        field("message")
+                    )
+                });
+                if emit(&format!("{}\n", line.trim_end())).is_err() {
+                    return Ok(String::new());
+                }
             }
         }
     }
@@ -324,19 +337,19 @@ pub async fn history(client: &Client, ctx: &Ctx, id: &str, period: &str) -> Resu
     for e in v["reports"].as_array().into_iter().flatten() {
         let r = &e["report"];
         t.add_row(vec![
-            comfy_table::Cell::new(e["received_at"].as_str().unwrap_or("")),
+            cell(e["received_at"].as_str().unwrap_or("")),
             ctx.status_cell(r["health"].as_str().unwrap_or("-")),
-            comfy_table::Cell::new(
+            cell(
                 r["system"]["cpu_percent"]
                     .as_f64()
                     .map(|c| format!("{c:.1}"))
                     .unwrap_or_else(|| "-".into()),
             ),
-            comfy_table::Cell::new(usage(
+            cell(usage(
                 r["system"]["memory_used_bytes"].as_u64().unwrap_or(0),
                 r["system"]["memory_total_bytes"].as_u64().unwrap_or(0),
             )),
-            comfy_table::Cell::new(r["controller_version"].as_str().unwrap_or("-")),
+            cell(r["controller_version"].as_str().unwrap_or("-")),
         ]);
     }
     Ok(render(&t))
@@ -373,12 +386,12 @@ pub async fn notifications(client: &Client, ctx: &Ctx, args: &LogArgs) -> Result
             s("reason")
         };
         t.add_row(vec![
-            comfy_table::Cell::new(s("created_at")),
-            comfy_table::Cell::new(s("channel")),
-            comfy_table::Cell::new(s("customer_id")),
-            comfy_table::Cell::new(s("event_type")),
+            cell(s("created_at")),
+            cell(s("channel")),
+            cell(s("customer_id")),
+            cell(s("event_type")),
             ctx.status_cell(&outcome),
-            comfy_table::Cell::new(detail),
+            cell(detail),
         ]);
     }
     Ok(render(&t))
@@ -391,13 +404,13 @@ pub async fn audit(client: &Client, ctx: &Ctx, args: &LogArgs) -> Result<String>
     }
     let mut t = ctx.table(&["TIME", "WHO", "ACTION", "CUSTOMER", "OUTCOME"]);
     for e in &page.items {
-        t.add_row(vec![
+        t.add_row(row([
             e.at.to_string(),
             e.actor.clone(),
             e.action.clone(),
             e.customer_id.clone().unwrap_or_default(),
             e.outcome.clone(),
-        ]);
+        ]));
     }
     Ok(render(&t))
 }
@@ -415,7 +428,7 @@ pub async fn versions(client: &Client, ctx: &Ctx) -> Result<String> {
     );
     let mut t = ctx.table(&["VERSION", "CUSTOMERS"]);
     for (version, n) in &v.fleet {
-        t.add_row(vec![version.clone(), n.to_string()]);
+        t.add_row(row([version.clone(), n.to_string()]));
     }
     out.push_str(&render(&t));
     Ok(out)
