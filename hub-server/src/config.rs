@@ -434,26 +434,43 @@ impl Config {
         path: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
+        let text = match path {
+            Some(path) => {
+                Some(
+                    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                        path: path.to_owned(),
+                        source,
+                    })?,
+                )
+            }
+            None => None,
+        };
+        let origin = path.map(Path::to_owned).unwrap_or_default();
+        Config::parse(text.as_deref(), &origin, env)
+    }
+
+    /// [`Config::load`] from the file's text (`origin` names it in errors).
+    pub fn parse(
+        text: Option<&str>,
+        origin: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
         let mut merged =
             serde_json::to_value(Config::default()).map_err(|e| ConfigError::Invalid {
                 key: "(defaults)".into(),
                 message: e.to_string(),
             })?;
         let defaults = merged.clone();
-        if let Some(path) = path {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-                path: path.to_owned(),
-                source,
-            })?;
+        if let Some(text) = text {
             let file: Value = if text.trim().is_empty() {
                 Value::Object(Map::new())
             } else {
-                serde_saphyr::from_str(&text).map_err(|e| ConfigError::Yaml {
-                    path: path.to_owned(),
+                serde_saphyr::from_str(text).map_err(|e| ConfigError::Yaml {
+                    path: origin.to_owned(),
                     message: e.to_string(),
                 })?
             };
-            merge_file(&mut merged, &defaults, file, &path.display().to_string())?;
+            merge_file(&mut merged, &defaults, file, &origin.display().to_string())?;
         }
         let env: BTreeMap<String, String> = env.into_iter().collect();
         for (name, value) in &env {

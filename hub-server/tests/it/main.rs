@@ -15,6 +15,7 @@ mod hostile;
 mod jobs;
 mod notify;
 mod process;
+mod properties;
 mod storage;
 
 use std::sync::Arc;
