@@ -228,7 +228,16 @@ pub struct BodyLimit(pub usize);
 /// 400 `invalid_json`, so what is stored can always be read back), naming
 /// the offending field in the error.
 pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(raw);
+    // The whole body, not only the fields the hub reads: serde_json skips
+    // unknown fields without checking their bytes, and a stored body must
+    // read back as text (found by the `report` fuzz target).
+    let text = std::str::from_utf8(raw).map_err(|e| {
+        AppError::MalformedJson(format!(
+            "the body is not UTF-8 (at byte {})",
+            e.valid_up_to()
+        ))
+    })?;
+    let de = &mut serde_json::Deserializer::from_str(text);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut *de);
     let value = result.map_err(|e| {
         let path = e.path().to_string();

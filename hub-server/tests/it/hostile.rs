@@ -84,6 +84,24 @@ async fn trailing_bytes_and_repeated_headers_are_refused_and_store_nothing() {
         let resp = hub.post(path, Some(KEY), body.clone()).await;
         assert_eq!(error_code(resp, 400).await, *code, "{path} {body}");
     }
+    // Bytes that are not UTF-8, even inside a field the hub does not read
+    // (found by fuzzing: such a body was stored and could not be read).
+    let mut latin1 = good.clone().into_bytes();
+    let at = good.find("\"last_backup_at\"").unwrap();
+    latin1.splice(at + 1..at + 1, b"x_\xf1".iter().copied());
+    let mut nested = report("poison", T0);
+    nested["backup"]["note"] = "PLACEHOLDER".into();
+    let nested = nested
+        .to_string()
+        .replace("PLACEHOLDER", "caf\u{e9}")
+        .into_bytes();
+    let mut nested_latin1 = nested.clone();
+    let pos = nested.windows(2).position(|w| w == "é".as_bytes()).unwrap();
+    nested_latin1.splice(pos..pos + 2, [0xe9]);
+    for body in [latin1, nested_latin1] {
+        let resp = hub.post("/api/v1/report", Some(KEY), body).await;
+        assert_eq!(error_code(resp, 400).await, "malformed_json");
+    }
     // Whitespace after the value is fine.
     let resp = hub
         .post("/api/v1/report", Some(KEY), format!("{good}\r\n \t"))
