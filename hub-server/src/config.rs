@@ -359,6 +359,10 @@ pub struct ServerConfig {
     /// Proxies (the ingress) whose `X-Forwarded-For` names the real client,
     /// for the per-address retrieval limit. Empty: the peer address counts.
     pub trusted_proxies: Vec<Cidr>,
+    /// `full`: every group commit is fsynced before its requests get their
+    /// 2xx, so an acknowledged report survives a power cut. `normal`: it
+    /// survives a crash of the hub, not of the machine.
+    pub synchronous: String,
 }
 
 impl Default for ServerConfig {
@@ -370,6 +374,7 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             max_connections: 512,
             trusted_proxies: Vec::new(),
+            synchronous: "full".into(),
         }
     }
 }
@@ -419,6 +424,16 @@ pub struct Config {
     pub registry: RegistryConfig,
     pub server: ServerConfig,
     pub controllers: ControllersConfig,
+}
+
+impl Config {
+    /// The store's options this config asks for.
+    pub fn store_options(&self) -> crate::store::StoreOptions {
+        crate::store::StoreOptions {
+            synchronous_full: self.server.synchronous == "full",
+            ..Default::default()
+        }
+    }
 }
 
 /// Longest retention the date arithmetic of pruning is asked to handle.
@@ -521,6 +536,12 @@ impl Config {
             return Err(invalid(
                 "retention.max_days",
                 format!("must be 1 to {MAX_RETENTION_DAYS} (ten years)"),
+            ));
+        }
+        if !matches!(self.server.synchronous.as_str(), "full" | "normal") {
+            return Err(invalid(
+                "server.synchronous",
+                format!("`{}` is not full or normal", self.server.synchronous),
             ));
         }
         if self.server.max_connections < 8 {

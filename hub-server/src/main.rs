@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use hub_server::HubOptions;
 use hub_server::clock::SystemClock;
 use hub_server::config::Config;
-use hub_server::store::{Store, StoreOptions};
+use hub_server::store::Store;
 
 const ABOUT: &str = "felhom hub: the server every felhom-controller reports to.";
 
@@ -271,7 +271,7 @@ fn real_main() -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
         // The store first: "listening" means ready, migrations done.
-        let store = Store::open(&config.server.data_dir, StoreOptions::default())?;
+        let store = Store::open(&config.server.data_dir, config.store_options())?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
