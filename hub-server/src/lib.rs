@@ -4,15 +4,16 @@
 
 pub mod clock;
 pub mod config;
-pub mod configgen;
-pub mod configs;
 pub mod controller;
-pub mod error;
+pub mod controller_yaml;
+pub mod health;
 pub mod http;
 pub mod jobs;
 pub mod notify;
 pub mod outbound;
 pub mod secrets;
+pub mod service;
+pub mod state;
 pub mod store;
 
 use std::future::Future;
@@ -25,10 +26,10 @@ use tokio::sync::watch;
 
 use clock::Clock;
 use config::Config;
-use configgen::{ConfigGenError, Template};
-use http::AppState;
+use controller_yaml::{ConfigGenError, Template};
 use notify::Dispatcher;
 use notify::resend::Mailer;
+use state::AppState;
 use store::{Store, StoreError, StoreOptions};
 
 /// Failures that stop the hub from starting or serving.

@@ -21,7 +21,7 @@ const T0: &str = "2026-11-27T10:00:00Z";
 struct Hub {
     url: String,
     clock: Arc<ManualClock>,
-    state: Arc<hub_server::http::AppState>,
+    state: Arc<hub_server::state::AppState>,
     full: String,
     ro: String,
     home: tempfile::TempDir,

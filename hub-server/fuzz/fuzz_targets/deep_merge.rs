@@ -2,7 +2,7 @@
 //! merge without panicking, and merging the overlay again changes nothing.
 #![no_main]
 
-use hub_server::configgen::{deep_merge, parse_yaml};
+use hub_server::controller_yaml::{deep_merge, parse_yaml};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -18,10 +18,10 @@ use hub_proto::{CustomerStatus, StatusOk, validate_customer_id};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
 use super::extract::{bearer, parse_json, read_body};
-use crate::configs;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::service::customers as configs;
+use crate::state::AppState;
 use crate::store::{AdminIdentity, EventFilter};
 
 type St = State<Arc<AppState>>;

@@ -15,8 +15,9 @@ use hub_proto::{
 };
 
 use super::extract::{Caller, ClientAddr, Scoped};
-use super::{AppState, with_customer};
-use crate::error::AppError;
+use super::with_customer;
+use crate::http::error::AppError;
+use crate::state::AppState;
 use crate::store::{Attempt, NewEvent, NewReport};
 
 type St = State<Arc<AppState>>;
@@ -234,7 +235,7 @@ async fn generated_yaml(st: &AppState, customer_id: &str) -> Result<String, AppE
         // The password matched a moment ago, so the config existed; it was
         // deleted in between.
         .ok_or(AppError::Unauthorized)?;
-    crate::configs::render(st, &cfg)
+    Ok(crate::service::customers::render(st, &cfg)?)
 }
 
 pub async fn get_config(

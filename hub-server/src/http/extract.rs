@@ -12,8 +12,8 @@ use hub_proto::CustomerScoped;
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
-use super::AppState;
-use crate::error::AppError;
+use crate::http::error::AppError;
+use crate::state::AppState;
 
 /// Who a bearer credential belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]

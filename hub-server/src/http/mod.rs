@@ -2,12 +2,13 @@
 
 pub mod admin;
 pub mod api;
+pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod serve;
 
 use std::convert::Infallible;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
@@ -16,138 +17,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 
-use hub_proto::admin::StreamMessage;
-use hub_proto::{StatusThresholds, parse_version};
-use jiff::Timestamp;
-use tokio::sync::Notify;
-
-use crate::clock::Clock;
-use crate::config::{Config, INFRA_BACKUP_MAX_BYTES};
-use crate::configgen::Template;
-use crate::error::AppError;
-use crate::outbound::ControllerPolicy;
-use crate::store::{StatusView, Store};
+use crate::config::INFRA_BACKUP_MAX_BYTES;
+use crate::http::error::AppError;
+use crate::state::AppState;
 use extract::BodyLimit;
-
-/// Everything a handler may need, shared behind one `Arc`.
-pub struct AppState {
-    pub config: Config,
-    pub store: Store,
-    pub clock: Arc<dyn Clock>,
-    /// The effective global report key (configured or generated).
-    pub report_key: String,
-    pub template: Template,
-    /// Wakes the notification dispatcher after an event was stored.
-    pub wake: Arc<Notify>,
-    /// When this process started; the dead man's switch counts from here.
-    pub started_at: Timestamp,
-    /// Paces the audit rows of refused admin requests.
-    pub denials: DenialLimiter,
-    /// What each background job last did.
-    pub jobs: Arc<crate::jobs::board::JobBoard>,
-    /// The outbound client for Resend, the registry and the template.
-    pub http: reqwest::Client,
-    /// Where controllers may be called (`controllers.*`).
-    pub controller_policy: ControllerPolicy,
-    /// The client for controller calls, bound to that policy.
-    pub controller_http: reqwest::Client,
-    latest_version: RwLock<Option<String>>,
-    stream: tokio::sync::broadcast::Sender<StreamMessage>,
-    /// Flips to `true` when the server starts shutting down, so endless
-    /// responses (the live stream) end and graceful shutdown can finish.
-    closing: tokio::sync::watch::Sender<bool>,
-}
-
-impl AppState {
-    pub fn new(
-        config: Config,
-        store: Store,
-        clock: Arc<dyn Clock>,
-        report_key: String,
-        template: Template,
-        http: reqwest::Client,
-        controller_http: reqwest::Client,
-    ) -> Self {
-        Self {
-            controller_policy: ControllerPolicy::from_config(&config.controllers),
-            controller_http,
-            started_at: clock.now(),
-            jobs: Default::default(),
-            denials: Default::default(),
-            config,
-            store,
-            clock,
-            report_key,
-            template,
-            wake: Arc::new(Notify::new()),
-            http,
-            latest_version: RwLock::new(None),
-            stream: tokio::sync::broadcast::channel(1024).0,
-            closing: tokio::sync::watch::channel(false).0,
-        }
-    }
-
-    /// Ends every live stream; called when shutdown begins.
-    pub fn begin_shutdown(&self) {
-        self.closing.send_replace(true);
-    }
-
-    /// Resolves once shutdown has begun.
-    pub fn closing(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let mut rx = self.closing.subscribe();
-        async move {
-            let _ = rx.wait_for(|c| *c).await;
-        }
-    }
-
-    /// Sends a message to live-stream subscribers. The message is built
-    /// only when someone listens, so ingest pays nothing otherwise.
-    pub fn publish(&self, msg: impl FnOnce() -> StreamMessage) {
-        if self.stream.receiver_count() > 0 {
-            let _ = self.stream.send(msg());
-        }
-    }
-
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<StreamMessage> {
-        self.stream.subscribe()
-    }
-
-    /// Publishes a hub- or controller-made event that was just stored.
-    pub fn publish_event(&self, id: i64, e: &crate::store::NewEvent) {
-        self.publish(|| StreamMessage::Event {
-            id,
-            customer_id: e.customer_id.clone(),
-            event_type: e.event_type.as_str().to_owned(),
-            severity: e.severity.as_str().to_owned(),
-            message: e.message.clone(),
-            occurred_at: e.occurred_at,
-        });
-    }
-
-    /// What statuses are computed against right now: the clock, the
-    /// alerting thresholds and the newest controller version.
-    pub fn status_view(&self) -> StatusView {
-        StatusView {
-            now: self.clock.now(),
-            thresholds: StatusThresholds {
-                stale: self.config.alerting.stale_threshold.0,
-                down: self.config.alerting.down_threshold.0,
-            },
-            latest: self.latest_version().as_deref().and_then(parse_version),
-        }
-    }
-
-    /// The newest controller version the registry check found.
-    pub fn latest_version(&self) -> Option<String> {
-        self.latest_version.read().ok().and_then(|v| v.clone())
-    }
-
-    pub fn set_latest_version(&self, v: Option<String>) {
-        if let Ok(mut g) = self.latest_version.write() {
-            *g = v;
-        }
-    }
-}
 
 /// Customer id a response was about, for the request log line.
 #[derive(Debug, Clone)]
@@ -641,30 +514,6 @@ async fn audit_denied(
         tracing::warn!(error = %e, "audit of a denied request failed");
     }
     resp
-}
-
-/// Remembers when each client address last had a denial audited.
-#[derive(Debug, Default)]
-pub struct DenialLimiter(std::sync::Mutex<std::collections::HashMap<String, Timestamp>>);
-
-impl DenialLimiter {
-    /// Whether `client` had no denial audited in the minute before `now`
-    /// (and notes this one).
-    pub fn first_in_a_minute(&self, client: &str, now: Timestamp) -> bool {
-        let Ok(mut seen) = self.0.lock() else {
-            return true;
-        };
-        if seen.len() > 10_000 {
-            seen.clear();
-        }
-        match seen.get(client) {
-            Some(t) if now.duration_since(*t) < jiff::SignedDuration::from_mins(1) => false,
-            _ => {
-                seen.insert(client.to_owned(), now);
-                true
-            }
-        }
-    }
 }
 
 /// One line per request: method, route, status, latency, customer. Never

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Map, Value, json};
 
-use super::AppState;
+use crate::state::AppState;
 
 /// Which credential a route takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

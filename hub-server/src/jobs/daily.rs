@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::JobError;
 use super::staleness::hub_event;
 use crate::config::TimeOfDay;
-use crate::http::AppState;
+use crate::state::AppState;
 use crate::store::Pruned;
 
 pub const BACKUP_DEADLINE_JOB: &str = "backup_deadline";

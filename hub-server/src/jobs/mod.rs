@@ -16,7 +16,6 @@
 //! database), so a restart neither repeats nor skips a day, and a hub that
 //! was down at 05:00 catches up when it starts.
 
-pub mod board;
 pub mod daily;
 pub mod registry;
 pub mod staleness;
@@ -30,7 +29,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// How often daily jobs check whether they are due.
 pub const DAILY_TICK: Duration = Duration::from_secs(20);

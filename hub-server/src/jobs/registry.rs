@@ -11,8 +11,8 @@ use hub_proto::{Version, parse_version};
 use serde::Deserialize;
 
 use super::JobError;
-use crate::http::AppState;
 use crate::outbound::{MAX_ANSWER_BYTES, kind, read_json};
+use crate::state::AppState;
 
 pub const STATE_KEY: &str = "latest_controller_version";
 const MAX_PAGES: usize = 20;

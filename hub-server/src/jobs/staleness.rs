@@ -16,7 +16,7 @@ use hub_proto::EventType;
 use jiff::{SignedDuration, Timestamp};
 
 use super::JobError;
-use crate::http::AppState;
+use crate::state::AppState;
 use crate::store::{NewEvent, NodeState};
 
 /// Runs one check; returns how many transitions were recorded.

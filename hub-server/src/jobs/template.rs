@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use super::JobError;
-use crate::http::AppState;
 use crate::outbound::{MAX_ANSWER_BYTES, kind, read_text};
+use crate::state::AppState;
 
 pub const STATE_KEY: &str = "template";
 

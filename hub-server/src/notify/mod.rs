@@ -30,7 +30,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::config::NotificationsConfig;
-use crate::jobs::board::JobBoard;
+use crate::health::JobBoard;
 use crate::store::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, Store, StoreError};
 use resend::{Email, Mailer, SendError};
 use texts::Facts;

@@ -177,7 +177,7 @@ async fn configs_are_created_edited_and_served_to_the_node() {
         .text()
         .await
         .unwrap();
-    let v = hub_server::configgen::parse_yaml(&yaml).unwrap();
+    let v = hub_server::controller_yaml::parse_yaml(&yaml).unwrap();
     assert_eq!(v["tunnel"]["token"], "tun-secret");
     assert_eq!(v["dns"]["token"], "dns-secret");
     assert_eq!(v["monitoring"]["disk_space_warning_percent"], 80);

@@ -13,6 +13,7 @@ mod controllers;
 mod fakes;
 mod hostile;
 mod jobs;
+mod layers;
 mod notify;
 mod process;
 mod properties;
@@ -24,8 +25,8 @@ use std::time::Duration;
 
 use hub_server::clock::ManualClock;
 use hub_server::config::{Cidr, Config, GoDuration, Secret};
-use hub_server::http::AppState;
 use hub_server::notify::Dispatcher;
+use hub_server::state::AppState;
 use hub_server::store::{NewCustomerConfig, Store, StoreOptions};
 use hub_server::{HubError, HubOptions, ReportKey};
 use serde_json::{Value, json};

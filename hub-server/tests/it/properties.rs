@@ -6,7 +6,7 @@
 
 use hub_proto::{CustomerScoped, EventIn, InfraBackup, Preferences, Report};
 use hub_server::config::Config;
-use hub_server::configgen::deep_merge;
+use hub_server::controller_yaml::deep_merge;
 use hub_server::http::extract::parse_json;
 use proptest::prelude::*;
 use serde_json::{Value, json};

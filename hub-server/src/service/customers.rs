@@ -10,11 +10,11 @@ use hub_proto::admin::{
 use hub_proto::validate_customer_id;
 use serde_json::{Value, json};
 
-use crate::configgen::{self, VOLATILE_PATHS};
+use super::ServiceError;
 use crate::controller::Controller;
-use crate::error::AppError;
-use crate::http::AppState;
+use crate::controller_yaml::{self, VOLATILE_PATHS};
 use crate::secrets::random_token;
+use crate::state::AppState;
 use crate::store::{NewCustomerConfig, StoredConfig};
 
 /// Runs `action` and records it in the audit log, success or failure; a
@@ -25,8 +25,8 @@ async fn audited<T>(
     action: &'static str,
     customer_id: &str,
     details: Value,
-    result: Result<T, AppError>,
-) -> Result<T, AppError> {
+    result: Result<T, ServiceError>,
+) -> Result<T, ServiceError> {
     if result.is_ok() {
         st.publish(|| hub_proto::admin::StreamMessage::Changed {
             customer_id: customer_id.to_owned(),
@@ -44,8 +44,8 @@ async fn audit_only<T>(
     action: &'static str,
     customer_id: &str,
     details: Value,
-    result: Result<T, AppError>,
-) -> Result<T, AppError> {
+    result: Result<T, ServiceError>,
+) -> Result<T, ServiceError> {
     let outcome = match &result {
         Ok(_) => "ok".to_owned(),
         Err(e) => format!("error: {e}"),
@@ -63,16 +63,16 @@ async fn audit_only<T>(
     result
 }
 
-fn token() -> Result<String, AppError> {
-    random_token().map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
+fn token() -> Result<String, ServiceError> {
+    random_token().map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
-async fn stored(st: &AppState, id: &str) -> Result<StoredConfig, AppError> {
+async fn stored(st: &AppState, id: &str) -> Result<StoredConfig, ServiceError> {
     validate_customer_id(id)?;
     st.store
         .customer_config(id.to_owned())
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no config for `{id}`")))
+        .ok_or_else(|| ServiceError::NotFound(format!("no config for `{id}`")))
 }
 
 /// Creates a managed customer with fresh credentials (≥ 128 bits each).
@@ -80,18 +80,20 @@ pub async fn create(
     st: &AppState,
     actor: &str,
     cfg: CustomerConfig,
-) -> Result<Credentials, AppError> {
+) -> Result<Credentials, ServiceError> {
     let id = cfg.customer_id.clone();
     let result = async {
         cfg.validate()?;
         if cfg.tokens.values().any(|v| v == REDACTED) {
-            return Err(AppError::InvalidField {
-                field: "tokens".into(),
-                message: "tokens: a new config needs real token values".into(),
-            });
+            return Err(ServiceError::invalid(
+                "tokens",
+                "tokens: a new config needs real token values",
+            ));
         }
         if st.store.customer_config(id.clone()).await?.is_some() {
-            return Err(AppError::Conflict(format!("`{id}` already has a config")));
+            return Err(ServiceError::Conflict(format!(
+                "`{id}` already has a config"
+            )));
         }
         let new = NewCustomerConfig {
             api_key: token()?,
@@ -107,7 +109,9 @@ pub async fn create(
             tokens: cfg.tokens.clone(),
         };
         if !st.store.insert_customer_config(new, st.clock.now()).await? {
-            return Err(AppError::Conflict(format!("`{id}` already has a config")));
+            return Err(ServiceError::Conflict(format!(
+                "`{id}` already has a config"
+            )));
         }
         Ok(creds)
     }
@@ -120,38 +124,37 @@ pub async fn update(
     st: &AppState,
     actor: &str,
     mut cfg: CustomerConfig,
-) -> Result<CustomerConfig, AppError> {
+) -> Result<CustomerConfig, ServiceError> {
     let id = cfg.customer_id.clone();
-    let result =
-        async {
-            cfg.validate()?;
-            let old = stored(st, &id).await?;
-            for (name, value) in cfg.tokens.iter_mut() {
-                if value == REDACTED {
-                    *value = old.config.tokens.get(name).cloned().ok_or_else(|| {
-                        AppError::InvalidField {
-                            field: "tokens".into(),
-                            message: format!("tokens: `{name}` is new and needs a real value"),
-                        }
-                    })?;
-                }
+    let result = async {
+        cfg.validate()?;
+        let old = stored(st, &id).await?;
+        for (name, value) in cfg.tokens.iter_mut() {
+            if value == REDACTED {
+                *value = old.config.tokens.get(name).cloned().ok_or_else(|| {
+                    ServiceError::invalid(
+                        "tokens",
+                        format!("tokens: `{name}` is new and needs a real value"),
+                    )
+                })?;
             }
-            st.store
-                .update_config_document(cfg.clone(), st.clock.now())
-                .await?;
-            Ok(cfg.redacted())
         }
-        .await;
+        st.store
+            .update_config_document(cfg.clone(), st.clock.now())
+            .await?;
+        Ok(cfg.redacted())
+    }
+    .await;
     audited(st, actor, "config.update", &id, json!({}), result).await
 }
 
-pub async fn delete(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> {
+pub async fn delete(st: &AppState, actor: &str, id: &str) -> Result<(), ServiceError> {
     let result = async {
         validate_customer_id(id)?;
         if st.store.delete_config(id.to_owned()).await? {
             Ok(())
         } else {
-            Err(AppError::NotFound(format!("no config for `{id}`")))
+            Err(ServiceError::NotFound(format!("no config for `{id}`")))
         }
     }
     .await;
@@ -163,7 +166,7 @@ pub async fn set_blocked(
     actor: &str,
     id: &str,
     blocked: bool,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let action = if blocked {
         "customer.block"
     } else {
@@ -174,7 +177,7 @@ pub async fn set_blocked(
         if st.store.set_blocked(id.to_owned(), blocked).await? {
             Ok(())
         } else {
-            Err(AppError::NotFound(format!("unknown customer `{id}`")))
+            Err(ServiceError::NotFound(format!("unknown customer `{id}`")))
         }
     }
     .await;
@@ -186,7 +189,7 @@ pub async fn rotate(
     actor: &str,
     id: &str,
     kind: CredentialKind,
-) -> Result<Credentials, AppError> {
+) -> Result<Credentials, ServiceError> {
     let result = async {
         stored(st, id).await?;
         let now = st.clock.now();
@@ -204,7 +207,7 @@ pub async fn rotate(
         st.store
             .credentials(id.to_owned())
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("no config for `{id}`")))
+            .ok_or_else(|| ServiceError::NotFound(format!("no config for `{id}`")))
     }
     .await;
     audited(
@@ -219,18 +222,18 @@ pub async fn rotate(
 }
 
 /// Creates a config for a manual customer from its newest report.
-pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, AppError> {
+pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, ServiceError> {
     let result = async {
         validate_customer_id(id)?;
         if st.store.customer_config(id.to_owned()).await?.is_some() {
-            return Err(AppError::Conflict(format!("`{id}` is already managed")));
+            return Err(ServiceError::Conflict(format!("`{id}` is already managed")));
         }
         let summary = st
             .store
             .customer_summary(id.to_owned(), st.status_view())
             .await?
             .filter(|s| s.last_report_at.is_some())
-            .ok_or_else(|| AppError::NotFound(format!("`{id}` has never reported")))?;
+            .ok_or_else(|| ServiceError::NotFound(format!("`{id}` has never reported")))?;
         let domain = summary
             .controller_url
             .as_deref()
@@ -252,34 +255,38 @@ pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, 
 
 /// The generated controller.yaml of a managed customer, which holds its
 /// secrets: every read is audited.
-pub async fn generated_yaml(st: &AppState, actor: &str, id: &str) -> Result<String, AppError> {
+pub async fn generated_yaml(st: &AppState, actor: &str, id: &str) -> Result<String, ServiceError> {
     let result = async { render(st, &stored(st, id).await?) }.await;
     audit_only(st, actor, "config.yaml_read", id, json!({}), result).await
 }
 
 /// A managed customer's credentials and tokens; every reveal is audited.
-pub async fn credentials(st: &AppState, actor: &str, id: &str) -> Result<Credentials, AppError> {
+pub async fn credentials(
+    st: &AppState,
+    actor: &str,
+    id: &str,
+) -> Result<Credentials, ServiceError> {
     let result = async {
         validate_customer_id(id)?;
         st.store
             .credentials(id.to_owned())
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("no config for `{id}`")))
+            .ok_or_else(|| ServiceError::NotFound(format!("no config for `{id}`")))
     }
     .await;
     audit_only(st, actor, "credentials.reveal", id, json!({}), result).await
 }
 
 /// `controller.yaml` for a stored config with the current template.
-pub fn render(st: &AppState, cfg: &StoredConfig) -> Result<String, AppError> {
+pub fn render(st: &AppState, cfg: &StoredConfig) -> Result<String, ServiceError> {
     st.template
         .generate(&cfg.config, &cfg.api_key, &st.config.server.public_url)
-        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// The controller of a managed customer, at the URL its own key reported,
 /// called with the key it holds.
-fn controller<'a>(st: &'a AppState, cfg: &'a StoredConfig) -> Result<Controller<'a>, AppError> {
+fn controller<'a>(st: &'a AppState, cfg: &'a StoredConfig) -> Result<Controller<'a>, ServiceError> {
     Ok(Controller::new(
         &st.controller_http,
         &st.controller_policy,
@@ -290,7 +297,7 @@ fn controller<'a>(st: &'a AppState, cfg: &'a StoredConfig) -> Result<Controller<
     )?)
 }
 
-pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> {
+pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), ServiceError> {
     let result = async {
         let cfg = stored(st, id).await?;
         let yaml = render(st, &cfg)?;
@@ -302,9 +309,9 @@ pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), AppError> 
 }
 
 /// Reads the controller's live YAML, parsed, or a clear error.
-async fn live(st: &AppState, cfg: &StoredConfig) -> Result<(String, Value), AppError> {
+async fn live(st: &AppState, cfg: &StoredConfig) -> Result<(String, Value), ServiceError> {
     let text = controller(st, cfg)?.live_config().await?;
-    let value = configgen::parse_yaml(&text)
+    let value = controller_yaml::parse_yaml(&text)
         .map_err(|e| crate::controller::ControllerError::BadYaml(e.to_string()))?;
     if !value.is_object() {
         return Err(crate::controller::ControllerError::BadYaml("not a mapping".into()).into());
@@ -314,7 +321,7 @@ async fn live(st: &AppState, cfg: &StoredConfig) -> Result<(String, Value), AppE
 
 /// Takes identity, monitoring overrides and known tokens from the live
 /// config into the stored one — only after the read succeeded and parsed.
-pub async fn pull(st: &AppState, actor: &str, id: &str) -> Result<CustomerConfig, AppError> {
+pub async fn pull(st: &AppState, actor: &str, id: &str) -> Result<CustomerConfig, ServiceError> {
     let result = async {
         let old = stored(st, id).await?;
         let (_, live) = live(st, &old).await?;
@@ -355,22 +362,22 @@ pub async fn pull(st: &AppState, actor: &str, id: &str) -> Result<CustomerConfig
 }
 
 /// Hub-generated vs. controller live, per dotted path.
-pub async fn diff(st: &AppState, id: &str) -> Result<Diff, AppError> {
+pub async fn diff(st: &AppState, id: &str) -> Result<Diff, ServiceError> {
     let cfg = stored(st, id).await?;
     let (live_text, live) = live(st, &cfg).await?;
-    let hub = configgen::generate_value(
+    let hub = controller_yaml::generate_value(
         &st.template.current(),
         &cfg.config,
         &cfg.api_key,
         &st.config.server.public_url,
     );
-    let hub_text = serde_saphyr::to_string(&hub)
-        .map_err(|e| AppError::Internal(crate::store::StoreError::Corrupt(e.to_string())))?;
+    let hub_text =
+        serde_saphyr::to_string(&hub).map_err(|e| ServiceError::Internal(e.to_string()))?;
     Ok(Diff {
         customer_id: id.to_owned(),
-        differences: configgen::diff(&hub, &live, VOLATILE_PATHS),
+        differences: controller_yaml::diff(&hub, &live, VOLATILE_PATHS),
         ignored_paths: VOLATILE_PATHS.iter().map(|s| (*s).to_owned()).collect(),
-        unified: configgen::unified(&hub_text, &live_text),
+        unified: controller_yaml::unified(&hub_text, &live_text),
     })
 }
 
@@ -379,14 +386,14 @@ pub async fn trigger_update(
     actor: &str,
     id: &str,
     req: UpdateRequest,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let result = async {
         let v = req.version.trim();
         if v != "latest" && hub_proto::parse_version(v).is_none() {
-            return Err(AppError::InvalidField {
-                field: "version".into(),
-                message: format!("version `{v}` is neither x.y.z nor latest"),
-            });
+            return Err(ServiceError::invalid(
+                "version",
+                format!("version `{v}` is neither x.y.z nor latest"),
+            ));
         }
         let cfg = stored(st, id).await?;
         controller(st, &cfg)?.update(v).await?;

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use hub_proto::{ErrorBody, ValidationError};
 use thiserror::Error;
 
+use crate::service::ServiceError;
 use crate::store::StoreError;
 
 #[derive(Debug, Error)]
@@ -26,8 +27,9 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
-    #[error(transparent)]
-    Controller(#[from] crate::controller::ControllerError),
+    /// A controller could not be reached or refused; the sentence says which.
+    #[error("{0}")]
+    Controller(String),
     #[error("request body larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("the request body stopped arriving")]
@@ -38,15 +40,30 @@ pub enum AppError {
     Unavailable(#[source] StoreError),
     #[error("the hub is overloaded; retry shortly")]
     Overloaded,
+    /// The cause is logged, never sent.
     #[error("internal error")]
-    Internal(#[source] StoreError),
+    Internal(String),
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Busy => AppError::Overloaded,
-            e => AppError::Internal(e),
+            e => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// The one place service failures become HTTP failures.
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid { field, message } => AppError::InvalidField { field, message },
+            ServiceError::NotFound(m) => AppError::NotFound(m),
+            ServiceError::Conflict(m) => AppError::Conflict(m),
+            ServiceError::Controller(e) => AppError::Controller(e.to_string()),
+            ServiceError::Store(e) => e.into(),
+            ServiceError::Internal(m) => AppError::Internal(m),
         }
     }
 }

@@ -1,0 +1,53 @@
+//! The service layer: every operator action and every read view the front
+//! ends share (admin API, dashboard, TUI through the API). It sits between
+//! the HTTP layer and the store, owns the audit log's contents, and speaks
+//! [`ServiceError`], which the HTTP layer maps to status codes in one place.
+
+pub mod customers;
+
+use hub_proto::ValidationError;
+use thiserror::Error;
+
+use crate::controller::ControllerError;
+use crate::store::StoreError;
+
+/// Why a service call failed, in terms the front ends can show: which
+/// field is wrong, what is missing or taken, what the controller said.
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Controller(#[from] ControllerError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The hub failed (a template that cannot be written, no random
+    /// numbers); the cause is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<ValidationError> for ServiceError {
+    fn from(e: ValidationError) -> Self {
+        ServiceError::Invalid {
+            field: e.field.to_owned(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl ServiceError {
+    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ServiceError::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Shorthand for service results.
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
