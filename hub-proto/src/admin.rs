@@ -113,12 +113,19 @@ pub enum CredentialKind {
     SessionSecret,
 }
 
-/// One customer in the admin fleet view.
+/// One customer in the admin fleet view — the same object in the fleet
+/// list and in the live stream's `row` messages, so a client replaces its
+/// row with it as it is.
+/// Generic over the string type, like [`CustomerSummary`], so the hub can
+/// serialize rows it borrows from its live model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FleetEntry {
+pub struct FleetEntry<S = String> {
     #[serde(flatten)]
-    pub summary: CustomerSummary,
-    /// Seconds since the newest report was received.
+    pub summary: CustomerSummary<S>,
+    /// The managed config's display name (none for manual customers).
+    #[serde(default)]
+    pub display_name: Option<S>,
+    /// Seconds since the newest report was received, when the hub answered.
     pub last_report_age_secs: Option<i64>,
     pub errors_24h: i64,
     pub warnings_24h: i64,
@@ -129,6 +136,51 @@ pub struct FleetEntry {
 pub struct Fleet {
     pub customers: Vec<FleetEntry>,
     pub latest_controller_version: Option<String>,
+    /// The id of the last stream message this list reflects: open the
+    /// stream with `Last-Event-ID: <stream_id>` to miss nothing after it.
+    #[serde(default)]
+    pub stream_id: u64,
+}
+
+/// `GET /api/admin/v1/customers/{id}`: everything about one customer,
+/// secrets redacted.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CustomerView {
+    pub customer: crate::CustomerDetail,
+    /// The managed config, tokens redacted; `None` for a manual customer.
+    pub config: Option<CustomerConfig>,
+    /// Newest first.
+    pub recent_events: Vec<EventRecord>,
+    /// Newest first.
+    pub notifications: Vec<NotificationRecord>,
+}
+
+/// One row of the notification log: an email sent, skipped (with the
+/// reason) or failed (with the error).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationRecord {
+    pub id: i64,
+    pub created_at: Timestamp,
+    /// `operator` or `customer`.
+    pub channel: String,
+    pub customer_id: Option<String>,
+    pub event_type: String,
+    pub event: Option<i64>,
+    /// `sent`, `skipped` or `failed`.
+    pub outcome: String,
+    pub reason: String,
+    pub recipient: String,
+    pub subject: String,
+    pub provider_id: Option<String>,
+    /// Delivery attempts it took (0 for a skip).
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+/// `POST /api/admin/v1/configs/{id}/rotate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotateRequest {
+    pub credential: CredentialKind,
 }
 
 /// An event as the admin API lists it.
@@ -247,36 +299,39 @@ pub struct TokenInfo {
     pub created_at: Timestamp,
 }
 
-/// One message of the admin live stream (`GET /api/admin/v1/stream`,
-/// Server-Sent Events with the message type as the SSE event name).
+/// One message of the admin live stream (`GET /api/admin/v1/stream`):
+/// Server-Sent Events whose `event:` is [`StreamMessage::kind`] and whose
+/// `id:` is the message's place in the stream (send it back as
+/// `Last-Event-ID` when reconnecting to get everything missed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamMessage {
+    /// A fleet row changed (a report, an event, a status transition, an
+    /// operator action, a config change): the whole row, as in the list.
+    Row { row: FleetEntry },
+    /// A customer left the fleet view.
+    Removed { customer_id: String },
     /// An event was stored (from a controller or the hub).
-    Event {
-        id: i64,
+    Event { event: EventRecord },
+    /// An operator action on a customer (config, block, push, …).
+    Action {
         customer_id: String,
-        event_type: String,
-        severity: String,
-        message: String,
-        occurred_at: Timestamp,
+        action: String,
+        actor: String,
     },
-    /// A report arrived: the customer's status may have changed.
-    Report {
-        customer_id: String,
-        health: String,
-        received_at: Timestamp,
-    },
-    /// An operator action changed a customer (config, block, …).
-    Changed { customer_id: String, action: String },
+    /// The client missed messages that are no longer kept (it reconnected
+    /// too late, or read too slowly): fetch the fleet again, then go on.
+    Reset { reason: String },
 }
 
 impl StreamMessage {
     pub fn kind(&self) -> &'static str {
         match self {
+            StreamMessage::Row { .. } => "row",
+            StreamMessage::Removed { .. } => "removed",
             StreamMessage::Event { .. } => "event",
-            StreamMessage::Report { .. } => "report",
-            StreamMessage::Changed { .. } => "changed",
+            StreamMessage::Action { .. } => "action",
+            StreamMessage::Reset { .. } => "reset",
         }
     }
 }

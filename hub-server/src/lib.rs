@@ -9,10 +9,12 @@ pub mod controller_yaml;
 pub mod health;
 pub mod http;
 pub mod jobs;
+pub mod live;
 pub mod notify;
 pub mod outbound;
 pub mod secrets;
 pub mod service;
+pub mod snapshot;
 pub mod state;
 pub mod store;
 

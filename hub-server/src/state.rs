@@ -5,7 +5,6 @@
 
 use std::sync::{Arc, RwLock};
 
-use hub_proto::admin::StreamMessage;
 use hub_proto::{StatusThresholds, parse_version};
 use jiff::Timestamp;
 use tokio::sync::Notify;
@@ -14,8 +13,10 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::controller_yaml::Template;
 use crate::health::JobBoard;
+use crate::live::{Live, StatusView};
 use crate::outbound::ControllerPolicy;
-use crate::store::{StatusView, Store};
+use crate::snapshot::FleetCache;
+use crate::store::Store;
 
 /// Everything a handler may need, shared behind one `Arc`.
 pub struct AppState {
@@ -39,8 +40,12 @@ pub struct AppState {
     pub controller_policy: ControllerPolicy,
     /// The client for controller calls, bound to that policy.
     pub controller_http: reqwest::Client,
+    /// The fleet lists, serialized and compressed once per change.
+    pub fleet_cache: FleetCache,
     latest_version: RwLock<Option<String>>,
-    stream: tokio::sync::broadcast::Sender<StreamMessage>,
+    /// How often an idle live stream sends a comment so proxies keep it
+    /// open (15 s; tests shorten it).
+    pub stream_keepalive: std::time::Duration,
     /// Flips to `true` when the server starts shutting down, so endless
     /// responses (the live stream) end and graceful shutdown can finish.
     closing: tokio::sync::watch::Sender<bool>,
@@ -70,7 +75,8 @@ impl AppState {
             wake: Arc::new(Notify::new()),
             http,
             latest_version: RwLock::new(None),
-            stream: tokio::sync::broadcast::channel(1024).0,
+            stream_keepalive: std::time::Duration::from_secs(15),
+            fleet_cache: Default::default(),
             closing: tokio::sync::watch::channel(false).0,
         }
     }
@@ -88,30 +94,6 @@ impl AppState {
         }
     }
 
-    /// Sends a message to live-stream subscribers. The message is built
-    /// only when someone listens, so ingest pays nothing otherwise.
-    pub fn publish(&self, msg: impl FnOnce() -> StreamMessage) {
-        if self.stream.receiver_count() > 0 {
-            let _ = self.stream.send(msg());
-        }
-    }
-
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<StreamMessage> {
-        self.stream.subscribe()
-    }
-
-    /// Publishes a hub- or controller-made event that was just stored.
-    pub fn publish_event(&self, id: i64, e: &crate::store::NewEvent) {
-        self.publish(|| StreamMessage::Event {
-            id,
-            customer_id: e.customer_id.clone(),
-            event_type: e.event_type.as_str().to_owned(),
-            severity: e.severity.as_str().to_owned(),
-            message: e.message.clone(),
-            occurred_at: e.occurred_at,
-        });
-    }
-
     /// What statuses are computed against right now: the clock, the
     /// alerting thresholds and the newest controller version.
     pub fn status_view(&self) -> StatusView {
@@ -123,6 +105,11 @@ impl AppState {
             },
             latest: self.latest_version().as_deref().and_then(parse_version),
         }
+    }
+
+    /// The live fleet model and stream.
+    pub fn live(&self) -> &Arc<Live> {
+        self.store.live()
     }
 
     /// The newest controller version the registry check found.

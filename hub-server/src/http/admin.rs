@@ -1,7 +1,8 @@
-//! The admin API (`/api/admin/v1`), used by `hubctl` and scripts. Bearer
-//! admin tokens (`hub-server token create`); read-only tokens read
-//! everything but secrets, full tokens also act. Every action goes through
-//! the config service, which audits it.
+//! The admin API (`/api/admin/v1`), used by `hubctl`, the TUI and scripts.
+//! Bearer admin tokens (`hub-server token create`); read-only tokens read
+//! everything but secrets, full tokens also act. Handlers only translate
+//! HTTP to service calls and back: every action goes through the customer
+//! service, which audits it, every read through the views.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,20 +10,19 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hub_proto::admin::{
-    CredentialKind, CustomerConfig, Fleet, FleetEntry, HubStatus, UpdateRequest, Versions,
-};
-use hub_proto::{CustomerStatus, StatusOk, validate_customer_id};
-use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
+use hub_proto::admin::{CustomerConfig, RotateRequest, UpdateRequest};
+use hub_proto::{CustomerStatus, StatusOk};
+use jiff::Timestamp;
 
 use super::extract::{bearer, parse_json, read_body};
 use crate::http::error::AppError;
+use crate::service::auth::{self, AdminIdentity};
 use crate::service::customers as configs;
+use crate::service::views::{self, EventFilter, FleetFilter};
+use crate::snapshot::{Encoding, ListKind};
 use crate::state::AppState;
-use crate::store::{AdminIdentity, EventFilter};
 
 type St = State<Arc<AppState>>;
 
@@ -49,11 +49,7 @@ impl FromRequestParts<Arc<AppState>> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, AppError> {
         let token = bearer(parts)?.ok_or(AppError::Unauthorized)?;
-        st.store
-            .admin_identity(token.to_owned())
-            .await?
-            .map(Admin)
-            .ok_or(AppError::Unauthorized)
+        Ok(Admin(auth::admin(st, token).await?))
     }
 }
 
@@ -122,10 +118,8 @@ fn parse_cursor(q: &HashMap<String, String>) -> Result<Option<i64>, AppError> {
         .transpose()
 }
 
-/// `GET /fleet?status=down,warn&managed=true&all=true`: blocked customers
-/// are hidden unless `all` (or `status=blocked`).
-pub async fn fleet(State(st): St, _: Admin, Query(q): Q) -> Result<Json<Fleet>, AppError> {
-    let statuses: Option<Vec<CustomerStatus>> = q
+fn fleet_filter(q: &HashMap<String, String>) -> Result<FleetFilter, AppError> {
+    let statuses = q
         .get("status")
         .map(|s| {
             s.split(',')
@@ -137,90 +131,77 @@ pub async fn fleet(State(st): St, _: Admin, Query(q): Q) -> Result<Json<Fleet>, 
                         ),
                     })
                 })
-                .collect()
+                .collect::<Result<Vec<_>, _>>()
         })
         .transpose()?;
-    let all = parse_bool(&q, "all")?;
     let managed = q
         .get("managed")
-        .map(|_| parse_bool(&q, "managed"))
+        .map(|_| parse_bool(q, "managed"))
         .transpose()?;
-    let view = st.status_view();
-    let now = view.now;
-    let rows = st.store.fleet(view).await?;
-    let counts = st
-        .store
-        .event_counts(now - SignedDuration::from_hours(24))
-        .await?;
-    let customers = rows
-        .into_iter()
-        .filter(|c| match &statuses {
-            Some(s) => s.contains(&c.status),
-            None => all || c.status != CustomerStatus::Blocked,
-        })
-        .filter(|c| managed.is_none_or(|m| c.managed == m))
-        .map(|summary| {
-            let n = counts
-                .get(&summary.customer_id)
-                .copied()
-                .unwrap_or_default();
-            FleetEntry {
-                last_report_age_secs: summary
-                    .last_received_at
-                    .map(|t| now.duration_since(t).as_secs()),
-                errors_24h: n.errors,
-                warnings_24h: n.warnings,
-                summary,
-            }
-        })
-        .collect();
-    Ok(Json(Fleet {
-        customers,
-        latest_controller_version: st.latest_version(),
-    }))
+    Ok(FleetFilter {
+        statuses,
+        all: parse_bool(q, "all")?,
+        managed,
+    })
 }
 
-/// Everything about one customer, secrets redacted.
-#[derive(Serialize, Deserialize)]
-pub struct CustomerView {
-    pub customer: hub_proto::CustomerDetail,
-    pub config: Option<CustomerConfig>,
-    pub recent_events: Vec<hub_proto::admin::EventRecord>,
-    pub notifications: Vec<crate::store::LogRow>,
+/// A cached list, compressed in the best encoding the client accepts.
+pub async fn cached_list(
+    st: &Arc<AppState>,
+    kind: ListKind,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let snap = views::fleet_snapshot(st, kind).await?;
+    let enc = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Encoding::negotiate);
+    let mut resp = match enc {
+        Some(enc) => {
+            let body = tokio::task::spawn_blocking(move || snap.encoded(enc))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut r = body.into_response();
+            r.headers_mut().insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(enc.header()),
+            );
+            r
+        }
+        None => snap.json.clone().into_response(),
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(resp)
+}
+
+/// `GET /fleet?status=down,warn&managed=true&all=true`: blocked customers
+/// are hidden unless `all` (or `status=blocked`). Without filters the
+/// answer is the cached list.
+pub async fn fleet(
+    State(st): St,
+    _: Admin,
+    headers: HeaderMap,
+    Query(q): Q,
+) -> Result<Response, AppError> {
+    let filter = fleet_filter(&q)?;
+    if filter == FleetFilter::default() {
+        return cached_list(&st, ListKind::AdminFleet, &headers).await;
+    }
+    Ok(Json(views::fleet(&st, &filter)).into_response())
 }
 
 pub async fn customer(
     State(st): St,
     _: Admin,
     Path(id): Path<String>,
-) -> Result<Json<CustomerView>, AppError> {
-    validate_customer_id(&id)?;
-    let customer = st
-        .store
-        .customer_detail(id.clone(), st.status_view())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("unknown customer `{id}`")))?;
-    let config = st
-        .store
-        .customer_config(id.clone())
-        .await?
-        .map(|c| c.config.redacted());
-    let recent_events = st
-        .store
-        .list_events(EventFilter {
-            customer_id: Some(id.clone()),
-            limit: 20,
-            ..Default::default()
-        })
-        .await?
-        .items;
-    let notifications = st.store.notification_log_for(Some(id), 20).await?;
-    Ok(Json(CustomerView {
-        customer,
-        config,
-        recent_events,
-        notifications,
-    }))
+) -> Result<Response, AppError> {
+    Ok(Json(views::customer_view(&st, &id).await?).into_response())
 }
 
 pub async fn history(
@@ -229,72 +210,41 @@ pub async fn history(
     Path(id): Path<String>,
     Query(q): Q,
 ) -> Result<Response, AppError> {
-    validate_customer_id(&id)?;
-    let body = super::api::history(&st, id, q.get("period").map(String::as_str)).await?;
+    let body = views::history(&st, &id, q.get("period").map(String::as_str)).await?;
     Ok(Json(body).into_response())
 }
 
 pub async fn events(State(st): St, _: Admin, Query(q): Q) -> Result<Response, AppError> {
-    if let Some(s) = q.get("severity")
-        && hub_proto::Severity::parse(s).is_none()
-    {
-        return Err(AppError::InvalidField {
-            field: "severity".into(),
-            message: format!("severity `{s}` is not info, warning or error"),
-        });
-    }
-    if let Some(t) = q.get("type")
-        && hub_proto::EventType::parse(t).is_none()
-    {
-        return Err(AppError::InvalidField {
-            field: "event_type".into(),
-            message: format!("unknown event type `{t}`"),
-        });
-    }
-    let page = st
-        .store
-        .list_events(EventFilter {
-            customer_id: q.get("customer").cloned(),
-            severity: q.get("severity").cloned(),
-            event_type: q.get("type").cloned(),
-            since: parse_time(&q, "since")?,
-            until: parse_time(&q, "until")?,
-            before_id: parse_cursor(&q)?,
-            limit: parse_limit(&q)?,
-        })
-        .await?;
-    Ok(Json(page).into_response())
+    let filter = EventFilter {
+        customer_id: q.get("customer").cloned(),
+        severity: q.get("severity").cloned(),
+        event_type: q.get("type").cloned(),
+        since: parse_time(&q, "since")?,
+        until: parse_time(&q, "until")?,
+        before_id: parse_cursor(&q)?,
+        limit: parse_limit(&q)?,
+    };
+    Ok(Json(views::events(&st, filter).await?).into_response())
 }
 
 pub async fn notifications(State(st): St, _: Admin, Query(q): Q) -> Result<Response, AppError> {
-    let rows = st
-        .store
-        .notification_log_for(q.get("customer").cloned(), parse_limit(&q)?)
-        .await?;
+    let rows = views::notifications(&st, q.get("customer").cloned(), parse_limit(&q)?).await?;
     Ok(Json(rows).into_response())
 }
 
 pub async fn audit(State(st): St, _: Admin, Query(q): Q) -> Result<Response, AppError> {
-    let page = st
-        .store
-        .audit_log(
-            q.get("customer").cloned(),
-            parse_cursor(&q)?,
-            parse_limit(&q)?,
-        )
-        .await?;
+    let page = views::audit(
+        &st,
+        q.get("customer").cloned(),
+        parse_cursor(&q)?,
+        parse_limit(&q)?,
+    )
+    .await?;
     Ok(Json(page).into_response())
 }
 
 pub async fn list_configs(State(st): St, _: Admin) -> Result<Response, AppError> {
-    let configs: Vec<CustomerConfig> = st
-        .store
-        .customer_configs()
-        .await?
-        .iter()
-        .map(CustomerConfig::redacted)
-        .collect();
-    Ok(Json(configs).into_response())
+    Ok(Json(views::configs(&st).await?).into_response())
 }
 
 pub async fn create_config(
@@ -312,13 +262,7 @@ pub async fn get_config(
     _: Admin,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    validate_customer_id(&id)?;
-    let cfg = st
-        .store
-        .customer_config(id.clone())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no config for `{id}`")))?;
-    Ok(Json(cfg.config.redacted()).into_response())
+    Ok(Json(views::config(&st, &id).await?).into_response())
 }
 
 pub async fn put_config(
@@ -366,11 +310,6 @@ pub async fn credentials(
     admin.write()?;
     let creds = configs::credentials(&st, &admin.actor(), &id).await?;
     Ok(Json(creds).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct RotateRequest {
-    pub credential: CredentialKind,
 }
 
 pub async fn rotate(
@@ -459,73 +398,84 @@ pub async fn clear_lockout(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     admin.write()?;
-    validate_customer_id(&id)?;
-    let cleared = st.store.clear_lockout(id.clone()).await?;
-    st.store
-        .audit(
-            admin.actor(),
-            "lockout.clear",
-            Some(id),
-            serde_json::json!({"was_locked": cleared}),
-            "ok".into(),
-            st.clock.now(),
-        )
-        .await?;
+    configs::clear_lockout(&st, &admin.actor(), &id).await?;
     Ok(ok().into_response())
 }
 
 /// The hub itself: version, jobs (overdue ones marked), outbox and
 /// delivery backlog.
-pub async fn status(State(st): St, _: Admin) -> Result<Json<HubStatus>, AppError> {
-    let now = st.clock.now();
-    let (deliveries_pending, oldest_delivery_at) = st.store.pending_deliveries().await?;
-    Ok(Json(HubStatus {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        started_at: st.started_at,
-        latest_controller_version: st.latest_version(),
-        jobs: st.jobs.snapshot(now),
-        outbox_pending: st.store.outbox_len().await?,
-        deliveries_pending,
-        oldest_delivery_at,
-    }))
+pub async fn status(State(st): St, _: Admin) -> Result<Response, AppError> {
+    Ok(Json(views::status(&st).await?).into_response())
 }
 
 pub async fn versions(State(st): St, _: Admin) -> Result<Response, AppError> {
-    let mut fleet = std::collections::BTreeMap::new();
-    for c in st.store.fleet(st.status_view()).await? {
-        *fleet
-            .entry(c.controller_version.unwrap_or_else(|| "unknown".into()))
-            .or_insert(0) += 1;
-    }
-    Ok(Json(Versions {
-        latest: st.latest_version(),
-        fleet,
-    })
-    .into_response())
+    Ok(Json(views::versions(&st)).into_response())
 }
 
-/// Server-Sent Events: new events, report arrivals and operator changes, so
-/// the TUI and dashboard update without polling. A subscriber that falls
-/// more than 1024 messages behind gets a `lagged` event and goes on.
-pub async fn stream(State(st): St, _: Admin) -> Response {
+/// Server-Sent Events of every change (see [`crate::live`]): each message
+/// has an `id:`; with `Last-Event-ID` a reconnecting client first gets
+/// what it missed (or a `reset` when that is no longer kept). A client
+/// that reads too slowly falls behind the bounded buffer and gets a
+/// `reset` instead of slowing anything down. An idle stream carries a
+/// comment line every 15 s so proxies keep it open.
+pub async fn stream(State(st): St, _: Admin, headers: HeaderMap) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use futures_util::StreamExt;
     use tokio_stream::wrappers::BroadcastStream;
     use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
-    let messages = BroadcastStream::new(st.subscribe()).map(|m| {
-        let event = match m {
-            Ok(msg) => Event::default()
-                .event(msg.kind())
-                .json_data(&msg)
-                .unwrap_or_else(|_| Event::default().event("error")),
-            Err(BroadcastStreamRecvError::Lagged(n)) => {
-                Event::default().event("lagged").data(n.to_string())
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let sub = st.live().subscribe(last_seen);
+    let reset = |reason: &str| {
+        let msg = hub_proto::admin::StreamMessage::Reset {
+            reason: reason.to_owned(),
+        };
+        Event::default()
+            .event(msg.kind())
+            .json_data(&msg)
+            .unwrap_or_else(|_| Event::default().event("reset"))
+    };
+    let to_event = {
+        let st = st.clone();
+        move |id: u64, msg: &crate::live::Msg| {
+            let wire = msg.to_wire(&st.status_view());
+            Event::default()
+                .id(id.to_string())
+                .event(wire.kind())
+                .json_data(&wire)
+                .unwrap_or_else(|_| Event::default().event("error"))
+        }
+    };
+    let mut first: Vec<Event> = Vec::new();
+    if sub.reset {
+        first.push(reset("the messages since Last-Event-ID are no longer kept"));
+    }
+    let mut replayed = last_seen.unwrap_or(0);
+    for (id, msg) in &sub.replay {
+        first.push(to_event(*id, msg));
+        replayed = replayed.max(*id);
+    }
+    let live = BroadcastStream::new(sub.live).filter_map(move |m| {
+        let out = match m {
+            Ok((id, _)) if id <= replayed => None,
+            Ok((id, msg)) => Some(to_event(id, &msg)),
+            Err(BroadcastStreamRecvError::Lagged(_)) => {
+                Some(reset("this client fell behind the live stream"))
             }
         };
-        Ok::<_, std::convert::Infallible>(event)
+        std::future::ready(out)
     });
-    Sse::new(messages.take_until(st.closing()))
-        .keep_alive(KeepAlive::default())
+    let events = futures_util::stream::iter(first)
+        .chain(live)
+        .map(Ok::<_, std::convert::Infallible>);
+    Sse::new(events.take_until(st.closing()))
+        .keep_alive(
+            KeepAlive::new()
+                .interval(st.stream_keepalive)
+                .text("keep-alive"),
+        )
         .into_response()
 }

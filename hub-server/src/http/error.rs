@@ -61,6 +61,11 @@ impl From<ServiceError> for AppError {
             ServiceError::Invalid { field, message } => AppError::InvalidField { field, message },
             ServiceError::NotFound(m) => AppError::NotFound(m),
             ServiceError::Conflict(m) => AppError::Conflict(m),
+            ServiceError::Unauthorized => AppError::Unauthorized,
+            ServiceError::Forbidden(m) => AppError::Forbidden(m),
+            ServiceError::Locked { retry_after_secs } => {
+                AppError::TooManyAttempts { retry_after_secs }
+            }
             ServiceError::Controller(e) => AppError::Controller(e.to_string()),
             ServiceError::Store(e) => e.into(),
             ServiceError::Internal(m) => AppError::Internal(m),

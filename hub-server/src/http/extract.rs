@@ -10,43 +10,10 @@ use axum::http::request::Parts;
 use bytes::Bytes;
 use hub_proto::CustomerScoped;
 use serde::de::DeserializeOwned;
-use subtle::ConstantTimeEq;
 
 use crate::http::error::AppError;
+use crate::service::auth::{self, Caller};
 use crate::state::AppState;
-
-/// Who a bearer credential belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Caller {
-    /// The global report key: any customer.
-    Global,
-    /// A per-customer API key: that customer only. `current` is false for
-    /// a key a rotation replaced that is still in its grace period.
-    Customer { id: String, current: bool },
-}
-
-impl Caller {
-    /// 403 unless this caller may act for `customer_id`.
-    pub fn check(&self, customer_id: &str) -> Result<(), AppError> {
-        match self {
-            Caller::Global => Ok(()),
-            Caller::Customer { id, .. } if id == customer_id => Ok(()),
-            Caller::Customer { .. } => Err(AppError::Forbidden(
-                "this API key belongs to another customer",
-            )),
-        }
-    }
-
-    /// 403 unless this is the global key (fleet-wide reads).
-    pub fn require_global(&self) -> Result<(), AppError> {
-        match self {
-            Caller::Global => Ok(()),
-            Caller::Customer { .. } => Err(AppError::Forbidden(
-                "a per-customer API key cannot read the whole fleet",
-            )),
-        }
-    }
-}
 
 /// The only value of header `name`; two or more are a 400, because
 /// proxies and servers disagree on which one counts.
@@ -86,21 +53,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?.ok_or(AppError::Unauthorized)?;
-        let global = state.report_key.as_bytes();
-        if bool::from(global.ct_eq(token.as_bytes())) {
-            return Ok(Caller::Global);
-        }
-        match state
-            .store
-            .customer_for_key(token.to_owned(), state.clock.now())
-            .await?
-        {
-            Some(m) => Ok(Caller::Customer {
-                id: m.customer_id,
-                current: m.current,
-            }),
-            None => Err(AppError::Unauthorized),
-        }
+        Ok(auth::controller(state, token).await?)
     }
 }
 

@@ -49,7 +49,22 @@ pub fn router(state: Arc<AppState>) -> Router {
     .method_not_allowed_fallback(method_not_allowed)
     .layer(DefaultBodyLimit::max(max_body))
     .layer(axum::Extension(BodyLimit(max_body)))
+    .layer(compression())
     .with_state(state)
+}
+
+/// Answers over 1 KB are compressed when the client accepts it (zstd, br,
+/// gzip); the live stream and answers the hub compressed itself (the
+/// cached fleet lists) are left alone.
+fn compression()
+-> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    tower_http::compression::CompressionLayer::new().compress_when(
+        SizeAbove::new(1024)
+            .and(NotForContentType::GRPC)
+            .and(NotForContentType::IMAGES)
+            .and(NotForContentType::SSE),
+    )
 }
 
 /// The whole HTTP surface as one table: the router is built from it and

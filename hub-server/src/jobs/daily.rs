@@ -91,9 +91,6 @@ pub async fn backup_deadline(st: &Arc<AppState>) -> Result<bool, JobError> {
     if !ids.is_empty() {
         st.wake.notify_one();
     }
-    for (id, e) in ids.iter().zip(&events) {
-        st.publish_event(*id, e);
-    }
     Ok(true)
 }
 

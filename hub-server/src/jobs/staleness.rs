@@ -80,8 +80,7 @@ pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
             .store
             .set_node_state(node.customer_id.clone(), new, event.clone(), now)
             .await?;
-        if let (Some(id), Some(e)) = (id, &event) {
-            st.publish_event(id, e);
+        if id.is_some() {
             tracing::info!(customer = %node.customer_id, from = node.state.as_str(), to = new.as_str(), "staleness: transition");
             st.wake.notify_one();
         }

@@ -28,9 +28,10 @@ async fn audited<T>(
     result: Result<T, ServiceError>,
 ) -> Result<T, ServiceError> {
     if result.is_ok() {
-        st.publish(|| hub_proto::admin::StreamMessage::Changed {
+        st.live().publish(crate::live::Msg::Action {
             customer_id: customer_id.to_owned(),
             action: action.to_owned(),
+            actor: actor.to_owned(),
         });
     }
     audit_only(st, actor, action, customer_id, details, result).await
@@ -229,10 +230,9 @@ pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, 
             return Err(ServiceError::Conflict(format!("`{id}` is already managed")));
         }
         let summary = st
-            .store
-            .customer_summary(id.to_owned(), st.status_view())
-            .await?
-            .filter(|s| s.last_report_at.is_some())
+            .live()
+            .row(id)
+            .filter(|r| r.last_report_at.is_some())
             .ok_or_else(|| ServiceError::NotFound(format!("`{id}` has never reported")))?;
         let domain = summary
             .controller_url
@@ -407,6 +407,22 @@ pub async fn trigger_update(
         id,
         json!({ "version": req.version }),
         result,
+    )
+    .await
+}
+
+/// Lifts a retrieval-password lockout early; audited with whether there
+/// was one.
+pub async fn clear_lockout(st: &AppState, actor: &str, id: &str) -> Result<bool, ServiceError> {
+    validate_customer_id(id)?;
+    let cleared = st.store.clear_lockout(id.to_owned()).await?;
+    audit_only(
+        st,
+        actor,
+        "lockout.clear",
+        id,
+        json!({"was_locked": cleared}),
+        Ok(cleared),
     )
     .await
 }

@@ -3,7 +3,11 @@
 //! the HTTP layer and the store, owns the audit log's contents, and speaks
 //! [`ServiceError`], which the HTTP layer maps to status codes in one place.
 
+pub mod auth;
 pub mod customers;
+pub mod ingest;
+pub mod retrieval;
+pub mod views;
 
 use hub_proto::ValidationError;
 use thiserror::Error;
@@ -21,6 +25,15 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A missing or wrong credential (also: an unknown customer where ids
+    /// must not be probed).
+    #[error("missing or wrong credential")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// Too many failed attempts; retry after this many seconds.
+    #[error("too many failed attempts; retry after {retry_after_secs} s")]
+    Locked { retry_after_secs: u64 },
     #[error(transparent)]
     Controller(#[from] ControllerError),
     #[error(transparent)]

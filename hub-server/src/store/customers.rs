@@ -9,6 +9,7 @@ use subtle::ConstantTimeEq;
 use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig};
 
 use super::{Result, Store, StoreError, ms};
+use crate::live::Delta;
 
 /// A registry row.
 #[derive(Debug, Clone, Copy)]
@@ -157,6 +158,12 @@ impl Store {
                     ms(now),
                 ],
             )?;
+            if n == 1 {
+                crate::store::record(Delta::Config {
+                    customer_id: cfg.config.customer_id.clone(),
+                    display_name: cfg.config.display_name.clone(),
+                });
+            }
             Ok(n == 1)
         })
         .await
@@ -290,7 +297,7 @@ impl Store {
         self.write(move |c| {
             let document =
                 serde_json::to_string(&config).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            Ok(c.execute(
+            let n = c.execute(
                 "UPDATE customer_configs SET display_name = ?2, domain = ?3, contact_email = ?4, \
                     document = ?5, updated_at = ?6 \
                  WHERE customer = (SELECT id FROM customers WHERE customer_id = ?1)",
@@ -302,7 +309,14 @@ impl Store {
                     document,
                     ms(now)
                 ],
-            )? == 1)
+            )?;
+            if n == 1 {
+                crate::store::record(Delta::Config {
+                    customer_id: config.customer_id.clone(),
+                    display_name: config.display_name.clone(),
+                });
+            }
+            Ok(n == 1)
         })
         .await
     }
@@ -311,11 +325,15 @@ impl Store {
     /// reporting it shows as manual). `false` if there was none.
     pub async fn delete_config(&self, customer_id: String) -> Result<bool> {
         self.write(move |c| {
-            Ok(c.execute(
+            let n = c.execute(
                 "DELETE FROM customer_configs WHERE customer = \
                  (SELECT id FROM customers WHERE customer_id = ?1)",
                 [&customer_id],
-            )? == 1)
+            )?;
+            if n == 1 {
+                crate::store::record(Delta::ConfigRemoved { customer_id });
+            }
+            Ok(n == 1)
         })
         .await
     }
@@ -323,10 +341,17 @@ impl Store {
     /// Blocks or unblocks a customer; `false` if the id is unknown.
     pub async fn set_blocked(&self, customer_id: String, blocked: bool) -> Result<bool> {
         self.write(move |c| {
-            Ok(c.execute(
+            let n = c.execute(
                 "UPDATE customers SET blocked = ?2 WHERE customer_id = ?1",
                 params![customer_id, blocked],
-            )? == 1)
+            )?;
+            if n == 1 {
+                crate::store::record(Delta::Blocked {
+                    customer_id,
+                    blocked,
+                });
+            }
+            Ok(n == 1)
         })
         .await
     }

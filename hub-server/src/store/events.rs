@@ -6,6 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::customers::ensure_customer;
 use super::{Result, Store, ms};
+use crate::live::Delta;
+use hub_proto::admin::EventRecord;
 
 /// A validated event, from a controller or from the hub itself.
 #[derive(Debug, Clone)]
@@ -145,6 +147,20 @@ pub(super) fn insert_event(c: &Connection, e: &NewEvent) -> Result<EventInsert> 
         e.event_id,
     ])?;
     let id = c.last_insert_rowid();
+    crate::store::record(Delta::Event(EventRecord {
+        id,
+        customer_id: e.customer_id.clone(),
+        event_type: e.event_type.as_str().to_owned(),
+        severity: e.severity.as_str().to_owned(),
+        message: e.message.clone(),
+        details: e
+            .details
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok()),
+        occurred_at: e.occurred_at,
+        received_at: e.received_at,
+        source: if e.from_hub { "hub" } else { "controller" }.to_owned(),
+    }));
     // Every stored event goes through the dispatcher; queued in the same
     // transaction so a 2xx always has its notification decision pending.
     c.prepare_cached(

@@ -24,6 +24,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use crate::live::{Delta, Live};
 use rusqlite::Connection;
 use thiserror::Error;
 use tokio::sync::oneshot;
@@ -34,8 +36,8 @@ pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig, StoredConfi
 pub use events::{EventInsert, NewEvent};
 pub use jobs::{NodeState, Pruned, Watched};
 pub use lockout::{Attempt, MAX_ADDRESS_FAILURES, MAX_FAILURES, WINDOW};
-pub use notify::{Channel, Delivery, LogEntry, LogRow, NewDelivery, OutboxItem, StoredEvent};
-pub use reports::{NewReport, ReportInsert, StatusView};
+pub use notify::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, StoredEvent};
+pub use reports::{NewReport, ReportInsert};
 
 /// Failures of the storage layer. The HTTP layer maps them to a 500 (or a
 /// 503 for health checks) without showing the cause to the client.
@@ -86,6 +88,9 @@ pub struct StoreOptions {
     /// `synchronous=FULL` (fsync every group commit: a 2xx survives a power
     /// cut) instead of NORMAL (survives a crash of the hub).
     pub synchronous_full: bool,
+    /// Messages a live-stream subscriber may fall behind before it is told
+    /// to reset.
+    pub stream_buffer: usize,
 }
 
 impl Default for StoreOptions {
@@ -97,6 +102,7 @@ impl Default for StoreOptions {
             read_queue: 1024,
             wal_limit_bytes: 64 * 1024 * 1024,
             synchronous_full: true,
+            stream_buffer: crate::live::SUBSCRIBER_BUFFER,
         }
     }
 }
@@ -111,9 +117,29 @@ struct Inner {
     write_tx: Sender<WriteMsg>,
     read_tx: Sender<ReadMsg>,
     codec: Arc<Codec>,
+    live: Arc<Live>,
     threads: Mutex<Vec<JoinHandle<()>>>,
     readers: usize,
-    fleet_size: std::sync::atomic::AtomicUsize,
+}
+
+thread_local! {
+    /// Fleet changes recorded by the write ops of the current group, on the
+    /// writer thread; applied to the live model once the group committed.
+    static PENDING: std::cell::RefCell<Vec<Delta>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records a fleet change made by the running write op; it reaches the
+/// live model only if the op and its group commit.
+pub(crate) fn record(delta: Delta) {
+    PENDING.with(|p| p.borrow_mut().push(delta));
+}
+
+fn pending_len() -> usize {
+    PENDING.with(|p| p.borrow().len())
+}
+
+fn take_pending() -> Vec<Delta> {
+    PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()))
 }
 
 /// A unit of work for the writer, applied inside a savepoint of the current
@@ -136,6 +162,7 @@ where
 {
     fn apply(&mut self, conn: &Connection) {
         let Some(f) = self.f.take() else { return };
+        let before = pending_len();
         let result = (|| {
             conn.execute_batch("SAVEPOINT op")?;
             match f(conn) {
@@ -149,6 +176,10 @@ where
                 }
             }
         })();
+        if result.is_err() {
+            // Rolled back: so are the fleet changes it recorded.
+            PENDING.with(|p| p.borrow_mut().truncate(before));
+        }
         self.result = Some(result);
     }
 
@@ -191,6 +222,15 @@ impl Store {
         migrate::run(&mut conn, &path)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let codec = Arc::new(Codec::load(&conn)?);
+        let first_id = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(1);
+        let live = Arc::new(Live::new(
+            reports::load_rows(&conn)?,
+            first_id,
+            opts.stream_buffer,
+        ));
 
         let (write_tx, write_rx) = crossbeam_channel::bounded(opts.write_queue.max(1));
         let (read_tx, read_rx) = crossbeam_channel::bounded::<ReadMsg>(opts.read_queue.max(1));
@@ -214,9 +254,9 @@ impl Store {
                 write_tx,
                 read_tx,
                 codec: codec.clone(),
+                live: live.clone(),
                 threads: Mutex::new(Vec::new()),
                 readers,
-                fleet_size: std::sync::atomic::AtomicUsize::new(64 * 1024),
             }),
         };
         let trainer = codec::Trainer::new(store.clone(), opts.dict_train_after);
@@ -225,7 +265,7 @@ impl Store {
             limit: opts.wal_limit_bytes,
         };
         threads.push(spawn("store-write".into(), move || {
-            writer_loop(conn, write_rx, ckpt_tx, trainer, wal)
+            writer_loop(conn, write_rx, ckpt_tx, trainer, wal, live)
         })?);
         if let Ok(mut t) = store.inner.threads.lock() {
             *t = threads;
@@ -233,19 +273,16 @@ impl Store {
         Ok(store)
     }
 
-    /// Size of the last fleet answer plus a little, for the next buffer.
-    fn fleet_size_hint(&self) -> usize {
-        let last = self
-            .inner
-            .fleet_size
-            .load(std::sync::atomic::Ordering::Relaxed);
-        last + last / 16
+    /// The live fleet model this store keeps current.
+    pub fn live(&self) -> &Arc<Live> {
+        &self.inner.live
     }
 
-    fn set_fleet_size_hint(&self, len: usize) {
-        self.inner
-            .fleet_size
-            .store(len, std::sync::atomic::Ordering::Relaxed);
+    /// The fleet rows as the database has them, computed afresh — what
+    /// the live model is loaded from at start, and what tests compare it
+    /// with.
+    pub async fn rows_from_database(&self) -> Result<Vec<crate::live::Row>> {
+        self.read(reports::load_rows).await
     }
 
     pub fn codec(&self) -> &Arc<Codec> {
@@ -461,6 +498,7 @@ fn writer_loop(
     ckpt: Sender<()>,
     mut trainer: codec::Trainer,
     wal: WalBound,
+    live: Arc<Live>,
 ) {
     let mut batch: Vec<Box<dyn WriteOp>> = Vec::with_capacity(MAX_GROUP);
     loop {
@@ -490,8 +528,13 @@ fn writer_loop(
                 }
                 Err(e) => Err(e.to_string()),
             };
-            if let Err(e) = &commit {
-                tracing::error!(error = %e, ops = batch.len(), "store: group commit failed");
+            let deltas = take_pending();
+            match &commit {
+                // Durable now: the model and the stream follow.
+                Ok(()) => live.apply(deltas),
+                Err(e) => {
+                    tracing::error!(error = %e, ops = batch.len(), "store: group commit failed")
+                }
             }
             for op in batch.drain(..) {
                 op.finish(commit.clone());

@@ -1,5 +1,6 @@
 //! Outbox, notification log and the small persisted job state.
 
+use hub_proto::admin::NotificationRecord;
 use hub_proto::{EventType, Severity};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
@@ -308,7 +309,7 @@ impl Store {
         &self,
         customer_id: Option<String>,
         limit: usize,
-    ) -> Result<Vec<LogRow>> {
+    ) -> Result<Vec<NotificationRecord>> {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT n.id, n.created_at, n.channel, cu.customer_id, n.event_type, n.event, \
@@ -318,7 +319,7 @@ impl Store {
                  ORDER BY n.id DESC LIMIT ?1",
             )?;
             let rows = stmt.query_map(params![limit as i64, customer_id], |r| {
-                Ok(LogRow {
+                Ok(NotificationRecord {
                     id: r.get(0)?,
                     created_at: from_ms(r.get(1)?),
                     channel: r.get(2)?,
@@ -389,23 +390,4 @@ fn finish_delivery(
     c.prepare_cached("DELETE FROM deliveries WHERE id = ?1")?
         .execute([id])?;
     Ok(())
-}
-
-/// A `notification_log` row as read back.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct LogRow {
-    pub id: i64,
-    pub created_at: Timestamp,
-    pub channel: String,
-    pub customer_id: Option<String>,
-    pub event_type: String,
-    pub event: Option<i64>,
-    pub outcome: String,
-    pub reason: String,
-    pub recipient: String,
-    pub subject: String,
-    pub provider_id: Option<String>,
-    /// Attempts it took (0 for a skip).
-    #[serde(default)]
-    pub attempts: u32,
 }

@@ -1,16 +1,13 @@
 //! Report history and the newest-report table the fleet view reads.
 
-use hub_proto::{
-    CustomerDetail, CustomerSummary, Health, HistoryEntry, StatusInputs, StatusThresholds, Version,
-    update_available,
-};
+use hub_proto::{CustomerDetail, Health, HistoryEntry, Severity};
 use jiff::Timestamp;
-use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::value::RawValue;
 
 use super::customers::{ensure_customer, lookup};
 use super::{Result, Store, StoreError, from_ms, ms};
+use crate::live::{Delta, Row, StatusView};
 
 /// A validated report, already compressed, ready to be committed.
 pub struct NewReport {
@@ -44,85 +41,39 @@ impl Store {
         self.write(move |c| insert_report(c, &r)).await
     }
 
-    /// The whole `GET /api/v1/customers` body, serialized on the reader
-    /// thread straight from borrowed rows: one pass over `customers` and
-    /// `latest_reports` (never history), no per-row allocation.
-    pub async fn fleet_json(&self, view: StatusView) -> Result<Vec<u8>> {
-        let hint = self.fleet_size_hint();
-        let answer = self
-            .read(move |c| {
-                // Sized like the last answer: no regrowing a multi-MB buffer.
-                let mut out = Vec::with_capacity(hint);
-                out.extend_from_slice(b"{\"customers\":[");
-                let mut first = true;
-                for_each_summary(c, view, |s| {
-                    if !first {
-                        out.push(b',');
-                    }
-                    first = false;
-                    serde_json::to_writer(&mut out, &s)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))
-                })?;
-                out.extend_from_slice(b"]}");
-                Ok(out)
-            })
-            .await?;
-        self.set_fleet_size_hint(answer.len());
-        Ok(answer)
-    }
-
-    /// The fleet as owned rows, for views that filter or count it.
-    pub async fn fleet(&self, view: StatusView) -> Result<Vec<CustomerSummary>> {
-        self.read(move |c| {
-            let mut out = Vec::new();
-            for_each_summary(c, view, |s| {
-                out.push(s.into_owned());
-                Ok(())
-            })?;
-            Ok(out)
-        })
-        .await
-    }
-
-    /// One customer's summary without its report body, or `None`.
-    pub async fn customer_summary(
-        &self,
-        customer_id: String,
-        view: StatusView,
-    ) -> Result<Option<CustomerSummary>> {
-        self.read(move |c| Ok(summary_row(c, &customer_id, view)?.map(|(s, _, _)| s)))
-            .await
-    }
-
-    /// One customer's summary and newest report body, or `None`.
+    /// One customer's summary (from the live model) and newest report
+    /// body, or `None`.
     pub async fn customer_detail(
         &self,
         customer_id: String,
         view: StatusView,
     ) -> Result<Option<CustomerDetail>> {
+        let Some(row) = self.live().row(&customer_id) else {
+            return Ok(None);
+        };
+        let summary = row.summary(&view).into_owned();
         let codec = self.codec().clone();
-        self.read(move |c| {
-            let Some((summary, cust, ts)) = summary_row(c, &customer_id, view)? else {
-                return Ok(None);
-            };
-            let latest_report = match ts {
-                None => None,
-                Some(ts) => c
-                    .prepare_cached(
-                        "SELECT dict, body FROM reports WHERE customer = ?1 AND ts = ?2",
-                    )?
-                    .query_row(params![cust, ts], |r| {
-                        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-                    })
-                    .optional()?
-                    .and_then(|(d, b)| readable(&customer_id, codec.decompress(d, &b))),
-            };
-            Ok(Some(CustomerDetail {
-                summary,
-                latest_report,
-            }))
-        })
-        .await
+        let latest_report = self
+            .read(move |c| {
+                let Some(cust) = lookup(c, &customer_id)? else {
+                    return Ok(None);
+                };
+                Ok(c.prepare_cached(
+                    "SELECT r.dict, r.body FROM latest_reports l \
+                     JOIN reports r ON r.customer = l.customer AND r.ts = l.ts \
+                     WHERE l.customer = ?1",
+                )?
+                .query_row([cust.id], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })
+                .optional()?
+                .and_then(|(d, b)| readable(&customer_id, codec.decompress(d, &b))))
+            })
+            .await?;
+        Ok(Some(CustomerDetail {
+            summary,
+            latest_report,
+        }))
     }
 
     /// Reports received since `since`, oldest first, exactly as sent.
@@ -165,106 +116,65 @@ impl Store {
     }
 }
 
-/// The fleet view's columns; `summary` reads them by position.
-macro_rules! fleet_select {
-    () => {
-        "SELECT c.customer_id, c.blocked, cc.customer IS NOT NULL, \
-         l.ts, l.received_at, l.health, l.monitoring_disabled, l.controller_version, \
-         l.controller_url, l.hostname, c.id \
+/// Every known customer as the live model keeps it (only those that
+/// reported or have a config are listed): read once at start, and by tests
+/// to check the model against the database. The error and warning events
+/// of the 24 h before the newest event are included for the counts.
+pub(crate) fn load_rows(c: &Connection) -> Result<Vec<Row>> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let mut stmt = c.prepare(
+        "SELECT c.customer_id, c.blocked, cc.display_name, cc.customer IS NOT NULL, \
+            l.ts, l.received_at, l.health, l.monitoring_disabled, l.controller_version, \
+            l.controller_url, l.hostname \
          FROM customers c \
          LEFT JOIN latest_reports l ON l.customer = c.id \
-         LEFT JOIN customer_configs cc ON cc.customer = c.id"
-    };
-}
-
-/// A customer appears once it reported or has a config.
-const FLEET_SQL: &str = concat!(
-    fleet_select!(),
-    " WHERE l.customer IS NOT NULL OR cc.customer IS NOT NULL ORDER BY c.customer_id"
-);
-const DETAIL_SQL: &str = concat!(
-    fleet_select!(),
-    " WHERE c.customer_id = ?1 AND (l.customer IS NOT NULL OR cc.customer IS NOT NULL)"
-);
-
-/// What a customer's status and update mark are computed against.
-#[derive(Debug, Clone, Copy)]
-pub struct StatusView {
-    pub now: Timestamp,
-    pub thresholds: StatusThresholds,
-    /// The newest controller version the registry check found.
-    pub latest: Option<Version>,
-}
-
-/// Calls `f` with every fleet row, borrowed from SQLite, in id order.
-fn for_each_summary(
-    c: &Connection,
-    view: StatusView,
-    mut f: impl FnMut(CustomerSummary<&str>) -> Result<()>,
-) -> Result<()> {
-    let mut stmt = c.prepare_cached(FLEET_SQL)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        f(summary(r, view)?)?;
+         LEFT JOIN customer_configs cc ON cc.customer = c.id \
+         ORDER BY c.customer_id",
+    )?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let managed: bool = r.get(3)?;
+        let row = Row {
+            customer_id: r.get(0)?,
+            blocked: r.get(1)?,
+            display_name: if managed {
+                Some(r.get::<_, Option<String>>(2)?.unwrap_or_default())
+            } else {
+                None
+            },
+            last_report_at: r.get::<_, Option<i64>>(4)?.map(from_ms),
+            last_received_at: r.get::<_, Option<i64>>(5)?.map(from_ms),
+            health: r
+                .get::<_, Option<String>>(6)?
+                .as_deref()
+                .and_then(Health::parse),
+            monitoring_disabled: r.get::<_, Option<bool>>(7)?.unwrap_or(false),
+            controller_version: r.get(8)?,
+            controller_url: r.get(9)?,
+            hostname: r.get(10)?,
+            ..Default::default()
+        };
+        index.insert(row.customer_id.clone(), rows.len());
+        rows.push(row);
     }
-    Ok(())
-}
-
-/// One customer's summary with its row id and newest report timestamp.
-fn summary_row(
-    c: &Connection,
-    customer_id: &str,
-    view: StatusView,
-) -> Result<Option<(CustomerSummary, i64, Option<i64>)>> {
-    Ok(c.prepare_cached(DETAIL_SQL)?
-        .query_row([customer_id], |r| {
-            Ok((
-                summary(r, view)?.into_owned(),
-                r.get::<_, i64>(10)?,
-                r.get::<_, Option<i64>>(3)?,
-            ))
-        })
-        .optional()?)
-}
-
-/// A fleet row with its status as of `now`, strings borrowed from the row.
-fn summary<'r>(
-    r: &'r rusqlite::Row<'_>,
-    view: StatusView,
-) -> rusqlite::Result<CustomerSummary<&'r str>> {
-    let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
-        r.get_ref(i)?
-            .as_str_or_null()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
-    };
-    let blocked: bool = r.get(1)?;
-    let managed: bool = r.get(2)?;
-    let ts: Option<i64> = r.get(3)?;
-    let received: Option<i64> = r.get(4)?;
-    let health = text(5)?.and_then(Health::parse);
-    let monitoring_disabled = r.get::<_, Option<bool>>(6)?.unwrap_or(false);
-    let inputs = StatusInputs {
-        blocked,
-        has_config: managed,
-        last_received_at: received.map(from_ms),
-        health,
-        monitoring_disabled,
-    };
-    let controller_version = text(7)?;
-    Ok(CustomerSummary {
-        update_available: update_available(controller_version, view.latest),
-        customer_id: text(0)?.unwrap_or_default(),
-        status: inputs.status(view.now, view.thresholds),
-        health,
-        last_report_at: ts.map(from_ms),
-        last_received_at: received.map(from_ms),
-        controller_version,
-        hostname: text(9)?,
-        controller_url: text(8)?,
-        monitoring_disabled,
-        blocked,
-        managed,
-    })
+    let mut stmt = c.prepare(
+        "SELECT cu.customer_id, e.received_at, e.severity FROM events e \
+         JOIN customers cu ON cu.id = e.customer \
+         WHERE e.severity IN ('error', 'warning') \
+           AND e.received_at >= (SELECT max(received_at) FROM events) - ?1 \
+         ORDER BY e.received_at",
+    )?;
+    let window = 24 * 3600 * 1000i64;
+    let mut q = stmt.query([window])?;
+    while let Some(r) = q.next()? {
+        let id: String = r.get(0)?;
+        let sev = r.get::<_, String>(2)?;
+        if let (Some(&i), Some(sev)) = (index.get(&id), Severity::parse(&sev)) {
+            rows[i].recent.push_back((from_ms(r.get(1)?), sev));
+        }
+    }
+    Ok(rows)
 }
 
 /// A stored body as exactly one JSON value, or `None` (logged) when it is
@@ -318,6 +228,18 @@ fn insert_report(c: &Connection, r: &NewReport) -> Result<ReportInsert> {
             r.controller_url,
             r.hostname,
         ])?;
+    }
+    if inserted == 1 {
+        crate::store::record(Delta::Report {
+            customer_id: r.customer_id.clone(),
+            timestamp: r.timestamp,
+            received_at: r.received_at,
+            health: r.health,
+            monitoring_disabled: r.monitoring_disabled,
+            controller_version: r.controller_version.clone(),
+            controller_url: r.controller_url.clone(),
+            hostname: r.hostname.clone(),
+        });
     }
     if inserted == 1 && r.own_key.is_some() {
         let newest: Option<i64> = c

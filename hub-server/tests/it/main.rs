@@ -14,6 +14,7 @@ mod fakes;
 mod hostile;
 mod jobs;
 mod layers;
+mod live;
 mod notify;
 mod process;
 mod properties;
@@ -35,6 +36,13 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub const KEY: &str = "global-test-key-0123456789";
+
+thread_local! {
+    /// The live stream's keep-alive for hubs started on this thread (tests
+    /// of long-lived streams shorten it).
+    pub static STREAM_KEEPALIVE: std::cell::Cell<Duration> =
+        const { std::cell::Cell::new(Duration::from_secs(15)) };
+}
 pub const T0: &str = "2026-11-27T10:00:00Z";
 
 pub struct Hub {
@@ -102,9 +110,10 @@ impl Hub {
             key: KEY.into(),
             generated: None,
         };
-        let state = hub_server::build_state(config, key, store.clone(), clock.clone())
+        let mut state = hub_server::build_state(config, key, store.clone(), clock.clone())
             .await
             .unwrap();
+        state.stream_keepalive = STREAM_KEEPALIVE.with(|k| k.get());
         let state = Arc::new(state);
         let dispatcher = hub_server::dispatcher(&state).await.unwrap();
         let hub_opts = HubOptions {

@@ -1,7 +1,7 @@
 //! The notification pipeline against a fake Resend on loopback.
 
+use hub_proto::admin::NotificationRecord as LogRow;
 use hub_server::jobs::staleness;
-use hub_server::store::LogRow;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 

@@ -1,0 +1,255 @@
+//! Read views the front ends share: the fleet (from the live model), a
+//! customer's page, history, events, logs, configs, versions, the hub's
+//! own status. Nothing here changes anything.
+
+use std::sync::Arc;
+
+use hub_proto::admin::{
+    AuditEntry, CustomerConfig, CustomerView, EventRecord, Fleet, HubStatus, NotificationRecord,
+    Page, Versions,
+};
+use hub_proto::{
+    CustomerDetail, CustomerStatus, HealthBody, HistoryPeriod, HistoryResponse,
+    validate_customer_id,
+};
+
+use super::{Result, ServiceError};
+use crate::live::into_owned;
+use crate::snapshot::{ListKind, Snapshot};
+use crate::state::AppState;
+pub use crate::store::EventFilter;
+
+/// Which customers a fleet list shows; the default hides blocked ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FleetFilter {
+    pub statuses: Option<Vec<CustomerStatus>>,
+    /// Blocked customers too.
+    pub all: bool,
+    pub managed: Option<bool>,
+}
+
+impl FleetFilter {
+    fn keeps(&self, managed: bool, status: CustomerStatus) -> bool {
+        let by_status = match &self.statuses {
+            Some(s) => s.contains(&status),
+            None => self.all || status != CustomerStatus::Blocked,
+        };
+        by_status && self.managed.is_none_or(|m| m == managed)
+    }
+}
+
+/// The cached serialized list of `kind` (built on a blocking thread when
+/// the model or the second changed).
+pub async fn fleet_snapshot(st: &Arc<AppState>, kind: ListKind) -> Result<Arc<Snapshot>> {
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || {
+        let view = st.status_view();
+        st.fleet_cache
+            .get(kind, st.live(), &view, st.latest_version())
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+/// The admin fleet list with `filter`, typed (for filters and for front
+/// ends that work on rows).
+pub fn fleet(st: &AppState, filter: &FleetFilter) -> Fleet {
+    let view = st.status_view();
+    let (customers, stream_id) = st.live().read(|rows, last| {
+        let list = rows
+            .filter(|r| filter.keeps(r.managed(), r.status(&view)))
+            .map(|r| into_owned(r.entry(&view)))
+            .collect();
+        (list, last)
+    });
+    Fleet {
+        customers,
+        latest_controller_version: st.latest_version(),
+        stream_id,
+    }
+}
+
+/// One customer's summary and newest report.
+pub async fn customer_detail(st: &AppState, id: &str) -> Result<CustomerDetail> {
+    validate_customer_id(id)?;
+    st.store
+        .customer_detail(id.to_owned(), st.status_view())
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("unknown customer `{id}`")))
+}
+
+/// Everything about one customer, secrets redacted.
+pub async fn customer_view(st: &AppState, id: &str) -> Result<CustomerView> {
+    let customer = customer_detail(st, id).await?;
+    let config = st
+        .store
+        .customer_config(id.to_owned())
+        .await?
+        .map(|c| c.config.redacted());
+    let recent_events = st
+        .store
+        .list_events(EventFilter {
+            customer_id: Some(id.to_owned()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await?
+        .items;
+    let notifications = st
+        .store
+        .notification_log_for(Some(id.to_owned()), 50)
+        .await?;
+    Ok(CustomerView {
+        customer,
+        config,
+        recent_events,
+        notifications,
+    })
+}
+
+/// A customer's reports over `period` (default 24h).
+pub async fn history(st: &AppState, id: &str, period: Option<&str>) -> Result<HistoryResponse> {
+    validate_customer_id(id)?;
+    let raw = period.unwrap_or("24h");
+    let period = HistoryPeriod::parse(raw).ok_or_else(|| {
+        ServiceError::invalid(
+            "period",
+            format!("period `{raw}` is not one of 1h, 24h, 7d, 30d, 90d"),
+        )
+    })?;
+    let since = st
+        .clock
+        .now()
+        .checked_sub(jiff::SignedDuration::from_secs(
+            period.duration().as_secs() as i64
+        ))
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let reports = st
+        .store
+        .history(id.to_owned(), since)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("unknown customer `{id}`")))?;
+    Ok(HistoryResponse {
+        customer_id: id.to_owned(),
+        period,
+        reports,
+    })
+}
+
+/// Events matching `filter`, newest first, one page.
+pub async fn events(st: &AppState, filter: EventFilter) -> Result<Page<EventRecord>> {
+    if let Some(s) = &filter.severity
+        && hub_proto::Severity::parse(s).is_none()
+    {
+        return Err(ServiceError::invalid(
+            "severity",
+            format!("severity `{s}` is not info, warning or error"),
+        ));
+    }
+    if let Some(t) = &filter.event_type
+        && hub_proto::EventType::parse(t).is_none()
+    {
+        return Err(ServiceError::invalid(
+            "event_type",
+            format!("unknown event type `{t}`"),
+        ));
+    }
+    Ok(st.store.list_events(filter).await?)
+}
+
+pub async fn notifications(
+    st: &AppState,
+    customer_id: Option<String>,
+    limit: usize,
+) -> Result<Vec<NotificationRecord>> {
+    Ok(st.store.notification_log_for(customer_id, limit).await?)
+}
+
+pub async fn audit(
+    st: &AppState,
+    customer_id: Option<String>,
+    before: Option<i64>,
+    limit: usize,
+) -> Result<Page<AuditEntry>> {
+    Ok(st.store.audit_log(customer_id, before, limit).await?)
+}
+
+/// Every managed config, tokens redacted.
+pub async fn configs(st: &AppState) -> Result<Vec<CustomerConfig>> {
+    Ok(st
+        .store
+        .customer_configs()
+        .await?
+        .iter()
+        .map(CustomerConfig::redacted)
+        .collect())
+}
+
+/// One managed config, tokens redacted.
+pub async fn config(st: &AppState, id: &str) -> Result<CustomerConfig> {
+    validate_customer_id(id)?;
+    st.store
+        .customer_config(id.to_owned())
+        .await?
+        .map(|c| c.config.redacted())
+        .ok_or_else(|| ServiceError::NotFound(format!("no config for `{id}`")))
+}
+
+/// The newest controller version and how many customers run each one.
+pub fn versions(st: &AppState) -> Versions {
+    let fleet = st.live().read(|rows, _| {
+        let mut counts = std::collections::BTreeMap::new();
+        for r in rows {
+            *counts
+                .entry(
+                    r.controller_version
+                        .clone()
+                        .unwrap_or_else(|| "unknown".into()),
+                )
+                .or_insert(0) += 1;
+        }
+        counts
+    });
+    Versions {
+        latest: st.latest_version(),
+        fleet,
+    }
+}
+
+/// The hub itself: version, jobs, outbox and delivery backlog.
+pub async fn status(st: &AppState) -> Result<HubStatus> {
+    let (deliveries_pending, oldest_delivery_at) = st.store.pending_deliveries().await?;
+    Ok(HubStatus {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        started_at: st.started_at,
+        latest_controller_version: st.latest_version(),
+        jobs: st.jobs.snapshot(st.clock.now()),
+        outbox_pending: st.store.outbox_len().await?,
+        deliveries_pending,
+        oldest_delivery_at,
+    })
+}
+
+/// `/healthz`: whether the database answers (within 2 s) and which jobs
+/// are overdue.
+pub async fn health(st: &AppState) -> Result<HealthBody> {
+    match tokio::time::timeout(std::time::Duration::from_secs(2), st.store.ping()).await {
+        Ok(r) => r?,
+        Err(_) => {
+            return Err(ServiceError::Store(crate::store::StoreError::Corrupt(
+                "ping timed out".into(),
+            )));
+        }
+    }
+    let jobs: std::collections::BTreeMap<String, String> = st
+        .jobs
+        .snapshot(st.clock.now())
+        .into_iter()
+        .map(|j| (j.name, if j.overdue { "overdue" } else { "ok" }.to_owned()))
+        .collect();
+    let degraded = jobs.values().any(|v| v == "overdue");
+    Ok(HealthBody {
+        status: if degraded { "degraded" } else { "ok" }.to_owned(),
+        jobs,
+    })
+}
