@@ -26,12 +26,43 @@ struct Hub {
     ro: String,
     home: tempfile::TempDir,
     http: reqwest::Client,
-    _dir: tempfile::TempDir,
-    _stop: oneshot::Sender<()>,
+    dir: Arc<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), hub_server::HubError>>,
 }
 
 async fn hub() -> Hub {
-    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    hub_on(
+        Arc::new(tempfile::tempdir().unwrap()),
+        listener,
+        std::time::Duration::from_secs(15),
+    )
+    .await
+}
+
+impl Hub {
+    /// Stops the hub (gracefully) and starts it again on the same address
+    /// and data dir.
+    async fn restart(mut self, keepalive: std::time::Duration) -> Hub {
+        let addr: std::net::SocketAddr = self.url.trim_start_matches("http://").parse().unwrap();
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let dir = self.dir.clone();
+        let task = std::mem::replace(&mut self.task, tokio::spawn(async { Ok(()) }));
+        drop(self);
+        task.await.unwrap().unwrap();
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        hub_on(dir, listener, keepalive).await
+    }
+}
+
+async fn hub_on(
+    dir: Arc<tempfile::TempDir>,
+    listener: tokio::net::TcpListener,
+    keepalive: std::time::Duration,
+) -> Hub {
     let mut config = Config::default();
     config.server.data_dir = dir.path().to_owned();
     config.api.report_api_key = Secret(KEY.into());
@@ -42,40 +73,37 @@ async fn hub() -> Hub {
     config.controllers.allowed_hosts = vec!["127.0.0.1".into()];
     let store = Store::open(dir.path(), Default::default()).unwrap();
     let clock = Arc::new(ManualClock::new(T0.parse().unwrap()));
-    let state = Arc::new(
-        hub_server::build_state(
-            config,
-            ReportKey {
-                key: KEY.into(),
-                generated: None,
-            },
-            store,
-            clock.clone(),
-        )
-        .await
-        .unwrap(),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut state = hub_server::build_state(
+        config,
+        ReportKey {
+            key: KEY.into(),
+            generated: None,
+        },
+        store,
+        clock.clone(),
+    )
+    .await
+    .unwrap();
+    state.stream_keepalive = keepalive;
+    let state = Arc::new(state);
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
     let opts = HubOptions {
         manual: true,
         ..Default::default()
     };
-    tokio::spawn(hub_server::serve(state.clone(), opts, listener, async {
+    let task = tokio::spawn(hub_server::serve(state.clone(), opts, listener, async {
         let _ = rx.await;
     }));
     let now = clock.now();
-    state
-        .store
-        .create_admin_token("ops".into(), "tok-full".into(), false, now)
-        .await
-        .unwrap();
-    state
-        .store
-        .create_admin_token("ci".into(), "tok-ro".into(), true, now)
-        .await
-        .unwrap();
+    for (name, token, ro) in [("ops", "tok-full", false), ("ci", "tok-ro", true)] {
+        // Already there after a restart.
+        let _ = state
+            .store
+            .create_admin_token(name.into(), token.into(), ro, now)
+            .await
+            .unwrap();
+    }
     Hub {
         url,
         clock,
@@ -84,8 +112,9 @@ async fn hub() -> Hub {
         ro: "tok-ro".into(),
         home: tempfile::tempdir().unwrap(),
         http: reqwest::Client::new(),
-        _dir: dir,
-        _stop: tx,
+        dir,
+        stop: Some(tx),
+        task,
     }
 }
 
@@ -824,4 +853,149 @@ async fn a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().await.unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+/// Counts the hub's request log lines for one route (the hub runs on this
+/// test's thread, so its log events reach a thread-local subscriber).
+#[derive(Clone, Default)]
+struct RouteCounter {
+    route: &'static str,
+    seen: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RouteCounter {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct Route<'a>(&'a str, bool);
+        impl tracing::field::Visit for Route<'_> {
+            fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
+                if f.name() == "route" && format!("{v:?}") == self.0 {
+                    self.1 = true;
+                }
+            }
+        }
+        let mut r = Route(self.route, false);
+        event.record(&mut r);
+        if r.1 {
+            self.seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+/// Reads lines until one satisfies `want`, within `secs`.
+async fn read_until(
+    lines: &mut tokio::io::Lines<tokio::io::BufReader<impl tokio::io::AsyncRead + Unpin>>,
+    secs: u64,
+    want: impl Fn(&str) -> bool,
+) -> String {
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let line = tokio::time::timeout_at(deadline, lines.next_line())
+            .await
+            .unwrap_or_else(|_| panic!("not seen in time:\n{seen}"))
+            .unwrap()
+            .expect("output ended");
+        seen.push_str(&line);
+        seen.push('\n');
+        if want(&line) {
+            return seen;
+        }
+    }
+}
+
+/// `fleet --watch` fetches the fleet once, then lives on the stream: many
+/// reports are many row messages, not many fleet fetches.
+#[tokio::test]
+async fn fleet_watch_fetches_once_then_follows_the_stream() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let counter = RouteCounter {
+        route: "/api/admin/v1/fleet",
+        ..Default::default()
+    };
+    let _guard = tracing::subscriber::set_default(
+        tracing_subscriber::registry()
+            .with(counter.clone())
+            .with(tracing_subscriber::filter::LevelFilter::INFO),
+    );
+    let h = hub().await;
+    h.report("first", "ok", "1.8.2").await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hubctl"))
+        .args(["--server", &h.url, "--token", &h.ro, "fleet", "--watch"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(child.stdout.take().unwrap()));
+    read_until(&mut lines, 10, |l| l.contains(" first ")).await;
+    for i in 0..100 {
+        h.report(&format!("node-{i:03}"), "ok", "1.8.2").await;
+    }
+    read_until(&mut lines, 10, |l| l.contains(" node-099 ")).await;
+    assert_eq!(
+        counter.seen.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one fleet fetch for 100 reports"
+    );
+    child.kill().await.unwrap();
+}
+
+/// `events --follow` has no total timeout (HUBCTL_TIMEOUT bounds ordinary
+/// calls only), lives through many keep-alives, and comes back by itself
+/// after the hub restarts, saying so once on stderr.
+#[tokio::test]
+async fn events_follow_outlives_timeouts_and_restarts() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let keepalive = std::time::Duration::from_millis(50);
+    let h = hub_on(Arc::new(tempfile::tempdir().unwrap()), listener, keepalive).await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hubctl"))
+        .args(["--server", &h.url, "--token", &h.ro, "events", "--follow"])
+        .env("NO_COLOR", "1")
+        .env("HUBCTL_TIMEOUT", "0.5")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(child.stdout.take().unwrap()));
+    let mut errs =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(child.stderr.take().unwrap()));
+    read_until(&mut lines, 10, |l| l.contains("TIME")).await;
+    // Three times the request timeout, thirty keep-alives.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let event = |msg: &str| json!({"customer_id": "f", "event_type": "backup_failed", "severity": "error", "message": msg});
+    let post = |h: &Hub, msg: &str| {
+        let req = h
+            .http
+            .post(format!("{}/api/v1/event", h.url))
+            .bearer_auth(KEY)
+            .json(&event(msg));
+        async move { assert_eq!(req.send().await.unwrap().status(), 201) }
+    };
+    post(&h, "after three timeouts").await;
+    read_until(&mut lines, 10, |l| l.contains("after three timeouts")).await;
+
+    let h = h.restart(keepalive).await;
+    read_until(&mut errs, 20, |l| l.contains("reconnected")).await;
+    post(&h, "after the restart").await;
+    read_until(&mut lines, 10, |l| l.contains("after the restart")).await;
+    assert!(child.try_wait().unwrap().is_none(), "still running");
+    child.kill().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_stream_that_cannot_start_exits_4() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [&["events", "--follow"][..], &["fleet", "--watch"][..]] {
+        let out = hubctl(
+            home.path(),
+            &[&["--server", "http://127.0.0.1:9", "--token", "t"], args].concat(),
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {}", stderr(&out));
+    }
 }

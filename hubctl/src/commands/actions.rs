@@ -2,15 +2,19 @@
 //! update. Destructive or outward ones ask first (or need --yes).
 
 use hub_proto::StatusOk;
-use hub_proto::admin::{Credentials, CustomerConfig, Diff};
+use hub_proto::admin::{Credentials, CustomerConfig, Diff, UpdateRequest};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{Outcome, Result, confirm, customer_id};
 use crate::client::Client;
 use crate::output::{Ctx, cell, render};
 
-async fn post_ok(client: &Client, path: &str, body: Option<&Value>) -> Result<StatusOk> {
+async fn post_ok<B: serde::Serialize>(
+    client: &Client,
+    path: &str,
+    body: Option<&B>,
+) -> Result<StatusOk> {
     Ok(client.call(Method::POST, path, body).await?)
 }
 
@@ -27,7 +31,7 @@ pub async fn block(client: &Client, ctx: &Ctx, id: &str, block: bool) -> Result<
         )?;
     }
     let verb = if block { "block" } else { "unblock" };
-    let a = post_ok(client, &format!("/customers/{id}/{verb}"), None).await?;
+    let a = post_ok::<()>(client, &format!("/customers/{id}/{verb}"), None).await?;
     Ok(done(ctx, &a, format!("{id}: {verb}ed\n")))
 }
 
@@ -35,7 +39,7 @@ pub async fn delete(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     let id = customer_id(id)?;
     confirm(ctx, &format!("delete the config of {id}"))?;
     let a: StatusOk = client
-        .call::<Value, _>(Method::DELETE, &format!("/configs/{id}"), None)
+        .call::<(), _>(Method::DELETE, &format!("/configs/{id}"), None)
         .await?;
     Ok(done(ctx, &a, format!("{id}: config deleted\n")))
 }
@@ -43,7 +47,7 @@ pub async fn delete(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
 pub async fn adopt(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     let id = customer_id(id)?;
     let c: Credentials = client
-        .call::<Value, _>(Method::POST, &format!("/customers/{id}/adopt"), None)
+        .call::<(), _>(Method::POST, &format!("/customers/{id}/adopt"), None)
         .await?;
     Ok(done(
         ctx,
@@ -55,7 +59,7 @@ pub async fn adopt(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
 pub async fn push(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     let id = customer_id(id)?;
     confirm(ctx, &format!("apply the hub's config on {id}'s controller"))?;
-    let a = post_ok(client, &format!("/customers/{id}/push"), None).await?;
+    let a = post_ok::<()>(client, &format!("/customers/{id}/push"), None).await?;
     Ok(done(
         ctx,
         &a,
@@ -66,7 +70,7 @@ pub async fn push(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
 pub async fn pull(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     let id = customer_id(id)?;
     let c: CustomerConfig = client
-        .call::<Value, _>(Method::POST, &format!("/customers/{id}/pull"), None)
+        .call::<(), _>(Method::POST, &format!("/customers/{id}/pull"), None)
         .await?;
     Ok(done(
         ctx,
@@ -81,7 +85,9 @@ pub async fn update(client: &Client, ctx: &Ctx, id: &str, version: &str) -> Resu
     let a = post_ok(
         client,
         &format!("/customers/{id}/update"),
-        Some(&json!({"version": version})),
+        Some(&UpdateRequest {
+            version: version.to_owned(),
+        }),
     )
     .await?;
     Ok(done(

@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use hub_proto::admin::{Credentials, CustomerConfig};
+use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig, RotateRequest};
 use reqwest::Method;
-use serde_json::json;
 
 use super::{CliError, Result, confirm, customer_id};
 use crate::cli::{ConfigCommand, CreateArgs};
@@ -58,11 +57,16 @@ pub async fn run(client: &Client, ctx: &Ctx, cmd: &ConfigCommand) -> Result<Stri
                 ctx,
                 &format!("rotate the {credential} of {id} (the old one stops working)"),
             )?;
+            let credential = match credential.as_str() {
+                "api_key" => CredentialKind::ApiKey,
+                "retrieval_password" => CredentialKind::RetrievalPassword,
+                _ => CredentialKind::SessionSecret,
+            };
             let c: Credentials = client
                 .call(
                     Method::POST,
                     &format!("/configs/{id}/rotate"),
-                    Some(&json!({"credential": credential})),
+                    Some(&RotateRequest { credential }),
                 )
                 .await?;
             Ok(credentials(ctx, &c))

@@ -1,15 +1,24 @@
 //! Read-only views: fleet, show, events, history, logs, versions, check.
+//! Everything is read into the `hub-proto` types; a report's body is read
+//! as a typed [`Report`].
 
-use futures_util::StreamExt;
-use hub_proto::admin::{AuditEntry, EventRecord, Fleet, FleetEntry, Page, Versions};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use hub_proto::admin::{
+    AuditEntry, CustomerView, EventRecord, Fleet, FleetEntry, NotificationRecord, Page,
+    StreamMessage, Versions,
+};
+use hub_proto::{CustomerStatus, HistoryResponse, Report};
 use jiff::{SignedDuration, Timestamp};
-use reqwest::Method;
-use serde_json::Value;
 
 use super::{CliError, Outcome, Result, customer_id};
 use crate::cli::{EventsArgs, FleetArgs, LogArgs};
-use crate::client::Client;
+use crate::client::{Client, Follower};
 use crate::output::{Ctx, age, cell, clean, emit, render, row, usage};
+
+/// The least time between two redraws of `fleet --watch`.
+const REDRAW_EVERY: Duration = Duration::from_millis(250);
 
 fn fleet_query(args: &FleetArgs) -> String {
     let mut q = Vec::new();
@@ -23,6 +32,17 @@ fn fleet_query(args: &FleetArgs) -> String {
         String::new()
     } else {
         format!("?{}", q.join("&"))
+    }
+}
+
+/// Whether a row belongs in the list `args` asked for (the hub's rule).
+fn wanted(args: &FleetArgs, e: &FleetEntry) -> bool {
+    match &args.status {
+        Some(list) => list
+            .split(',')
+            .filter_map(|s| CustomerStatus::parse(s.trim()))
+            .any(|s| s == e.summary.status),
+        None => args.all || e.summary.status != CustomerStatus::Blocked,
     }
 }
 
@@ -56,7 +76,8 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
     let mut out = render(&t);
     if let Some(v) = &fleet.latest_controller_version {
         out.push_str(&format!(
-            "\nnewest controller: {v} (↑ = update available)\n"
+            "\nnewest controller: {} (↑ = update available)\n",
+            clean(v)
         ));
     }
     out
@@ -64,26 +85,72 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
 
 pub async fn fleet(client: &Client, ctx: &Ctx, args: &FleetArgs) -> Result<String> {
     let path = format!("/fleet{}", fleet_query(args));
-    let fleet: Fleet = client.get(&path).await?;
+    let mut fleet: Fleet = client.get(&path).await?;
     if !args.watch {
         return Ok(ctx.data(&fleet).unwrap_or_else(|| fleet_table(ctx, &fleet)));
     }
-    // Redraw on every message of the live stream.
-    let resp = client.send(Method::GET, "/stream", None).await?;
-    let mut stream = resp.bytes_stream();
-    if emit(&redraw(ctx, &fleet)).is_err() {
-        return Ok(String::new());
-    }
-    while let Some(chunk) = stream.next().await {
-        if chunk.is_err() {
-            break;
+    // One fetch, then the stream: each row message replaces its row.
+    let mut follower = Follower::connect(client, Some(fleet.stream_id), reconnect_notice).await?;
+    let mut rows: BTreeMap<String, FleetEntry> = fleet
+        .customers
+        .drain(..)
+        .map(|e| (e.summary.customer_id.clone(), e))
+        .collect();
+    let mut dirty = true;
+    let mut last_draw = Instant::now() - REDRAW_EVERY;
+    loop {
+        if dirty && last_draw.elapsed() >= REDRAW_EVERY {
+            fleet.customers = rows.values().cloned().collect();
+            if emit(&redraw(ctx, &fleet)).is_err() {
+                return Ok(String::new());
+            }
+            fleet.customers.clear();
+            dirty = false;
+            last_draw = Instant::now();
         }
-        let fleet: Fleet = client.get(&path).await?;
-        if emit(&redraw(ctx, &fleet)).is_err() {
-            break;
+        let wait = if dirty {
+            REDRAW_EVERY.saturating_sub(last_draw.elapsed())
+        } else {
+            Duration::from_secs(3600)
+        };
+        let Ok(m) = tokio::time::timeout(wait, follower.next()).await else {
+            continue;
+        };
+        match m.message {
+            StreamMessage::Row { row } => {
+                let id = row.summary.customer_id.clone();
+                if wanted(args, &row) {
+                    rows.insert(id, row);
+                } else {
+                    rows.remove(&id);
+                }
+                dirty = true;
+            }
+            StreamMessage::Removed { customer_id } => {
+                dirty |= rows.remove(&customer_id).is_some();
+            }
+            StreamMessage::Reset { .. } => {
+                let fresh: Fleet = client.get(&path).await?;
+                rows = fresh
+                    .customers
+                    .into_iter()
+                    .map(|e| (e.summary.customer_id.clone(), e))
+                    .collect();
+                fleet.latest_controller_version = fresh.latest_controller_version;
+                dirty = true;
+            }
+            StreamMessage::Event { .. } | StreamMessage::Action { .. } => {}
         }
     }
-    Ok(String::new())
+}
+
+/// One line on stderr when the stream is lost and when it is back.
+fn reconnect_notice(lost: bool) {
+    if lost {
+        eprintln!("hubctl: lost the hub's live stream; reconnecting…");
+    } else {
+        eprintln!("hubctl: reconnected");
+    }
 }
 
 fn redraw(ctx: &Ctx, fleet: &Fleet) -> String {
@@ -95,121 +162,122 @@ fn redraw(ctx: &Ctx, fleet: &Fleet) -> String {
     }
 }
 
+fn opt(v: Option<&str>) -> String {
+    v.map(|s| clean(s).into_owned())
+        .unwrap_or_else(|| "-".into())
+}
+
+fn ok_word(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "ok",
+        Some(false) => "FAILED",
+        None => "-",
+    }
+}
+
 pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
-    let v: Value = client
+    let v: CustomerView = client
         .get(&format!("/customers/{}", customer_id(id)?))
         .await?;
     if let Some(out) = ctx.data(&v) {
         return Ok(out);
     }
-    let c = &v["customer"];
-    let r = &c["latest_report"];
-    let s = |v: &Value| {
-        v.as_str()
-            .map(|t| clean(t).into_owned())
-            .unwrap_or_else(|| "-".into())
-    };
+    let c = &v.customer.summary;
+    let report: Option<Report> = v
+        .customer
+        .latest_report
+        .as_ref()
+        .and_then(|raw| serde_json::from_str(raw.get()).ok());
     let mut out = format!(
         "{}  {}  health {}  controller {}{}\n",
-        s(&c["customer_id"]),
-        s(&c["status"]).to_uppercase(),
-        s(&c["health"]),
-        s(&c["controller_version"]),
-        if c["update_available"] == true {
+        clean(&c.customer_id),
+        c.status.as_str().to_uppercase(),
+        c.health.map(|h| h.as_str()).unwrap_or("-"),
+        opt(c.controller_version.as_deref()),
+        if c.update_available {
             " (update available)"
         } else {
             ""
         },
     );
+    let ts = |t: Option<Timestamp>| t.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
     out.push_str(&format!(
         "last report {}  received {}\n",
-        s(&c["last_report_at"]),
-        s(&c["last_received_at"])
+        ts(c.last_report_at),
+        ts(c.last_received_at)
     ));
-    match v["config"].as_object() {
+    match &v.config {
         Some(cfg) => out.push_str(&format!(
             "config: managed — {} · {} · {}\n",
-            cfg.get("display_name").map(s).unwrap_or_default(),
-            cfg.get("domain").map(s).unwrap_or_default(),
-            cfg.get("contact_email").map(s).unwrap_or_default()
+            clean(&cfg.display_name),
+            clean(&cfg.domain),
+            clean(&cfg.contact_email)
         )),
         None => out.push_str("config: manual (no config on the hub)\n"),
     }
-    let sys = &r["system"];
-    if sys.is_object() {
-        out.push_str(&format!(
-            "system: {} · {} · kernel {} · cpu {}% · memory {}\n",
-            s(&sys["hostname"]),
-            s(&sys["os"]),
-            s(&sys["kernel"]),
-            sys["cpu_percent"]
-                .as_f64()
-                .map(|c| format!("{c:.0}"))
-                .unwrap_or_else(|| "-".into()),
-            usage(
-                sys["memory_used_bytes"].as_u64().unwrap_or(0),
-                sys["memory_total_bytes"].as_u64().unwrap_or(0)
-            ),
-        ));
-    }
-    if let Some(disks) = r["storage"].as_array().filter(|d| !d.is_empty()) {
-        let mut t = ctx.table(&["MOUNT", "LABEL", "USED", "SMART"]);
-        for d in disks {
-            t.add_row(row([
-                s(&d["mount_point"]),
-                s(&d["label"]),
+    if let Some(r) = &report {
+        if let Some(sys) = &r.system {
+            out.push_str(&format!(
+                "system: {} · {} · kernel {} · cpu {}% · memory {}\n",
+                opt(sys.hostname.as_deref()),
+                opt(sys.os.as_deref()),
+                opt(sys.kernel.as_deref()),
+                sys.cpu_percent
+                    .map(|c| format!("{c:.0}"))
+                    .unwrap_or_else(|| "-".into()),
                 usage(
-                    d["used_bytes"].as_u64().unwrap_or(0),
-                    d["total_bytes"].as_u64().unwrap_or(0),
+                    sys.memory_used_bytes.unwrap_or(0),
+                    sys.memory_total_bytes.unwrap_or(0)
                 ),
-                match d["smart_ok"].as_bool() {
-                    Some(true) => "ok".into(),
-                    Some(false) => "FAIL".into(),
-                    None => "-".into(),
-                },
-            ]));
+            ));
         }
-        out.push_str("\nstorage\n");
-        out.push_str(&render(&t));
-    }
-    if let Some(cs) = r["containers"].as_array().filter(|d| !d.is_empty()) {
-        let mut t = ctx.table(&["CONTAINER", "IMAGE", "STATE", "HEALTH", "RESTARTS"]);
-        for c in cs {
-            t.add_row(row([
-                s(&c["name"]),
-                s(&c["image"]),
-                s(&c["state"]),
-                s(&c["health"]),
-                c["restart_count"].to_string(),
-            ]));
+        if !r.storage.is_empty() {
+            let mut t = ctx.table(&["MOUNT", "LABEL", "USED", "SMART"]);
+            for d in &r.storage {
+                t.add_row(row([
+                    d.mount_point.clone(),
+                    opt(d.label.as_deref()),
+                    usage(d.used_bytes, d.total_bytes),
+                    match d.smart_ok {
+                        Some(true) => "ok".into(),
+                        Some(false) => "FAIL".into(),
+                        None => "-".into(),
+                    },
+                ]));
+            }
+            out.push_str("\nstorage\n");
+            out.push_str(&render(&t));
         }
-        out.push_str("\ncontainers\n");
-        out.push_str(&render(&t));
+        if !r.containers.is_empty() {
+            let mut t = ctx.table(&["CONTAINER", "IMAGE", "STATE", "HEALTH", "RESTARTS"]);
+            for k in &r.containers {
+                t.add_row(row([
+                    k.name.clone(),
+                    opt(k.image.as_deref()),
+                    opt(k.state.as_deref()),
+                    opt(k.health.as_deref()),
+                    k.restart_count.to_string(),
+                ]));
+            }
+            out.push_str("\ncontainers\n");
+            out.push_str(&render(&t));
+        }
+        if let Some(b) = &r.backup {
+            out.push_str(&format!(
+                "\nbackup: last {} ({}) · db dump {} ({}) · {} snapshots\n",
+                ts(b.last_backup_at),
+                ok_word(b.last_backup_ok),
+                ts(b.last_dbdump_at),
+                ok_word(b.last_dbdump_ok),
+                b.snapshot_count
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ));
+        }
     }
-    let b = &r["backup"];
-    if b.is_object() {
-        let ok = |v: &Value| match v.as_bool() {
-            Some(true) => "ok",
-            Some(false) => "FAILED",
-            None => "-",
-        };
-        out.push_str(&format!(
-            "\nbackup: last {} ({}) · db dump {} ({}) · {} snapshots\n",
-            s(&b["last_backup_at"]),
-            ok(&b["last_backup_ok"]),
-            s(&b["last_dbdump_at"]),
-            ok(&b["last_dbdump_ok"]),
-            b["snapshot_count"]
-                .as_u64()
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| "-".into()),
-        ));
-    }
-    let events: Vec<EventRecord> =
-        serde_json::from_value(v["recent_events"].clone()).unwrap_or_default();
-    if !events.is_empty() {
+    if !v.recent_events.is_empty() {
         out.push_str("\nrecent events\n");
-        out.push_str(&events_table(ctx, &events));
+        out.push_str(&events_table(ctx, &v.recent_events));
     }
     Ok(out)
 }
@@ -276,80 +344,70 @@ pub async fn events(client: &Client, ctx: &Ctx, args: &EventsArgs) -> Result<Str
     if !args.follow {
         return Ok(first);
     }
+    // Subscribe before printing, so nothing falls between the page and
+    // the stream.
+    let mut follower = Follower::connect(client, None, reconnect_notice).await?;
     if emit(&first).is_err() {
         return Ok(String::new());
     }
-    let resp = client.send(Method::GET, "/stream", None).await?;
-    let mut stream = resp.bytes_stream();
-    let mut buf = String::new();
-    while let Some(Ok(chunk)) = stream.next().await {
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buf.find("\n\n") {
-            let block: String = buf.drain(..end + 2).collect();
-            if !block.contains("event: event") {
-                continue;
-            }
-            let data: String = block
-                .lines()
-                .filter_map(|l| l.strip_prefix("data:"))
-                .map(str::trim)
-                .collect();
-            let Ok(v) = serde_json::from_str::<Value>(&data) else {
-                continue;
-            };
-            let keep =
-                |k: &str, want: &Option<String>| want.as_ref().is_none_or(|w| v[k] == w.as_str());
-            if keep("customer_id", &args.customer)
-                && keep("severity", &args.severity)
-                && keep("event_type", &args.event_type)
-            {
-                let field = |k: &str| clean(v[k].as_str().unwrap_or("")).into_owned();
-                let line = ctx.data(&v).unwrap_or_else(|| {
-                    format!(
-                        "{}  {}  {}  {}  {}",
-                        field("occurred_at"),
-                        field("customer_id"),
-                        field("severity"),
-                        field("event_type"),
-                        field("message")
-                    )
-                });
-                if emit(&format!("{}\n", line.trim_end())).is_err() {
-                    return Ok(String::new());
-                }
-            }
+    let keep = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+    loop {
+        let m = follower.next().await;
+        let StreamMessage::Event { event: e } = m.message else {
+            continue;
+        };
+        if !(keep(&args.customer, &e.customer_id)
+            && keep(&args.severity, &e.severity)
+            && keep(&args.event_type, &e.event_type))
+        {
+            continue;
+        }
+        let line = match ctx.data(&e) {
+            Some(data) => data.trim_end().to_owned(),
+            None => format!(
+                "{}  {}  {}  {}  {}",
+                e.occurred_at,
+                clean(&e.customer_id),
+                clean(&e.severity),
+                clean(&e.event_type),
+                clean(&e.message)
+            ),
+        };
+        if emit(&format!("{line}\n")).is_err() {
+            return Ok(String::new());
         }
     }
-    Ok(String::new())
 }
 
 pub async fn history(client: &Client, ctx: &Ctx, id: &str, period: &str) -> Result<String> {
-    let v: Value = client
+    let h: HistoryResponse = client
         .get(&format!(
             "/customers/{}/history?period={period}",
             customer_id(id)?
         ))
         .await?;
-    if let Some(out) = ctx.data(&v) {
+    if let Some(out) = ctx.data(&h) {
         return Ok(out);
     }
     let mut t = ctx.table(&["RECEIVED", "HEALTH", "CPU %", "MEMORY", "VERSION"]);
-    for e in v["reports"].as_array().into_iter().flatten() {
-        let r = &e["report"];
+    for e in &h.reports {
+        let Ok(r) = serde_json::from_str::<Report>(e.report.get()) else {
+            continue;
+        };
+        let sys = r.system.unwrap_or_default();
         t.add_row(vec![
-            cell(e["received_at"].as_str().unwrap_or("")),
-            ctx.status_cell(r["health"].as_str().unwrap_or("-")),
+            cell(e.received_at.to_string()),
+            ctx.status_cell(r.health.as_str()),
             cell(
-                r["system"]["cpu_percent"]
-                    .as_f64()
+                sys.cpu_percent
                     .map(|c| format!("{c:.1}"))
                     .unwrap_or_else(|| "-".into()),
             ),
             cell(usage(
-                r["system"]["memory_used_bytes"].as_u64().unwrap_or(0),
-                r["system"]["memory_total_bytes"].as_u64().unwrap_or(0),
+                sys.memory_used_bytes.unwrap_or(0),
+                sys.memory_total_bytes.unwrap_or(0),
             )),
-            cell(r["controller_version"].as_str().unwrap_or("-")),
+            cell(opt(r.controller_version.as_deref())),
         ]);
     }
     Ok(render(&t))
@@ -363,7 +421,7 @@ fn log_query(args: &LogArgs) -> String {
 }
 
 pub async fn notifications(client: &Client, ctx: &Ctx, args: &LogArgs) -> Result<String> {
-    let rows: Vec<Value> = client
+    let rows: Vec<NotificationRecord> = client
         .get(&format!("/notifications{}", log_query(args)))
         .await?;
     if let Some(out) = ctx.data(&rows) {
@@ -378,19 +436,17 @@ pub async fn notifications(client: &Client, ctx: &Ctx, args: &LogArgs) -> Result
         "REASON / RECIPIENT",
     ]);
     for r in &rows {
-        let s = |k: &str| r[k].as_str().unwrap_or("").to_owned();
-        let outcome = s("outcome");
-        let detail = if outcome == "sent" {
-            s("recipient")
+        let detail = if r.outcome == "sent" {
+            &r.recipient
         } else {
-            s("reason")
+            &r.reason
         };
         t.add_row(vec![
-            cell(s("created_at")),
-            cell(s("channel")),
-            cell(s("customer_id")),
-            cell(s("event_type")),
-            ctx.status_cell(&outcome),
+            cell(r.created_at.to_string()),
+            cell(&r.channel),
+            cell(r.customer_id.as_deref().unwrap_or("")),
+            cell(&r.event_type),
+            ctx.status_cell(&r.outcome),
             cell(detail),
         ]);
     }
@@ -424,7 +480,8 @@ pub async fn versions(client: &Client, ctx: &Ctx) -> Result<String> {
         "newest controller: {}\n\n",
         v.latest
             .as_deref()
-            .unwrap_or("unknown (registry not checked yet)")
+            .map(clean)
+            .unwrap_or_else(|| "unknown (registry not checked yet)".into())
     );
     let mut t = ctx.table(&["VERSION", "CUSTOMERS"]);
     for (version, n) in &v.fleet {
@@ -440,9 +497,9 @@ pub async fn check(client: &Client, ctx: &Ctx, strict: bool) -> Result<(String, 
     let bad: Vec<&FleetEntry> = fleet
         .customers
         .iter()
-        .filter(|c| match c.summary.status.as_str() {
-            "down" => true,
-            "warn" => strict,
+        .filter(|c| match c.summary.status {
+            CustomerStatus::Down => true,
+            CustomerStatus::Warn => strict,
             _ => false,
         })
         .collect();
@@ -464,7 +521,7 @@ pub async fn check(client: &Client, ctx: &Ctx, strict: bool) -> Result<(String, 
     for c in bad {
         out.push_str(&format!(
             "{}: {} (last report {})\n",
-            c.summary.customer_id,
+            clean(&c.summary.customer_id),
             c.summary.status.as_str(),
             age(c.last_report_age_secs)
         ));
