@@ -42,6 +42,8 @@ pub struct AppState {
     pub controller_http: reqwest::Client,
     /// The fleet lists, serialized and compressed once per change.
     pub fleet_cache: FleetCache,
+    /// Counters and histograms for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
     latest_version: RwLock<Option<String>>,
     /// How often an idle live stream sends a comment so proxies keep it
     /// open (15 s; tests shorten it).
@@ -77,6 +79,7 @@ impl AppState {
             latest_version: RwLock::new(None),
             stream_keepalive: std::time::Duration::from_secs(15),
             fleet_cache: Default::default(),
+            metrics: Default::default(),
             closing: tokio::sync::watch::channel(false).0,
         }
     }

@@ -855,32 +855,6 @@ async fn a_closed_pipe_ends_quietly() {
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
 
-/// Counts the hub's request log lines for one route (the hub runs on this
-/// test's thread, so its log events reach a thread-local subscriber).
-#[derive(Clone, Default)]
-struct RouteCounter {
-    route: &'static str,
-    seen: Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RouteCounter {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        struct Route<'a>(&'a str, bool);
-        impl tracing::field::Visit for Route<'_> {
-            fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
-                if f.name() == "route" && format!("{v:?}") == self.0 {
-                    self.1 = true;
-                }
-            }
-        }
-        let mut r = Route(self.route, false);
-        event.record(&mut r);
-        if r.1 {
-            self.seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
-}
-
 /// Reads lines until one satisfies `want`, within `secs`.
 async fn read_until(
     lines: &mut tokio::io::Lines<tokio::io::BufReader<impl tokio::io::AsyncRead + Unpin>>,
@@ -907,16 +881,6 @@ async fn read_until(
 /// reports are many row messages, not many fleet fetches.
 #[tokio::test]
 async fn fleet_watch_fetches_once_then_follows_the_stream() {
-    use tracing_subscriber::layer::SubscriberExt;
-    let counter = RouteCounter {
-        route: "/api/admin/v1/fleet",
-        ..Default::default()
-    };
-    let _guard = tracing::subscriber::set_default(
-        tracing_subscriber::registry()
-            .with(counter.clone())
-            .with(tracing_subscriber::filter::LevelFilter::INFO),
-    );
     let h = hub().await;
     h.report("first", "ok", "1.8.2").await;
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hubctl"))
@@ -935,7 +899,7 @@ async fn fleet_watch_fetches_once_then_follows_the_stream() {
     }
     read_until(&mut lines, 10, |l| l.contains(" node-099 ")).await;
     assert_eq!(
-        counter.seen.load(std::sync::atomic::Ordering::SeqCst),
+        h.state.metrics.request_count("GET", "/api/admin/v1/fleet"),
         1,
         "one fleet fetch for 100 reports"
     );

@@ -44,7 +44,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         state.clone(),
         audit_denied,
     ))
-    .route_layer(axum::middleware::from_fn(log_request))
+    .route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        log_request,
+    ))
     .fallback(not_found)
     .method_not_allowed_fallback(method_not_allowed)
     .layer(DefaultBodyLimit::max(max_body))
@@ -532,8 +535,13 @@ async fn audit_denied(
 }
 
 /// One line per request: method, route, status, latency, customer. Never
-/// headers or bodies, so no credential can reach the log.
-async fn log_request(req: Request, next: Next) -> Response {
+/// headers or bodies, so no credential can reach the log. The same is
+/// counted for `/metrics`.
+async fn log_request(
+    axum::extract::State(st): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let method = req.method().clone();
     let route = req
         .extensions()
@@ -542,8 +550,11 @@ async fn log_request(req: Request, next: Next) -> Response {
         .unwrap_or_default();
     let start = Instant::now();
     let resp = next.run(req).await;
-    let latency_us = start.elapsed().as_micros() as u64;
+    let elapsed = start.elapsed();
+    let latency_us = elapsed.as_micros() as u64;
     let status = resp.status().as_u16();
+    st.metrics
+        .request(method.as_str(), &route, status, elapsed.as_secs_f64());
     let customer = resp
         .extensions()
         .get::<LoggedCustomer>()
