@@ -93,7 +93,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 None,
                 200,
                 "Liveness: 200, or 503 when the database does not answer",
-            ),
+            )
+            .returns("HealthBody"),
             get(api::healthz),
         ),
         (
@@ -103,7 +104,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 None,
                 200,
                 "This OpenAPI document",
-            ),
+            )
+            .returns("application/json"),
             get(openapi::serve),
         ),
         (
@@ -113,7 +115,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Bearer,
                 200,
                 "A controller's status report (every 15 minutes)",
-            ),
+            )
+            .takes("Report")
+            .returns("ReportAccepted"),
             post(api::post_report),
         ),
         (
@@ -123,7 +127,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Bearer,
                 201,
                 "A structured event (200 with the first id for a repeated event_id)",
-            ),
+            )
+            .takes("EventIn")
+            .returns("EventAccepted"),
             post(api::post_event),
         ),
         (
@@ -133,7 +139,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Bearer,
                 201,
                 "The node's infrastructure backup (up to 8 MiB)",
-            ),
+            )
+            .takes("InfraBackup")
+            .returns("StatusOk"),
             infra_post,
         ),
         (
@@ -143,7 +151,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Bearer,
                 200,
                 "The newest infra backup as pushed",
-            ),
+            )
+            .returns("InfraBackup"),
             get(api::get_infra_backup),
         ),
         (
@@ -153,7 +162,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Bearer,
                 200,
                 "Replace the customer's email preferences",
-            ),
+            )
+            .takes("Preferences")
+            .returns("StatusOk"),
             post(api::post_preferences),
         ),
         (
@@ -163,7 +174,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Bearer,
                 202,
                 "Legacy: relay one email to the operator",
-            ),
+            )
+            .takes("LegacyNotify")
+            .returns("StatusOk"),
             post(api::post_notify),
         ),
         (
@@ -173,7 +186,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Retrieval,
                 200,
                 "The generated controller.yaml",
-            ),
+            )
+            .returns("application/yaml"),
             get(api::get_config),
         ),
         (
@@ -183,7 +197,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Retrieval,
                 200,
                 "Generated config and newest infra backup for a reinstalled node",
-            ),
+            )
+            .returns("RecoveryResponse"),
             get(api::get_recovery),
         ),
         (
@@ -193,7 +208,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 ReportKey,
                 200,
                 "The fleet: every customer with its status",
-            ),
+            )
+            .returns("CustomerList"),
             get(api::list_customers),
         ),
         (
@@ -203,7 +219,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Bearer,
                 200,
                 "One customer and its newest report",
-            ),
+            )
+            .returns("CustomerDetail"),
             get(api::get_customer),
         ),
         (
@@ -213,7 +230,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Bearer,
                 200,
                 "Stored reports of a period (?period=1h|24h|7d|30d|90d)",
-            ),
+            )
+            .returns("HistoryResponse"),
             get(api::get_history),
         ),
         (
@@ -223,7 +241,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Fleet with 24 h counts (?status=down,warn&managed=true&all=true)",
-            ),
+            )
+            .returns("Fleet"),
             get(a::fleet),
         ),
         (
@@ -233,7 +252,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Customer view: detail, config (redacted), recent events, notifications",
-            ),
+            )
+            .returns("CustomerView"),
             get(a::customer),
         ),
         (
@@ -243,7 +263,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Stored reports of a period",
-            ),
+            )
+            .returns("HistoryResponse"),
             get(a::history),
         ),
         (
@@ -253,7 +274,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "Block: reports stored, notifications suppressed",
-            ),
+            )
+            .returns("StatusOk"),
             post(a::block),
         ),
         (
@@ -263,7 +285,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "Unblock",
-            ),
+            )
+            .returns("StatusOk"),
             post(a::unblock),
         ),
         (
@@ -273,7 +296,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 201,
                 "Create a config for a manual customer from its newest report",
-            ),
+            )
+            .returns("Credentials"),
             post(a::adopt),
         ),
         (
@@ -283,7 +307,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "Apply the generated config on the controller",
-            ),
+            )
+            .returns("StatusOk"),
             post(a::push),
         ),
         (
@@ -293,7 +318,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "Take identity and overrides from the controller's live config",
-            ),
+            )
+            .returns("CustomerConfig"),
             post(a::pull),
         ),
         (
@@ -303,7 +329,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Generated vs. live config, per dotted path",
-            ),
+            )
+            .returns("Diff"),
             get(a::diff),
         ),
         (
@@ -313,7 +340,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 202,
                 "Start a controller self-update ({\"version\": \"1.9.0\"} or latest)",
-            ),
+            )
+            .takes("UpdateRequest")
+            .returns("StatusOk"),
             post(a::update),
         ),
         (
@@ -323,7 +352,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "Lift a retrieval-password lockout",
-            ),
+            )
+            .returns("StatusOk"),
             delete(a::clear_lockout),
         ),
         (
@@ -333,7 +363,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Events (?customer=&severity=&type=&since=&until=&cursor=&limit=)",
-            ),
+            )
+            .returns("EventPage"),
             get(a::events),
         ),
         (
@@ -343,7 +374,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Notification log (?customer=&limit=)",
-            ),
+            )
+            .returns("NotificationRecord[]"),
             get(a::notifications),
         ),
         (
@@ -353,7 +385,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Audit log (?customer=&cursor=&limit=)",
-            ),
+            )
+            .returns("AuditPage"),
             get(a::audit),
         ),
         (
@@ -363,7 +396,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "All managed configs, tokens redacted",
-            ),
+            )
+            .returns("CustomerConfig[]"),
             get(a::list_configs),
         ),
         (
@@ -373,7 +407,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 201,
                 "Create a managed customer; answers its credentials once",
-            ),
+            )
+            .takes("CustomerConfig")
+            .returns("Credentials"),
             post(a::create_config),
         ),
         (
@@ -383,7 +419,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "One config, tokens redacted",
-            ),
+            )
+            .returns("CustomerConfig"),
             get(a::get_config),
         ),
         (
@@ -393,7 +430,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "Replace a config (redacted tokens keep their value)",
-            ),
+            )
+            .takes("CustomerConfig")
+            .returns("CustomerConfig"),
             put(a::put_config),
         ),
         (
@@ -403,7 +442,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "Delete a config (the customer becomes manual)",
-            ),
+            )
+            .returns("StatusOk"),
             delete(a::delete_config),
         ),
         (
@@ -413,7 +453,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "The generated controller.yaml (holds secrets)",
-            ),
+            )
+            .returns("application/yaml"),
             get(a::config_yaml),
         ),
         (
@@ -423,7 +464,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "API key, retrieval password, session secret, tokens",
-            ),
+            )
+            .returns("Credentials"),
             get(a::credentials),
         ),
         (
@@ -433,7 +475,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 AdminWrite,
                 200,
                 "Rotate one credential ({\"credential\": \"api_key\"})",
-            ),
+            )
+            .takes("RotateRequest")
+            .returns("Credentials"),
             post(a::rotate),
         ),
         (
@@ -443,7 +487,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Newest controller version and the fleet's versions",
-            ),
+            )
+            .returns("Versions"),
             get(a::versions),
         ),
         (
@@ -453,7 +498,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "The hub itself: version, background jobs (overdue marked), outbox backlog",
-            ),
+            )
+            .returns("HubStatus"),
             get(a::status),
         ),
         (
@@ -463,7 +509,8 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
                 Admin,
                 200,
                 "Server-Sent Events: event, report, changed",
-            ),
+            )
+            .returns("text/event-stream"),
             get(a::stream),
         ),
     ]

@@ -33,6 +33,11 @@ pub struct RouteDoc {
     pub auth: Auth,
     pub ok_status: u16,
     pub summary: &'static str,
+    /// The `hub-proto` type of the request body, by name.
+    pub request: Option<&'static str>,
+    /// The answer's body: a `hub-proto` type by name (`Name[]` for a
+    /// list), or a media type (`application/yaml`, `text/event-stream`).
+    pub response: Option<&'static str>,
 }
 
 impl RouteDoc {
@@ -49,13 +54,90 @@ impl RouteDoc {
             auth,
             ok_status,
             summary,
+            request: None,
+            response: None,
         }
     }
+
+    /// The request body's type.
+    pub const fn takes(mut self, name: &'static str) -> Self {
+        self.request = Some(name);
+        self
+    }
+
+    /// The answer's type (or media type).
+    pub const fn returns(mut self, name: &'static str) -> Self {
+        self.response = Some(name);
+        self
+    }
+}
+
+/// Where each named body type lives, for the schema's description.
+const TYPES: &[(&str, &str)] = &[
+    ("AuditPage", "hub_proto::admin::Page<AuditEntry>"),
+    ("CustomerConfig", "hub_proto::admin::CustomerConfig"),
+    ("CustomerDetail", "hub_proto::CustomerDetail"),
+    ("CustomerList", "hub_proto::CustomerList"),
+    ("CustomerView", "hub_proto::admin::CustomerView"),
+    ("Credentials", "hub_proto::admin::Credentials"),
+    ("Diff", "hub_proto::admin::Diff"),
+    ("EventAccepted", "hub_proto::EventAccepted"),
+    ("EventIn", "hub_proto::EventIn"),
+    ("EventPage", "hub_proto::admin::Page<EventRecord>"),
+    ("Fleet", "hub_proto::admin::Fleet"),
+    ("HealthBody", "hub_proto::HealthBody"),
+    ("HistoryResponse", "hub_proto::HistoryResponse"),
+    ("HubStatus", "hub_proto::admin::HubStatus"),
+    ("InfraBackup", "hub_proto::InfraBackup"),
+    ("LegacyNotify", "hub_proto::LegacyNotify"),
+    ("NotificationRecord", "hub_proto::admin::NotificationRecord"),
+    ("Preferences", "hub_proto::Preferences"),
+    ("RecoveryResponse", "hub_proto::RecoveryResponse"),
+    ("Report", "hub_proto::Report"),
+    ("ReportAccepted", "hub_proto::ReportAccepted"),
+    ("RotateRequest", "hub_proto::admin::RotateRequest"),
+    ("StatusOk", "hub_proto::StatusOk"),
+    (
+        "StreamMessage",
+        "hub_proto::admin::StreamMessage (one per Server-Sent Event)",
+    ),
+    ("UpdateRequest", "hub_proto::admin::UpdateRequest"),
+    ("Versions", "hub_proto::admin::Versions"),
+];
+
+/// The content of a body named `name`, and the schema names it uses.
+fn content(name: &str, used: &mut Vec<&'static str>) -> Value {
+    if name.contains('/') {
+        let schema = match name {
+            "text/event-stream" => {
+                used.push("StreamMessage");
+                json!({"$ref": "#/components/schemas/StreamMessage"})
+            }
+            "application/json" => json!({"type": "object"}),
+            _ => json!({"type": "string"}),
+        };
+        return json!({ name: {"schema": schema} });
+    }
+    let (base, list) = match name.strip_suffix("[]") {
+        Some(b) => (b, true),
+        None => (name, false),
+    };
+    if let Some((n, _)) = TYPES.iter().find(|(n, _)| *n == base) {
+        used.push(n);
+    }
+    let reference = json!({"$ref": format!("#/components/schemas/{base}")});
+    let schema = if list {
+        json!({"type": "array", "items": reference})
+    } else {
+        reference
+    };
+    json!({"application/json": {"schema": schema}})
 }
 
 /// The document for the given routes.
 pub fn document(routes: &[RouteDoc]) -> Value {
     let mut paths: Map<String, Value> = Map::new();
+    let mut used: Vec<&'static str> = Vec::new();
     for r in routes {
         let (tag, security) = match r.auth {
             Auth::None => ("service", json!([])),
@@ -81,13 +163,17 @@ pub fn document(routes: &[RouteDoc]) -> Value {
         if r.auth == Auth::AdminWrite {
             description.push_str(" (needs a full admin token; read-only tokens get 403)");
         }
+        let mut ok = json!({"description": "success"});
+        if let Some(name) = r.response {
+            ok["content"] = content(name, &mut used);
+        }
         let mut op = json!({
             "summary": r.summary,
             "description": description,
             "tags": [tag],
             "security": security,
             "responses": {
-                r.ok_status.to_string(): {"description": "success"},
+                r.ok_status.to_string(): ok,
                 "default": {"description": "error", "content": {"application/json":
                     {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
             }
@@ -95,9 +181,8 @@ pub fn document(routes: &[RouteDoc]) -> Value {
         if !params.is_empty() {
             op["parameters"] = Value::Array(params);
         }
-        if matches!(r.method, "POST" | "PUT") {
-            op["requestBody"] =
-                json!({"content": {"application/json": {"schema": {"type": "object"}}}});
+        if let Some(name) = r.request {
+            op["requestBody"] = json!({"required": true, "content": content(name, &mut used)});
         }
         let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
         entry[r.method.to_ascii_lowercase()] = op;
@@ -114,13 +199,30 @@ pub fn document(routes: &[RouteDoc]) -> Value {
                 "retrievalPassword": {"type": "apiKey", "in": "header", "name": "X-Retrieval-Password"},
                 "adminToken": {"type": "http", "scheme": "bearer", "description": "hub-server token create"}
             },
-            "schemas": {
-                "ErrorBody": {"type": "object", "required": ["error"], "properties": {"error": {
-                    "type": "object", "required": ["code", "message"],
-                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
-            }
+            "schemas": schemas(&used)
         }
     })
+}
+
+/// A schema per body type the routes name: an object described by the
+/// `hub-proto` type that defines it (docs/api.md has the fields).
+fn schemas(used: &[&'static str]) -> Value {
+    let mut out = Map::new();
+    out.insert(
+        "ErrorBody".into(),
+        json!({"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}),
+    );
+    for name in used {
+        if let Some((n, rust)) = TYPES.iter().find(|(n, _)| n == name) {
+            out.insert(
+                (*n).to_owned(),
+                json!({"type": "object", "title": n, "description": format!("The JSON form of `{rust}`."), "x-rust-type": rust}),
+            );
+        }
+    }
+    Value::Object(out)
 }
 
 /// The document of this hub's routes, built once.

@@ -838,6 +838,27 @@ async fn the_openapi_document_covers_every_route_and_every_route_answers() {
             route.path
         );
         operations += 1;
+        // Every answer's body is named, and every named schema exists.
+        let ok = &op["responses"][route.ok_status.to_string()];
+        assert!(
+            ok["content"].is_object(),
+            "{} {}: the answer's body is not named",
+            route.method,
+            route.path
+        );
+        let text = op.to_string();
+        for part in text.split("#/components/schemas/").skip(1) {
+            let name = part.split('"').next().unwrap();
+            assert!(
+                doc["components"]["schemas"][name].is_object(),
+                "{} {}: schema {name} is missing",
+                route.method,
+                route.path
+            );
+        }
+        if matches!(route.method, "POST" | "PUT") && route.request.is_some() {
+            assert!(op["requestBody"]["content"]["application/json"]["schema"]["$ref"].is_string());
+        }
         // Every documented operation is routed: without credentials it is
         // refused (or served), never "no such endpoint".
         let path = route.path.replace("{customer_id}", "some-customer");
