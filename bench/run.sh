@@ -1,43 +1,121 @@
 #!/usr/bin/env bash
-# Ingest / fleet-list / storage / memory benchmark of hub-server.
-# Usage: bench/run.sh [seconds]   (default 30). Needs wrk (installed if absent).
-# Everything runs on 127.0.0.1; the data dir is a temporary directory.
+# Benchmark of hub-server (and hubctl's watch mode), release builds, on
+# 127.0.0.1 with a temporary data dir. Needs wrk (installed if absent).
+#
+#   bench/run.sh [seconds]        ingest for `seconds` (default 30)
+#
+# 1. ingest: wrk, 2 threads, 64 connections, distinct ~1.9 KB reports for
+#    10,000 customers, synchronous=full (the default) — and again with
+#    synchronous=normal, to show what the fsync of every group costs;
+# 2. fleet lists on the settled hub, one connection: the admin fleet
+#    uncompressed, zstd, gzip; the controller API's list;
+# 3. the same under a trickle of 10 reports/s;
+# 4. `hubctl fleet --watch` for 60 s under the trickle: fleet fetches, RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-30}"
 PORT="${BENCH_PORT:-18181}"
 KEY="bench-key-$(date +%s)"
 export BENCH_KEY="$KEY"
+BASE="http://127.0.0.1:$PORT"
 
 if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk
 fi
-cargo build --release -p hub-server >/dev/null 2>&1 || cargo build --release -p hub-server
+cargo build --release -p hub-server -p hubctl >/dev/null 2>&1 || cargo build --release -p hub-server -p hubctl
 
-DATA="$(mktemp -d)"
-LOG="$DATA/hub.log"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
-HUB_SERVER_DATA_DIR="$DATA" HUB_SERVER_LISTEN="127.0.0.1:$PORT" HUB_API_REPORT_API_KEY="$KEY" \
-  RUST_LOG=info ./target/release/hub-server >"$LOG" 2>&1 &
-PID=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-sleep 1
-rss() { awk -v k="$1" '$1 == k":" {printf "%.1f MiB", $2/1024}' "/proc/$PID/status"; }
-IDLE_RSS=$(rss VmRSS)
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
 
-echo "== ingest: wrk -t2 -c64 -d${DURATION}s, distinct ~1.9 KB reports, 10,000 customers"
-wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/report.lua "http://127.0.0.1:$PORT" | tee "$DATA/ingest.txt"
-PEAK_RSS=$(rss VmHWM)
-# Let the checkpoint of the ingest's WAL finish: the fleet view is measured
-# on a settled hub (under ingest load its tail is longer; see README).
+start_hub() { # data dir, synchronous
+  HUB_SERVER_DATA_DIR="$1" HUB_SERVER_LISTEN="127.0.0.1:$PORT" HUB_API_REPORT_API_KEY="$KEY" \
+    HUB_SERVER_SYNCHRONOUS="$2" RUST_LOG=info ./target/release/hub-server >"$1/hub.log" 2>&1 &
+  PID=$!
+  PIDS+=("$PID")
+  for _ in $(seq 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+  sleep 1
+}
+rss() { awk -v k="$2" '$1 == k":" {printf "%.1f MiB", $2/1024}' "/proc/$1/status"; }
+pct() { awk -v p="$1" '$1 == p {print $2}' "$2"; }
+
+# --- synchronous=normal first, on its own data dir, for the comparison ---
+mkdir -p "$WORK/normal"
+start_hub "$WORK/normal" normal
+echo "== ingest, synchronous=normal: wrk -t2 -c64 -d${DURATION}s"
+wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/report.lua "$BASE" >"$WORK/ingest-normal.txt"
+kill -TERM "$PID"; wait "$PID" || true
+
+# --- the hub under test: synchronous=full (the default) ---
+DATA="$WORK/full"
+mkdir -p "$DATA"
+start_hub "$DATA" full
+TOKEN=$(HUB_SERVER_DATA_DIR="$DATA" ./target/release/hub-server token create --name bench \
+  | awk '/hubadm_/ {print $1}')
+IDLE_RSS=$(rss "$PID" VmRSS)
+
+echo "== ingest, synchronous=full: wrk -t2 -c64 -d${DURATION}s, distinct ~1.9 KB reports, 10,000 customers"
+wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/report.lua "$BASE" | tee "$WORK/ingest.txt"
+PEAK_RSS=$(rss "$PID" VmHWM)
 sleep 10
-AFTER_RSS=$(rss VmRSS)
+AFTER_RSS=$(rss "$PID" VmRSS)
 
-echo "== fleet list: GET /api/v1/customers, 1 connection, 10 s"
-wrk -t1 -c1 -d10s --latency -H "Authorization: Bearer $KEY" \
-  "http://127.0.0.1:$PORT/api/v1/customers" | tee "$DATA/fleet.txt"
-CUSTOMERS=$(curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/api/v1/customers" \
+# Each run notes which lines of the hub's log are its own, for the
+# server-side figures.
+fleet_run() { # name, path, extra wrk args...
+  local name="$1" path="$2"; shift 2
+  local from; from=$(wc -l <"$DATA/hub.log")
+  wrk -t1 -c1 -d10s --latency -H "Authorization: Bearer $TOKEN" "$@" "$BASE$path" >"$WORK/$name.txt"
+  echo "$name $from $(wc -l <"$DATA/hub.log")" >>"$WORK/phases"
+}
+echo "== fleet lists, settled, 1 connection, 10 s each"
+fleet_run fleet-plain /api/admin/v1/fleet
+fleet_run fleet-zstd /api/admin/v1/fleet -H "Accept-Encoding: zstd"
+fleet_run fleet-gzip /api/admin/v1/fleet -H "Accept-Encoding: gzip"
+FROM=$(wc -l <"$DATA/hub.log")
+wrk -t1 -c1 -d10s --latency -H "Authorization: Bearer $KEY" "$BASE/api/v1/customers" >"$WORK/customers.txt"
+echo "customers $FROM $(wc -l <"$DATA/hub.log")" >>"$WORK/phases"
+size() { curl -s -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $TOKEN" "$@" "$BASE/api/admin/v1/fleet"; }
+SIZE_PLAIN=$(size)
+SIZE_ZSTD=$(size -H "Accept-Encoding: zstd")
+SIZE_GZIP=$(size -H "Accept-Encoding: gzip")
+SIZE_BR=$(size -H "Accept-Encoding: br")
+CUSTOMERS=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/admin/v1/fleet?all=true" \
   | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["customers"]))')
+
+# A trickle of 10 reports/s to random customers, until stopped.
+python3 - "$PORT" "$KEY" >"$WORK/trickle.log" 2>&1 <<'PY' &
+import http.client, json, random, sys, time, datetime
+port, key = int(sys.argv[1]), sys.argv[2]
+conn = http.client.HTTPConnection("127.0.0.1", port)
+while True:
+    now = datetime.datetime.now(datetime.timezone.utc)
+    body = json.dumps({"customer_id": f"bench-{random.randrange(10000)}", "health": "ok",
+                       "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+                       "controller_version": "1.8.2", "system": {"hostname": "trickle"}})
+    conn.request("POST", "/api/v1/report", body, {"Authorization": f"Bearer {key}",
+                                                 "Content-Type": "application/json"})
+    conn.getresponse().read()
+    time.sleep(0.1)
+PY
+TRICKLE=$!
+PIDS+=("$TRICKLE")
+echo "== fleet lists under a trickle of 10 reports/s"
+fleet_run trickle-plain /api/admin/v1/fleet
+fleet_run trickle-zstd /api/admin/v1/fleet -H "Accept-Encoding: zstd"
+
+echo "== hubctl fleet --watch, 60 s under the trickle"
+BEFORE=$(grep -c 'route=/api/admin/v1/fleet ' "$DATA/hub.log" || true)
+./target/release/hubctl --server "$BASE" --token "$TOKEN" fleet --watch >/dev/null 2>"$WORK/watch.err" &
+WATCH=$!
+PIDS+=("$WATCH")
+sleep 60
+WATCH_RSS=$(rss "$WATCH" VmHWM)
+kill "$WATCH"; wait "$WATCH" 2>/dev/null || true
+AFTER_WATCH=$(grep -c 'route=/api/admin/v1/fleet ' "$DATA/hub.log" || true)
+kill "$TRICKLE"
+STREAM_ROWS=$(grep -c 'route=/api/v1/report ' "$DATA/hub.log" || true)
 
 kill -TERM "$PID"; wait "$PID" || true
 read -r REPORTS DB_BYTES BODY_AVG < <(python3 - "$DATA/hub.db" <<'PY'
@@ -48,30 +126,41 @@ n = c.execute("select count(*) from reports").fetchone()[0]
 avg = c.execute("select avg(length(body)) from reports").fetchone()[0] or 0
 c.execute("pragma wal_checkpoint(truncate)")
 c.close()
-size = os.path.getsize(db)
-print(n, size, round(avg))
+print(n, os.path.getsize(db), round(avg))
 PY
 )
-non2xx=$(grep -c "Non-2xx" "$DATA/ingest.txt" || true)
+
 echo
 echo "== summary ($(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m))"
-echo "ingest throughput:   $(awk '/Requests\/sec/ {print $2}' "$DATA/ingest.txt") reports/s"
-echo "ingest latency p50:  $(awk '$1 == "50%" {print $2}' "$DATA/ingest.txt")   p99: $(awk '$1 == "99%" {print $2}' "$DATA/ingest.txt")"
-echo "non-2xx answers:     $([ "$non2xx" = 0 ] && echo none || grep Non-2xx "$DATA/ingest.txt")"
-echo "fleet list ($CUSTOMERS customers) p50: $(awk '$1 == "50%" {print $2}' "$DATA/fleet.txt")   p99: $(awk '$1 == "99%" {print $2}' "$DATA/fleet.txt")"
+for f in ingest ingest-normal; do
+  label=$([ "$f" = ingest ] && echo "synchronous=full  " || echo "synchronous=normal")
+  non2xx=$(grep -c "Non-2xx" "$WORK/$f.txt" || true)
+  echo "ingest $label: $(awk '/Requests\/sec/ {print $2}' "$WORK/$f.txt") reports/s, p50 $(pct 50% "$WORK/$f.txt") p99 $(pct 99% "$WORK/$f.txt"), non-2xx: $([ "$non2xx" = 0 ] && echo none || grep Non-2xx "$WORK/$f.txt")"
+done
+for f in fleet-plain fleet-zstd fleet-gzip customers trickle-plain trickle-zstd; do
+  echo "$f ($CUSTOMERS customers) at the client: p50 $(pct 50% "$WORK/$f.txt") p99 $(pct 99% "$WORK/$f.txt") ($(awk '/Requests\/sec/ {print $2}' "$WORK/$f.txt") req/s)"
+done
+echo "fleet on the wire: plain $SIZE_PLAIN B, zstd $SIZE_ZSTD B, br $SIZE_BR B, gzip $SIZE_GZIP B"
+echo "fleet --watch: $((AFTER_WATCH - BEFORE)) fleet fetch(es) in 60 s; hubctl peak RSS $WATCH_RSS"
 echo "reports stored:      $REPORTS"
 echo "bytes on disk/report: $((DB_BYTES / (REPORTS > 0 ? REPORTS : 1))) (database file $DB_BYTES B; compressed body avg $BODY_AVG B)"
-echo "RSS idle: $IDLE_RSS   peak: $PEAK_RSS   after load: $AFTER_RSS"
-python3 - "$LOG" <<'PY'
+echo "hub RSS idle: $IDLE_RSS   peak: $PEAK_RSS   after load: $AFTER_RSS"
+python3 - "$DATA/hub.log" "$WORK/phases" <<'PY'
 import re, sys
-lat = {"/api/v1/report": [], "/api/v1/customers": []}
-for line in open(sys.argv[1], errors="replace"):
-    m = re.search(r"route=(\S+) status=\d+ latency_us=(\d+)", line)
-    if m and m.group(1) in lat:
-        lat[m.group(1)].append(int(m.group(2)))
-for route, xs in lat.items():
+lines = open(sys.argv[1], errors="replace").read().splitlines()
+def stats(name, chunk, route):
+    xs = []
+    for line in chunk:
+        m = re.search(r"route=(\S+) status=\d+ latency_us=(\d+)", line)
+        if m and m.group(1) == route:
+            xs.append(int(m.group(2)))
     if xs:
         xs.sort()
         pct = lambda p: xs[min(len(xs) - 1, int(len(xs) * p))] / 1000
-        print(f"server-side {route}: p50 {pct(0.5):.2f} ms  p99 {pct(0.99):.2f} ms  ({len(xs)} requests, from the hub's log)")
+        print(f"server-side {name}: p50 {pct(0.5):.2f} ms  p99 {pct(0.99):.2f} ms  ({len(xs)} requests, from the hub's log)")
+stats("ingest (full)", lines, "/api/v1/report")
+for phase in open(sys.argv[2]).read().splitlines():
+    name, a, b = phase.split()
+    route = "/api/v1/customers" if name == "customers" else "/api/admin/v1/fleet"
+    stats(name, lines[int(a):int(b)], route)
 PY
