@@ -291,6 +291,14 @@ pub struct HubStatus {
     pub oldest_delivery_at: Option<Timestamp>,
 }
 
+/// `GET /api/admin/v1/whoami`: who the presented admin token is, so a
+/// front end can show actions disabled for a read-only token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Whoami {
+    pub name: String,
+    pub read_only: bool,
+}
+
 /// An admin token as listed (never the token itself).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenInfo {

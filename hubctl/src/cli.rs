@@ -44,6 +44,9 @@ pub enum Command {
     Login,
     /// Forget the saved server and token.
     Logout,
+    /// The live console: fleet, customers, events, diffs and actions, in
+    /// the terminal (keys: `?`).
+    Tui,
     /// The fleet: status, health, last report, version, 24 h error/warning counts.
     Fleet(FleetArgs),
     /// One customer: config summary, system, storage, containers, backups, events.

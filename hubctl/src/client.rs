@@ -39,7 +39,9 @@ fn request_timeout() -> Duration {
         .unwrap_or(Duration::from_secs(60))
 }
 
-/// Talks to one hub with one admin token.
+/// Talks to one hub with one admin token (cheap to clone: the connection
+/// pool is shared).
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     pub server: String,

@@ -1,21 +1,16 @@
 //! `hubctl`: the operator's command line over the hub's admin API. It never
 //! opens the database.
 
-mod cli;
-mod client;
-mod commands;
-mod output;
-mod settings;
-
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command};
-use client::Client;
-use commands::{CliError, Outcome, actions, config, session, view};
-use output::Ctx;
+use hubctl::cli::{Cli, Command};
+use hubctl::client::Client;
+use hubctl::commands::{CliError, Outcome, actions, config, session, view};
+use hubctl::output::Ctx;
+use hubctl::{settings, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -82,6 +77,7 @@ async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
     }
     let c = client(&cli)?;
     let out = match &cli.command {
+        Command::Tui => tui::run(&c, ctx.color).await?,
         Command::Fleet(args) => view::fleet(&c, &ctx, args).await?,
         Command::Show { customer } => view::show(&c, &ctx, customer).await?,
         Command::Events(args) => view::events(&c, &ctx, args).await?,

@@ -963,3 +963,147 @@ async fn a_stream_that_cannot_start_exits_4() {
         assert_eq!(out.status.code(), Some(4), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// A tmux session running the real `hubctl tui`, on its own tmux server.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux is installed")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "tui"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "tui"]).stdout).into_owned()
+    }
+
+    /// Polls the screen until `want` holds (10 s at most).
+    async fn until(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let s = self.screen();
+            if want(&s) {
+                return s;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{what}: not on the screen:\n{s}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// The real `hubctl tui` in a real terminal (tmux, 120×40) against a hub
+/// with reporting customers: it shows them, filters, opens a customer,
+/// blocks it after a confirmation, shows a new report without a key
+/// press, and exits 0 on `q`.
+#[tokio::test]
+async fn the_tui_in_a_real_terminal() {
+    let h = hub().await;
+    for id in ["kovacs-csalad", "nagy-ugyfel", "szabo-peter"] {
+        h.report(id, "ok", "1.8.2").await;
+    }
+    let status_file = h.home.path().join("tui-exit");
+    let tmux = Tmux {
+        socket: format!("hubctl-test-{}", std::process::id()),
+    };
+    let command = format!(
+        "NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home}/config {bin} --server {url} --token {token} tui; echo EXIT=$? > {status}",
+        home = h.home.path().display(),
+        bin = env!("CARGO_BIN_EXE_hubctl"),
+        url = h.url,
+        token = h.full,
+        status = status_file.display(),
+    );
+    let out = tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-s",
+        "tui",
+        &command,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    tmux.until("the fleet", |s| {
+        s.contains("kovacs-csalad") && s.contains("szabo-peter") && s.contains("● live")
+    })
+    .await;
+    tmux.keys(&["/", "kov", "Enter"]);
+    tmux.until("the filtered fleet", |s| {
+        s.contains("kovacs-csalad") && !s.contains("szabo-peter") && s.contains("1 of 3 customers")
+    })
+    .await;
+    tmux.keys(&["Enter"]);
+    tmux.until("the customer", |s| {
+        s.contains("OK kovacs-csalad") && s.contains("Config")
+    })
+    .await;
+    tmux.keys(&["b"]);
+    tmux.until("the confirmation", |s| s.contains("Block kovacs-csalad?"))
+        .await;
+    tmux.keys(&["y"]);
+    tmux.until("the blocked banner", |s| {
+        s.contains("BLOCKED: kovacs-csalad")
+    })
+    .await;
+    let view: Value = h
+        .http
+        .get(format!("{}/api/admin/v1/customers/kovacs-csalad", h.url))
+        .bearer_auth(&h.ro)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["customer"]["status"], "blocked");
+
+    // Back to the fleet, filter cleared; a new report arrives by itself.
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["Escape"]);
+    tmux.until("the whole fleet", |s| s.contains("szabo-peter"))
+        .await;
+    h.report("uj-ugyfel", "warn", "1.8.2").await;
+    tmux.until("the new customer", |s| s.contains("uj-ugyfel"))
+        .await;
+
+    tmux.keys(&["q"]);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            assert_eq!(text.trim(), "EXIT=0");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "hubctl tui did not exit"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

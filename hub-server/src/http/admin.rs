@@ -12,7 +12,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hub_proto::admin::{CustomerConfig, RotateRequest, UpdateRequest};
+use hub_proto::admin::{CustomerConfig, RotateRequest, UpdateRequest, Whoami};
 use hub_proto::{CustomerStatus, StatusOk};
 use jiff::Timestamp;
 
@@ -406,6 +406,14 @@ pub async fn clear_lockout(
 /// delivery backlog.
 pub async fn status(State(st): St, _: Admin) -> Result<Response, AppError> {
     Ok(Json(views::status(&st).await?).into_response())
+}
+
+/// Who this token is (name, read-only or full).
+pub async fn whoami(admin: Admin) -> Json<Whoami> {
+    Json(Whoami {
+        name: admin.0.name,
+        read_only: admin.0.read_only,
+    })
 }
 
 pub async fn versions(State(st): St, _: Admin) -> Result<Response, AppError> {

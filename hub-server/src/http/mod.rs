@@ -494,6 +494,17 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
         (
             D::new(
                 "GET",
+                admin!("/whoami"),
+                Admin,
+                200,
+                "The presented token's name and whether it is read-only",
+            )
+            .returns("Whoami"),
+            get(a::whoami),
+        ),
+        (
+            D::new(
+                "GET",
                 admin!("/status"),
                 Admin,
                 200,

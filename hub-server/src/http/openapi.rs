@@ -103,6 +103,7 @@ const TYPES: &[(&str, &str)] = &[
     ),
     ("UpdateRequest", "hub_proto::admin::UpdateRequest"),
     ("Versions", "hub_proto::admin::Versions"),
+    ("Whoami", "hub_proto::admin::Whoami"),
 ];
 
 /// The content of a body named `name`, and the schema names it uses.

@@ -1,0 +1,508 @@
+//! The TUI without a terminal or a hub: `update` driven by messages, and
+//! every screen drawn on a `TestBackend` at 80×24 and 160×48 with a fixed
+//! clock, compared with the snapshots next to this file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use hub_proto::admin::{
+    CustomerConfig, CustomerView, Diff, DiffEntry, EventRecord, Fleet, FleetEntry,
+    NotificationRecord, StreamMessage,
+};
+use hub_proto::{CustomerDetail, CustomerStatus, CustomerSummary, Health, HistoryPeriod};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::json;
+
+use super::app::{Action, App, Effect, Msg, Popup, Sample, Screen};
+use super::{Theme, draw};
+
+fn ts(s: &str) -> jiff::Timestamp {
+    s.parse().unwrap()
+}
+
+fn entry(id: &str, status: CustomerStatus, age: i64) -> FleetEntry {
+    let received = ts("2026-11-27T10:00:00Z") - jiff::SignedDuration::from_secs(age);
+    FleetEntry {
+        summary: CustomerSummary {
+            customer_id: id.into(),
+            status,
+            health: Some(match status {
+                CustomerStatus::Down => Health::Fail,
+                CustomerStatus::Warn => Health::Warn,
+                _ => Health::Ok,
+            }),
+            last_report_at: Some(received),
+            last_received_at: Some(received),
+            controller_version: Some(if id.ends_with('2') { "1.8.2" } else { "1.9.0" }.into()),
+            hostname: Some(format!("felhom-{id}")),
+            controller_url: None,
+            monitoring_disabled: false,
+            blocked: status == CustomerStatus::Blocked,
+            managed: !id.starts_with("manual"),
+            update_available: id.ends_with('2'),
+        },
+        display_name: (!id.starts_with("manual")).then(|| format!("Család {id}")),
+        last_report_age_secs: Some(age),
+        errors_24h: if status == CustomerStatus::Down { 3 } else { 0 },
+        warnings_24h: i64::from(status == CustomerStatus::Warn),
+    }
+}
+
+fn fleet() -> Fleet {
+    Fleet {
+        customers: vec![
+            entry("kovacs-csalad", CustomerStatus::Ok, 240),
+            entry("nagy-2", CustomerStatus::Warn, 2000),
+            entry("szabo", CustomerStatus::Down, 7300),
+            entry("manual-one", CustomerStatus::Ok, 30),
+            entry("toth", CustomerStatus::Blocked, 60),
+            entry("pending-new", CustomerStatus::Pending, 0),
+        ],
+        latest_controller_version: Some("1.9.0".into()),
+        stream_id: 7,
+    }
+}
+
+fn app() -> App {
+    App::new("https://hub.felhom.eu", false, fleet())
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(c));
+    }
+}
+
+#[test]
+fn sorting_filtering_and_blocked_rows() {
+    let mut app = app();
+    // Status sort: down first, blocked hidden.
+    assert_eq!(
+        app.index,
+        [
+            "szabo",
+            "nagy-2",
+            "pending-new",
+            "kovacs-csalad",
+            "manual-one"
+        ]
+    );
+    app.update(key('B'));
+    assert!(app.index.contains(&"toth".to_owned()));
+    app.update(key('B'));
+    app.update(key('s'));
+    assert_eq!(app.sort.label(), "customer");
+    assert_eq!(app.index[0], "kovacs-csalad");
+    app.update(key('S'));
+    assert_eq!(app.index[0], "szabo");
+    // Filter over id, name and hostname; Esc clears.
+    app.update(key('/'));
+    type_text(&mut app, "család zz");
+    assert!(app.index.is_empty());
+    for _ in 0..3 {
+        app.update(code(KeyCode::Backspace));
+    }
+    app.update(code(KeyCode::Enter));
+    assert!(!app.editing_filter);
+    assert_eq!(app.filter, "család");
+    assert_eq!(app.index.len(), 4);
+    app.update(code(KeyCode::Esc));
+    assert!(app.filter.is_empty());
+    assert_eq!(app.index.len(), 5);
+}
+
+#[test]
+fn moving_paging_and_quitting() {
+    let mut app = app();
+    app.page = 2;
+    app.update(key('j'));
+    app.update(code(KeyCode::Down));
+    assert_eq!(app.selected, 2);
+    assert_eq!(app.offset, 1);
+    app.update(key('G'));
+    assert_eq!(app.selected, 4);
+    app.update(code(KeyCode::PageUp));
+    assert_eq!(app.selected, 2);
+    app.update(key('g'));
+    assert_eq!((app.selected, app.offset), (0, 0));
+    app.update(Msg::Scroll(3));
+    assert_eq!(app.selected, 3);
+    assert_eq!(app.update(key('q')), vec![Effect::Quit]);
+    let mut app = self::app();
+    app.update(key('e'));
+    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(app.update(ctrl_c), vec![Effect::Quit]);
+}
+
+#[test]
+fn enter_opens_the_customer_and_esc_goes_back() {
+    let mut app = app();
+    let effects = app.update(code(KeyCode::Enter));
+    assert_eq!(app.screen, Screen::Detail);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::LoadDetail("szabo".into()),
+            Effect::LoadHistory("szabo".into(), HistoryPeriod::Day)
+        ]
+    );
+    assert_eq!(
+        app.update(key('t')),
+        vec![Effect::LoadHistory("szabo".into(), HistoryPeriod::Week)]
+    );
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Fleet);
+}
+
+#[test]
+fn actions_ask_first_and_run_only_on_y() {
+    let mut app = app();
+    // szabo is selected.
+    assert!(app.update(key('b')).is_empty());
+    assert_eq!(
+        app.popup,
+        Some(Popup::Confirm(Action::Block("szabo".into())))
+    );
+    assert!(app.update(key('n')).is_empty());
+    assert_eq!(app.popup, None);
+    app.update(key('p'));
+    assert_eq!(
+        app.update(key('y')),
+        vec![Effect::Act(Action::Push("szabo".into()))]
+    );
+    // Update asks for a version first; Enter alone means latest.
+    app.update(key('u'));
+    type_text(&mut app, "1.9.x");
+    app.update(code(KeyCode::Enter));
+    assert!(
+        matches!(app.popup, Some(Popup::Version { .. })),
+        "bad version refused"
+    );
+    app.update(code(KeyCode::Backspace));
+    app.update(key('0'));
+    app.update(code(KeyCode::Enter));
+    assert_eq!(
+        app.popup,
+        Some(Popup::Confirm(Action::Update(
+            "szabo".into(),
+            "1.9.0".into()
+        )))
+    );
+    app.update(code(KeyCode::Esc));
+    // Adopt is for manual customers only; blocked ones are unblocked by b.
+    app.update(key('a'));
+    assert_eq!(app.popup, None);
+    assert!(app.status.as_ref().unwrap().0.contains("already managed"));
+    app.update(key('B'));
+    let toth = app.index.iter().position(|x| x == "toth").unwrap();
+    app.selected = toth;
+    app.update(key('b'));
+    assert_eq!(
+        app.popup,
+        Some(Popup::Confirm(Action::Unblock("toth".into())))
+    );
+    // The result, or the hub's sentence, lands in the status line.
+    app.update(code(KeyCode::Esc));
+    app.update(Msg::Done(
+        Action::Push("szabo".into()),
+        Err("cannot reach the controller at https://szabo.felhom.eu: timed out".into()),
+    ));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("cannot reach the controller")
+    );
+}
+
+#[test]
+fn a_read_only_token_cannot_act_but_can_look() {
+    let mut app = App::new("https://hub.felhom.eu", true, fleet());
+    for c in ['b', 'p', 'P', 'u', 'D'] {
+        assert!(app.update(key(c)).is_empty());
+        assert_eq!(app.popup, None, "{c}");
+        assert!(app.status.as_ref().unwrap().0.contains("read-only"));
+    }
+    // A diff changes nothing: allowed.
+    assert_eq!(app.update(key('d')), vec![Effect::LoadDiff("szabo".into())]);
+    assert_eq!(app.screen, Screen::Diff);
+}
+
+#[test]
+fn the_stream_updates_rows_highlights_status_changes_and_resets() {
+    let mut app = app();
+    app.update(Msg::Tick(10));
+    let mut row = entry("kovacs-csalad", CustomerStatus::Down, 4000);
+    row.summary.health = Some(Health::Fail);
+    app.update(Msg::Stream(StreamMessage::Row { row }));
+    assert_eq!(
+        app.index[0], "kovacs-csalad",
+        "moved to the top by the status sort"
+    );
+    assert!(app.highlight.contains_key("kovacs-csalad"));
+    app.update(Msg::Tick(14));
+    assert!(
+        !app.highlight.contains_key("kovacs-csalad"),
+        "highlight fades"
+    );
+    // A new customer appears, a removed one goes.
+    app.update(Msg::Stream(StreamMessage::Row {
+        row: entry("uj-ugyfel", CustomerStatus::Ok, 1),
+    }));
+    assert!(app.index.contains(&"uj-ugyfel".to_owned()));
+    app.update(Msg::Stream(StreamMessage::Removed {
+        customer_id: "uj-ugyfel".into(),
+    }));
+    assert!(!app.rows.contains_key("uj-ugyfel"));
+    // The selection follows its row when others move.
+    app.selected = app.index.iter().position(|x| x == "manual-one").unwrap();
+    app.update(Msg::Stream(StreamMessage::Row {
+        row: entry("nagy-2", CustomerStatus::Ok, 3),
+    }));
+    assert_eq!(app.selected_id().as_deref(), Some("manual-one"));
+    // Ages tick from the row's arrival.
+    app.update(Msg::Tick(74));
+    assert_eq!(app.rows["nagy-2"].age(app.now), Some(63));
+    assert_eq!(
+        app.update(Msg::Stream(StreamMessage::Reset {
+            reason: "late".into()
+        })),
+        vec![Effect::RefetchFleet, Effect::LoadEvents]
+    );
+    app.update(Msg::Connection(false));
+    assert!(!app.connected);
+}
+
+#[test]
+fn events_screen_filters_by_severity_and_customer() {
+    let mut app = app();
+    app.update(key('e'));
+    assert_eq!(app.screen, Screen::Events);
+    app.update(Msg::Events(Ok(events())));
+    assert_eq!(app.shown_events().count(), 3);
+    app.update(key('f'));
+    assert_eq!(app.shown_events().count(), 2);
+    app.update(key('/'));
+    type_text(&mut app, "szabo");
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.shown_events().count(), 1);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.shown_events().count(), 2);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Fleet);
+}
+
+fn events() -> Vec<EventRecord> {
+    let e = |id: i64, customer: &str, t: &str, sev: &str, msg: &str| EventRecord {
+        id,
+        customer_id: customer.into(),
+        event_type: t.into(),
+        severity: sev.into(),
+        message: msg.into(),
+        details: None,
+        occurred_at: ts("2026-11-27T09:58:00Z"),
+        received_at: ts("2026-11-27T09:58:00Z"),
+        source: "controller".into(),
+    };
+    vec![
+        e(3, "szabo", "node_down", "error", "No report for 2h 1m"),
+        e(2, "nagy-2", "disk_space_low", "warning", "hdd1 is 91% full"),
+        e(
+            1,
+            "kovacs-csalad",
+            "backup_completed",
+            "info",
+            "restic snapshot 4f2a",
+        ),
+    ]
+}
+
+fn view() -> CustomerView {
+    let report = json!({
+        "customer_id": "szabo", "timestamp": "2026-11-27T07:58:20Z", "health": "fail",
+        "controller_version": "1.8.2",
+        "system": {"hostname": "felhom-szabo", "os": "Debian 12", "kernel": "6.1.0-28-amd64",
+                   "uptime_seconds": 864000, "cpu_percent": 37.5, "load_avg": [1.2, 0.9, 0.7],
+                   "memory_total_bytes": 8000000000u64, "memory_used_bytes": 6000000000u64,
+                   "temperature_c": 61.0},
+        "storage": [{"mount_point": "/", "total_bytes": 250000000000u64, "used_bytes": 61000000000u64, "smart_ok": true},
+                    {"mount_point": "/mnt/hdd1", "total_bytes": 4000000000000u64, "used_bytes": 3700000000000u64, "smart_ok": false}],
+        "containers": [{"name": "nextcloud", "state": "running", "health": "healthy", "restart_count": 0},
+                       {"name": "immich", "state": "restarting", "health": "unhealthy", "restart_count": 14}],
+        "backup": {"last_backup_at": "2026-11-26T02:10:00Z", "last_backup_ok": false,
+                   "last_dbdump_at": "2026-11-27T01:30:00Z", "last_dbdump_ok": true, "snapshot_count": 42}
+    });
+    CustomerView {
+        customer: CustomerDetail {
+            summary: entry("szabo", CustomerStatus::Down, 7300).summary,
+            latest_report: Some(
+                serde_json::value::RawValue::from_string(report.to_string()).unwrap(),
+            ),
+        },
+        config: Some(CustomerConfig {
+            customer_id: "szabo".into(),
+            display_name: "Szabó Péter".into(),
+            domain: "szabo.felhom.eu".into(),
+            contact_email: "peter@example.hu".into(),
+            tokens: [("tunnel".to_owned(), "<redacted>".to_owned())].into(),
+            ..Default::default()
+        }),
+        recent_events: events(),
+        notifications: vec![NotificationRecord {
+            id: 1,
+            created_at: ts("2026-11-27T09:58:05Z"),
+            channel: "operator".into(),
+            customer_id: Some("szabo".into()),
+            event_type: "node_down".into(),
+            event: Some(3),
+            outcome: "sent".into(),
+            reason: String::new(),
+            recipient: "ops@felhom.eu".into(),
+            subject: "[felhom ERROR] szabo: node is DOWN".into(),
+            provider_id: Some("email-1".into()),
+            attempts: 1,
+        }],
+    }
+}
+
+fn history() -> Vec<Sample> {
+    (0..96)
+        .map(|i| Sample {
+            cpu: Some(f64::from((i * 7) % 90)),
+            memory: Some(50.0 + f64::from(i % 20)),
+            disk: Some(24.0 + f64::from(i) / 10.0),
+        })
+        .collect()
+}
+
+fn diff() -> Diff {
+    Diff {
+        customer_id: "szabo".into(),
+        differences: vec![
+            DiffEntry {
+                path: "backup.keep_daily".into(),
+                hub: Some(json!(14)),
+                controller: Some(json!(7)),
+            },
+            DiffEntry {
+                path: "monitoring.disk_space_warning_percent".into(),
+                hub: Some(json!(80)),
+                controller: None,
+            },
+            DiffEntry {
+                path: "extra.debug".into(),
+                hub: None,
+                controller: Some(json!(true)),
+            },
+        ],
+        ignored_paths: vec!["controller.version".into()],
+        unified: "--- hub\n+++ controller\n backup:\n-  keep_daily: 14\n+  keep_daily: 7\n".into(),
+    }
+}
+
+/// The screen as text, one line per row, trailing spaces cut.
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| draw(f, app, &Theme { color: false }))
+        .unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Every screen in every state worth seeing, at both sizes.
+fn screens() -> Vec<(&'static str, App)> {
+    let mut out = Vec::new();
+    let mut fleet = app();
+    fleet.update(Msg::Tick(5));
+    out.push(("fleet", fleet));
+
+    let mut filtered = app();
+    filtered.update(key('/'));
+    type_text(&mut filtered, "csal");
+    out.push(("fleet_filter", filtered));
+
+    let mut lost = app();
+    lost.update(Msg::Connection(false));
+    out.push(("fleet_reconnecting", lost));
+
+    let mut detail = app();
+    detail.update(code(KeyCode::Enter));
+    detail.update(Msg::Detail("szabo".into(), Box::new(Ok(view()))));
+    detail.update(Msg::History(
+        "szabo".into(),
+        HistoryPeriod::Day,
+        Ok(history()),
+    ));
+    out.push(("detail", detail));
+
+    let mut confirm = app();
+    confirm.update(key('b'));
+    out.push(("confirm", confirm));
+
+    let mut events_screen = app();
+    events_screen.update(key('e'));
+    events_screen.update(Msg::Events(Ok(events())));
+    out.push(("events", events_screen));
+
+    let mut diff_screen = app();
+    diff_screen.update(key('d'));
+    diff_screen.update(Msg::Diff("szabo".into(), Ok(diff())));
+    out.push(("diff", diff_screen));
+
+    let mut help = App::new("https://hub.felhom.eu", true, self::fleet());
+    help.update(key('?'));
+    out.push(("help_read_only", help));
+    out
+}
+
+#[test]
+fn every_screen_at_80x24_and_160x48() {
+    for (name, mut app) in screens() {
+        for (w, h) in [(80, 24), (160, 48)] {
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&mut app, w, h));
+        }
+    }
+}
+
+#[test]
+fn a_small_terminal_says_so() {
+    let text = screen(&mut app(), 60, 20);
+    assert!(text.starts_with("terminal too small: 60×20"), "{text}");
+}
+
+#[test]
+fn the_fleet_screen_builds_only_what_it_shows() {
+    // 10,000 rows: the table holds a page, not all of them.
+    let mut big = Fleet {
+        customers: Vec::new(),
+        latest_controller_version: None,
+        stream_id: 0,
+    };
+    for i in 0..10_000 {
+        big.customers
+            .push(entry(&format!("c{i:05}"), CustomerStatus::Ok, 60));
+    }
+    let mut app = App::new("https://hub.felhom.eu", false, big);
+    let text = screen(&mut app, 200, 60);
+    assert!(text.contains("c00000") && !text.contains("c00100"));
+    assert!(text.contains("10,000 of 10,000 customers"));
+}
