@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check a server and token and save them for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the saved server and token')
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'The live console: fleet, customers, events, diffs and actions, in the terminal (keys: `?`)')
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'The fleet: status, health, last report, version, 24 h error/warning counts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One customer: config summary, system, storage, containers, backups, events')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Events, newest first; --follow streams new ones')
@@ -71,6 +72,20 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             break
         }
         'hubctl;logout' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;tui' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
@@ -532,6 +547,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
         'hubctl;help' {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Check a server and token and save them for later commands')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the saved server and token')
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'The live console: fleet, customers, events, diffs and actions, in the terminal (keys: `?`)')
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'The fleet: status, health, last report, version, 24 h error/warning counts')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One customer: config summary, system, storage, containers, backups, events')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Events, newest first; --follow streams new ones')
@@ -558,6 +574,9 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             break
         }
         'hubctl;help;logout' {
+            break
+        }
+        'hubctl;help;tui' {
             break
         }
         'hubctl;help;fleet' {

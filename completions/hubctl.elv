@@ -31,6 +31,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand --version 'Print version'
             cand login 'Check a server and token and save them for later commands'
             cand logout 'Forget the saved server and token'
+            cand tui 'The live console: fleet, customers, events, diffs and actions, in the terminal (keys: `?`)'
             cand fleet 'The fleet: status, health, last report, version, 24 h error/warning counts'
             cand show 'One customer: config summary, system, storage, containers, backups, events'
             cand events 'Events, newest first; --follow streams new ones'
@@ -66,6 +67,19 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand --version 'Print version'
         }
         &'hubctl;logout'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;tui'= {
             cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
             cand --token 'An admin token (`hub-server token create`)'
             cand -o 'Output format; json and yaml print the API''s objects unchanged'
@@ -489,6 +503,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         &'hubctl;help'= {
             cand login 'Check a server and token and save them for later commands'
             cand logout 'Forget the saved server and token'
+            cand tui 'The live console: fleet, customers, events, diffs and actions, in the terminal (keys: `?`)'
             cand fleet 'The fleet: status, health, last report, version, 24 h error/warning counts'
             cand show 'One customer: config summary, system, storage, containers, backups, events'
             cand events 'Events, newest first; --follow streams new ones'
@@ -513,6 +528,8 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         &'hubctl;help;login'= {
         }
         &'hubctl;help;logout'= {
+        }
+        &'hubctl;help;tui'= {
         }
         &'hubctl;help;fleet'= {
         }
