@@ -4,7 +4,7 @@
 //! Nothing here does I/O, so every behaviour is testable without a
 //! terminal or a hub.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hub_proto::admin::{CustomerView, Diff, EventRecord, Fleet, FleetEntry, StreamMessage};
@@ -200,9 +200,36 @@ pub enum Msg {
 pub struct Row {
     pub entry: FleetEntry,
     pub seen_at: u64,
+    /// Id, name and hostname in lower case, what the filter searches.
+    haystack: String,
+}
+
+/// A row's value in the sorted column, comparable across rows.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum SortVal {
+    Num(i64),
+    Text(Option<String>),
+    Version(Option<hub_proto::Version>),
+    Pair(i64, i64),
 }
 
 impl Row {
+    pub fn new(entry: FleetEntry, seen_at: u64) -> Row {
+        let s = &entry.summary;
+        let haystack = format!(
+            "{}\t{}\t{}",
+            s.customer_id,
+            entry.display_name.as_deref().unwrap_or(""),
+            s.hostname.as_deref().unwrap_or("")
+        )
+        .to_lowercase();
+        Row {
+            entry,
+            seen_at,
+            haystack,
+        }
+    }
+
     /// Seconds since the newest report, as of `now`.
     pub fn age(&self, now: u64) -> Option<i64> {
         self.entry
@@ -216,7 +243,8 @@ pub struct App {
     pub server: String,
     pub read_only: bool,
     pub screen: Screen,
-    pub rows: HashMap<String, Row>,
+    /// By id: iterating gives id order, the tie-break of every sort.
+    pub rows: BTreeMap<String, Row>,
     /// Ids of the shown rows, filtered and sorted.
     pub index: Vec<String>,
     pub selected: usize,
@@ -273,7 +301,7 @@ impl App {
             server: server.to_owned(),
             read_only,
             screen: Screen::Fleet,
-            rows: HashMap::new(),
+            rows: BTreeMap::new(),
             index: Vec::new(),
             selected: 0,
             offset: 0,
@@ -309,15 +337,7 @@ impl App {
         self.rows = fleet
             .customers
             .into_iter()
-            .map(|e| {
-                (
-                    e.summary.customer_id.clone(),
-                    Row {
-                        entry: e,
-                        seen_at: self.now,
-                    },
-                )
-            })
+            .map(|e| (e.summary.customer_id.clone(), Row::new(e, self.now)))
             .collect();
         self.rebuild_index();
         self.select_id(keep.as_deref());
@@ -351,67 +371,69 @@ impl App {
 
     /// Whether the filter and the blocked toggle let a row in.
     fn shown(&self, r: &Row) -> bool {
-        let s = &r.entry.summary;
-        if s.status == CustomerStatus::Blocked && !self.show_blocked {
-            return false;
-        }
-        if self.filter.is_empty() {
-            return true;
-        }
-        let f = self.filter.to_lowercase();
-        s.customer_id.contains(&f)
-            || r.entry
-                .display_name
-                .as_deref()
-                .is_some_and(|n| n.to_lowercase().contains(&f))
-            || s.hostname
-                .as_deref()
-                .is_some_and(|h| h.to_lowercase().contains(&f))
+        (r.entry.summary.status != CustomerStatus::Blocked || self.show_blocked)
+            && (self.filter.is_empty() || r.haystack.contains(&self.filter.to_lowercase()))
     }
 
-    fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
-        use std::cmp::Ordering;
-        let (Some(ra), Some(rb)) = (self.rows.get(a), self.rows.get(b)) else {
-            return Ordering::Equal;
-        };
-        let (ea, eb) = (&ra.entry, &rb.entry);
-        let by = match self.sort {
-            SortKey::Status => urgency(ea.summary.status).cmp(&urgency(eb.summary.status)),
-            SortKey::Customer => Ordering::Equal,
-            SortKey::Name => ea.display_name.cmp(&eb.display_name),
+    /// The row's value in the sorted column.
+    fn sort_val(&self, r: &Row) -> SortVal {
+        let e = &r.entry;
+        match self.sort {
+            SortKey::Status => SortVal::Num(i64::from(urgency(e.summary.status))),
+            SortKey::Customer => SortVal::Num(0),
+            SortKey::Name => SortVal::Text(e.display_name.clone()),
             // Oldest report first: the ones to look at.
-            SortKey::LastReport => eb
-                .summary
-                .last_received_at
-                .cmp(&ea.summary.last_received_at),
-            SortKey::Version => {
-                let v = |e: &FleetEntry| {
-                    e.summary
-                        .controller_version
-                        .as_deref()
-                        .and_then(hub_proto::parse_version)
-                };
-                v(ea).cmp(&v(eb))
-            }
-            SortKey::Errors => {
-                (eb.errors_24h, eb.warnings_24h).cmp(&(ea.errors_24h, ea.warnings_24h))
-            }
-            SortKey::Hostname => ea.summary.hostname.cmp(&eb.summary.hostname),
-        };
-        let by = by.then_with(|| a.cmp(b));
+            SortKey::LastReport => SortVal::Num(
+                e.summary
+                    .last_received_at
+                    .map_or(i64::MIN, |t| t.as_second()),
+            ),
+            SortKey::Version => SortVal::Version(
+                e.summary
+                    .controller_version
+                    .as_deref()
+                    .and_then(hub_proto::parse_version),
+            ),
+            SortKey::Errors => SortVal::Pair(-e.errors_24h, -e.warnings_24h),
+            SortKey::Hostname => SortVal::Text(e.summary.hostname.clone()),
+        }
+    }
+
+    fn order(&self, by: std::cmp::Ordering) -> std::cmp::Ordering {
         if self.reverse { by.reverse() } else { by }
     }
 
-    /// Recomputes the shown rows (filter, blocked toggle or sort changed).
+    fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        let (Some(ra), Some(rb)) = (self.rows.get(a), self.rows.get(b)) else {
+            return std::cmp::Ordering::Equal;
+        };
+        self.order(
+            self.sort_val(ra)
+                .cmp(&self.sort_val(rb))
+                .then_with(|| a.cmp(b)),
+        )
+    }
+
+    /// Recomputes the shown rows (filter, blocked toggle or sort changed):
+    /// each row's sort value is taken once, then a stable sort over the
+    /// rows in id order leaves ties in id order without comparing ids.
     pub fn rebuild_index(&mut self) {
-        let mut ids: Vec<String> = self
+        let needle = self.filter.to_lowercase();
+        let mut keyed: Vec<(SortVal, &String)> = self
             .rows
             .iter()
-            .filter(|(_, r)| self.shown(r))
-            .map(|(id, _)| id.clone())
+            .filter(|(_, r)| {
+                (r.entry.summary.status != CustomerStatus::Blocked || self.show_blocked)
+                    && (needle.is_empty() || r.haystack.contains(needle.as_str()))
+            })
+            .map(|(id, r)| (self.sort_val(r), id))
             .collect();
-        ids.sort_by(|a, b| self.compare(a, b));
-        self.index = ids;
+        keyed.sort_by(|(va, _), (vb, _)| va.cmp(vb));
+        if self.reverse {
+            // `compare` reverses ties too.
+            keyed.reverse();
+        }
+        self.index = keyed.into_iter().map(|(_, id)| id.clone()).collect();
         self.clamp();
     }
 
@@ -534,13 +556,7 @@ impl App {
                 if changed {
                     self.highlight.insert(id.clone(), self.now + HIGHLIGHT_SECS);
                 }
-                self.rows.insert(
-                    id.clone(),
-                    Row {
-                        entry: row,
-                        seen_at: self.now,
-                    },
-                );
+                self.rows.insert(id.clone(), Row::new(row, self.now));
                 self.reposition(&id);
                 // The open customer changed: show it.
                 match &self.detail {
