@@ -114,6 +114,19 @@ sleep 60
 WATCH_RSS=$(rss "$WATCH" VmHWM)
 kill "$WATCH"; wait "$WATCH" 2>/dev/null || true
 AFTER_WATCH=$(grep -c 'route=/api/admin/v1/fleet ' "$DATA/hub.log" || true)
+
+echo "== hubctl tui on the whole fleet, 30 s under the trickle (tmux 200x60)"
+if ! command -v tmux >/dev/null; then apt-get install -y -qq tmux; fi
+tmux -L hubbench kill-server 2>/dev/null || true
+tmux -L hubbench new-session -d -x 200 -y 60 -s tui \
+  "./target/release/hubctl --server $BASE --token $TOKEN tui"
+sleep 30
+TUI_PID=$(pgrep -f "hubctl --server $BASE --token $TOKEN tui" | head -1)
+TUI_RSS=$(rss "$TUI_PID" VmHWM)
+TUI_CPU=$(awk '{print $14 + $15}' "/proc/$TUI_PID/stat")
+tmux -L hubbench send-keys -t tui q
+sleep 1
+tmux -L hubbench kill-server 2>/dev/null || true
 kill "$TRICKLE"
 STREAM_ROWS=$(grep -c 'route=/api/v1/report ' "$DATA/hub.log" || true)
 
@@ -142,6 +155,7 @@ for f in fleet-plain fleet-zstd fleet-gzip customers trickle-plain trickle-zstd;
 done
 echo "fleet on the wire: plain $SIZE_PLAIN B, zstd $SIZE_ZSTD B, br $SIZE_BR B, gzip $SIZE_GZIP B"
 echo "fleet --watch: $((AFTER_WATCH - BEFORE)) fleet fetch(es) in 60 s; hubctl peak RSS $WATCH_RSS"
+echo "hubctl tui ($CUSTOMERS customers, 30 s, 10 reports/s): peak RSS $TUI_RSS, CPU $((TUI_CPU * 10)) ms in all (user+system)"
 echo "reports stored:      $REPORTS"
 echo "bytes on disk/report: $((DB_BYTES / (REPORTS > 0 ? REPORTS : 1))) (database file $DB_BYTES B; compressed body avg $BODY_AVG B)"
 echo "hub RSS idle: $IDLE_RSS   peak: $PEAK_RSS   after load: $AFTER_RSS"
