@@ -532,6 +532,15 @@ impl Config {
         }
         jiff::tz::TimeZone::get(&a.timezone)
             .map_err(|e| invalid("alerting.timezone", format!("unknown time zone: {e}")))?;
+        let hash = self.auth.password_hash.expose();
+        if !hash.is_empty() && !is_bcrypt_hash(hash) {
+            // Never echo the value: it is a secret's hash.
+            return Err(invalid(
+                "auth.password_hash",
+                "is not a bcrypt hash ($2b$…, 60 characters); make one with `hub-server hash-password`"
+                    .into(),
+            ));
+        }
         if !(1..=MAX_RETENTION_DAYS).contains(&self.retention.max_days) {
             return Err(invalid(
                 "retention.max_days",
@@ -694,6 +703,20 @@ fn apply_env(
     };
     merged[section][key] = typed;
     Ok(())
+}
+
+/// `$2a$`, `$2b$` or `$2y$`, a two-digit cost and 53 characters of salt
+/// and hash: what bcrypt produces and verifies.
+fn is_bcrypt_hash(h: &str) -> bool {
+    let b = h.as_bytes();
+    h.len() == 60
+        && (h.starts_with("$2a$") || h.starts_with("$2b$") || h.starts_with("$2y$"))
+        && b[4].is_ascii_digit()
+        && b[5].is_ascii_digit()
+        && b[6] == b'$'
+        && b[7..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'/')
 }
 
 #[cfg(test)]

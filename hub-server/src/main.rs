@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use hub_server::HubOptions;
 use hub_server::clock::SystemClock;
 use hub_server::config::Config;
+use hub_server::service::dashboard::Gate;
 use hub_server::store::Store;
 
 const ABOUT: &str = "felhom hub: the server every felhom-controller reports to.";
@@ -69,6 +70,41 @@ enum Command {
         #[arg(long)]
         html: bool,
     },
+    /// Read the dashboard password (a prompt on a terminal, else the first
+    /// line of stdin) and print its bcrypt hash for auth.password_hash.
+    HashPassword {
+        /// bcrypt cost: each step doubles the work (10 at least).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(10..=16))]
+        cost: u32,
+    },
+}
+
+/// The minimum a dashboard password must have: it guards every customer's
+/// disaster-recovery secrets.
+const MIN_PASSWORD_CHARS: usize = 12;
+
+fn hash_password(cost: u32) -> anyhow::Result<()> {
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Dashboard password: ")
+            .context("cannot read the password")?;
+        let again = rpassword::prompt_password("Again: ").context("cannot read the password")?;
+        if first != again {
+            anyhow::bail!("the two passwords differ");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        anyhow::bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
+    }
+    let hash = hub_server::service::dashboard::hash_password(&password, cost)?;
+    println!("{hash}");
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +267,10 @@ fn main() -> std::process::ExitCode {
 
 fn real_main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::HashPassword { cost }) = &cli.command {
+        // Needs no configuration: run it before there is one.
+        return hash_password(*cost);
+    }
     init_logging(cli.log_format);
     let config =
         Config::load(cli.config.as_deref(), std::env::vars()).context("invalid configuration")?;
@@ -277,6 +317,13 @@ fn real_main() -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {addr}"))?;
         let data_dir = config.server.data_dir.display().to_string();
         let state = hub_server::build_state(config, key, store, Arc::new(SystemClock)).await?;
+        if hub_server::service::dashboard::gate(&state) == Gate::Refused {
+            tracing::warn!(
+                "dashboard disabled: no password is set and the hub listens beyond loopback; \
+                 run `hub-server hash-password` and put the hash in auth.password_hash \
+                 (or HUB_AUTH_PASSWORD_HASH)"
+            );
+        }
         tracing::info!(
             addr = %listener.local_addr().unwrap_or(addr),
             data_dir = %data_dir,

@@ -427,15 +427,26 @@ pub async fn versions(State(st): St, _: Admin) -> Result<Response, AppError> {
 /// `reset` instead of slowing anything down. An idle stream carries a
 /// comment line every 15 s so proxies keep it open.
 pub async fn stream(State(st): St, _: Admin, headers: HeaderMap) -> Response {
+    sse(&st, last_event_id(&headers))
+}
+
+/// The `Last-Event-ID` a reconnecting client sends.
+pub fn last_event_id(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+/// The live stream as Server-Sent Events, resuming after `Last-Event-ID`;
+/// shared by the admin API and the dashboard (which authenticates by
+/// session instead of token).
+pub fn sse(st: &Arc<AppState>, last_seen: Option<u64>) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use futures_util::StreamExt;
     use tokio_stream::wrappers::BroadcastStream;
     use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
-    let last_seen = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
     let sub = st.live().subscribe(last_seen);
     let reset = |reason: &str| {
         let msg = hub_proto::admin::StreamMessage::Reset {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod dashboard;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -40,6 +41,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     for (doc, handler) in routes() {
         r = r.route(doc.path, handler);
     }
+    r = r.merge(dashboard::router(&state));
     r.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
         audit_denied,

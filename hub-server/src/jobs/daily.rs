@@ -11,7 +11,7 @@ use super::JobError;
 use super::staleness::hub_event;
 use crate::config::TimeOfDay;
 use crate::state::AppState;
-use crate::store::Pruned;
+use crate::store::{Pruned, SESSION_ABSOLUTE, SESSION_IDLE};
 
 pub const BACKUP_DEADLINE_JOB: &str = "backup_deadline";
 pub const PRUNE_JOB: &str = "prune";
@@ -114,6 +114,11 @@ pub async fn prune(st: &Arc<AppState>) -> Result<Option<Pruned>, JobError> {
         .unwrap_or(Timestamp::MIN);
     let mut pruned = st.store.prune(cutoff).await?;
     pruned.lockouts = st.store.prune_lockouts(now).await?;
+    let before = |d: SignedDuration| now.checked_sub(d).unwrap_or(Timestamp::MIN);
+    pruned.sessions = st
+        .store
+        .prune_sessions(before(SESSION_IDLE), before(SESSION_ABSOLUTE))
+        .await?;
     st.store
         .complete_daily_job(PRUNE_JOB, day.to_string(), Vec::new(), now)
         .await?;

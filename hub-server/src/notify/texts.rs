@@ -1,6 +1,7 @@
 //! Email texts: the operator's in English, the customer's in Hungarian,
 //! written per event type. Every email has a plain-text and an HTML part,
-//! the customer's id, the event's message and a link to the customer's page.
+//! the customer's id and the event's message; the operator's links to the
+//! customer's dashboard page, the customer's never links to the hub.
 
 use hub_proto::{EventType, Severity};
 
@@ -198,25 +199,24 @@ fn customer_words(t: EventType) -> Option<(&'static str, &'static str)> {
 /// The customer's email, or `None` for types customers are never told of.
 pub fn customer(f: &Facts<'_>) -> Option<Rendered> {
     let (title, paragraph) = customer_words(EventType::parse(f.event_type)?)?;
-    let link = f.link();
+    // No link: the hub's pages are the operator's, not the customer's.
     let subject = format!("{title} – felhom ({})", f.customer_id);
     let text = format!(
         "Kedves Ügyfelünk!\n\n{paragraph}\n\nA rendszer üzenete: {}\nIdőpont: {}\n\
-         Ügyfélazonosító: {}\nRészletek: {link}\n\nÜdvözlettel:\na felhom csapata\n\n\
+         Ügyfélazonosító: {}\n\nHa kérdése van, egyszerűen válaszoljon erre a levélre.\n\nÜdvözlettel:\na felhom csapata\n\n\
          Ezt a levelet azért kapta, mert feliratkozott az ilyen értesítésekre.\n",
         f.message, f.occurred_at, f.customer_id
     );
     let html = format!(
         "<p>Kedves Ügyfelünk!</p><p>{}</p><p>A rendszer üzenete: <em>{}</em><br>Időpont: {}<br>\
-         Ügyfélazonosító: {}</p><p><a href=\"{}\">Részletek megtekintése</a></p>\
+         Ügyfélazonosító: {}</p><p>Ha kérdése van, egyszerűen válaszoljon erre a levélre.</p>\
          <p>Üdvözlettel:<br>a felhom csapata</p>\
          <p style=\"color:#666;font-size:small\">Ezt a levelet azért kapta, mert feliratkozott \
          az ilyen értesítésekre.</p>",
         esc(paragraph),
         esc(f.message),
         esc(f.occurred_at),
-        esc(f.customer_id),
-        esc(&link)
+        esc(f.customer_id)
     );
     Some(Rendered {
         subject,
@@ -270,10 +270,11 @@ mod tests {
                 );
                 assert!(r.text.contains("kovacs-csalad") && r.text.contains("restic <exited> 1"));
                 assert!(r.html.contains("restic &lt;exited&gt; 1"));
-                assert!(
-                    r.text
-                        .contains("https://hub.felhom.eu/customers/kovacs-csalad")
-                );
+                // The dashboard is the operator's: never linked for customers.
+                for part in [&r.text, &r.html] {
+                    assert!(!part.contains("hub.felhom.eu"), "{part}");
+                    assert!(!part.contains("/customers/"), "{part}");
+                }
             }
         }
     }

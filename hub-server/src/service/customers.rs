@@ -426,3 +426,16 @@ pub async fn clear_lockout(st: &AppState, actor: &str, id: &str) -> Result<bool,
     )
     .await
 }
+
+/// The generated controller.yaml with every secret replaced by
+/// `<redacted>`: what a page may show without a reveal.
+pub async fn redacted_yaml(st: &AppState, id: &str) -> Result<String, ServiceError> {
+    let cfg = stored(st, id).await?;
+    st.template
+        .generate(
+            &cfg.config.redacted(),
+            REDACTED,
+            &st.config.server.public_url,
+        )
+        .map_err(|e| ServiceError::Internal(e.to_string()))
+}

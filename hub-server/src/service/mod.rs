@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod customers;
+pub mod dashboard;
 pub mod ingest;
 pub mod retrieval;
 pub mod views;

@@ -50,6 +50,8 @@ pub struct Pruned {
     pub infra_backups: usize,
     /// Retrieval-failure rows that could no longer lock anything.
     pub lockouts: usize,
+    /// Dashboard sessions past their idle or absolute expiry.
+    pub sessions: usize,
     pub pages_freed: i64,
 }
 

@@ -119,7 +119,7 @@ fn recent(c: &Connection, key: &str, now: Timestamp) -> Result<Vec<i64>> {
 
 /// Seconds `key` stays locked at `now` (0 = not locked): it unlocks when
 /// the oldest of its last `max` failures leaves the window.
-fn locked_for(c: &Connection, key: &str, max: usize, now: Timestamp) -> Result<u64> {
+pub(super) fn locked_for(c: &Connection, key: &str, max: usize, now: Timestamp) -> Result<u64> {
     let times = recent(c, key, now)?;
     if times.len() < max {
         return Ok(0);
@@ -130,7 +130,7 @@ fn locked_for(c: &Connection, key: &str, max: usize, now: Timestamp) -> Result<u
     Ok(((left_ms + 999) / 1000) as u64)
 }
 
-fn record_failure(c: &Connection, key: &str, max: usize, now: Timestamp) -> Result<()> {
+pub(super) fn record_failure(c: &Connection, key: &str, max: usize, now: Timestamp) -> Result<()> {
     let mut times = recent(c, key, now)?;
     times.push(ms(now));
     let keep = &times[times.len().saturating_sub(max)..];

@@ -17,6 +17,7 @@ mod lockout;
 mod migrate;
 mod notify;
 mod reports;
+mod sessions;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -38,6 +39,7 @@ pub use jobs::{NodeState, Pruned, Watched};
 pub use lockout::{Attempt, MAX_ADDRESS_FAILURES, MAX_FAILURES, WINDOW};
 pub use notify::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, StoredEvent};
 pub use reports::{NewReport, ReportInsert};
+pub use sessions::{MAX_LOGIN_FAILURES, SESSION_ABSOLUTE, SESSION_IDLE, Session};
 
 /// Failures of the storage layer. The HTTP layer maps them to a 500 (or a
 /// 503 for health checks) without showing the cause to the client.

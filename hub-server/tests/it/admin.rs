@@ -32,7 +32,7 @@ fn config(id: &str) -> Value {
 }
 
 /// A managed customer whose simulated node reported with its own key.
-async fn managed_node(hub: &Hub, full: &str, id: &str) -> (Arc<Node>, Fleet, Value) {
+pub(crate) async fn managed_node(hub: &Hub, full: &str, id: &str) -> (Arc<Node>, Fleet, Value) {
     let resp = hub.admin(POST, "/configs", full, Some(config(id))).await;
     assert_eq!(resp.status(), 201);
     let creds: Value = resp.json().await.unwrap();
@@ -51,7 +51,7 @@ async fn managed_node(hub: &Hub, full: &str, id: &str) -> (Arc<Node>, Fleet, Val
     (node, fleet, creds)
 }
 
-async fn audit_actions(hub: &Hub, token: &str, id: &str) -> Vec<(String, String)> {
+pub(crate) async fn audit_actions(hub: &Hub, token: &str, id: &str) -> Vec<(String, String)> {
     let v: Value = hub
         .admin(GET, &format!("/audit?customer={id}"), token, None)
         .await

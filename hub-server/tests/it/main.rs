@@ -10,6 +10,7 @@ mod api_reads;
 mod api_retrieval;
 mod connections;
 mod controllers;
+mod dashboard;
 mod fakes;
 mod hostile;
 mod jobs;

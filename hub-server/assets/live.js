@@ -1,0 +1,78 @@
+// felhom hub dashboard: live rows from the hub's stream. Same origin, no
+// framework, no inline script (the page's CSP forbids it). Without
+// JavaScript the page refreshes itself every 60 s instead.
+(function () {
+  "use strict";
+  var table = document.querySelector("table[data-live]");
+  if (!table || !window.EventSource) return;
+  var body = table.tBodies[0];
+  var showBlocked = table.dataset.live === "all";
+
+  function age(s) {
+    if (s === null || s === undefined || s === "") return "never";
+    s = Number(s);
+    if (s < 60) return Math.max(0, s) + "s";
+    if (s < 3600) return Math.floor(s / 60) + "m";
+    if (s < 86400) return Math.floor(s / 3600) + "h";
+    return Math.floor(s / 86400) + "d";
+  }
+  function cell(tr, text, cls) {
+    var td = document.createElement("td");
+    if (cls) td.className = cls;
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+  function badge(td, status) {
+    var b = document.createElement("span");
+    b.className = "badge b-" + status;
+    b.textContent = status.toUpperCase();
+    td.appendChild(b);
+  }
+  function build(r) {
+    var tr = document.createElement("tr");
+    tr.dataset.id = r.customer_id;
+    badge(cell(tr, ""), r.status);
+    var link = document.createElement("a");
+    link.href = "/customers/" + encodeURIComponent(r.customer_id);
+    link.textContent = r.customer_id;
+    cell(tr, "").appendChild(link);
+    cell(tr, r.display_name || "");
+    cell(tr, r.health || "-");
+    var a = cell(tr, age(r.last_report_age_secs));
+    if (r.last_report_age_secs !== null) a.dataset.age = r.last_report_age_secs;
+    cell(tr, (r.controller_version || "-") + (r.update_available ? " ↑" : ""));
+    var c = cell(tr, "");
+    if (r.errors_24h) { var e = document.createElement("span"); e.className = "count-e"; e.textContent = r.errors_24h + " err"; c.appendChild(e); }
+    if (r.warnings_24h) { var w = document.createElement("span"); w.className = "count-w"; w.textContent = " " + r.warnings_24h + " warn"; c.appendChild(w); }
+    cell(tr, r.hostname || "");
+    return tr;
+  }
+  function find(id) {
+    for (var i = 0; i < body.rows.length; i++) if (body.rows[i].dataset.id === id) return body.rows[i];
+    return null;
+  }
+  var es = new EventSource("/ui/stream?after=" + encodeURIComponent(table.dataset.stream || "0"));
+  es.addEventListener("row", function (ev) {
+    var r = JSON.parse(ev.data).row;
+    var old = find(r.customer_id);
+    if (r.status === "blocked" && !showBlocked) { if (old) old.remove(); return; }
+    var tr = build(r);
+    if (old) { body.replaceChild(tr, old); } else { body.appendChild(tr); }
+    tr.classList.add("changed");
+  });
+  es.addEventListener("removed", function (ev) {
+    var old = find(JSON.parse(ev.data).customer_id);
+    if (old) old.remove();
+  });
+  es.addEventListener("reset", function () { window.location.reload(); });
+  setInterval(function () {
+    var cells = body.querySelectorAll("td[data-age]");
+    for (var i = 0; i < cells.length; i++) {
+      var s = Number(cells[i].dataset.age) + 1;
+      cells[i].dataset.age = s;
+      cells[i].textContent = age(s);
+    }
+  }, 1000);
+  document.documentElement.dataset.live = "on";
+})();

@@ -1,0 +1,121 @@
+//! The dashboard's own access: one operator password (bcrypt, checked off
+//! the async runtime), server-side sessions (7 days at most, 12 hours
+//! idle), a per-session form token, and login throttling per address.
+//! Without a password the dashboard is open only on a loopback address
+//! (someone trying the hub on a laptop) and refused everywhere else.
+
+use std::net::IpAddr;
+
+use subtle::ConstantTimeEq;
+
+use super::{Result, ServiceError};
+use crate::secrets::random_token;
+use crate::state::AppState;
+use crate::store::Session;
+
+pub use crate::store::{SESSION_ABSOLUTE as ABSOLUTE, SESSION_IDLE as IDLE};
+
+/// Whether and how the dashboard can be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// A password is set: log in.
+    Login,
+    /// No password, listening on loopback: open, with a warning.
+    Open,
+    /// No password on a reachable address: refused.
+    Refused,
+}
+
+pub fn gate(st: &AppState) -> Gate {
+    if !st.config.auth.password_hash.is_empty() {
+        return Gate::Login;
+    }
+    match st.config.listen_addr() {
+        Ok(addr) if addr.ip().is_loopback() => Gate::Open,
+        _ => Gate::Refused,
+    }
+}
+
+/// A new session: the token for the cookie, the token for the forms.
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+}
+
+fn token() -> Result<String> {
+    random_token().map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+/// Checks the password and opens a session (always a new id). Five
+/// failures within 15 minutes from one address lock it out.
+pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Result<NewSession> {
+    let now = st.clock.now();
+    let from = client.map(|c| c.to_string()).unwrap_or_default();
+    let wait = st.store.login_locked(from.clone(), now).await?;
+    if wait > 0 {
+        tracing::warn!(client = %from, "dashboard login refused: too many failures");
+        return Err(ServiceError::Locked {
+            retry_after_secs: wait,
+        });
+    }
+    let ok = match gate(st) {
+        Gate::Open => true,
+        Gate::Refused => false,
+        Gate::Login => {
+            let hash = st.config.auth.password_hash.expose().to_owned();
+            let password = password.to_owned();
+            // bcrypt takes tens of milliseconds on purpose: not on the runtime.
+            tokio::task::spawn_blocking(move || {
+                bcrypt::non_truncating_verify(password.as_bytes(), &hash).unwrap_or(false)
+            })
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
+        }
+    };
+    if !ok {
+        let locked = st.store.record_login_failure(from.clone(), now).await?;
+        tracing::warn!(client = %from, "dashboard login failed");
+        if locked > 0 {
+            return Err(ServiceError::Locked {
+                retry_after_secs: locked,
+            });
+        }
+        return Err(ServiceError::Unauthorized);
+    }
+    let session = NewSession {
+        token: token()?,
+        csrf: token()?,
+    };
+    st.store
+        .create_session(session.token.clone(), session.csrf.clone(), now)
+        .await?;
+    Ok(session)
+}
+
+/// The session behind a cookie, if it is still valid.
+pub async fn session(st: &AppState, token: &str) -> Result<Option<Session>> {
+    Ok(st
+        .store
+        .use_session(token.to_owned(), st.clock.now(), IDLE, ABSOLUTE)
+        .await?)
+}
+
+/// Whether a submitted form token is the session's, in constant time.
+pub fn form_token_ok(session: &Session, submitted: &str) -> bool {
+    bool::from(session.csrf_token.as_bytes().ct_eq(submitted.as_bytes()))
+}
+
+pub async fn logout(st: &AppState, token: &str) -> Result<()> {
+    st.store.delete_session(token.to_owned()).await?;
+    Ok(())
+}
+
+/// A message for the session's next page.
+pub async fn flash(st: &AppState, token: &str, message: String) -> Result<()> {
+    Ok(st.store.set_flash(token.to_owned(), message).await?)
+}
+
+/// A bcrypt hash of `password` for `auth.password_hash`.
+pub fn hash_password(password: &str, cost: u32) -> Result<String> {
+    bcrypt::non_truncating_hash(password, cost).map_err(|e| ServiceError::Internal(e.to_string()))
+}

@@ -1,0 +1,171 @@
+//! Dashboard sessions and login failures. Sessions are looked up by the
+//! digest of their token; expiry (absolute and idle) is checked on every
+//! use, so an expired session is refused even before pruning removes it.
+
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{OptionalExtension, params};
+
+use super::customers::key_digest;
+use super::lockout::{locked_for, record_failure};
+use super::{Result, Store, from_ms, ms};
+
+/// A session ends this long after login at the latest.
+pub const SESSION_ABSOLUTE: SignedDuration = SignedDuration::from_hours(7 * 24);
+/// A session ends after this long unused.
+pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(12);
+
+/// How stale a session's last use may be noted: the idle expiry is
+/// hours, so a minute's precision spares a disk write per page view.
+const SEEN_GRANULARITY: SignedDuration = SignedDuration::from_secs(60);
+
+/// Failed logins from one address within the window before it is refused.
+pub const MAX_LOGIN_FAILURES: usize = 5;
+
+/// A live session.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Session {
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    /// The message left for this page, taken (shown once).
+    pub flash: Option<String>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Stores a new session for `token` (only its digest).
+    pub async fn create_session(
+        &self,
+        token: String,
+        csrf_token: String,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO sessions (id_sha256, created_at, last_seen_at, csrf_token) \
+                 VALUES (?1, ?2, ?2, ?3)",
+            )?
+            .execute(params![key_digest(&token), ms(now), csrf_token])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The session of `token` if it is still valid at `now` (younger than
+    /// `absolute`, used within `idle`); marks it used and takes its flash.
+    /// A page view is a read: the writer (and its fsync) is used only to
+    /// take a flash, to note use at most once a minute, or to delete.
+    pub async fn use_session(
+        &self,
+        token: String,
+        now: Timestamp,
+        idle: SignedDuration,
+        absolute: SignedDuration,
+    ) -> Result<Option<Session>> {
+        let digest = key_digest(&token);
+        let row: Option<(i64, i64, String, Option<String>)> = {
+            let digest = digest.clone();
+            self.read(move |c| {
+                Ok(c.prepare_cached(
+                    "SELECT created_at, last_seen_at, csrf_token, flash FROM sessions \
+                     WHERE id_sha256 = ?1",
+                )?
+                .query_row([&digest], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()?)
+            })
+            .await?
+        };
+        let Some((created, seen, csrf_token, flash)) = row else {
+            return Ok(None);
+        };
+        let (created, seen) = (from_ms(created), from_ms(seen));
+        if now.duration_since(created) >= absolute || now.duration_since(seen) >= idle {
+            self.write(move |c| {
+                c.prepare_cached("DELETE FROM sessions WHERE id_sha256 = ?1")?
+                    .execute([&digest])?;
+                Ok(())
+            })
+            .await?;
+            return Ok(None);
+        }
+        if flash.is_some() || now.duration_since(seen) >= SEEN_GRANULARITY {
+            self.write(move |c| {
+                c.prepare_cached(
+                    "UPDATE sessions SET last_seen_at = ?2, flash = NULL WHERE id_sha256 = ?1",
+                )?
+                .execute(params![digest, ms(now)])?;
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(Some(Session {
+            csrf_token,
+            created_at: created,
+            flash,
+        }))
+    }
+
+    /// Leaves a message for the session's next page.
+    pub async fn set_flash(&self, token: String, message: String) -> Result<()> {
+        self.write(move |c| {
+            c.prepare_cached("UPDATE sessions SET flash = ?2 WHERE id_sha256 = ?1")?
+                .execute(params![key_digest(&token), message])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Ends a session; `false` if there was none.
+    pub async fn delete_session(&self, token: String) -> Result<bool> {
+        self.write(move |c| {
+            Ok(
+                c.prepare_cached("DELETE FROM sessions WHERE id_sha256 = ?1")?
+                    .execute([key_digest(&token)])?
+                    == 1,
+            )
+        })
+        .await
+    }
+
+    /// Removes sessions unused since `idle_before` or created before
+    /// `created_before`.
+    pub async fn prune_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<usize> {
+        self.write(move |c| {
+            Ok(c.execute(
+                "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
+                params![ms(idle_before), ms(created_before)],
+            )?)
+        })
+        .await
+    }
+
+    /// Seconds the address `client` must wait before trying to log in
+    /// again (0: it may).
+    pub async fn login_locked(&self, client: String, now: Timestamp) -> Result<u64> {
+        self.read(move |c| locked_for(c, &format!("login:{client}"), MAX_LOGIN_FAILURES, now))
+            .await
+    }
+
+    /// Counts a failed login from `client`; returns the seconds it is now
+    /// locked for (0: not yet).
+    pub async fn record_login_failure(&self, client: String, now: Timestamp) -> Result<u64> {
+        self.write(move |c| {
+            let key = format!("login:{client}");
+            record_failure(c, &key, MAX_LOGIN_FAILURES, now)?;
+            locked_for(c, &key, MAX_LOGIN_FAILURES, now)
+        })
+        .await
+    }
+}

@@ -1,0 +1,810 @@
+//! The browser dashboard at the HTTP level: every route needs a session,
+//! sessions live and die on the manual clock (and survive restarts), state
+//! changes need the origin check and the form token, and whatever came
+//! from a controller is shown as text. The real browser drives it in
+//! `tests/browser/`.
+
+use std::sync::Arc;
+
+use hub_server::store::StoreOptions;
+use jiff::SignedDuration;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use serde_json::json;
+
+use crate::admin::{audit_actions, managed_node};
+use crate::*;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A hub with a dashboard password (bcrypt cost 4: tests only).
+async fn hub_with_password(dir: Arc<tempfile::TempDir>) -> Hub {
+    let hash = hub_server::service::dashboard::hash_password(PASSWORD, 4).unwrap();
+    Hub::start_with(dir, StoreOptions::default(), move |c| {
+        c.auth.password_hash = Secret(hash);
+    })
+    .await
+}
+
+/// A browser without redirects, holding one session cookie.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+}
+
+impl Browser {
+    fn new(hub: &Hub) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: hub.url.clone(),
+            cookie: None,
+        }
+    }
+
+    fn with_cookie(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.cookie {
+            Some(c) => req.header("cookie", c),
+            None => req,
+        }
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.with_cookie(self.http.get(format!("{}{path}", self.base)))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn text(&self, path: &str) -> String {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), 200, "GET {path}");
+        r.text().await.unwrap()
+    }
+
+    /// A form post as a browser sends it from one of the hub's pages.
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.post_from(path, form, Some("same-origin"), None).await
+    }
+
+    async fn post_from(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        fetch_site: Option<&str>,
+        origin: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .with_cookie(self.http.post(format!("{}{path}", self.base)))
+            .form(form);
+        if let Some(s) = fetch_site {
+            req = req.header("sec-fetch-site", s);
+        }
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        req.send().await.unwrap()
+    }
+
+    async fn login(&mut self, password: &str, next: &str) -> reqwest::Response {
+        let r = self
+            .post("/login", &[("password", password), ("next", next)])
+            .await;
+        if let Some(c) = session_cookie(r.headers()) {
+            self.cookie = Some(c);
+        }
+        r
+    }
+
+    /// The form token of the session, as a page carries it.
+    async fn csrf(&self) -> String {
+        form_token(&self.text("/configs").await)
+    }
+}
+
+fn session_cookie(h: &HeaderMap) -> Option<String> {
+    h.get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| !v.contains("Max-Age=0"))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+fn form_token(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a form token");
+    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get(LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+async fn logged_in(hub: &Hub) -> Browser {
+    let mut b = Browser::new(hub);
+    let r = b.login(PASSWORD, "/").await;
+    assert_eq!(r.status(), 303);
+    b
+}
+
+fn is_blocked(hub: &Hub, id: &str) -> bool {
+    hub.state
+        .live()
+        .read(|rows, _| {
+            rows.filter(|r| r.customer_id == id)
+                .map(|r| r.blocked)
+                .next()
+        })
+        .expect("the customer is listed")
+}
+
+async fn post_report(hub: &Hub, key: &str, body: serde_json::Value) {
+    let r = hub.post_json("/api/v1/report", Some(key), &body).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn every_page_needs_a_session_and_remembers_where_it_was_going() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    hub.add_config("kovacs").await;
+    let b = Browser::new(&hub);
+    for path in [
+        "/",
+        "/configs",
+        "/configs/new",
+        "/configs/kovacs/edit",
+        "/customers/kovacs",
+        "/customers/kovacs?period=7d",
+        "/customers/kovacs/diff",
+        "/customers/kovacs/confirm/block",
+    ] {
+        let r = b.get(path).await;
+        assert_eq!(r.status(), 303, "{path}");
+        let to = location(&r);
+        assert!(to.starts_with("/login?next="), "{path} -> {to}");
+        assert!(
+            to.contains(&path.replace('?', "%3F").replace('=', "%3D")),
+            "{to}"
+        );
+    }
+    // The stream and every action refuse outright.
+    assert_eq!(b.get("/ui/stream").await.status(), 401);
+    for path in [
+        "/logout",
+        "/configs/new",
+        "/configs/kovacs/edit",
+        "/customers/kovacs/reveal",
+        "/customers/kovacs/block",
+        "/customers/kovacs/delete",
+    ] {
+        let r = b.post(path, &[("csrf", "x")]).await;
+        assert_eq!(r.status(), 401, "{path}");
+    }
+    // Nothing changed.
+    assert!(!is_blocked(&hub, "kovacs"));
+    // The login page and the assets are public.
+    let login = b.text("/login").await;
+    assert!(login.contains("<label for=\"password\">Password</label>"));
+    assert!(login.contains("name=\"password\""));
+    assert!(login.contains(">Log in</button>"));
+    for asset in ["/assets/app.css", "/assets/live.js"] {
+        assert_eq!(b.get(asset).await.status(), 200, "{asset}");
+    }
+    // The operator email's link goes through the login back to the page.
+    let mut b = Browser::new(&hub);
+    let r = b.get("/customers/kovacs").await;
+    let next = location(&r);
+    let next = next.trim_start_matches("/login?next=").replace("%2F", "/");
+    let r = b.login(PASSWORD, &next).await;
+    assert_eq!(location(&r), "/customers/kovacs");
+    assert!(b.text("/customers/kovacs").await.contains("kovacs"));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn login_wrong_then_right_with_a_strict_cookie_and_only_local_targets() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let mut b = Browser::new(&hub);
+    let r = b.login("wrong password", "/configs").await;
+    assert_eq!(r.status(), 401);
+    assert!(session_cookie(r.headers()).is_none());
+    assert!(r.text().await.unwrap().contains("Wrong password."));
+
+    let r = b.login(PASSWORD, "/configs").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/configs");
+    let set = r.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    // The hub's public URL is https: the __Host- prefix and Secure.
+    assert!(set.starts_with("__Host-hub_session="), "{set}");
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/", "Secure"] {
+        assert!(set.contains(attr), "{attr} missing: {set}");
+    }
+    assert!(!set.contains("Domain"), "{set}");
+    let token = set
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    assert_eq!(token.len(), 64, "256 random bits, hex");
+    assert!(token.bytes().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(b.get("/").await.status(), 200);
+
+    // A new id at every login; the old one keeps working until it ends.
+    let old = b.cookie.clone();
+    b.login(PASSWORD, "/").await;
+    assert_ne!(old, b.cookie);
+
+    for evil in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let r = Browser::new(&hub).login(PASSWORD, evil).await;
+        assert_eq!(location(&r), "/", "{evil}");
+    }
+    // Only a digest of the token is stored.
+    let db = std::fs::read(hub.dir.path().join("hub.db")).unwrap_or_default();
+    let wal = std::fs::read(hub.dir.path().join("hub.db-wal")).unwrap_or_default();
+    for bytes in [db, wal] {
+        assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()));
+    }
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_login_even_across_a_restart() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let hub = hub_with_password(dir.clone()).await;
+    let mut b = Browser::new(&hub);
+    for i in 1..=4 {
+        assert_eq!(b.login("guess", "/").await.status(), 401, "try {i}");
+    }
+    let r = b.login("guess", "/").await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    // Now even the right password waits.
+    let r = b.login(PASSWORD, "/").await;
+    assert_eq!(r.status(), 429);
+    let wait: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    let at = hub.clock.now_ts();
+    let dir = hub.stop().await;
+
+    let hub = hub_with_password(dir).await;
+    hub.clock.set(at + SignedDuration::from_mins(5));
+    let mut b = Browser::new(&hub);
+    assert_eq!(b.login(PASSWORD, "/").await.status(), 429);
+    hub.clock.set(at + SignedDuration::from_mins(16));
+    assert_eq!(b.login(PASSWORD, "/").await.status(), 303);
+    assert_eq!(b.get("/").await.status(), 200);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn sessions_survive_a_restart_and_end_idle_absolute_and_at_logout() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let hub = hub_with_password(dir.clone()).await;
+    let b = logged_in(&hub).await;
+    let cookie = b.cookie.clone();
+    let at = hub.clock.now_ts();
+    let dir = hub.stop().await;
+
+    let hub = hub_with_password(dir).await;
+    hub.clock.set(at);
+    let mut b = Browser::new(&hub);
+    b.cookie = cookie;
+    assert_eq!(b.get("/").await.status(), 200, "survives a restart");
+
+    // Idle: used within 12 hours it lives; 12 hours unused ends it.
+    hub.clock.advance(SignedDuration::from_hours(11));
+    assert_eq!(b.get("/").await.status(), 200);
+    hub.clock.advance(SignedDuration::from_hours(12));
+    let r = b.get("/").await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).starts_with("/login"));
+
+    // Absolute: used every 6 hours it still ends 7 days after login.
+    let b = logged_in(&hub).await;
+    let start = hub.clock.now_ts();
+    let mut alive_for = SignedDuration::ZERO;
+    loop {
+        hub.clock.advance(SignedDuration::from_hours(6));
+        if b.get("/").await.status() != 200 {
+            break;
+        }
+        alive_for = hub.clock.now_ts().duration_since(start);
+        assert!(alive_for < SignedDuration::from_hours(7 * 24 + 6));
+    }
+    assert_eq!(alive_for, SignedDuration::from_hours(7 * 24 - 6));
+
+    // Logout deletes it on the server: the old cookie is refused.
+    let b = logged_in(&hub).await;
+    let csrf = b.csrf().await;
+    let r = b.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/login");
+    assert!(
+        r.headers()[SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(b.get("/").await.status(), 303);
+    assert_eq!(b.get("/ui/stream").await.status(), 401);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn state_changes_need_the_same_origin_and_the_form_token() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    hub.add_config("kovacs").await;
+    let b = logged_in(&hub).await;
+    let csrf = b.csrf().await;
+    let blocked = || async { is_blocked(&hub, "kovacs") };
+
+    // No token, a wrong token, another session's token.
+    let other = logged_in(&hub).await.csrf().await;
+    for form in [
+        vec![],
+        vec![("csrf", "nope")],
+        vec![("csrf", other.as_str())],
+    ] {
+        let r = b.post("/customers/kovacs/block", &form).await;
+        assert_eq!(r.status(), 403);
+        assert!(!blocked().await);
+    }
+    // Another site, by Sec-Fetch-Site or by Origin.
+    let form = [("csrf", csrf.as_str())];
+    for (site, origin) in [
+        (Some("cross-site"), None),
+        (Some("same-site"), None),
+        (None, Some("https://evil.example")),
+        (None, Some("null")),
+    ] {
+        let r = b
+            .post_from("/customers/kovacs/block", &form, site, origin)
+            .await;
+        assert_eq!(r.status(), 403, "{site:?} {origin:?}");
+        assert!(!blocked().await);
+    }
+    // The login form is checked too (login CSRF).
+    let r = Browser::new(&hub)
+        .post_from(
+            "/login",
+            &[("password", PASSWORD)],
+            Some("cross-site"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    // GET never changes anything: the action routes are POST only.
+    assert_eq!(b.get("/customers/kovacs/block").await.status(), 405);
+    assert!(!blocked().await);
+
+    // The hub's own origin passes, by public URL or by the host asked.
+    let r = b
+        .post_from(
+            "/customers/kovacs/block",
+            &form,
+            None,
+            Some("https://hub.example.test"),
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(blocked().await);
+    let r = b
+        .post_from("/customers/kovacs/unblock", &form, None, Some(&hub.url))
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(!blocked().await);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers_and_secrets_are_not_cached() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    hub.add_config("kovacs").await;
+    let b = logged_in(&hub).await;
+    for path in [
+        "/login",
+        "/",
+        "/configs",
+        "/customers/kovacs",
+        "/configs/new",
+    ] {
+        let r = b.get(path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "same-origin");
+        let body = r.text().await.unwrap();
+        // No inline script anywhere: only the same-origin file.
+        assert!(!body.contains("<script>"), "{path}");
+        assert!(!body.contains(" style="), "{path}");
+        assert!(!body.contains("onclick"), "{path}");
+    }
+    // Reveal shows the secrets, is audited and is never stored.
+    let csrf = b.csrf().await;
+    let page = b.text("/customers/kovacs").await;
+    assert!(!page.contains("kovacs-api-key-secret"));
+    assert!(page.contains(">Reveal</button>"));
+    let r = b.post("/customers/kovacs/reveal", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("kovacs-api-key-secret"));
+    assert!(page.contains("kovacs-retrieval-pw"));
+    let token = hub.admin_token("ops", false).await;
+    let actions = audit_actions(&hub, &token, "kovacs").await;
+    assert!(
+        actions.iter().any(|(a, _)| a == "credentials.reveal"),
+        "{actions:?}"
+    );
+    let v: serde_json::Value = hub
+        .admin(reqwest::Method::GET, "/audit?customer=kovacs", &token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["items"][0]["actor"], "dashboard");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn whatever_a_controller_sends_is_shown_as_text() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let (key, _) = hub.add_config("kovacs").await;
+    let mut r = report("kovacs", &hub.clock.now_ts().to_string());
+    r["system"]["hostname"] = "<script>alert('host')</script>".into();
+    r["containers"][0]["name"] = "<img src=x onerror=alert(1)>".into();
+    r["controller_version"] = "1.8.2\"><b>x</b>".into();
+    post_report(&hub, &key, r).await;
+    let e = hub
+        .post_json(
+            "/api/v1/event",
+            Some(&key),
+            &json!({"customer_id": "kovacs", "event_type": "backup_failed", "severity": "error",
+                    "message": "<iframe src=//evil></iframe> & more",
+                    "timestamp": hub.clock.now_ts().to_string()}),
+        )
+        .await;
+    assert_eq!(e.status(), 201, "{}", e.text().await.unwrap());
+    let b = logged_in(&hub).await;
+    for path in ["/", "/configs", "/customers/kovacs"] {
+        let page = b.text(path).await;
+        for raw in ["<script>alert", "<img src=x", "<iframe", "<b>x</b>"] {
+            assert!(!page.contains(raw), "{path} shows {raw} as markup");
+        }
+    }
+    let fleet = b.text("/").await;
+    assert!(fleet.contains("&lt;script&gt;alert(&#39;host&#39;)&lt;/script&gt;"));
+    let detail = b.text("/customers/kovacs").await;
+    // askama writes numeric references.
+    assert!(detail.contains("&#60;img src=x onerror=alert(1)&#62;"));
+    assert!(detail.contains("&#60;iframe src=//evil&#62;&#60;/iframe&#62; &#38; more"));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn blocking_with_confirmation_hides_the_customer_from_the_dashboard() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let (key, _) = hub.add_config("kovacs").await;
+    post_report(
+        &hub,
+        &key,
+        report("kovacs", &hub.clock.now_ts().to_string()),
+    )
+    .await;
+    hub.add_config("pending-one").await;
+    let b = logged_in(&hub).await;
+    let fleet = b.text("/").await;
+    assert!(fleet.contains("data-id=\"kovacs\""));
+    assert!(fleet.contains("<span class=\"badge b-ok\">OK</span>"));
+    assert!(fleet.contains("<span class=\"badge b-pending\">PENDING</span>"));
+
+    let confirm = b.text("/customers/kovacs/confirm/block").await;
+    assert!(confirm.contains(">Confirm</button>"));
+    assert!(confirm.contains("action=\"/customers/kovacs/block\""));
+    let csrf = form_token(&confirm);
+    let r = b.post("/customers/kovacs/block", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/customers/kovacs");
+    let page = b.text("/customers/kovacs").await;
+    assert!(page.contains("kovacs is blocked."), "the result is shown");
+    assert!(page.contains("This customer is blocked"));
+    assert!(page.contains(">Unblock</button>"));
+    // Shown once.
+    assert!(
+        !b.text("/customers/kovacs")
+            .await
+            .contains("kovacs is blocked.")
+    );
+    assert!(!b.text("/").await.contains("data-id=\"kovacs\""));
+    let configs = b.text("/configs").await;
+    assert!(configs.contains("<tr class=\"muted\"><td><a href=\"/customers/kovacs\">"));
+    assert!(configs.contains("BLOCKED"));
+
+    let r = b
+        .post("/customers/kovacs/unblock", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(b.text("/").await.contains("data-id=\"kovacs\""));
+    let token = hub.admin_token("ops", false).await;
+    let v: serde_json::Value = hub
+        .admin(reqwest::Method::GET, "/audit?customer=kovacs", &token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = v["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .any(|i| i["action"] == "customer.block" && i["actor"] == "dashboard")
+    );
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn a_failed_action_shows_the_hubs_sentence() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let (key, _) = hub.add_config("kovacs").await;
+    let mut r = report("kovacs", &hub.clock.now_ts().to_string());
+    // Nothing listens there.
+    r["controller_url"] = "http://127.0.0.1:9".into();
+    post_report(&hub, &key, r).await;
+    let b = logged_in(&hub).await;
+    let csrf = b.csrf().await;
+    let r = b.post("/customers/kovacs/push", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    let page = b.text("/customers/kovacs").await;
+    assert!(page.contains("banner error"), "{page}");
+    assert!(page.contains("Push Config failed"), "{page}");
+    assert!(
+        page.contains("unreachable") || page.contains("connect"),
+        "{page}"
+    );
+    // Diff: the sentence on the diff page, nothing changed.
+    let diff = b.text("/customers/kovacs/diff").await;
+    assert!(diff.contains("banner error"));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn diff_push_pull_update_and_delete_against_the_simulator() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let token = hub.admin_token("ops", false).await;
+    let (node, _fleet, _) = managed_node(&hub, &token, "live").await;
+    let b = logged_in(&hub).await;
+    let csrf = b.csrf().await;
+
+    let diff = b.text("/customers/live/diff").await;
+    assert!(diff.contains("<th>Path</th>"));
+    assert!(diff.contains("Unified diff"));
+    assert!(diff.contains("class=\"diff-"));
+
+    let r = b.post("/customers/live/push", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    assert!(b.text("/customers/live").await.contains("was applied"));
+    assert!(
+        b.text("/customers/live/diff")
+            .await
+            .contains("No differences.")
+    );
+
+    node.set_live_config(&node.live_config().replace("Kovács család", "Kovács Péter"));
+    let diff = b.text("/customers/live/diff").await;
+    assert!(diff.contains("Kovács Péter"));
+    let r = b.post("/customers/live/pull", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    assert!(b.text("/customers/live").await.contains("Kovács Péter"));
+
+    let confirm = b.text("/customers/live/confirm/update").await;
+    assert!(confirm.contains("name=\"version\""));
+    let r = b
+        .post(
+            "/customers/live/update",
+            &[("csrf", &csrf), ("version", "1.9.0")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(
+        b.text("/customers/live")
+            .await
+            .contains("updating to 1.9.0")
+    );
+    assert_eq!(node.updates(), vec!["1.9.0".to_owned()]);
+
+    let r = b.post("/customers/live/delete", &[("csrf", &csrf)]).await;
+    assert_eq!(location(&r), "/configs");
+    assert!(b.text("/configs").await.contains("config was deleted"));
+    // Still reporting: manual now, with "Create Config".
+    let page = b.text("/customers/live").await;
+    assert!(page.contains(">Create Config</a>"));
+    let r = b.post("/customers/live/adopt", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let creds = r.text().await.unwrap();
+    assert!(creds.contains("API key"));
+    assert!(creds.contains("href=\"/configs/live/edit\""));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn the_config_form_validates_keeps_input_and_shows_credentials_once() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let b = logged_in(&hub).await;
+    let form = b.text("/configs/new").await;
+    for label in ["Customer ID", "Display name", "Domain", "Contact email"] {
+        assert!(form.contains(&format!(">{label}</label>")), "{label}");
+    }
+    assert!(form.contains(">Save</button>"));
+    assert!(form.contains("<details>"), "legacy UUIDs collapsed");
+    let csrf = form_token(&form);
+
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("customer_id", "Bad ID!"),
+        ("display_name", "Szabó & Társa"),
+        ("domain", "szabo.felhom.eu"),
+        ("contact_email", "szabo@example.hu"),
+        ("token_name", "tunnel"),
+        ("token_value", "tun-value"),
+    ];
+    let r = b.post("/configs/new", &bad).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("class=\"field-error\""));
+    assert!(page.contains("value=\"Bad ID!\""), "input kept");
+    assert!(page.contains("value=\"Szabó &#38; Társa\""), "input kept");
+    assert_eq!(hub.store.customer_configs().await.unwrap().len(), 0);
+
+    let bad_yaml = [
+        ("csrf", csrf.as_str()),
+        ("customer_id", "szabo"),
+        ("monitoring", "- just\n- a list"),
+    ];
+    let r = b.post("/configs/new", &bad_yaml).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("must be YAML"));
+
+    let mut good = bad.to_vec();
+    good[1] = ("customer_id", "szabo");
+    good.push(("monitoring", "disk_space_warning_percent: 85"));
+    let r = b.post("/configs/new", &good).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let creds = r.text().await.unwrap();
+    assert!(creds.contains("Credentials of szabo"));
+    assert!(creds.contains("tun-value"));
+    assert!(creds.contains("href=\"/customers/szabo\""));
+    let page = b.text("/customers/szabo").await;
+    assert!(page.contains("Waiting for first report"));
+    assert!(page.contains("/api/v1/config/szabo"));
+    assert!(!page.contains("tun-value"), "masked until Reveal");
+
+    // Same id again: the error is at the field.
+    let r = b.post("/configs/new", &good).await;
+    assert_eq!(r.status(), 422);
+
+    // Edit: the stored token is kept when its value is left empty.
+    let edit = b.text("/configs/szabo/edit").await;
+    assert!(edit.contains("value=\"tunnel\""));
+    assert!(!edit.contains("tun-value"));
+    let r = b
+        .post(
+            "/configs/szabo/edit",
+            &[
+                ("csrf", csrf.as_str()),
+                ("display_name", "Szabó Bt."),
+                ("domain", "szabo.felhom.eu"),
+                ("contact_email", "szabo@example.hu"),
+                ("token_name", "tunnel"),
+                ("token_value", ""),
+                ("token_name", "dns"),
+                ("token_value", "dns-value"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let token = hub.admin_token("ops", false).await;
+    let creds: serde_json::Value = hub
+        .admin(
+            reqwest::Method::GET,
+            "/configs/szabo/credentials",
+            &token,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(creds["tokens"]["tunnel"], "tun-value");
+    assert_eq!(creds["tokens"]["dns"], "dns-value");
+    assert!(b.text("/customers/szabo").await.contains("Szabó Bt."));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn without_a_password_the_dashboard_is_open_only_on_loopback() {
+    // On loopback (the laptop trial): open, with a warning.
+    let hub = Hub::start().await;
+    let b = Browser::new(&hub);
+    let r = b.get("/").await;
+    assert_eq!(r.status(), 303);
+    let mut b = b;
+    b.cookie = session_cookie(r.headers());
+    let page = b.text("/").await;
+    assert!(page.contains("No dashboard password is set"));
+    assert!(!page.contains(">Log out</button>"));
+    hub.stop().await;
+
+    // Beyond loopback: refused, nothing served.
+    let hub = Hub::start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        StoreOptions::default(),
+        |c| c.server.listen = "0.0.0.0:8080".into(),
+    )
+    .await;
+    let b = Browser::new(&hub);
+    for path in ["/", "/login", "/configs"] {
+        let r = b.get(path).await;
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(r.text().await.unwrap().contains("hash-password"));
+    }
+    let r = b.post("/login", &[("password", "")]).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn the_fleet_page_streams_rows_for_its_session() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let (key, _) = hub.add_config("kovacs").await;
+    let b = logged_in(&hub).await;
+    let page = b.text("/").await;
+    let at = page.find("data-stream=\"").unwrap() + "data-stream=\"".len();
+    let stream_id: u64 = page[at..at + page[at..].find('"').unwrap()]
+        .parse()
+        .unwrap();
+    assert!(page.contains("<script src=\"/assets/live.js\" defer></script>"));
+    assert!(page.contains("<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript>"));
+    // A report after the page was drawn reaches the stream opened after it.
+    post_report(
+        &hub,
+        &key,
+        report("kovacs", &hub.clock.now_ts().to_string()),
+    )
+    .await;
+    let mut r = b.get(&format!("/ui/stream?after={stream_id}")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/event-stream");
+    let mut seen = String::new();
+    while !seen.contains("\"status\":\"ok\"") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), r.chunk())
+            .await
+            .expect("the row arrives")
+            .unwrap()
+            .expect("the stream stays open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("event: row"));
+    hub.stop().await;
+}
