@@ -266,6 +266,75 @@ pub fn diff(hub: &Value, live: &Value, ignored: &[&str]) -> Vec<hub_proto::admin
         .collect()
 }
 
+/// Whether a controller.yaml key holds a secret (the hub's API key, a
+/// tunnel or DNS token, a password, a session secret).
+pub fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k == "api_key" || k.ends_with("token") || k.contains("password") || k.contains("secret")
+}
+
+/// What a diff shows for a secret: never its value, only whether the two
+/// sides hold the same one.
+pub const SECRET_SAME: &str = "<redacted>";
+pub const SECRET_DIFFERENT: &str = "<redacted, different>";
+
+/// Replaces every secret in both documents before they are compared or
+/// shown: equal secrets both become [`SECRET_SAME`]; when they differ the
+/// controller's side becomes [`SECRET_DIFFERENT`], so a diff still says
+/// that a push would change it.
+pub fn redact_secrets(hub: &mut Value, live: &mut Value) {
+    fn walk(hub: Option<&mut Value>, live: Option<&mut Value>) {
+        match (hub, live) {
+            (Some(Value::Object(h)), Some(Value::Object(l))) => {
+                let keys: Vec<String> = h.keys().chain(l.keys()).cloned().collect();
+                for k in keys {
+                    if is_secret_key(&k) {
+                        let same = h.get(&k) == l.get(&k);
+                        if let Some(v) = h.get_mut(&k) {
+                            *v = Value::String(SECRET_SAME.into());
+                        }
+                        if let Some(v) = l.get_mut(&k) {
+                            let shown = if same { SECRET_SAME } else { SECRET_DIFFERENT };
+                            *v = Value::String(shown.into());
+                        }
+                    } else {
+                        walk(h.get_mut(&k), l.get_mut(&k));
+                    }
+                }
+            }
+            (Some(Value::Array(h)), Some(Value::Array(l))) => {
+                let n = h.len().max(l.len());
+                for i in 0..n {
+                    walk(h.get_mut(i), l.get_mut(i));
+                }
+            }
+            (Some(one), None) | (None, Some(one)) => walk_alone(one),
+            (Some(h), Some(l)) => {
+                walk_alone(h);
+                walk_alone(l);
+            }
+            (None, None) => {}
+        }
+    }
+    /// A subtree only one side has: its secrets are simply hidden.
+    fn walk_alone(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m.iter_mut() {
+                    if is_secret_key(k) {
+                        *v = Value::String(SECRET_SAME.into());
+                    } else {
+                        walk_alone(v);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(walk_alone),
+            _ => {}
+        }
+    }
+    walk(Some(hub), Some(live));
+}
+
 /// A unified diff of two YAML texts, for people.
 pub fn unified(hub_yaml: &str, live_yaml: &str) -> String {
     similar::TextDiff::from_lines(live_yaml, hub_yaml)
@@ -294,5 +363,29 @@ mod diff_tests {
         assert!(diff(&hub, &hub, &[]).is_empty());
         let u = unified("b: 1\n", "b: 2\n");
         assert!(u.contains("-b: 2") && u.contains("+b: 1"), "{u}");
+    }
+
+    #[test]
+    fn secrets_never_reach_a_diff_but_their_change_does() {
+        let mut hub = parse_yaml(
+            "hub:\n  api_key: k1\ntunnel:\n  token: t1\ndns:\n  token: d1\nextra:\n  - password: p\n",
+        )
+        .unwrap();
+        let mut live =
+            parse_yaml("hub:\n  api_key: k1\ntunnel:\n  token: t2\nmine:\n  session_secret: s\n")
+                .unwrap();
+        redact_secrets(&mut hub, &mut live);
+        let text = format!("{hub} {live}");
+        for secret in ["k1", "t1", "t2", "d1", "\"p\"", "\"s\""] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let d = diff(&hub, &live, &[]);
+        let paths: Vec<_> = d.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec!["dns.token", "extra", "mine.session_secret", "tunnel.token"]
+        );
+        let tunnel = d.iter().find(|e| e.path == "tunnel.token").unwrap();
+        assert_eq!(tunnel.controller, Some(serde_json::json!(SECRET_DIFFERENT)));
     }
 }

@@ -233,6 +233,7 @@ async fn update(
 }
 
 /// Talks to a hub on behalf of nodes.
+#[derive(Clone)]
 pub struct HubClient {
     pub http: reqwest::Client,
     pub hub: String,

@@ -364,20 +364,24 @@ pub async fn pull(st: &AppState, actor: &str, id: &str) -> Result<CustomerConfig
 /// Hub-generated vs. controller live, per dotted path.
 pub async fn diff(st: &AppState, id: &str) -> Result<Diff, ServiceError> {
     let cfg = stored(st, id).await?;
-    let (live_text, live) = live(st, &cfg).await?;
-    let hub = controller_yaml::generate_value(
+    let (_, mut live) = live(st, &cfg).await?;
+    let mut hub = controller_yaml::generate_value(
         &st.template.current(),
         &cfg.config,
         &cfg.api_key,
         &st.config.server.public_url,
     );
-    let hub_text =
-        serde_saphyr::to_string(&hub).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    // A diff is readable with a read-only token and shown on pages: it
+    // says that a secret differs, never what it is.
+    controller_yaml::redact_secrets(&mut hub, &mut live);
+    let text = |v: &serde_json::Value| {
+        serde_saphyr::to_string(v).map_err(|e| ServiceError::Internal(e.to_string()))
+    };
     Ok(Diff {
         customer_id: id.to_owned(),
         differences: controller_yaml::diff(&hub, &live, VOLATILE_PATHS),
         ignored_paths: VOLATILE_PATHS.iter().map(|s| (*s).to_owned()).collect(),
-        unified: controller_yaml::unified(&hub_text, &live_text),
+        unified: controller_yaml::unified(&text(&hub)?, &text(&live)?),
     })
 }
 

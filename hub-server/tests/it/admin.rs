@@ -14,7 +14,7 @@ const POST: Method = Method::POST;
 const PUT: Method = Method::PUT;
 const DELETE: Method = Method::DELETE;
 
-async fn start_sim() -> (Fleet, String) {
+pub(crate) async fn start_sim() -> (Fleet, String) {
     let fleet = Fleet::default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -25,7 +25,7 @@ async fn start_sim() -> (Fleet, String) {
     (fleet, base)
 }
 
-fn config(id: &str) -> Value {
+pub(crate) fn config(id: &str) -> Value {
     json!({"customer_id": id, "display_name": "Kovács család", "domain": format!("{id}.felhom.eu"),
            "contact_email": "kovacs@example.hu", "tokens": {"tunnel": "tun-secret", "dns": "dns-secret"},
            "monitoring": {"disk_space_warning_percent": 80}, "settings": {"backup": {"keep_daily": 14}}})
@@ -435,6 +435,12 @@ async fn push_diff_pull_and_update_against_the_simulator() {
         .await
         .unwrap();
     assert!(!d["differences"].as_array().unwrap().is_empty());
+    // A read-only token sees that secrets differ, never the secrets.
+    let text = d.to_string();
+    for secret in ["tun-secret", "dns-secret", node.api_key().as_str()] {
+        assert!(!text.contains(secret), "{secret} in the diff");
+    }
+    assert!(text.contains("\"tunnel.token\""));
     assert!(d["unified"].as_str().unwrap().contains("+"));
 
     assert_eq!(

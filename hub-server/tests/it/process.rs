@@ -8,7 +8,7 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_hub-server");
 
 /// The binary, kept off every network but loopback.
-fn hub() -> Command {
+pub(crate) fn hub() -> Command {
     let mut c = Command::new(BIN);
     c.env(
         "HUB_REGISTRY_IMAGE",
@@ -126,7 +126,7 @@ fn help_documents_defaults_and_env() {
 }
 
 /// SIGTERM, as an orchestrator stops the hub; the exit code within 10 s.
-fn sigterm(child: &mut std::process::Child) -> Option<i32> {
+pub(crate) fn sigterm(child: &mut std::process::Child) -> Option<i32> {
     let pid = child.id().to_string();
     let sent = Command::new("kill").args(["-TERM", &pid]).status().ok()?;
     assert!(sent.success(), "kill -TERM {pid} failed");
@@ -163,7 +163,7 @@ fn strip_ansi(s: &str) -> String {
 }
 
 /// Reads the child's log until it says where it listens.
-fn listening_addr(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> String {
+pub(crate) fn listening_addr(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> String {
     for line in lines.by_ref() {
         let line = strip_ansi(&line.unwrap());
         if let Some(pos) = line.find("addr=") {

@@ -77,17 +77,24 @@ pub fn svg(points: &[Point], from: Timestamp, to: Timestamp, label: &str) -> Str
             .iter()
             .filter_map(|p| pick(p).map(|v| format!("{:.1},{:.1}", x(p.at), y(v))))
             .collect();
-        if !coords.is_empty() {
+        if coords.len() > 1 {
             let _ = write!(
                 out,
                 "<polyline class=\"{class}\" points=\"{}\"/>",
                 coords.join(" ")
             );
         }
+        // The newest point as a dot: a lone report is visible too.
+        if let Some((cx, cy)) = coords.last().and_then(|c| c.split_once(',')) {
+            let _ = write!(
+                out,
+                "<circle class=\"{class}\" cx=\"{cx}\" cy=\"{cy}\" r=\"2.5\"/>"
+            );
+        }
     }
     let _ = write!(
         out,
-        "<text x=\"{a}\" y=\"12\" class=\"c-cpu\">cpu</text><text x=\"{b}\" y=\"12\">memory</text><text x=\"{c}\" y=\"12\">disk</text></svg>",
+        "<text x=\"{a}\" y=\"12\" class=\"t-cpu\">cpu</text><text x=\"{b}\" y=\"12\" class=\"t-mem\">memory</text><text x=\"{c}\" y=\"12\" class=\"t-disk\">disk</text></svg>",
         a = W - 150.0,
         b = W - 110.0,
         c = W - 50.0
@@ -98,4 +105,44 @@ pub fn svg(points: &[Point], from: Timestamp, to: Timestamp, label: &str) -> Str
         out.push_str("<p class=\"hint\">blue: CPU · purple: memory · pink: fullest disk</p>");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn lines_for_many_points_a_dot_for_one_and_a_note_for_none() {
+        let (from, to) = (at("2026-11-27T00:00:00Z"), at("2026-11-28T00:00:00Z"));
+        let p = |t: &str, cpu: f64| Point {
+            at: at(t),
+            cpu: Some(cpu),
+            memory: None,
+            disk: Some(50.0),
+        };
+        let many = svg(
+            &[
+                p("2026-11-27T06:00:00Z", 10.0),
+                p("2026-11-27T18:00:00Z", 90.0),
+            ],
+            from,
+            to,
+            "24h",
+        );
+        assert!(many.contains("<polyline class=\"c-cpu\""));
+        assert!(
+            !many.contains("c-mem\" points"),
+            "no memory values, no line"
+        );
+        let one = svg(&[p("2026-11-27T12:00:00Z", 50.0)], from, to, "24h");
+        assert!(!one.contains("<polyline"));
+        assert!(one.contains("<circle class=\"c-cpu\" cx=\"315.0\""));
+        let none = svg(&[], from, to, "<24h>");
+        assert!(none.contains("No reports in this period."));
+        assert!(none.contains("&lt;24h&gt;"), "labels are escaped");
+    }
 }

@@ -56,6 +56,7 @@ pub fn router(st: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/ui/stream", get(pages::stream))
         .route("/assets/app.css", get(pages::css))
         .route("/assets/live.js", get(pages::js))
+        .route("/assets/icon.svg", get(pages::icon))
         .route_layer(axum::middleware::from_fn_with_state(st.clone(), guard))
         .layer(axum::middleware::from_fn(headers))
 }

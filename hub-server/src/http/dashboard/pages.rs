@@ -685,7 +685,9 @@ pub async fn reveal(
 
 struct DiffRow {
     path: String,
+    /// What a push would do to this path, in words and as a colour.
     kind: &'static str,
+    class: &'static str,
     hub: String,
     controller: String,
 }
@@ -719,9 +721,14 @@ pub async fn diff(State(st): St, d: Dash, Path(id): Path<String>) -> Response {
                 .map(|e| DiffRow {
                     path: e.path.clone(),
                     kind: match (&e.hub, &e.controller) {
-                        (Some(_), None) => "removed",
-                        (None, Some(_)) => "added",
-                        _ => "changed",
+                        (Some(_), None) => "hub only",
+                        (None, Some(_)) => "controller only",
+                        _ => "differs",
+                    },
+                    class: match (&e.hub, &e.controller) {
+                        (Some(_), None) => "diff-added",
+                        (None, Some(_)) => "diff-removed",
+                        _ => "diff-changed",
                     },
                     hub: show(&e.hub),
                     controller: show(&e.controller),
@@ -732,10 +739,11 @@ pub async fn diff(State(st): St, d: Dash, Path(id): Path<String>) -> Response {
                 .unified
                 .lines()
                 .map(|l| {
+                    // `+` is the hub's (a push adds it), `-` the controller's.
                     let class = if l.starts_with('+') {
-                        "diff-removed"
-                    } else if l.starts_with('-') {
                         "diff-added"
+                    } else if l.starts_with('-') {
+                        "diff-removed"
                     } else {
                         ""
                     };
@@ -1261,6 +1269,10 @@ pub async fn js() -> Response {
         "text/javascript; charset=utf-8",
         include_str!("../../../assets/live.js"),
     )
+}
+
+pub async fn icon() -> Response {
+    asset("image/svg+xml", include_str!("../../../assets/icon.svg"))
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""The dashboard in a real browser: Debian's headless Chromium driven by
+Playwright for Python (no browser download). Started by the Rust test
+`browser::the_dashboard_in_headless_chromium`, which runs a real hub-server
+process with data and a controller double, and passes:
+
+  e2e.py HUB_URL PASSWORD REPORT_KEY SCREENSHOT_DIR
+
+Every step asserts; the first failure exits non-zero with the step named.
+"""
+
+import http.server
+import json
+import re
+import socketserver
+import sys
+import threading
+import urllib.request
+
+from playwright.sync_api import expect, sync_playwright
+
+HUB, PASSWORD, KOVACS_KEY, SHOTS = sys.argv[1:5]
+CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=10_000)
+
+
+def step(name):
+    print(f"e2e: {name}", flush=True)
+
+
+def post_event(key, customer, message):
+    """A controller's event, as the controller sends it."""
+    body = json.dumps(
+        {
+            "customer_id": customer,
+            "event_type": "backup_failed",
+            "severity": "error",
+            "message": message,
+        }
+    ).encode()
+    req = urllib.request.Request(
+        f"{HUB}/api/v1/event",
+        data=body,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status in (200, 201), r.status
+
+
+class Attacker(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    """Another site on a second loopback port: a page whose form posts to the
+    hub, carrying even a valid form token (as if it had leaked)."""
+
+    daemon_threads = True
+    token = ""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            page = f"""<!doctype html><html><body>
+<form id="f" method="post" action="{HUB}/customers/kovacs/block">
+<input type="hidden" name="csrf" value="{Attacker.token}">
+<button type="submit" id="go">Win a prize</button></form>
+</body></html>"""
+            data = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+
+def main():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        # Script errors, and any answer the steps did not provoke on
+        # purpose (the wrong password, the invalid form, the other site).
+        errors = []
+        expected = {401, 403, 422}
+        page.on("pageerror", lambda e: errors.append(f"script: {e}"))
+        page.on(
+            "response",
+            lambda r: r.status >= 400
+            and r.status not in expected
+            and errors.append(f"{r.status} {r.url}"),
+        )
+
+        step("a customer link asks for the login first")
+        page.goto(f"{HUB}/customers/kovacs")
+        expect(page).to_have_url(re.compile(r"/login\?next="))
+        expect(page.get_by_label("Password")).to_be_visible()
+
+        step("a wrong password is refused")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_text("Wrong password.")).to_be_visible()
+
+        step("the right one returns to the page asked for")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(f"{HUB}/customers/kovacs")
+        expect(page.get_by_role("heading", name=re.compile("kovacs"))).to_be_visible()
+
+        step("the fleet")
+        page.goto(f"{HUB}/")
+        fleet = page.locator("table[data-live] tbody")
+        for cid in ["kovacs", "szabo", "nagy", "varo"]:
+            expect(fleet.locator(f'tr[data-id="{cid}"]')).to_be_visible()
+        expect(fleet.locator('tr[data-id="varo"]')).to_contain_text("PENDING")
+        expect(fleet.locator('tr[data-id="kovacs"]')).to_contain_text("OK")
+        expect(page.locator("html[data-live=on]")).to_have_count(1)
+
+        step("a row changes live from the stream, without a reload")
+        row = fleet.locator('tr[data-id="kovacs"]')
+        expect(row).not_to_contain_text("err")
+        page.evaluate("window.__same_page = 1")
+        post_event(KOVACS_KEY, "kovacs", "restic exited 1")
+        expect(row).to_contain_text("1 err")
+        assert page.evaluate("window.__same_page") == 1, "the page was reloaded"
+        page.screenshot(path=f"{SHOTS}/fleet.png", full_page=True)
+
+        step("usable at 360 px: the table scrolls, not the page")
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.reload()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 362, f"the page is {width} px wide at 360"
+        page.screenshot(path=f"{SHOTS}/fleet-phone.png")
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+        step("open a customer")
+        page.goto(f"{HUB}/")
+        page.get_by_role("link", name="kovacs", exact=True).click()
+        expect(page).to_have_url(f"{HUB}/customers/kovacs")
+        for h in ["System", "Storage", "Containers", "Backup and database dump",
+                  "History", "Events", "Credentials", "Setup commands",
+                  "Generated controller.yaml", "Controller update", "Notifications"]:
+            expect(page.get_by_role("heading", name=h, exact=True)).to_be_visible()
+        expect(page.locator("svg.chart")).to_be_visible()
+        expect(page.get_by_text("restic exited 1")).to_be_visible()
+        page.screenshot(path=f"{SHOTS}/customer.png", full_page=True)
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.reload()
+        expect(page.get_by_role("link", name="Block")).to_be_in_viewport()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 362, f"the customer page is {width} px wide at 360"
+        page.screenshot(path=f"{SHOTS}/customer-phone.png")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+
+        step("Reveal shows the credentials")
+        expect(page.get_by_text(KOVACS_KEY)).to_have_count(0)
+        page.get_by_role("button", name="Reveal").click()
+        expect(page.get_by_text(KOVACS_KEY)).to_be_visible()
+        token = page.locator('input[name="csrf"]').first.get_attribute("value")
+
+        step("block, with confirmation")
+        page.goto(f"{HUB}/customers/kovacs")
+        page.get_by_role("link", name="Block").click()
+        page.get_by_role("button", name="Confirm").click()
+        expect(page).to_have_url(f"{HUB}/customers/kovacs")
+        expect(page.get_by_role("status")).to_contain_text("kovacs is blocked.")
+        page.goto(f"{HUB}/")
+        expect(page.locator('tr[data-id="kovacs"]')).to_have_count(0)
+        expect(page.locator('tr[data-id="szabo"]')).to_be_visible()
+        page.goto(f"{HUB}/configs")
+        blocked = page.locator("tr", has=page.get_by_role("link", name="kovacs", exact=True))
+        expect(blocked).to_contain_text("BLOCKED")
+        expect(blocked).to_have_class("muted")
+
+        step("unblock")
+        page.goto(f"{HUB}/customers/kovacs")
+        page.get_by_role("button", name="Unblock").click()
+        page.get_by_role("button", name="Confirm").click()
+        expect(page.get_by_role("status")).to_contain_text("kovacs is unblocked.")
+        page.goto(f"{HUB}/")
+        expect(page.locator('tr[data-id="kovacs"]')).to_be_visible()
+
+        step("a new config: a validation error first, then the credentials once")
+        page.goto(f"{HUB}/configs")
+        page.get_by_role("link", name="New Config").click()
+        page.get_by_label("Customer ID").fill("Not Valid")
+        page.get_by_label("Display name").fill("Új Ügyfél Kft.")
+        page.get_by_label("Domain").fill("uj.felhom.eu")
+        page.get_by_label("Contact email").fill("uj@example.hu")
+        # The browser's own pattern check would stop this; the server's is tested.
+        page.locator("#customer_id").evaluate("e => e.removeAttribute('pattern')")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".field-error")).to_be_visible()
+        expect(page.get_by_label("Display name")).to_have_value("Új Ügyfél Kft.")
+        page.get_by_label("Customer ID").fill("uj-ugyfel")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("heading", name="Credentials of uj-ugyfel")).to_be_visible()
+        page.get_by_role("link", name="Continue").click()
+        expect(page).to_have_url(f"{HUB}/customers/uj-ugyfel")
+        expect(page.get_by_text("Waiting for first report")).to_be_visible()
+
+        step("a diff against the controller")
+        page.goto(f"{HUB}/customers/kovacs")
+        page.get_by_role("link", name="Show Diff").click()
+        expect(page.get_by_role("columnheader", name="Path")).to_be_visible()
+        expect(page.locator("td.diff-changed, td.diff-added, td.diff-removed").first).to_be_visible()
+        expect(page.get_by_role("heading", name="Unified diff")).to_be_visible()
+        assert KOVACS_KEY not in page.content(), "a secret in the diff"
+        assert "tun-secret" not in page.content(), "a secret in the diff"
+        page.screenshot(path=f"{SHOTS}/diff.png", full_page=True)
+
+        step("a form on another site is refused with 403 and changes nothing")
+        Attacker.token = token
+        evil = Attacker(("127.0.0.1", 0), Attacker.Handler)
+        threading.Thread(target=evil.serve_forever, daemon=True).start()
+        evil_url = f"http://127.0.0.1:{evil.server_address[1]}/"
+        page.goto(evil_url)
+        with page.expect_response(f"{HUB}/customers/kovacs/block") as resp:
+            page.locator("#go").click()
+        assert resp.value.status == 403, resp.value.status
+        expect(page.get_by_text("nothing was changed")).to_be_visible()
+        evil.shutdown()
+        page.goto(f"{HUB}/")
+        expect(page.locator('tr[data-id="kovacs"]')).to_be_visible()
+
+        step("log out; the old cookie is refused")
+        old = ctx.cookies()
+        page.get_by_role("button", name="Log out").click()
+        expect(page).to_have_url(f"{HUB}/login")
+        ctx2 = browser.new_context()
+        ctx2.add_cookies(old)
+        p2 = ctx2.new_page()
+        p2.goto(f"{HUB}/")
+        expect(p2).to_have_url(re.compile(r"/login"))
+
+        assert not errors, f"unexpected: {errors}"
+        browser.close()
+    step("all passed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as e:  # one line for the Rust test to show
+        print(f"e2e FAILED: {type(e).__name__}: {e}", flush=True)
+        raise
