@@ -10,7 +10,9 @@
 # 2. fleet lists on the settled hub, one connection: the admin fleet
 #    uncompressed, zstd, gzip; the controller API's list;
 # 3. the same under a trickle of 10 reports/s;
-# 4. `hubctl fleet --watch` for 60 s under the trickle: fleet fetches, RSS.
+# 4. `hubctl fleet --watch` for 60 s under the trickle: fleet fetches, RSS;
+# 5. the dashboard: the fleet page of every customer, a customer page with
+#    90 days of history (8,640 reports), the login page; sizes on the wire.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-30}"
@@ -63,19 +65,21 @@ AFTER_RSS=$(rss "$PID" VmRSS)
 
 # Each run notes which lines of the hub's log are its own, for the
 # server-side figures.
+run_phase() { # name, route (as logged), path, extra wrk args...
+  local name="$1" route="$2" path="$3"; shift 3
+  local from; from=$(wc -l <"$DATA/hub.log")
+  wrk -t1 -c1 -d10s --latency "$@" "$BASE$path" >"$WORK/$name.txt"
+  echo "$name $from $(wc -l <"$DATA/hub.log") $route" >>"$WORK/phases"
+}
 fleet_run() { # name, path, extra wrk args...
   local name="$1" path="$2"; shift 2
-  local from; from=$(wc -l <"$DATA/hub.log")
-  wrk -t1 -c1 -d10s --latency -H "Authorization: Bearer $TOKEN" "$@" "$BASE$path" >"$WORK/$name.txt"
-  echo "$name $from $(wc -l <"$DATA/hub.log")" >>"$WORK/phases"
+  run_phase "$name" /api/admin/v1/fleet "$path" -H "Authorization: Bearer $TOKEN" "$@"
 }
 echo "== fleet lists, settled, 1 connection, 10 s each"
 fleet_run fleet-plain /api/admin/v1/fleet
 fleet_run fleet-zstd /api/admin/v1/fleet -H "Accept-Encoding: zstd"
 fleet_run fleet-gzip /api/admin/v1/fleet -H "Accept-Encoding: gzip"
-FROM=$(wc -l <"$DATA/hub.log")
-wrk -t1 -c1 -d10s --latency -H "Authorization: Bearer $KEY" "$BASE/api/v1/customers" >"$WORK/customers.txt"
-echo "customers $FROM $(wc -l <"$DATA/hub.log")" >>"$WORK/phases"
+run_phase customers /api/v1/customers /api/v1/customers -H "Authorization: Bearer $KEY"
 size() { curl -s -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $TOKEN" "$@" "$BASE/api/admin/v1/fleet"; }
 SIZE_PLAIN=$(size)
 SIZE_ZSTD=$(size -H "Accept-Encoding: zstd")
@@ -83,6 +87,38 @@ SIZE_GZIP=$(size -H "Accept-Encoding: gzip")
 SIZE_BR=$(size -H "Accept-Encoding: br")
 CUSTOMERS=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/admin/v1/fleet?all=true" \
   | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["customers"]))')
+
+echo "== dashboard pages, settled, 1 connection, 10 s each"
+# No password on loopback: the first page opens a session (the laptop trial).
+COOKIE=$(curl -s -D - -o /dev/null "$BASE/" | awk 'tolower($1) == "set-cookie:" {split($2, a, ";"); print a[1]}')
+# One customer with 90 days of reports every 15 minutes.
+python3 - "$PORT" "$KEY" <<'PY'
+import datetime, http.client, json, sys
+port, key = int(sys.argv[1]), sys.argv[2]
+conn = http.client.HTTPConnection("127.0.0.1", port)
+now = datetime.datetime.now(datetime.timezone.utc)
+for i in range(8640):
+    t = now - datetime.timedelta(minutes=15 * (8640 - i))
+    body = json.dumps({"customer_id": "bench-history", "health": "ok", "controller_version": "1.8.2",
+                       "timestamp": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       "system": {"hostname": "history", "cpu_percent": (i * 7) % 100,
+                                  "memory_total_bytes": 8e9, "memory_used_bytes": 3e9 + (i % 50) * 5e7},
+                       "storage": [{"mount_point": "/", "total_bytes": 250e9, "used_bytes": 60e9 + i * 1e7}]})
+    conn.request("POST", "/api/v1/report", body, {"Authorization": f"Bearer {key}",
+                                                 "Content-Type": "application/json"})
+    r = conn.getresponse(); r.read()
+    assert r.status == 200, r.status
+PY
+BROWSER_ENC="gzip, deflate, br, zstd"
+run_phase dash-fleet / / -H "Cookie: $COOKIE" -H "Accept-Encoding: $BROWSER_ENC"
+run_phase dash-customer "/customers/{id}" "/customers/bench-history?period=90d" -H "Cookie: $COOKIE" -H "Accept-Encoding: $BROWSER_ENC"
+run_phase dash-login /login /login -H "Accept-Encoding: $BROWSER_ENC"
+page_size() { curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $COOKIE" -H "Accept-Encoding: $1" "$BASE$2"; }
+PAGE_PLAIN=$(page_size identity /)
+PAGE_BROWSER=$(page_size "$BROWSER_ENC" /)
+PAGE_GZIP=$(page_size gzip /)
+PAGE_ENC=$(curl -s -o /dev/null -D - -H "Cookie: $COOKIE" -H "Accept-Encoding: $BROWSER_ENC" "$BASE/" | awk 'tolower($1) == "content-encoding:" {print $2}' | tr -d '\r')
+CUSTOMER_PAGE=$(page_size "$BROWSER_ENC" "/customers/bench-history?period=90d")
 
 # A trickle of 10 reports/s to random customers, until stopped.
 python3 - "$PORT" "$KEY" >"$WORK/trickle.log" 2>&1 <<'PY' &
@@ -150,10 +186,11 @@ for f in ingest ingest-normal; do
   non2xx=$(grep -c "Non-2xx" "$WORK/$f.txt" || true)
   echo "ingest $label: $(awk '/Requests\/sec/ {print $2}' "$WORK/$f.txt") reports/s, p50 $(pct 50% "$WORK/$f.txt") p99 $(pct 99% "$WORK/$f.txt"), non-2xx: $([ "$non2xx" = 0 ] && echo none || grep Non-2xx "$WORK/$f.txt")"
 done
-for f in fleet-plain fleet-zstd fleet-gzip customers trickle-plain trickle-zstd; do
+for f in fleet-plain fleet-zstd fleet-gzip customers trickle-plain trickle-zstd dash-fleet dash-customer dash-login; do
   echo "$f ($CUSTOMERS customers) at the client: p50 $(pct 50% "$WORK/$f.txt") p99 $(pct 99% "$WORK/$f.txt") ($(awk '/Requests\/sec/ {print $2}' "$WORK/$f.txt") req/s)"
 done
 echo "fleet on the wire: plain $SIZE_PLAIN B, zstd $SIZE_ZSTD B, br $SIZE_BR B, gzip $SIZE_GZIP B"
+echo "dashboard fleet page on the wire: plain $PAGE_PLAIN B, as a browser asks ($PAGE_ENC) $PAGE_BROWSER B, gzip $PAGE_GZIP B; customer page (90 d chart) $CUSTOMER_PAGE B"
 echo "fleet --watch: $((AFTER_WATCH - BEFORE)) fleet fetch(es) in 60 s; hubctl peak RSS $WATCH_RSS"
 echo "hubctl tui ($CUSTOMERS customers, 30 s, 10 reports/s): peak RSS $TUI_RSS, CPU $((TUI_CPU * 10)) ms in all (user+system)"
 echo "reports stored:      $REPORTS"
@@ -174,7 +211,6 @@ def stats(name, chunk, route):
         print(f"server-side {name}: p50 {pct(0.5):.2f} ms  p99 {pct(0.99):.2f} ms  ({len(xs)} requests, from the hub's log)")
 stats("ingest (full)", lines, "/api/v1/report")
 for phase in open(sys.argv[2]).read().splitlines():
-    name, a, b = phase.split()
-    route = "/api/v1/customers" if name == "customers" else "/api/admin/v1/fleet"
+    name, a, b, route = phase.split()
     stats(name, lines[int(a):int(b)], route)
 PY

@@ -136,6 +136,21 @@ pub async fn history(st: &AppState, id: &str, period: Option<&str>) -> Result<Hi
     })
 }
 
+/// At most `max` of the customer's reports since `since`, evenly spread,
+/// for a chart.
+pub async fn history_sample(
+    st: &AppState,
+    id: &str,
+    since: jiff::Timestamp,
+    max: usize,
+) -> Result<Vec<hub_proto::HistoryEntry>> {
+    validate_customer_id(id)?;
+    st.store
+        .history_sample(id.to_owned(), since, max)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("unknown customer `{id}`")))
+}
+
 /// Events matching `filter`, newest first, one page.
 pub async fn events(st: &AppState, filter: EventFilter) -> Result<Page<EventRecord>> {
     if let Some(s) = &filter.severity

@@ -808,3 +808,45 @@ async fn the_fleet_page_streams_rows_for_its_session() {
     assert!(seen.contains("event: row"));
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn charts_sample_long_periods_evenly_and_keep_the_newest_report() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let (key, _) = hub.add_config("kovacs").await;
+    let start = hub.clock.now_ts();
+    for i in 0..200 {
+        let mut r = report("kovacs", &hub.clock.now_ts().to_string());
+        r["system"]["cpu_percent"] = (i % 100).into();
+        post_report(&hub, &key, r).await;
+        hub.clock.advance(SignedDuration::from_mins(15));
+    }
+    let newest = hub.clock.now_ts() - SignedDuration::from_mins(15);
+    let sample = hub
+        .store
+        .history_sample("kovacs".into(), start, 50)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sample.len(), 50);
+    assert_eq!(sample.last().unwrap().received_at, newest);
+    let gaps: Vec<_> = sample
+        .windows(2)
+        .map(|w| w[1].received_at.duration_since(w[0].received_at))
+        .collect();
+    assert!(
+        gaps.iter().all(|g| *g == SignedDuration::from_hours(1)),
+        "{gaps:?}"
+    );
+    // Fewer reports than points: all of them.
+    let all = hub
+        .store
+        .history_sample("kovacs".into(), start, 1000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(all.len(), 200);
+    let b = logged_in(&hub).await;
+    let page = b.text("/customers/kovacs?period=7d").await;
+    assert!(page.contains("<polyline class=\"c-cpu\""));
+    hub.stop().await;
+}

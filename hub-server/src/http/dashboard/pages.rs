@@ -230,14 +230,18 @@ pub async fn fleet(State(st): St, d: Dash) -> Response {
             let status = s.status;
             let _ = write!(
                 out,
-                "<tr data-id=\"{id}\"><td><span class=\"badge b-{st}\">{ST}</span><td><a href=\"/customers/{href}\">{id}</a><td>{name}<td>{health}<td data-age=\"{age_raw}\">{age}<td>{version}{up}<td>",
+                "<tr data-id=\"{id}\"><td><span class=\"badge b-{st}\">{ST}</span><td><a href=\"/customers/{href}\">{id}</a><td>{name}<td>{health}<td{age_attr}>{age}<td>{version}{up}<td>",
                 id = esc(s.customer_id),
                 href = esc(&urlencode(s.customer_id)),
                 st = status.as_str(),
                 ST = status.as_str().to_uppercase(),
                 name = esc(e.display_name.unwrap_or("")),
                 health = s.health.map(|h| h.as_str()).unwrap_or("-"),
-                age_raw = e.last_report_age_secs.map(|a| a.to_string()).unwrap_or_default(),
+                // The script counts ages up from here.
+                age_attr = e
+                    .last_report_age_secs
+                    .map(|a| format!(" data-base=\"{a}\""))
+                    .unwrap_or_default(),
                 age = age(e.last_report_age_secs),
                 version = esc(s.controller_version.unwrap_or("-")),
                 up = if s.update_available { " ↑" } else { "" },
@@ -596,21 +600,16 @@ async fn customer_page(
         })
         .collect();
     let chart = if c.reported {
-        let h = views::history(st, id, Some(period.as_str())).await?;
-        let points: Vec<Point> = h
-            .reports
-            .iter()
-            .filter_map(|e| {
-                serde_json::from_str::<Report>(e.report.get())
-                    .ok()
-                    .map(|r| Point::from_report(e.received_at, &r))
-            })
-            .collect();
         let from = now
             .checked_sub(jiff::SignedDuration::from_secs(
                 period.duration().as_secs() as i64
             ))
             .unwrap_or(now);
+        let sample = views::history_sample(st, id, from, charts::MAX_POINTS).await?;
+        let points: Vec<Point> = sample
+            .iter()
+            .filter_map(|e| Point::from_json(e.received_at, e.report.get()))
+            .collect();
         charts::svg(&points, from, now, period.as_str())
     } else {
         String::new()
