@@ -39,7 +39,7 @@ enum LogFormat {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "hub-server", version, about = ABOUT, long_about = LONG_ABOUT)]
+#[command(name = "hub-server", version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("HUB_GIT_COMMIT"), ")"), about = ABOUT, long_about = LONG_ABOUT)]
 struct Cli {
     /// Path of hub.yaml.
     #[arg(long, env = "HUB_CONFIG", value_name = "PATH", global = true)]
@@ -70,6 +70,9 @@ enum Command {
         #[arg(long)]
         html: bool,
     },
+    /// Exit 0 when the hub on this machine answers /healthz with 200, 1
+    /// otherwise (for Docker's HEALTHCHECK: the image has no curl).
+    Healthcheck,
     /// Read the dashboard password (a prompt on a terminal, else the first
     /// line of stdin) and print its bcrypt hash for auth.password_hash.
     HashPassword {
@@ -77,6 +80,44 @@ enum Command {
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(10..=16))]
         cost: u32,
     },
+}
+
+/// Read when neither --config nor HUB_CONFIG names a file and it exists:
+/// where the cluster mounts hub.yaml.
+const IMAGE_CONFIG: &str = "/etc/felhom-hub/hub.yaml";
+
+/// GET /healthz on the configured listen address (a wildcard address is
+/// asked on loopback), plain HTTP/1.1 with std only, 3 s at most.
+fn healthcheck(config: &Config) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+    use std::time::Duration;
+    let mut addr = config.listen_addr().map_err(anyhow::Error::msg)?;
+    if addr.ip().is_unspecified() {
+        let lo: IpAddr = match addr {
+            SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+        };
+        addr.set_ip(lo);
+    }
+    let limit = Duration::from_secs(3);
+    let mut conn = TcpStream::connect_timeout(&addr, limit)
+        .with_context(|| format!("cannot connect to {addr}"))?;
+    conn.set_read_timeout(Some(limit))?;
+    conn.set_write_timeout(Some(limit))?;
+    write!(
+        conn,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut head = [0u8; 64];
+    let n = conn.read(&mut head)?;
+    let status_line = String::from_utf8_lossy(&head[..n]);
+    let status = status_line.split_whitespace().nth(1).unwrap_or("");
+    if status == "200" {
+        Ok(())
+    } else {
+        anyhow::bail!("/healthz on {addr} answered {status:?}")
+    }
 }
 
 /// The minimum a dashboard password must have: it guards every customer's
@@ -126,13 +167,13 @@ enum TokenCommand {
 }
 
 fn token_command(config: &Config, cmd: &TokenCommand) -> anyhow::Result<()> {
-    use hub_server::store::{Store, StoreOptions};
+    use hub_server::store::Store;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async {
-        let store = Store::open(&config.server.data_dir, StoreOptions::default())?;
+        let store = Store::open(&config.server.data_dir, config.store_options())?;
         let now = jiff::Timestamp::now();
         let result = match cmd {
             TokenCommand::Create { name, read_only } => {
@@ -272,8 +313,16 @@ fn real_main() -> anyhow::Result<()> {
         return hash_password(*cost);
     }
     init_logging(cli.log_format);
+    let config_path = cli.config.clone().or_else(|| {
+        // In the image: the mounted ConfigMap, when there is one.
+        let p = PathBuf::from(IMAGE_CONFIG);
+        p.exists().then_some(p)
+    });
     let config =
-        Config::load(cli.config.as_deref(), std::env::vars()).context("invalid configuration")?;
+        Config::load(config_path.as_deref(), std::env::vars()).context("invalid configuration")?;
+    if let Some(Command::Healthcheck) = &cli.command {
+        return healthcheck(&config);
+    }
     if let Some(Command::Token { command }) = &cli.command {
         return token_command(&config, command);
     }

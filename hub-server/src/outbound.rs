@@ -17,7 +17,13 @@ use crate::config::Cidr;
 
 /// The User-Agent of every outbound call (Resend refuses requests without
 /// one), naming this build.
-pub const USER_AGENT: &str = concat!("hub-server/", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT: &str = concat!(
+    "hub-server/",
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("HUB_GIT_COMMIT"),
+    ")"
+);
 
 /// Most bytes read from a registry, template or Resend answer.
 pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;

@@ -11,7 +11,7 @@ use hub_sim::{Behaviour, Fleet, HubClient, Node, node_url};
 #[derive(Debug, Parser)]
 #[command(
     name = "hub-sim",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("HUB_GIT_COMMIT"), ")"),
     about = "Simulated felhom-controllers for tests, demos and load"
 )]
 struct Cli {
@@ -101,7 +101,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     });
     let client = Arc::new(HubClient {
         http: reqwest::Client::builder()
-            .user_agent(concat!("hub-sim/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                "hub-sim/",
+                env!("CARGO_PKG_VERSION"),
+                " (",
+                env!("HUB_GIT_COMMIT"),
+                ")"
+            ))
             .timeout(Duration::from_secs(10))
             .build()?,
         hub: cli.hub.clone(),

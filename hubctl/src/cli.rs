@@ -16,7 +16,7 @@ Server and token come from --server/--token, HUBCTL_SERVER/HUBCTL_TOKEN, or
 `hubctl login`. Colour is off when stdout is not a terminal or NO_COLOR is set.";
 
 #[derive(Debug, Parser)]
-#[command(name = "hubctl", version, about = "Run the felhom fleet from a terminal or a script",
+#[command(name = "hubctl", version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("HUB_GIT_COMMIT"), ")"), about = "Run the felhom fleet from a terminal or a script",
           after_help = AFTER_HELP, propagate_version = true)]
 pub struct Cli {
     /// The hub's base URL, e.g. https://hub.felhom.eu.

@@ -52,7 +52,13 @@ pub struct Client {
 impl Client {
     pub fn new(server: &str, token: &str) -> Result<Client, ClientError> {
         let http = reqwest::Client::builder()
-            .user_agent(concat!("hubctl/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                "hubctl/",
+                env!("CARGO_PKG_VERSION"),
+                " (",
+                env!("HUB_GIT_COMMIT"),
+                ")"
+            ))
             .connect_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| ClientError::Unreachable {

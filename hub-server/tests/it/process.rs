@@ -125,6 +125,61 @@ fn help_documents_defaults_and_env() {
     }
 }
 
+#[test]
+fn version_names_the_commit() {
+    let out = hub().arg("--version").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "hub-server 0.4.0 (0123456789ab)"
+    assert!(
+        text.starts_with(&format!("hub-server {} (", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    let commit = text
+        .trim()
+        .rsplit('(')
+        .next()
+        .unwrap()
+        .trim_end_matches(')');
+    assert!(!commit.is_empty(), "{text}");
+}
+
+#[test]
+fn healthcheck_exits_zero_only_while_the_hub_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = hub()
+        .current_dir(dir.path())
+        .env("HUB_SERVER_LISTEN", "127.0.0.1:0")
+        .env("HUB_API_REPORT_API_KEY", "health-key")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = listening_addr(&mut lines);
+    std::thread::spawn(move || lines.for_each(drop));
+    let check = |listen: &str| {
+        hub()
+            .arg("healthcheck")
+            .current_dir(dir.path())
+            .env("HUB_SERVER_LISTEN", listen)
+            .output()
+            .unwrap()
+    };
+    let ok = check(&addr);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // A wildcard listen address is asked on loopback.
+    let port = addr.rsplit(':').next().unwrap();
+    assert!(check(&format!("0.0.0.0:{port}")).status.success());
+    assert_eq!(sigterm(&mut child), Some(0));
+    let down = check(&addr);
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stderr).contains("cannot connect"));
+}
+
 /// SIGTERM, as an orchestrator stops the hub; the exit code within 10 s.
 pub(crate) fn sigterm(child: &mut std::process::Child) -> Option<i32> {
     let pid = child.id().to_string();
