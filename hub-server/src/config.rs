@@ -334,7 +334,7 @@ impl Default for RegistryConfig {
     fn default() -> Self {
         Self {
             // Empty: no registry check, so the built-in defaults contact no
-            // outside host. deploy/hub.yaml names the real image.
+            // outside host. deploy/k8s/hub.yaml names the real image.
             image: String::new(),
             username: String::new(),
             token: Secret::default(),
@@ -412,7 +412,7 @@ impl Default for ControllersConfig {
 }
 
 /// The whole of `hub.yaml`. Defaults suit someone trying the hub on a
-/// laptop; `deploy/hub.yaml` sets the cluster values.
+/// laptop; `deploy/k8s/hub.yaml` sets the cluster values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -863,7 +863,7 @@ mod tests {
     fn seed_example_parses() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("hub.yaml");
-        std::fs::write(&p, include_str!("../../deploy/hub.yaml")).unwrap();
+        std::fs::write(&p, include_str!("../../deploy/k8s/hub.yaml")).unwrap();
         let c = Config::load(Some(&p), env(&[])).unwrap();
         assert_eq!(c.server.data_dir, PathBuf::from("/data"));
         assert_eq!(c.listen_addr().unwrap().port(), 8080);

@@ -23,7 +23,7 @@ on 127.0.0.1:8080, and a random report key is generated on first start,
 saved to ./hub-data/report_api_key (mode 0600) and printed once. Controllers
 send it as `Authorization: Bearer <key>`.
 
-Configuration is hub.yaml (see deploy/hub.yaml), read from --config or
+Configuration is hub.yaml (see deploy/k8s/hub.yaml), read from --config or
 HUB_CONFIG. Every key can be overridden by an environment variable
 HUB_<SECTION>_<KEY>, e.g. HUB_API_REPORT_API_KEY or HUB_SERVER_LISTEN.
 An unknown key or a bad value stops start-up with a message naming it.
