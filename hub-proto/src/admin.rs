@@ -91,7 +91,11 @@ impl CustomerConfig {
 pub struct Credentials {
     pub customer_id: String,
     pub api_key: String,
-    pub retrieval_password: String,
+    /// Present only in the answer that created it (a new config, an
+    /// adoption, a rotation of it): the hub keeps just its digest, so it
+    /// cannot show it again — rotate it to get a new one.
+    #[serde(default)]
+    pub retrieval_password: Option<String>,
     pub session_secret: String,
     pub tokens: BTreeMap<String, String>,
 }

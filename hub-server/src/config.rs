@@ -303,6 +303,11 @@ pub struct AlertingConfig {
     pub check_interval: GoDuration,
     pub backup_deadline: TimeOfDay,
     pub timezone: String,
+    /// Called every `heartbeat_interval` while the hub is healthy, so an
+    /// outside dead man's switch notices when the hub itself is not.
+    /// Empty: none. A secret (a ping URL names its check).
+    pub heartbeat_url: Secret,
+    pub heartbeat_interval: GoDuration,
 }
 
 impl Default for AlertingConfig {
@@ -313,6 +318,8 @@ impl Default for AlertingConfig {
             check_interval: GoDuration::secs(60),
             backup_deadline: TimeOfDay { hour: 5, minute: 0 },
             timezone: "Europe/Budapest".into(),
+            heartbeat_url: Secret::default(),
+            heartbeat_interval: GoDuration::secs(5 * 60),
         }
     }
 }
@@ -424,6 +431,46 @@ pub struct Config {
     pub registry: RegistryConfig,
     pub server: ServerConfig,
     pub controllers: ControllersConfig,
+    pub secrets: SecretsKeys,
+    pub backup: BackupConfig,
+}
+
+/// The key the hub seals customer secrets with (64 hex characters), and
+/// during a rotation the previous one. Empty: `<data_dir>/secrets.key`,
+/// generated on the first start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsKeys {
+    pub key: Secret,
+    pub key_old: Secret,
+}
+
+/// The hub's own scheduled backups: a consistent copy of the database at
+/// `schedule` (local time in alerting.timezone; empty: none), into `dir`
+/// (empty: `<data_dir>/backups`), the newest `keep` kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    pub schedule: String,
+    pub dir: String,
+    pub keep: u32,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self {
+            schedule: "03:30".into(),
+            dir: String::new(),
+            keep: 14,
+        }
+    }
+}
+
+impl BackupConfig {
+    /// When the daily backup runs, if it does.
+    pub fn time(&self) -> Option<TimeOfDay> {
+        TimeOfDay::parse(&self.schedule).ok()
+    }
 }
 
 impl Config {
@@ -431,7 +478,38 @@ impl Config {
     pub fn store_options(&self) -> crate::store::StoreOptions {
         crate::store::StoreOptions {
             synchronous_full: self.server.synchronous == "full",
+            secrets: self.secrets_config().unwrap_or_default(),
             ..Default::default()
+        }
+    }
+
+    /// The secrets keys, parsed (checked at load: an invalid one stops the
+    /// start, naming the key but never its value).
+    pub fn secrets_config(&self) -> Result<crate::store::seal::SecretsConfig, ConfigError> {
+        use crate::store::seal::SecretKey;
+        let parse = |key: &str, v: &Secret| -> Result<Option<SecretKey>, ConfigError> {
+            if v.expose().is_empty() {
+                return Ok(None);
+            }
+            SecretKey::parse(v.expose())
+                .map(Some)
+                .map_err(|message| ConfigError::Invalid {
+                    key: key.into(),
+                    message,
+                })
+        };
+        Ok(crate::store::seal::SecretsConfig {
+            key: parse("secrets.key", &self.secrets.key)?,
+            old: parse("secrets.key_old", &self.secrets.key_old)?,
+        })
+    }
+
+    /// Where scheduled backups go.
+    pub fn backup_dir(&self) -> PathBuf {
+        if self.backup.dir.is_empty() {
+            self.server.data_dir.join("backups")
+        } else {
+            PathBuf::from(&self.backup.dir)
         }
     }
 }
@@ -532,6 +610,19 @@ impl Config {
         }
         jiff::tz::TimeZone::get(&a.timezone)
             .map_err(|e| invalid("alerting.timezone", format!("unknown time zone: {e}")))?;
+        self.secrets_config()?;
+        if self.secrets.key.expose().is_empty() && !self.secrets.key_old.expose().is_empty() {
+            return Err(invalid(
+                "secrets.key_old",
+                "is only used together with secrets.key (the new key of a rotation)".into(),
+            ));
+        }
+        if !self.backup.schedule.is_empty() {
+            TimeOfDay::parse(&self.backup.schedule).map_err(|m| invalid("backup.schedule", m))?;
+        }
+        if !(1..=365).contains(&self.backup.keep) {
+            return Err(invalid("backup.keep", "must be 1 to 365".into()));
+        }
         let hash = self.auth.password_hash.expose();
         if !hash.is_empty() && !is_bcrypt_hash(hash) {
             // Never echo the value: it is a secret's hash.
@@ -581,6 +672,19 @@ impl Config {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(invalid(key, format!("`{url}` is not an http(s) URL")));
             }
+        }
+        let beat = self.alerting.heartbeat_url.expose();
+        if !(beat.is_empty() || beat.starts_with("http://") || beat.starts_with("https://")) {
+            return Err(invalid(
+                "alerting.heartbeat_url",
+                "is not an http(s) URL".into(),
+            ));
+        }
+        if self.alerting.heartbeat_interval.0 < Duration::from_secs(10) {
+            return Err(invalid(
+                "alerting.heartbeat_interval",
+                "must be at least 10s".into(),
+            ));
         }
         let template = &self.registry.template_url;
         let is_http = |u: &str| u.starts_with("http://") || u.starts_with("https://");
@@ -857,6 +961,30 @@ mod tests {
         );
         let err = Config::load(None, env(&[("HUB_RETENTION_MAX_DAYS", "4000000000")])).unwrap_err();
         assert!(err.to_string().contains("retention.max_days"), "{err}");
+    }
+
+    #[test]
+    fn secrets_keys_are_checked_without_echoing_them() {
+        let good = "ab".repeat(32);
+        let c = Config::load(None, env(&[("HUB_SECRETS_KEY", &good)])).unwrap();
+        assert!(c.secrets_config().unwrap().key.is_some());
+        for (var, key) in [
+            ("HUB_SECRETS_KEY", "secrets.key"),
+            ("HUB_SECRETS_KEY_OLD", "secrets.key_old"),
+        ] {
+            let err = Config::load(
+                None,
+                env(&[("HUB_SECRETS_KEY", &good), (var, "hunter2-not-a-key")]),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(err.contains(key), "{err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+        let err = Config::load(None, env(&[("HUB_SECRETS_KEY_OLD", &good)]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("secrets.key_old"), "{err}");
     }
 
     #[test]

@@ -70,6 +70,11 @@ enum Command {
         #[arg(long)]
         html: bool,
     },
+    /// The key that seals customer secrets at rest.
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
     /// Exit 0 when the hub on this machine answers /healthz with 200, 1
     /// otherwise (for Docker's HEALTHCHECK: the image has no curl).
     Healthcheck,
@@ -80,6 +85,28 @@ enum Command {
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(10..=16))]
         cost: u32,
     },
+}
+
+/// Says where the secrets key is when it is a file next to the data (the
+/// laptop trial): it must be kept, and kept apart from backups.
+fn log_key_source(source: &hub_server::store::seal::KeySource) {
+    use hub_server::store::seal::KeySource;
+    match source {
+        KeySource::Configured => {}
+        KeySource::File {
+            path,
+            generated: true,
+        } => tracing::warn!(
+            path = %path.display(),
+            "generated the secrets key that seals customer secrets in hub.db; it lives next to \
+             the data: keep a copy elsewhere (backups of hub.db do not contain it), and set \
+             HUB_SECRETS_KEY in production"
+        ),
+        KeySource::File { path, .. } => tracing::info!(
+            path = %path.display(),
+            "secrets key read from a file next to the data (set HUB_SECRETS_KEY in production)"
+        ),
+    }
 }
 
 /// Read when neither --config nor HUB_CONFIG names a file and it exists:
@@ -146,6 +173,53 @@ fn hash_password(cost: u32) -> anyhow::Result<()> {
     let hash = hub_server::service::dashboard::hash_password(&password, cost)?;
     println!("{hash}");
     Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+enum SecretsCommand {
+    /// Print a new random key (64 hex characters) for HUB_SECRETS_KEY.
+    GenerateKey,
+    /// Re-seal every secret under HUB_SECRETS_KEY, reading those still
+    /// under HUB_SECRETS_KEY_OLD; safe while the hub runs (with both keys).
+    Rotate,
+}
+
+fn secrets_command(config: &Config, cmd: &SecretsCommand) -> anyhow::Result<()> {
+    match cmd {
+        SecretsCommand::GenerateKey => {
+            let key = hub_server::secrets::random_token()?;
+            println!("{key}");
+            Ok(())
+        }
+        SecretsCommand::Rotate => {
+            if config.secrets.key.is_empty() {
+                anyhow::bail!(
+                    "set HUB_SECRETS_KEY to the new key and HUB_SECRETS_KEY_OLD to the old one"
+                );
+            }
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            rt.block_on(async {
+                let store = Store::open(&config.server.data_dir, config.store_options())?;
+                let mut total = 0;
+                loop {
+                    // A hundred rows per transaction: a running hub keeps writing.
+                    let n = store.reseal(100).await?;
+                    if n == 0 {
+                        break;
+                    }
+                    total += n;
+                }
+                store.close().await;
+                println!(
+                    "Re-sealed {total} row(s) under the new key; HUB_SECRETS_KEY_OLD can be removed."
+                );
+                Ok(())
+            })
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -326,6 +400,9 @@ fn real_main() -> anyhow::Result<()> {
     if let Some(Command::Token { command }) = &cli.command {
         return token_command(&config, command);
     }
+    if let Some(Command::Secrets { command }) = &cli.command {
+        return secrets_command(&config, command);
+    }
     if let Some(Command::PreviewEmail {
         event_type,
         channel,
@@ -361,6 +438,7 @@ fn real_main() -> anyhow::Result<()> {
     runtime.block_on(async move {
         // The store first: "listening" means ready, migrations done.
         let store = Store::open(&config.server.data_dir, config.store_options())?;
+        log_key_source(store.key_source());
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;

@@ -105,7 +105,7 @@ pub async fn create(
         let creds = Credentials {
             customer_id: id.clone(),
             api_key: new.api_key.clone(),
-            retrieval_password: new.retrieval_password.clone(),
+            retrieval_password: Some(new.retrieval_password.clone()),
             session_secret: new.session_secret.clone(),
             tokens: cfg.tokens.clone(),
         };
@@ -196,19 +196,26 @@ pub async fn rotate(
         let now = st.clock.now();
         let grace = jiff::SignedDuration::try_from(st.config.controllers.key_rotation_grace.0)
             .unwrap_or(jiff::SignedDuration::MAX);
+        let value = token()?;
         st.store
             .rotate_credential(
                 id.to_owned(),
                 kind,
-                token()?,
+                value.clone(),
                 now,
                 now.checked_add(grace).unwrap_or(jiff::Timestamp::MAX),
             )
             .await?;
-        st.store
+        let mut creds = st
+            .store
             .credentials(id.to_owned())
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("no config for `{id}`")))
+            .ok_or_else(|| ServiceError::NotFound(format!("no config for `{id}`")))?;
+        if kind == CredentialKind::RetrievalPassword {
+            // Shown this once: only its digest is kept.
+            creds.retrieval_password = Some(value);
+        }
+        Ok(creds)
     }
     .await;
     audited(

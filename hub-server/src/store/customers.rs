@@ -4,10 +4,10 @@
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig};
 
+use super::seal::{Sealer, config_place, split_tokens, tokens_place};
 use super::{Result, Store, StoreError, ms};
 use crate::live::Delta;
 
@@ -50,6 +50,20 @@ pub fn key_digest(key: &str) -> Vec<u8> {
     Sha256::digest(key.as_bytes()).to_vec()
 }
 
+/// A customer's token values, opened (none stored: none).
+fn open_tokens(
+    seal: &Sealer,
+    customer_id: &str,
+    sealed: Option<&[u8]>,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let Some(sealed) = sealed else {
+        return Ok(Default::default());
+    };
+    let plain = seal.open(&tokens_place(customer_id), sealed)?;
+    serde_json::from_slice(&plain)
+        .map_err(|e| StoreError::Corrupt(format!("tokens of {customer_id}: {e}")))
+}
+
 pub(super) fn lookup(c: &Connection, customer_id: &str) -> Result<Option<CustomerRow>> {
     Ok(
         c.prepare_cached("SELECT id, blocked FROM customers WHERE customer_id = ?1")?
@@ -89,38 +103,34 @@ impl Store {
         key: String,
         now: Timestamp,
     ) -> Result<Option<CredentialMatch>> {
+        // The key is sealed at rest: it is found by its SHA-256 digest (a
+        // preimage of a 256-bit digest is as hard to find as the key).
         self.read(move |c| {
             let digest = key_digest(&key);
-            let row: Option<(String, String)> = c
+            let current: Option<String> = c
                 .prepare_cached(
-                    "SELECT c.customer_id, cc.api_key FROM customer_configs cc \
+                    "SELECT c.customer_id FROM customer_configs cc \
                      JOIN customers c ON c.id = cc.customer WHERE cc.api_key_sha256 = ?1",
                 )?
-                .query_row([&digest], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row([&digest], |r| r.get(0))
                 .optional()?;
-            if let Some((customer_id, stored)) = row {
-                return Ok(
-                    bool::from(stored.as_bytes().ct_eq(key.as_bytes())).then_some(
-                        CredentialMatch {
-                            customer_id,
-                            current: true,
-                        },
-                    ),
-                );
+            if let Some(customer_id) = current {
+                return Ok(Some(CredentialMatch {
+                    customer_id,
+                    current: true,
+                }));
             }
-            let row: Option<(String, String)> = c
+            let previous: Option<String> = c
                 .prepare_cached(
-                    "SELECT c.customer_id, cc.previous_api_key FROM customer_configs cc \
+                    "SELECT c.customer_id FROM customer_configs cc \
                      JOIN customers c ON c.id = cc.customer \
                      WHERE cc.previous_api_key_sha256 = ?1 AND cc.previous_key_until > ?2",
                 )?
-                .query_row(params![digest, ms(now)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row(params![digest, ms(now)], |r| r.get(0))
                 .optional()?;
-            Ok(row.and_then(|(customer_id, stored)| {
-                bool::from(stored.as_bytes().ct_eq(key.as_bytes())).then_some(CredentialMatch {
-                    customer_id,
-                    current: false,
-                })
+            Ok(previous.map(|customer_id| CredentialMatch {
+                customer_id,
+                current: false,
             }))
         })
         .await
@@ -135,15 +145,18 @@ impl Store {
         cfg: NewCustomerConfig,
         now: Timestamp,
     ) -> Result<bool> {
+        let seal = self.sealer().clone();
         self.write(move |c| {
-            let cust = ensure_customer(c, &cfg.config.customer_id, now)?;
+            let id = cfg.config.customer_id.as_str();
+            let cust = ensure_customer(c, id, now)?;
             let document = serde_json::to_string(&cfg.config)
                 .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+            let (document, tokens) = split_tokens(&seal, id, &document)?;
             let n = c.execute(
                 "INSERT INTO customer_configs (customer, display_name, domain, contact_email, \
                     document, api_key, api_key_sha256, retrieval_password, session_secret, \
-                    created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) \
+                    tokens, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) \
                  ON CONFLICT (customer) DO NOTHING",
                 params![
                     cust.id,
@@ -151,10 +164,11 @@ impl Store {
                     cfg.config.domain,
                     cfg.config.contact_email,
                     document,
-                    cfg.api_key,
+                    seal.seal_str(&config_place(id, "api_key"), &cfg.api_key)?,
                     key_digest(&cfg.api_key),
-                    cfg.retrieval_password,
-                    cfg.session_secret,
+                    key_digest(&cfg.retrieval_password),
+                    seal.seal_str(&config_place(id, "session_secret"), &cfg.session_secret)?,
+                    tokens,
                     ms(now),
                 ],
             )?;
@@ -172,25 +186,45 @@ impl Store {
     /// The stored config of a managed customer, for generation and for
     /// calling its controller.
     pub async fn customer_config(&self, customer_id: String) -> Result<Option<StoredConfig>> {
+        let seal = self.sealer().clone();
         self.read(move |c| {
-            type Row = (String, String, Option<String>, Option<String>, Option<i64>);
+            type Row = (
+                String,
+                Vec<u8>,
+                Option<String>,
+                Option<Vec<u8>>,
+                Option<i64>,
+                Option<Vec<u8>>,
+            );
             let row: Option<Row> = c
                 .prepare_cached(
                     "SELECT cc.document, cc.api_key, cc.controller_url, cc.previous_api_key, \
-                        cc.previous_key_until \
+                        cc.previous_key_until, cc.tokens \
                      FROM customer_configs cc \
                      JOIN customers c ON c.id = cc.customer WHERE c.customer_id = ?1",
                 )?
                 .query_row([&customer_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
                 })
                 .optional()?;
-            row.map(|(doc, api_key, controller_url, previous, until)| {
-                let config: CustomerConfig = serde_json::from_str(&doc)
-                    .map_err(|e| StoreError::Corrupt(format!("config of {customer_id}: {e}")))?;
+            row.map(|(doc, api_key, controller_url, previous, until, tokens)| {
+                let id = customer_id.as_str();
+                let mut config: CustomerConfig = serde_json::from_str(&doc)
+                    .map_err(|e| StoreError::Corrupt(format!("config of {id}: {e}")))?;
+                config.tokens = open_tokens(&seal, id, tokens.as_deref())?;
+                let previous = previous
+                    .map(|p| seal.open_str(&config_place(id, "previous_api_key"), &p))
+                    .transpose()?;
                 Ok(StoredConfig {
                     config,
-                    api_key,
+                    api_key: seal.open_str(&config_place(id, "api_key"), &api_key)?,
                     controller_url,
                     previous_api_key: previous.zip(until.map(super::from_ms)),
                 })
@@ -217,28 +251,29 @@ impl Store {
         .await
     }
 
-    /// The generated credentials and the tokens of a managed customer.
+    /// The credentials and tokens of a managed customer, opened. The
+    /// retrieval password is not among them: only its digest is kept.
     pub async fn credentials(&self, customer_id: String) -> Result<Option<Credentials>> {
+        let seal = self.sealer().clone();
         self.read(move |c| {
-            let row: Option<(String, String, String, String)> = c
+            type Row = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+            let row: Option<Row> = c
                 .prepare_cached(
-                    "SELECT cc.api_key, cc.retrieval_password, cc.session_secret, cc.document \
+                    "SELECT cc.api_key, cc.session_secret, cc.tokens \
                      FROM customer_configs cc JOIN customers c ON c.id = cc.customer \
                      WHERE c.customer_id = ?1",
                 )?
-                .query_row([&customer_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
+                .query_row([&customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
-            row.map(|(api_key, retrieval_password, session_secret, doc)| {
-                let config: CustomerConfig =
-                    serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            row.map(|(api_key, session_secret, tokens)| {
+                let id = customer_id.as_str();
                 Ok(Credentials {
                     customer_id: customer_id.clone(),
-                    api_key,
-                    retrieval_password,
-                    session_secret,
-                    tokens: config.tokens,
+                    api_key: seal.open_str(&config_place(id, "api_key"), &api_key)?,
+                    retrieval_password: None,
+                    session_secret: seal
+                        .open_str(&config_place(id, "session_secret"), &session_secret)?,
+                    tokens: open_tokens(&seal, id, tokens.as_deref())?,
                 })
             })
             .transpose()
@@ -258,28 +293,63 @@ impl Store {
         now: Timestamp,
         grace_until: Timestamp,
     ) -> Result<bool> {
+        let seal = self.sealer().clone();
         self.write(move |c| {
             let Some(cust) = lookup(c, &customer_id)? else {
                 return Ok(false);
             };
+            let id = customer_id.as_str();
             let n = match kind {
-                CredentialKind::ApiKey => c.execute(
-                    "UPDATE customer_configs SET \
-                        previous_api_key = iif(previous_key_until > ?4, previous_api_key, api_key), \
-                        previous_api_key_sha256 = iif(previous_key_until > ?4, \
-                            previous_api_key_sha256, api_key_sha256), \
-                        previous_key_until = ?5, \
-                        api_key = ?2, api_key_sha256 = ?3, updated_at = ?4 \
-                     WHERE customer = ?1",
-                    params![cust.id, value, key_digest(&value), ms(now), ms(grace_until)],
-                )?,
+                CredentialKind::ApiKey => {
+                    type Row = (Vec<u8>, Vec<u8>, Option<i64>);
+                    let row: Option<Row> = c
+                        .prepare_cached(
+                            "SELECT api_key, api_key_sha256, previous_key_until \
+                             FROM customer_configs WHERE customer = ?1",
+                        )?
+                        .query_row([cust.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                        .optional()?;
+                    let Some((sealed, digest, until)) = row else {
+                        return Ok(false);
+                    };
+                    // The key the controller holds stays valid: the replaced
+                    // one, unless an earlier replaced key is still in grace.
+                    if until.is_none_or(|u| u <= ms(now)) {
+                        let key = seal.open_str(&config_place(id, "api_key"), &sealed)?;
+                        c.prepare_cached(
+                            "UPDATE customer_configs SET previous_api_key = ?2, \
+                                previous_api_key_sha256 = ?3 WHERE customer = ?1",
+                        )?
+                        .execute(params![
+                            cust.id,
+                            seal.seal_str(&config_place(id, "previous_api_key"), &key)?,
+                            digest
+                        ])?;
+                    }
+                    c.execute(
+                        "UPDATE customer_configs SET previous_key_until = ?5, \
+                            api_key = ?2, api_key_sha256 = ?3, updated_at = ?4 \
+                         WHERE customer = ?1",
+                        params![
+                            cust.id,
+                            seal.seal_str(&config_place(id, "api_key"), &value)?,
+                            key_digest(&value),
+                            ms(now),
+                            ms(grace_until)
+                        ],
+                    )?
+                }
                 CredentialKind::RetrievalPassword => c.execute(
                     "UPDATE customer_configs SET retrieval_password = ?2, updated_at = ?3 WHERE customer = ?1",
-                    params![cust.id, value, ms(now)],
+                    params![cust.id, key_digest(&value), ms(now)],
                 )?,
                 CredentialKind::SessionSecret => c.execute(
                     "UPDATE customer_configs SET session_secret = ?2, updated_at = ?3 WHERE customer = ?1",
-                    params![cust.id, value, ms(now)],
+                    params![
+                        cust.id,
+                        seal.seal_str(&config_place(id, "session_secret"), &value)?,
+                        ms(now)
+                    ],
                 )?,
             };
             Ok(n == 1)
@@ -294,12 +364,14 @@ impl Store {
         config: CustomerConfig,
         now: Timestamp,
     ) -> Result<bool> {
+        let seal = self.sealer().clone();
         self.write(move |c| {
             let document =
                 serde_json::to_string(&config).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let (document, tokens) = split_tokens(&seal, &config.customer_id, &document)?;
             let n = c.execute(
                 "UPDATE customer_configs SET display_name = ?2, domain = ?3, contact_email = ?4, \
-                    document = ?5, updated_at = ?6 \
+                    document = ?5, tokens = ?6, updated_at = ?7 \
                  WHERE customer = (SELECT id FROM customers WHERE customer_id = ?1)",
                 params![
                     config.customer_id,
@@ -307,6 +379,7 @@ impl Store {
                     config.domain,
                     config.contact_email,
                     document,
+                    tokens,
                     ms(now)
                 ],
             )?;

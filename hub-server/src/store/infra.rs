@@ -1,4 +1,5 @@
-//! Infra backups: kept verbatim (compressed), the newest one served.
+//! Infra backups: kept verbatim (compressed, then sealed: they hold the
+//! restic passwords), the newest one served.
 
 use jiff::Timestamp;
 use rusqlite::params;
@@ -6,6 +7,7 @@ use serde_json::value::RawValue;
 
 use super::customers::{ensure_customer, lookup};
 use super::reports::readable;
+use super::seal::infra_place;
 use super::{Result, Store, ms};
 
 impl Store {
@@ -18,13 +20,26 @@ impl Store {
         raw: Vec<u8>,
     ) -> Result<()> {
         let body = self.codec().compress_plain(&raw)?;
+        let seal = self.sealer().clone();
         self.write(move |c| {
             let cust = ensure_customer(c, &customer_id, received_at)?;
+            // The row id is part of what the seal binds to: take the next
+            // one now (the writer is the only one inserting).
+            let id: i64 = c
+                .prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM infra_backups")?
+                .query_row([], |r| r.get(0))?;
+            let sealed = seal.seal(&infra_place(&customer_id, id), &body)?;
             c.prepare_cached(
-                "INSERT INTO infra_backups (customer, created_at, received_at, body) \
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO infra_backups (id, customer, created_at, received_at, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![cust.id, ms(created_at), ms(received_at), body])?;
+            .execute(params![
+                id,
+                cust.id,
+                ms(created_at),
+                ms(received_at),
+                sealed
+            ])?;
             Ok(())
         })
         .await
@@ -35,18 +50,21 @@ impl Store {
     /// rebuilt is better served by yesterday's backup than by an error.
     pub async fn latest_infra_backup(&self, customer_id: String) -> Result<Option<Box<RawValue>>> {
         let codec = self.codec().clone();
+        let seal = self.sealer().clone();
         self.read(move |c| {
             let Some(cust) = lookup(c, &customer_id)? else {
                 return Ok(None);
             };
             let mut stmt = c.prepare_cached(
-                "SELECT body FROM infra_backups WHERE customer = ?1 \
+                "SELECT id, body FROM infra_backups WHERE customer = ?1 \
                  ORDER BY created_at DESC, id DESC",
             )?;
             let mut rows = stmt.query([cust.id])?;
             while let Some(row) = rows.next()? {
-                let body: Vec<u8> = row.get(0)?;
-                if let Some(v) = readable(&customer_id, codec.decompress(0, &body)) {
+                let (id, body): (i64, Vec<u8>) = (row.get(0)?, row.get(1)?);
+                let opened = seal.open(&infra_place(&customer_id, id), &body);
+                let plain = opened.and_then(|b| codec.decompress(0, &b));
+                if let Some(v) = readable(&customer_id, plain) {
                     return Ok(Some(v));
                 }
             }

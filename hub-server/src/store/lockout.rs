@@ -151,15 +151,19 @@ pub(super) fn record_failure(c: &Connection, key: &str, max: usize, now: Timesta
 /// Whether `password` is the customer's retrieval password, compared in
 /// constant time; an unknown customer costs the same comparison.
 fn password_matches(c: &Connection, customer_id: &str, password: &str) -> Result<bool> {
-    let stored: Option<String> = c
+    // Only a digest of the password is stored; a digest of the presented
+    // one is compared with it in constant time (and for an unknown id with
+    // a dummy, so both take as long).
+    let stored: Option<Vec<u8>> = c
         .prepare_cached(
             "SELECT cc.retrieval_password FROM customer_configs cc \
              JOIN customers c ON c.id = cc.customer WHERE c.customer_id = ?1",
         )?
         .query_row([customer_id], |r| r.get(0))
         .optional()?;
+    let presented = super::customers::key_digest(password);
     let known = stored.is_some();
-    let stored = stored.unwrap_or_else(|| "\u{0}".repeat(password.len().max(1)));
-    let same: bool = stored.as_bytes().ct_eq(password.as_bytes()).into();
+    let stored = stored.unwrap_or_else(|| vec![0u8; presented.len()]);
+    let same: bool = stored.ct_eq(&presented).into();
     Ok(known && same)
 }

@@ -17,6 +17,7 @@ mod lockout;
 mod migrate;
 mod notify;
 mod reports;
+pub mod seal;
 mod sessions;
 
 use std::path::{Path, PathBuf};
@@ -69,6 +70,10 @@ pub enum StoreError {
     /// and answers 503 with `Retry-After` rather than queueing without end.
     #[error("the store's queue is full")]
     Busy,
+    /// The secrets key is missing, wrong or unusable; the message never
+    /// holds a key.
+    #[error("secrets: {0}")]
+    Secrets(String),
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -93,6 +98,8 @@ pub struct StoreOptions {
     /// Messages a live-stream subscriber may fall behind before it is told
     /// to reset.
     pub stream_buffer: usize,
+    /// The key secrets are sealed with (none: `<data_dir>/secrets.key`).
+    pub secrets: seal::SecretsConfig,
 }
 
 impl Default for StoreOptions {
@@ -105,6 +112,7 @@ impl Default for StoreOptions {
             wal_limit_bytes: 64 * 1024 * 1024,
             synchronous_full: true,
             stream_buffer: crate::live::SUBSCRIBER_BUFFER,
+            secrets: seal::SecretsConfig::default(),
         }
     }
 }
@@ -119,6 +127,8 @@ struct Inner {
     write_tx: Sender<WriteMsg>,
     read_tx: Sender<ReadMsg>,
     codec: Arc<Codec>,
+    sealer: Arc<seal::Sealer>,
+    key_source: seal::KeySource,
     live: Arc<Live>,
     threads: Mutex<Vec<JoinHandle<()>>>,
     readers: usize,
@@ -222,6 +232,7 @@ impl Store {
         let sync = opts.synchronous_full;
         let mut conn = open_conn(&path, false, sync)?;
         migrate::run(&mut conn, &path)?;
+        let (sealer, key_source) = seal::prepare(&mut conn, data_dir, &opts.secrets)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let codec = Arc::new(Codec::load(&conn)?);
         let first_id = std::time::SystemTime::now()
@@ -256,6 +267,8 @@ impl Store {
                 write_tx,
                 read_tx,
                 codec: codec.clone(),
+                sealer: Arc::new(sealer),
+                key_source,
                 live: live.clone(),
                 threads: Mutex::new(Vec::new()),
                 readers,
@@ -289,6 +302,24 @@ impl Store {
 
     pub fn codec(&self) -> &Arc<Codec> {
         &self.inner.codec
+    }
+
+    /// Seals and opens the secrets this store keeps.
+    pub fn sealer(&self) -> &Arc<seal::Sealer> {
+        &self.inner.sealer
+    }
+
+    /// Where the secrets key came from (for the start-up log).
+    pub fn key_source(&self) -> &seal::KeySource {
+        &self.inner.key_source
+    }
+
+    /// Re-seals up to `batch` rows not under the current key in one
+    /// transaction; 0 when nothing is left (the key check moved too).
+    pub async fn reseal(&self, batch: i64) -> Result<usize> {
+        let sealer = self.sealer().clone();
+        self.write(move |c| seal::reseal_batch(c, &sealer, batch))
+            .await
     }
 
     /// Runs `f` in the writer's current group transaction; resolves after

@@ -273,7 +273,35 @@ async fn rotate_block_delete_and_adopt() {
     let new: Value = resp.json().await.unwrap();
     let new_key = new["api_key"].as_str().unwrap().to_owned();
     assert_ne!(new_key, old_key);
-    assert_eq!(new["retrieval_password"], creds["retrieval_password"]);
+    // The retrieval password is kept only as a digest: not shown again,
+    // except by its own rotation, after which only the new one works.
+    assert_eq!(new["retrieval_password"], Value::Null);
+    let rotated: Value = hub
+        .admin(
+            POST,
+            "/configs/rot/rotate",
+            &full,
+            Some(json!({"credential": "retrieval_password"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let new_pw = rotated["retrieval_password"].as_str().unwrap().to_owned();
+    assert_ne!(Some(new_pw.as_str()), creds["retrieval_password"].as_str());
+    for (pw, status) in [
+        (creds["retrieval_password"].as_str().unwrap(), 401),
+        (new_pw.as_str(), 200),
+    ] {
+        let r = hub
+            .client
+            .get(format!("{}/api/v1/config/rot", hub.url))
+            .header("x-retrieval-password", pw)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status);
+    }
     // The node still holds the old key: it keeps working until the node
     // reports with the new one...
     assert_eq!(

@@ -20,6 +20,7 @@ mod live;
 mod notify;
 mod process;
 mod properties;
+mod secrets;
 mod storage;
 
 use std::sync::Arc;

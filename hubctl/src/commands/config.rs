@@ -78,7 +78,12 @@ fn credentials(ctx: &Ctx, c: &Credentials) -> String {
     ctx.data(c).unwrap_or_else(|| {
         let mut out = format!(
             "customer:           {}\napi key:            {}\nretrieval password: {}\nsession secret:     {}\n",
-            c.customer_id, c.api_key, c.retrieval_password, c.session_secret
+            c.customer_id,
+            c.api_key,
+            c.retrieval_password
+                .as_deref()
+                .unwrap_or("(kept only as a digest: rotate it to get a new one)"),
+            c.session_secret
         );
         for (k, v) in &c.tokens {
             out.push_str(&format!("token {k}: {v}\n"));

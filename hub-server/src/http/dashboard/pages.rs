@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use hub_proto::admin::{Credentials, CustomerConfig, REDACTED, UpdateRequest};
+use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig, REDACTED, UpdateRequest};
 use hub_proto::{CustomerStatus, HistoryPeriod, Report};
 use serde::Deserialize;
 
@@ -621,7 +621,7 @@ async fn customer_page(
     };
     let password_shown = creds
         .as_ref()
-        .map(|c| c.retrieval_password.clone())
+        .and_then(|c| c.retrieval_password.clone())
         .unwrap_or_else(|| "<retrieval password>".into());
     let revealed = creds.is_some();
     let page = CustomerPage {
@@ -810,6 +810,13 @@ fn describe(action: &str, id: &str) -> Option<(&'static str, String, bool)> {
             ),
             true,
         ),
+        "rotate-password" => (
+            "Rotate Retrieval Password",
+            format!(
+                "Give {id} a new retrieval password? The old one stops working at once; the new one is shown once."
+            ),
+            true,
+        ),
         "adopt" => (
             "Create Config",
             format!(
@@ -907,6 +914,18 @@ pub async fn act(
             }
             Err(e) => Err(e),
         },
+        "rotate-password" => {
+            match svc::rotate(&st, ACTOR, &id, CredentialKind::RetrievalPassword).await {
+                Ok(creds) => {
+                    return no_store(html(CredentialsPage {
+                        chrome: chrome(&d, format!("Credentials of {id}")),
+                        cr: creds,
+                        next: back,
+                    }));
+                }
+                Err(e) => Err(e),
+            }
+        }
         "adopt" => match svc::adopt(&st, ACTOR, &id).await {
             Ok(creds) => {
                 let next = format!("/configs/{}/edit", urlencode(&id));

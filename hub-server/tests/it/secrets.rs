@@ -1,0 +1,339 @@
+//! Secrets at rest: no customer secret is readable in the database file,
+//! its WAL or a backup, while the node still gets them back; old plain
+//! rows are sealed on the first start with a key; a wrong key stops the
+//! start; rotation re-seals everything.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use hub_proto::admin::CustomerConfig;
+use hub_server::store::seal::{SecretKey, SecretsConfig};
+use hub_server::store::{NewCustomerConfig, Store, StoreError, StoreOptions};
+use serde_json::Value;
+
+use crate::*;
+
+const API_KEY: &str = "apikey-5e1c2a9d4b7f0e3a8c6b";
+const PASSWORD: &str = "retrieval-2f8e7d6c5b4a3918";
+const SESSION: &str = "session-9a8b7c6d5e4f3a2b";
+const TOKEN: &str = "tunneltoken-1d2c3b4a59687";
+const RESTIC: &str = "resticpassword-c0ffee15bad";
+
+fn key(b: u8) -> SecretKey {
+    SecretKey::parse(&format!("{b:02x}").repeat(32)).unwrap()
+}
+
+fn opts(current: Option<SecretKey>, old: Option<SecretKey>) -> StoreOptions {
+    StoreOptions {
+        secrets: SecretsConfig { key: current, old },
+        ..Default::default()
+    }
+}
+
+fn infra() -> String {
+    format!(
+        r#"{{"customer_id":"kovacs","created_at":"2026-11-27T03:00:00Z","restic":{{"primary_password":"{RESTIC}"}},"disks":[{{"uuid":"u1"}}]}}"#
+    )
+}
+
+async fn add_known(store: &Store) {
+    assert!(
+        store
+            .insert_customer_config(
+                NewCustomerConfig {
+                    config: CustomerConfig {
+                        customer_id: "kovacs".into(),
+                        domain: "kovacs.felhom.eu".into(),
+                        tokens: [("tunnel".to_owned(), TOKEN.to_owned())].into(),
+                        ..Default::default()
+                    },
+                    api_key: API_KEY.into(),
+                    retrieval_password: PASSWORD.into(),
+                    session_secret: SESSION.into(),
+                },
+                T0.parse().unwrap(),
+            )
+            .await
+            .unwrap()
+    );
+}
+
+/// Every file of the data dir (database, WAL, backups), searched for the
+/// secrets; the key file is the one place a key may be.
+fn assert_nothing_readable(dir: &Path) {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.ends_with("secrets.key") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.iter().any(|f| f.ends_with("hub.db")));
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        for secret in [API_KEY, PASSWORD, SESSION, TOKEN, RESTIC] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} readable in {}",
+                f.display()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_secret_reaches_the_disk_and_the_node_still_gets_them_back() {
+    let hub = Hub::start().await;
+    add_known(&hub.store).await;
+    assert_eq!(
+        hub.post("/api/v1/infra-backup", Some(API_KEY), infra())
+            .await
+            .status(),
+        201
+    );
+    // A report with its own key: authentication works on the digest.
+    assert_eq!(
+        hub.post_json("/api/v1/report", Some(API_KEY), &report("kovacs", T0))
+            .await
+            .status(),
+        200
+    );
+    let rec: Value = hub
+        .client
+        .get(format!("{}/api/v1/recovery/kovacs", hub.url))
+        .header("x-retrieval-password", PASSWORD)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rec["infra_backup"]["restic"]["primary_password"], RESTIC);
+    let yaml = rec["config_yaml"].as_str().unwrap();
+    assert!(yaml.contains(API_KEY) && yaml.contains(TOKEN), "{yaml}");
+    let token = hub.admin_token("ops", false).await;
+    let creds: Value = hub
+        .admin(
+            reqwest::Method::GET,
+            "/configs/kovacs/credentials",
+            &token,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(creds["api_key"], API_KEY);
+    assert_eq!(creds["session_secret"], SESSION);
+    assert_eq!(creds["tokens"]["tunnel"], TOKEN);
+    // The WAL as it is now, then the database after a checkpoint.
+    assert_nothing_readable(hub.dir.path());
+    let dir = hub.stop().await;
+    assert_nothing_readable(dir.path());
+}
+
+/// Turns the sealed values back into what a hub before sealing stored.
+fn unseal_like_an_old_hub(dir: &Path) {
+    let c = rusqlite::Connection::open(dir.join("hub.db")).unwrap();
+    let doc: String = c
+        .query_row("SELECT document FROM customer_configs", [], |r| r.get(0))
+        .unwrap();
+    let mut doc: Value = serde_json::from_str(&doc).unwrap();
+    doc["tokens"]["tunnel"] = TOKEN.into();
+    c.execute(
+        "UPDATE customer_configs SET api_key = ?1, retrieval_password = ?2, session_secret = ?3, \
+         document = ?4, tokens = NULL",
+        rusqlite::params![API_KEY, PASSWORD, SESSION, doc.to_string()],
+    )
+    .unwrap();
+    let compressed = zstd::encode_all(infra().as_bytes(), 3).unwrap();
+    c.execute("UPDATE infra_backups SET body = ?1", [compressed])
+        .unwrap();
+    c.execute("DELETE FROM secrets_meta", []).unwrap();
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+}
+
+#[tokio::test]
+async fn plain_rows_of_an_older_hub_are_sealed_on_the_first_start_with_a_key() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    add_known(&store).await;
+    store
+        .insert_infra_backup(
+            "kovacs".into(),
+            T0.parse().unwrap(),
+            T0.parse().unwrap(),
+            infra().into_bytes(),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    drop(store);
+    unseal_like_an_old_hub(dir.path());
+
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let cfg = store
+        .customer_config("kovacs".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cfg.api_key, API_KEY);
+    assert_eq!(cfg.config.tokens["tunnel"], TOKEN);
+    let backup = store.latest_infra_backup("kovacs".into()).await.unwrap();
+    assert!(backup.unwrap().get().contains(RESTIC));
+    let now = T0.parse().unwrap();
+    for (pw, ok) in [(PASSWORD, true), ("wrong", false)] {
+        let a = store
+            .retrieval_attempt(Some("kovacs".into()), None, pw.into(), now)
+            .await
+            .unwrap();
+        assert_eq!(a == hub_server::store::Attempt::Allowed, ok, "{pw}");
+    }
+    store.close().await;
+    drop(store);
+    assert_nothing_readable(dir.path());
+}
+
+#[tokio::test]
+async fn a_wrong_or_missing_key_stops_the_start_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    add_known(&store).await;
+    store.close().await;
+    drop(store);
+    for (current, old) in [
+        (Some(key(2)), None),
+        (Some(key(2)), Some(key(3))),
+        (None, None),
+    ] {
+        let Err(err) = Store::open(dir.path(), opts(current, old)) else {
+            panic!("opened with the wrong key");
+        };
+        assert!(matches!(err, StoreError::Secrets(_)), "{err}");
+        assert!(err.to_string().contains("HUB_SECRETS_KEY"), "{err}");
+    }
+    assert!(!dir.path().join("secrets.key").exists());
+    // Nothing was re-sealed: the right key still opens everything.
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let cfg = store
+        .customer_config("kovacs".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cfg.api_key, API_KEY);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    assert!(matches!(
+        store.key_source(),
+        hub_server::store::seal::KeySource::File {
+            generated: true,
+            ..
+        }
+    ));
+    add_known(&store).await;
+    store.close().await;
+    drop(store);
+    let path = dir.path().join("secrets.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    assert_eq!(
+        store
+            .customer_config("kovacs".into())
+            .await
+            .unwrap()
+            .unwrap()
+            .api_key,
+        API_KEY
+    );
+    store.close().await;
+    drop(store);
+    // The key configured from the file's value opens it too.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let store = Store::open(
+        dir.path(),
+        opts(Some(SecretKey::parse(&text).unwrap()), None),
+    )
+    .unwrap();
+    store.close().await;
+    drop(store);
+    // Lost key file: refused, not silently replaced.
+    std::fs::remove_file(&path).unwrap();
+    assert!(Store::open(dir.path(), StoreOptions::default()).is_err());
+    assert!(!path.exists());
+}
+
+#[tokio::test]
+async fn rotation_reseals_everything_under_the_new_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    add_known(&store).await;
+    for i in 0..3 {
+        store
+            .insert_infra_backup(
+                "kovacs".into(),
+                T0.parse().unwrap(),
+                T0.parse().unwrap(),
+                infra().replace("u1", &format!("u{i}")).into_bytes(),
+            )
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    drop(store);
+
+    // New key, old key for reading: everything opens before the re-seal.
+    let store = Store::open(dir.path(), opts(Some(key(2)), Some(key(1)))).unwrap();
+    assert_eq!(
+        store
+            .credentials("kovacs".into())
+            .await
+            .unwrap()
+            .unwrap()
+            .api_key,
+        API_KEY
+    );
+    let mut total = 0;
+    loop {
+        let n = store.reseal(2).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        total += n;
+    }
+    assert_eq!(total, 4, "one config row and three backups");
+    store.close().await;
+    drop(store);
+
+    // The old key is no longer needed; alone it no longer opens anything.
+    let store = Store::open(dir.path(), opts(Some(key(2)), None)).unwrap();
+    let creds = store.credentials("kovacs".into()).await.unwrap().unwrap();
+    assert_eq!(creds.session_secret, SESSION);
+    assert_eq!(creds.tokens["tunnel"], TOKEN);
+    assert!(
+        store
+            .latest_infra_backup("kovacs".into())
+            .await
+            .unwrap()
+            .unwrap()
+            .get()
+            .contains(RESTIC)
+    );
+    store.close().await;
+    drop(store);
+    assert!(Store::open(dir.path(), opts(Some(key(1)), None)).is_err());
+}
