@@ -70,6 +70,18 @@ enum Command {
         #[arg(long)]
         html: bool,
     },
+    /// Write a consistent copy of the database to FILE, also while the
+    /// hub runs and ingests (checked, then renamed into place).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Replace the database with a backup. Refused while a hub runs on the
+    /// data dir; the replaced database is kept as hub.db.replaced-<time>.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
     /// The key that seals customer secrets at rest.
     Secrets {
         #[command(subcommand)]
@@ -403,6 +415,27 @@ fn real_main() -> anyhow::Result<()> {
     if let Some(Command::Secrets { command }) = &cli.command {
         return secrets_command(&config, command);
     }
+    if let Some(Command::Backup { to }) = &cli.command {
+        let summary = hub_server::store::backup::backup_to(&config.server.data_dir, to)?;
+        println!("Backup written: {summary}");
+        return Ok(());
+    }
+    if let Some(Command::Restore { from }) = &cli.command {
+        let stamp = jiff::Timestamp::now()
+            .strftime("%Y%m%dT%H%M%SZ")
+            .to_string();
+        let (summary, aside) = hub_server::store::backup::restore_from(
+            &config.server.data_dir,
+            from,
+            config.store_options(),
+            &stamp,
+        )?;
+        println!("Restored: {summary}");
+        if let Some(aside) = aside {
+            println!("The replaced database is kept as {}", aside.display());
+        }
+        return Ok(());
+    }
     if let Some(Command::PreviewEmail {
         event_type,
         channel,
@@ -435,6 +468,8 @@ fn real_main() -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // One hub per data dir, and no restore under a running hub.
+    let _lock = hub_server::store::backup::DataDirLock::acquire(&config.server.data_dir)?;
     runtime.block_on(async move {
         // The store first: "listening" means ready, migrations done.
         let store = Store::open(&config.server.data_dir, config.store_options())?;

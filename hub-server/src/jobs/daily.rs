@@ -37,7 +37,7 @@ pub fn local_midnight(day: Date, tz: &TimeZone) -> Option<Timestamp> {
     day.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
 }
 
-fn zone(st: &AppState) -> Result<TimeZone, JobError> {
+pub(super) fn zone(st: &AppState) -> Result<TimeZone, JobError> {
     TimeZone::get(&st.config.alerting.timezone)
         .map_err(|e| JobError::Remote(format!("time zone: {e}")))
 }

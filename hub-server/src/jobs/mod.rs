@@ -8,6 +8,7 @@
 //! | staleness (dead man's switch) | every `alerting.check_interval` | [`staleness`] |
 //! | backup deadline | daily at `alerting.backup_deadline`, local time | [`daily`] |
 //! | prune | daily at `retention.prune_schedule`, local time | [`daily`] |
+//! | backup | daily at `backup.schedule`, local time | [`backup`] |
 //! | registry check | every `registry.check_interval` | [`registry`] |
 //! | template refresh | every `registry.template_interval` | [`template`] |
 //!
@@ -16,6 +17,7 @@
 //! database), so a restart neither repeats nor skips a day, and a hub that
 //! was down at 05:00 catches up when it starts.
 
+pub mod backup;
 pub mod daily;
 pub mod registry;
 pub mod staleness;
@@ -64,6 +66,10 @@ pub fn spawn_all(st: &Arc<AppState>, shutdown: &watch::Receiver<bool>) -> Vec<Jo
                     "job prune: done"
                 );
                 done.push("prune");
+            }
+            if let Some(b) = backup::scheduled(&st).await? {
+                tracing::info!(backup = %b, "job backup: done");
+                done.push("backup");
             }
             Ok(done.join(", "))
         }),

@@ -8,6 +8,7 @@
 //! through channels and never blocks the runtime.
 
 mod admin;
+pub mod backup;
 mod codec;
 mod customers;
 mod events;
@@ -74,6 +75,11 @@ pub enum StoreError {
     /// holds a key.
     #[error("secrets: {0}")]
     Secrets(String),
+    #[error("backup: {0}")]
+    Backup(String),
+    /// The data dir is in use by a running hub.
+    #[error("{0}")]
+    Locked(String),
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -405,27 +411,27 @@ impl Store {
     /// Drains queued writes, checkpoints the WAL into the database and stops
     /// every thread. Later calls on any clone answer [`StoreError::Closed`].
     pub async fn close(&self) {
+        let this = self.clone();
+        // Queues may be full and joining blocks: off the runtime's threads.
+        let _ = tokio::task::spawn_blocking(move || this.close_blocking()).await;
+    }
+
+    /// [`Store::close`] for plain threads (never call it on the runtime).
+    pub fn close_blocking(&self) {
         let (tx, rx) = oneshot::channel();
-        let write_tx = self.inner.write_tx.clone();
-        let read_tx = self.inner.read_tx.clone();
-        let readers = self.inner.readers;
         let threads = match self.inner.threads.lock() {
             Ok(mut t) => std::mem::take(&mut *t),
             Err(_) => Vec::new(),
         };
-        // Queues may be full and joining blocks: off the runtime's threads.
-        let _ = tokio::task::spawn_blocking(move || {
-            if write_tx.send(WriteMsg::Close(tx)).is_ok() {
-                let _ = rx.blocking_recv();
-            }
-            for _ in 0..readers {
-                let _ = read_tx.send(ReadMsg::Close);
-            }
-            for t in threads {
-                let _ = t.join();
-            }
-        })
-        .await;
+        if self.inner.write_tx.send(WriteMsg::Close(tx)).is_ok() {
+            let _ = rx.blocking_recv();
+        }
+        for _ in 0..self.inner.readers {
+            let _ = self.inner.read_tx.send(ReadMsg::Close);
+        }
+        for t in threads {
+            let _ = t.join();
+        }
     }
 }
 

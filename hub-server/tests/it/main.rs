@@ -8,6 +8,7 @@ mod admin;
 mod api_ingest;
 mod api_reads;
 mod api_retrieval;
+mod backups;
 mod browser;
 mod connections;
 mod controllers;

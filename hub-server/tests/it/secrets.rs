@@ -134,7 +134,10 @@ async fn no_secret_reaches_the_disk_and_the_node_still_gets_them_back() {
     // The WAL as it is now, then the database after a checkpoint.
     assert_nothing_readable(hub.dir.path());
     let dir = hub.stop().await;
+    // A backup of it neither.
+    hub_server::store::backup::backup_to(dir.path(), &dir.path().join("backups/copy.db")).unwrap();
     assert_nothing_readable(dir.path());
+    assert!(dir.path().join("backups/copy.db").exists());
 }
 
 /// Turns the sealed values back into what a hub before sealing stored.
