@@ -370,6 +370,9 @@ pub struct ServerConfig {
     /// 2xx, so an acknowledged report survives a power cut. `normal`: it
     /// survives a crash of the hub, not of the machine.
     pub synchronous: String,
+    /// Litestream replicates the database (a sidecar): the hub leaves WAL
+    /// checkpoints to it.
+    pub litestream: bool,
 }
 
 impl Default for ServerConfig {
@@ -382,6 +385,7 @@ impl Default for ServerConfig {
             max_connections: 512,
             trusted_proxies: Vec::new(),
             synchronous: "full".into(),
+            litestream: false,
         }
     }
 }
@@ -478,6 +482,7 @@ impl Config {
     pub fn store_options(&self) -> crate::store::StoreOptions {
         crate::store::StoreOptions {
             synchronous_full: self.server.synchronous == "full",
+            checkpoints: !self.server.litestream,
             secrets: self.secrets_config().unwrap_or_default(),
             ..Default::default()
         }

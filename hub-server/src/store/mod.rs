@@ -106,6 +106,10 @@ pub struct StoreOptions {
     pub stream_buffer: usize,
     /// The key secrets are sealed with (none: `<data_dir>/secrets.key`).
     pub secrets: seal::SecretsConfig,
+    /// Whether the hub checkpoints its WAL. Off when Litestream replicates
+    /// the database: Litestream must own checkpoints (one that truncates
+    /// the WAL under it forces a new snapshot), and keeps the WAL short.
+    pub checkpoints: bool,
 }
 
 impl Default for StoreOptions {
@@ -119,6 +123,7 @@ impl Default for StoreOptions {
             synchronous_full: true,
             stream_buffer: crate::live::SUBSCRIBER_BUFFER,
             secrets: seal::SecretsConfig::default(),
+            checkpoints: true,
         }
     }
 }
@@ -263,10 +268,12 @@ impl Store {
             })?);
         }
         let (ckpt_tx, ckpt_rx) = crossbeam_channel::bounded::<()>(1);
-        let cconn = open_conn(&path, false, sync)?;
-        threads.push(spawn("store-checkpoint".into(), move || {
-            checkpoint_loop(cconn, ckpt_rx)
-        })?);
+        if opts.checkpoints {
+            let cconn = open_conn(&path, false, sync)?;
+            threads.push(spawn("store-checkpoint".into(), move || {
+                checkpoint_loop(cconn, ckpt_rx)
+            })?);
+        }
 
         let store = Store {
             inner: Arc::new(Inner {
@@ -284,6 +291,8 @@ impl Store {
         let wal = WalBound {
             path: data_dir.join("hub.db-wal"),
             limit: opts.wal_limit_bytes,
+            enabled: opts.checkpoints,
+            next_try: std::cell::Cell::new(std::time::Instant::now()),
         };
         threads.push(spawn("store-write".into(), move || {
             writer_loop(conn, write_rx, ckpt_tx, trainer, wal, live)
@@ -507,26 +516,55 @@ fn open_conn(path: &Path, read_only: bool, synchronous_full: bool) -> Result<Con
 struct WalBound {
     path: PathBuf,
     limit: u64,
+    /// Off when an outside tool (Litestream) owns checkpoints.
+    enabled: bool,
+    /// After a truncation readers kept from completing (a backup's long
+    /// read), the next try waits: the writer must not stall every commit.
+    next_try: std::cell::Cell<std::time::Instant>,
 }
+
+/// How long the writer waits for readers when truncating the WAL, and how
+/// long it then lets the WAL grow before trying again; past four times the
+/// limit it waits as long as it takes, so the volume never fills.
+const TRUNCATE_WAIT: Duration = Duration::from_millis(100);
+const TRUNCATE_BACKOFF: Duration = Duration::from_secs(2);
 
 impl WalBound {
     /// Checkpoints and truncates the WAL when it is over the limit. Runs on
-    /// the writer, so no write is taken meanwhile; waits (busy timeout) for
-    /// readers still on old pages.
+    /// the writer, so no write is taken meanwhile.
     fn enforce(&self, conn: &Connection) {
-        let size = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
-        if size <= self.limit {
+        if !self.enabled {
             return;
         }
-        match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        let size = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+        let now = std::time::Instant::now();
+        let urgent = size > self.limit.saturating_mul(4);
+        if size <= self.limit || (now < self.next_try.get() && !urgent) {
+            return;
+        }
+        let wait = if urgent {
+            Duration::from_secs(5)
+        } else {
+            TRUNCATE_WAIT
+        };
+        let _ = conn.busy_timeout(wait);
+        let done = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
             r.get::<_, i64>(0)
-        }) {
+        });
+        let _ = conn.busy_timeout(Duration::from_secs(5));
+        match done {
             Ok(0) => tracing::debug!(wal_bytes = size, "store: WAL over its limit, truncated"),
-            Ok(_) => tracing::warn!(
-                wal_bytes = size,
-                "store: WAL over its limit and readers kept it from being truncated; retrying after the next commit"
-            ),
-            Err(e) => tracing::warn!(error = %e, "store: WAL checkpoint failed"),
+            Ok(_) => {
+                self.next_try.set(now + TRUNCATE_BACKOFF);
+                tracing::info!(
+                    wal_bytes = size,
+                    "store: WAL over its limit and a reader (a backup?) holds old pages; trying again shortly"
+                )
+            }
+            Err(e) => {
+                self.next_try.set(now + TRUNCATE_BACKOFF);
+                tracing::warn!(error = %e, "store: WAL checkpoint failed")
+            }
         }
     }
 }
@@ -584,7 +622,9 @@ fn writer_loop(
         }
         if let Some(tx) = close {
             drop(ckpt);
-            if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+            if wal.enabled
+                && let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            {
                 tracing::warn!(error = %e, "store: final checkpoint failed");
             }
             let _ = tx.send(());

@@ -17,6 +17,7 @@ mod fakes;
 mod hostile;
 mod jobs;
 mod layers;
+mod litestream;
 mod live;
 mod notify;
 mod process;
