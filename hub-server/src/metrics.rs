@@ -1,10 +1,13 @@
-//! The hub's own numbers, in Prometheus' model: what the request log says,
-//! counted (requests by route and status, latency by route). Recorded on
-//! the hot path with atomics only; rendered on `GET /metrics`.
+//! The hub's own numbers, in Prometheus' model, rendered on `GET /metrics`
+//! (OpenMetrics text). Counters are recorded on the hot path with atomics
+//! only (requests by route and status, latency by route, reports and events
+//! ingested); the gauges (customers by status, outbox, jobs, database and
+//! backups) are set from the hub's state when scraped.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
@@ -25,6 +28,39 @@ pub struct RouteLabels {
     pub route: String,
 }
 
+/// A label with one value (`status`, `job`).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabel {
+    pub status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct JobLabel {
+    pub job: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct NotificationLabels {
+    pub channel: String,
+    pub outcome: String,
+}
+
+/// The gauges, set on each scrape from the hub's state.
+#[derive(Default)]
+pub struct Gauges {
+    pub customers: Family<StatusLabel, Gauge>,
+    pub outbox_depth: Gauge,
+    pub outbox_oldest_age_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
+    pub deliveries_pending: Gauge,
+    pub notifications: Family<NotificationLabels, Gauge>,
+    pub job_last_success: Family<JobLabel, Gauge<f64, std::sync::atomic::AtomicU64>>,
+    pub job_failures: Family<JobLabel, Gauge>,
+    pub job_overdue: Family<JobLabel, Gauge>,
+    pub database_bytes: Gauge,
+    pub wal_bytes: Gauge,
+    pub last_backup: Gauge<f64, std::sync::atomic::AtomicU64>,
+}
+
 fn latency_histogram() -> Histogram {
     // 0.5 ms to ~4 s.
     Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
@@ -36,6 +72,10 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    /// Reports and events stored (retries of one event_id count once).
+    pub reports_ingested: Counter,
+    pub events_ingested: Counter,
+    pub gauges: Gauges,
 }
 
 impl Default for Metrics {
@@ -55,10 +95,73 @@ impl Default for Metrics {
             "Time from a request's arrival to its answer, by route",
             latency.clone(),
         );
+        let reports_ingested = Counter::default();
+        let events_ingested = Counter::default();
+        registry.register(
+            "reports_ingested",
+            "Status reports stored",
+            reports_ingested.clone(),
+        );
+        registry.register(
+            "events_ingested",
+            "Events stored (a retried event_id once)",
+            events_ingested.clone(),
+        );
+        let g = Gauges::default();
+        registry.register(
+            "customers",
+            "Customers in the fleet by status",
+            g.customers.clone(),
+        );
+        registry.register(
+            "outbox_depth",
+            "Outbox entries not yet decided",
+            g.outbox_depth.clone(),
+        );
+        registry.register(
+            "outbox_oldest_age_seconds",
+            "Age of the oldest outbox entry (0 when empty)",
+            g.outbox_oldest_age_seconds.clone(),
+        );
+        registry.register(
+            "deliveries_pending",
+            "Emails waiting to be delivered or retried",
+            g.deliveries_pending.clone(),
+        );
+        registry.register(
+            "notifications",
+            "Notification log entries by channel and outcome (within retention)",
+            g.notifications.clone(),
+        );
+        registry.register(
+            "job_last_success_timestamp_seconds",
+            "Unix time of each job's last successful run (0: none yet)",
+            g.job_last_success.clone(),
+        );
+        registry.register(
+            "job_failures",
+            "Failed runs of each job since the hub started",
+            g.job_failures.clone(),
+        );
+        registry.register(
+            "job_overdue",
+            "1 when a job has not succeeded for over twice its period",
+            g.job_overdue.clone(),
+        );
+        registry.register("database_bytes", "Size of hub.db", g.database_bytes.clone());
+        registry.register("wal_bytes", "Size of hub.db-wal", g.wal_bytes.clone());
+        registry.register(
+            "last_backup_timestamp_seconds",
+            "Unix time of the last scheduled backup (0: none)",
+            g.last_backup.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
+            reports_ingested,
+            events_ingested,
+            gauges: g,
         }
     }
 }

@@ -498,3 +498,18 @@ pub fn sse(st: &Arc<AppState>, last_seen: Option<u64>) -> Response {
         )
         .into_response()
 }
+
+/// `GET /metrics`: Prometheus/OpenMetrics text, for any admin token (a
+/// read-only one is enough; nothing in it is secret, but it is the
+/// operator's).
+pub async fn metrics(State(st): St, _: Admin) -> Result<Response, AppError> {
+    let text = views::metrics(&st).await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}

