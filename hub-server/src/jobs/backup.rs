@@ -1,8 +1,10 @@
 //! The hub's own scheduled backup: once a local day at `backup.schedule`,
 //! a consistent copy of the database into `backup.dir`
-//! (`hub-<UTC time>.db`), the newest `backup.keep` kept. A failure is
-//! retried on the next tick, marks the job failed (`/healthz`, `/metrics`)
-//! and emails the operator once per day it fails.
+//! (`hub-<UTC time>.db`), the newest `backup.keep` kept. A failure marks
+//! the job failed (`/healthz`, `/metrics`) until a backup succeeds, is
+//! retried every [`RETRY_AFTER`] (not on every tick: a full volume is not
+//! helped by writing a gigabyte every 20 s), and emails the operator once
+//! per day it fails.
 
 use std::sync::Arc;
 
@@ -30,6 +32,17 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
     let Some(day) = due(now, &tz, at, last.as_deref()) else {
         return Ok(None);
     };
+    let failed_at: Option<jiff::Timestamp> = st
+        .store
+        .get_state(FAILED_AT)
+        .await?
+        .and_then(|t| t.parse().ok());
+    if let Some(at) = failed_at.filter(|t| now.duration_since(*t) < RETRY_AFTER) {
+        return Err(JobError::Remote(format!(
+            "the scheduled backup failed at {at}; next attempt {}",
+            at.checked_add(RETRY_AFTER).unwrap_or(at)
+        )));
+    }
     let data_dir = st.config.server.data_dir.clone();
     let dir = st.config.backup_dir();
     let keep = st.config.backup.keep as usize;
@@ -50,6 +63,7 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
             Ok(Some(summary))
         }
         Err(e) => {
+            st.store.set_state(FAILED_AT, now.to_string(), now).await?;
             // Once per failing day: the failure is remembered under its own
             // job name, so retries on later ticks do not email again.
             let alerted = st.store.job_last_run(BACKUP_ALERT_JOB).await?;
@@ -81,6 +95,10 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
         }
     }
 }
+
+/// How long after a failed backup the next attempt waits.
+pub const RETRY_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
+const FAILED_AT: &str = "backup_failed_at";
 
 /// Marks the days a failed backup was reported on.
 const BACKUP_ALERT_JOB: &str = "backup-alert";
