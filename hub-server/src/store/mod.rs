@@ -293,6 +293,7 @@ impl Store {
             limit: opts.wal_limit_bytes,
             enabled: opts.checkpoints,
             next_try: std::cell::Cell::new(std::time::Instant::now()),
+            held: std::cell::Cell::new(false),
         };
         threads.push(spawn("store-write".into(), move || {
             writer_loop(conn, write_rx, ckpt_tx, trainer, wal, live)
@@ -521,12 +522,16 @@ struct WalBound {
     /// After a truncation readers kept from completing (a backup's long
     /// read), the next try waits: the writer must not stall every commit.
     next_try: std::cell::Cell<std::time::Instant>,
+    /// A long reader held the last try off: the next tries only look (no
+    /// busy wait) until one succeeds, or every try would stall ingest for
+    /// [`TRUNCATE_WAIT`] while a backup runs.
+    held: std::cell::Cell<bool>,
 }
 
 /// How long the writer waits for readers when truncating the WAL, and how
 /// long it then lets the WAL grow before trying again; past four times the
 /// limit it waits as long as it takes, so the volume never fills.
-const TRUNCATE_WAIT: Duration = Duration::from_millis(100);
+const TRUNCATE_WAIT: Duration = Duration::from_millis(25);
 const TRUNCATE_BACKOFF: Duration = Duration::from_secs(2);
 
 impl WalBound {
@@ -544,6 +549,8 @@ impl WalBound {
         }
         let wait = if urgent {
             Duration::from_secs(5)
+        } else if self.held.get() {
+            Duration::ZERO
         } else {
             TRUNCATE_WAIT
         };
@@ -553,8 +560,12 @@ impl WalBound {
         });
         let _ = conn.busy_timeout(Duration::from_secs(5));
         match done {
-            Ok(0) => tracing::debug!(wal_bytes = size, "store: WAL over its limit, truncated"),
+            Ok(0) => {
+                self.held.set(false);
+                tracing::debug!(wal_bytes = size, "store: WAL over its limit, truncated")
+            }
             Ok(_) => {
+                self.held.set(true);
                 self.next_try.set(now + TRUNCATE_BACKOFF);
                 tracing::info!(
                     wal_bytes = size,

@@ -128,6 +128,87 @@ async fn a_full_write_queue_answers_503_with_retry_after() {
     hub.stop().await;
 }
 
+/// Posts `n` reports at once (distinct customers, timestamps from `from`)
+/// and checks each was acknowledged.
+async fn post_round(hub: &Hub, from: jiff::Timestamp, n: i64) {
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let ts = from + jiff::SignedDuration::from_secs(i);
+        let body = report(&format!("w-{i}"), &ts.to_string()).to_string();
+        let client = hub.client.clone();
+        let url = format!("{}/api/v1/report", hub.url);
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(KEY)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+}
+
+/// A backup's long read keeps the WAL from being truncated; ingest goes
+/// on meanwhile (the writer only looks, it does not wait on the reader
+/// for every commit), and once the reader is gone the WAL is truncated
+/// again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_reader_holds_the_wal_back_but_not_ingest() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let limit = 512 * 1024;
+    let opts = StoreOptions {
+        wal_limit_bytes: limit,
+        synchronous_full: false,
+        ..Default::default()
+    };
+    let hub = Hub::start_in(dir.clone(), opts).await;
+    let wal = dir.path().join("hub.db-wal");
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let start: jiff::Timestamp = T0.parse().unwrap();
+    post_round(&hub, start, 50).await;
+
+    let mut reader = rusqlite::Connection::open(dir.path().join("hub.db")).unwrap();
+    let tx = reader.transaction().unwrap();
+    let _: i64 = tx
+        .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
+        .unwrap();
+    let mut round = 1;
+    while wal_len() <= 2 * limit {
+        post_round(
+            &hub,
+            start + jiff::SignedDuration::from_secs(round * 100),
+            100,
+        )
+        .await;
+        round += 1;
+        assert!(round < 200, "the WAL never grew past its bound");
+    }
+    drop(tx);
+    drop(reader);
+    // The writer tries again after its back-off, on a later commit.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while wal_len() > limit + 2 * 1024 * 1024 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the WAL was never truncated again"
+        );
+        post_round(
+            &hub,
+            start + jiff::SignedDuration::from_secs(round * 100),
+            20,
+        )
+        .await;
+        round += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    hub.stop().await;
+}
+
 /// Under sustained ingest the WAL stays near its bound instead of growing
 /// until the volume is full.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -144,26 +225,12 @@ async fn the_wal_stays_bounded_under_sustained_writes() {
     let start: jiff::Timestamp = T0.parse().unwrap();
     let mut largest = 0;
     for round in 0..40 {
-        let mut tasks = Vec::new();
-        for i in 0..100 {
-            let ts = start + jiff::SignedDuration::from_secs(round * 100 + i);
-            let body = report(&format!("w-{i}"), &ts.to_string()).to_string();
-            let client = hub.client.clone();
-            let url = format!("{}/api/v1/report", hub.url);
-            tasks.push(tokio::spawn(async move {
-                client
-                    .post(url)
-                    .bearer_auth(KEY)
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-            }));
-        }
-        for t in tasks {
-            assert_eq!(t.await.unwrap(), 200);
-        }
+        post_round(
+            &hub,
+            start + jiff::SignedDuration::from_secs(round * 100),
+            100,
+        )
+        .await;
         largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
     }
     // One group commit past the bound at most (512 reports' pages).

@@ -64,6 +64,9 @@ struct IngestArgs {
     /// every report new to the hub.
     #[arg(long, default_value = "load")]
     prefix: String,
+    /// Also print p99 and the slowest request of every second measured.
+    #[arg(long)]
+    per_second: bool,
     /// Run this after the warm-up and measure while it runs.
     #[arg(last = true)]
     command: Vec<String>,
@@ -125,6 +128,7 @@ async fn ingest(hub: &str, args: &IngestArgs) -> anyhow::Result<bool> {
         warmup,
         seconds,
         prefix,
+        per_second,
         command,
     } = args;
     let (rate, customers) = (*rate, *customers);
@@ -201,6 +205,21 @@ async fn ingest(hub: &str, args: &IngestArgs) -> anyhow::Result<bool> {
         .iter()
         .filter(|s| s.due >= start && s.due < end)
         .collect();
+    if *per_second {
+        let secs = (end - start).as_secs();
+        for sec in 0..=secs {
+            let from = start + Duration::from_secs(sec);
+            let to = from + Duration::from_secs(1);
+            let slice: Vec<&Sample> = window
+                .iter()
+                .copied()
+                .filter(|s| s.due >= from && s.due < to)
+                .collect();
+            if !slice.is_empty() {
+                println!("{}", summary(&format!("second {sec}"), &slice, 1.0));
+            }
+        }
+    }
     println!(
         "{}",
         summary("ingest", &window, (end - start).as_secs_f64())
