@@ -153,21 +153,30 @@ async fn post_round(hub: &Hub, from: jiff::Timestamp, n: i64) {
     }
 }
 
+/// The WAL bound of the two WAL tests: small, so a few thousand reports
+/// cross it.
+const SMALL_WAL: u64 = 512 * 1024;
+
+async fn small_wal_hub() -> (Hub, Arc<tempfile::TempDir>, std::path::PathBuf) {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let opts = StoreOptions {
+        wal_limit_bytes: SMALL_WAL,
+        synchronous_full: false,
+        ..Default::default()
+    };
+    let hub = Hub::start_in(dir.clone(), opts).await;
+    let wal = dir.path().join("hub.db-wal");
+    (hub, dir, wal)
+}
+
 /// A backup's long read keeps the WAL from being truncated; ingest goes
 /// on meanwhile (the writer only looks, it does not wait on the reader
 /// for every commit), and once the reader is gone the WAL is truncated
 /// again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_reader_holds_the_wal_back_but_not_ingest() {
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let limit = 512 * 1024;
-    let opts = StoreOptions {
-        wal_limit_bytes: limit,
-        synchronous_full: false,
-        ..Default::default()
-    };
-    let hub = Hub::start_in(dir.clone(), opts).await;
-    let wal = dir.path().join("hub.db-wal");
+    let (hub, dir, wal) = small_wal_hub().await;
+    let limit = SMALL_WAL;
     let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     let start: jiff::Timestamp = T0.parse().unwrap();
     post_round(&hub, start, 50).await;
@@ -213,15 +222,8 @@ async fn a_long_reader_holds_the_wal_back_but_not_ingest() {
 /// until the volume is full.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_wal_stays_bounded_under_sustained_writes() {
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let limit = 512 * 1024;
-    let opts = StoreOptions {
-        wal_limit_bytes: limit,
-        synchronous_full: false,
-        ..Default::default()
-    };
-    let hub = Hub::start_in(dir.clone(), opts).await;
-    let wal = dir.path().join("hub.db-wal");
+    let (hub, _dir, wal) = small_wal_hub().await;
+    let limit = SMALL_WAL;
     let start: jiff::Timestamp = T0.parse().unwrap();
     let mut largest = 0;
     for round in 0..40 {
