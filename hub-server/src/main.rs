@@ -209,12 +209,7 @@ fn secrets_command(config: &Config, cmd: &SecretsCommand) -> anyhow::Result<()> 
                     "set HUB_SECRETS_KEY to the new key and HUB_SECRETS_KEY_OLD to the old one"
                 );
             }
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("cannot start the async runtime")?;
-            rt.block_on(async {
-                let store = Store::open(&config.server.data_dir, config.store_options())?;
+            with_store(config, async |store| {
                 let mut total = 0;
                 loop {
                     // A hundred rows per transaction: a running hub keeps writing.
@@ -224,7 +219,6 @@ fn secrets_command(config: &Config, cmd: &SecretsCommand) -> anyhow::Result<()> 
                     }
                     total += n;
                 }
-                store.close().await;
                 println!(
                     "Re-sealed {total} row(s) under the new key; HUB_SECRETS_KEY_OLD can be removed."
                 );
@@ -232,6 +226,25 @@ fn secrets_command(config: &Config, cmd: &SecretsCommand) -> anyhow::Result<()> 
             })
         }
     }
+}
+
+/// Runs a command's `work` on the data dir's store, in a runtime of its
+/// own, and closes the store (its writes drained) whether or not the work
+/// succeeded.
+fn with_store<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&Store) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let store = Store::open(&config.server.data_dir, config.store_options())?;
+        let result = work(&store).await;
+        store.close().await;
+        result
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,15 +266,9 @@ enum TokenCommand {
 }
 
 fn token_command(config: &Config, cmd: &TokenCommand) -> anyhow::Result<()> {
-    use hub_server::store::Store;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    rt.block_on(async {
-        let store = Store::open(&config.server.data_dir, config.store_options())?;
+    with_store(config, async |store| {
         let now = jiff::Timestamp::now();
-        let result = match cmd {
+        match cmd {
             TokenCommand::Create { name, read_only } => {
                 let name = name.trim();
                 if name.is_empty() || name.chars().any(char::is_control) {
@@ -298,9 +305,7 @@ fn token_command(config: &Config, cmd: &TokenCommand) -> anyhow::Result<()> {
                     Err(anyhow::anyhow!("no admin token named `{name}`"))
                 }
             }
-        };
-        store.close().await;
-        result
+        }
     })
 }
 

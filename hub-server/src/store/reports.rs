@@ -92,23 +92,11 @@ impl Store {
                 "SELECT received_at, dict, body FROM reports \
                  WHERE customer = ?1 AND ts >= ?2 ORDER BY ts",
             )?;
-            let rows = stmt.query_map(params![cust.id, ms(since)], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Vec<u8>>(2)?,
-                ))
-            })?;
+            let rows = stmt.query_map(params![cust.id, ms(since)], stored_body)?;
             let mut out = Vec::new();
             for row in rows {
-                let (received, dict, body) = row?;
                 // One unreadable row is left out, never the whole answer.
-                if let Some(report) = readable(&customer_id, codec.decompress(dict, &body)) {
-                    out.push(HistoryEntry {
-                        received_at: from_ms(received),
-                        report,
-                    });
-                }
+                out.extend(history_entry(&customer_id, &codec, row?));
             }
             Ok(Some(out))
         })
@@ -142,24 +130,30 @@ impl Store {
             )?;
             let mut out = Vec::new();
             for ts in keys.iter().step_by(every).rev() {
-                let (received, dict, body) = one.query_row(params![cust.id, ts], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, Vec<u8>>(2)?,
-                    ))
-                })?;
-                if let Some(report) = readable(&customer_id, codec.decompress(dict, &body)) {
-                    out.push(HistoryEntry {
-                        received_at: from_ms(received),
-                        report,
-                    });
-                }
+                let row = one.query_row(params![cust.id, ts], stored_body)?;
+                out.extend(history_entry(&customer_id, &codec, row));
             }
             Ok(Some(out))
         })
         .await
     }
+}
+
+/// `received_at, dict, body` of a stored report row.
+fn stored_body(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, Vec<u8>)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+/// A history entry from a stored row; `None` when it cannot be read.
+fn history_entry(
+    customer_id: &str,
+    codec: &super::codec::Codec,
+    (received, dict, body): (i64, i64, Vec<u8>),
+) -> Option<HistoryEntry> {
+    readable(customer_id, codec.decompress(dict, &body)).map(|report| HistoryEntry {
+        received_at: from_ms(received),
+        report,
+    })
 }
 
 /// Every known customer as the live model keeps it (only those that
