@@ -41,6 +41,31 @@ impl CustomerStatus {
             _ => None,
         }
     }
+
+    /// Where the front ends (dashboard, TUI) sort a status: what needs the
+    /// operator first, blocked last.
+    pub fn urgency(self) -> u8 {
+        match self {
+            CustomerStatus::Down => 0,
+            CustomerStatus::Warn => 1,
+            CustomerStatus::Pending => 2,
+            CustomerStatus::Disabled => 3,
+            CustomerStatus::Ok => 4,
+            CustomerStatus::Blocked => 5,
+        }
+    }
+}
+
+/// An age as the front ends show it in a column: "12s", "4m", "3h", "2d",
+/// or "never" (no report yet).
+pub fn short_age(secs: Option<i64>) -> String {
+    match secs {
+        None => "never".into(),
+        Some(s) if s < 60 => format!("{}s", s.max(0)),
+        Some(s) if s < 3600 => format!("{}m", s / 60),
+        Some(s) if s < 86_400 => format!("{}h", s / 3600),
+        Some(s) => format!("{}d", s / 86_400),
+    }
 }
 
 /// `alerting.stale_threshold` and `alerting.down_threshold`.

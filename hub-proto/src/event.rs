@@ -23,6 +23,13 @@ impl Severity {
         }
     }
 
+    /// The order of a severity as views carry it (a string): info 0,
+    /// warning 1, error 2; anything else counts as info. For severity
+    /// filters.
+    pub fn rank(s: &str) -> u8 {
+        Severity::parse(s).map_or(0, |v| v as u8)
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "info" => Some(Severity::Info),

@@ -17,7 +17,7 @@ mod version;
 
 pub use customer::{
     CustomerDetail, CustomerList, CustomerStatus, CustomerSummary, HistoryEntry, HistoryPeriod,
-    HistoryResponse, StatusInputs, StatusThresholds,
+    HistoryResponse, StatusInputs, StatusThresholds, short_age,
 };
 pub use event::{EventAccepted, EventIn, EventType, LegacyNotify, Preferences, Severity};
 pub use infra::{BindMount, InfraBackup, InfraDisk, InfraStack, RecoveryResponse, ResticSecrets};

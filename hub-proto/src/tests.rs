@@ -330,3 +330,29 @@ fn implausible_timestamps_are_refused() {
     .unwrap();
     assert_eq!(e.validate(now()).unwrap_err().field, "occurred_at");
 }
+
+#[test]
+fn front_end_orders_and_ages() {
+    assert_eq!(short_age(None), "never");
+    assert_eq!(short_age(Some(-3)), "0s");
+    assert_eq!(short_age(Some(59)), "59s");
+    assert_eq!(short_age(Some(3599)), "59m");
+    assert_eq!(short_age(Some(7200)), "2h");
+    assert_eq!(short_age(Some(2 * 86_400 + 5)), "2d");
+    let mut all = [
+        CustomerStatus::Ok,
+        CustomerStatus::Blocked,
+        CustomerStatus::Down,
+        CustomerStatus::Pending,
+        CustomerStatus::Warn,
+        CustomerStatus::Disabled,
+    ];
+    all.sort_by_key(|s| s.urgency());
+    assert_eq!(all[0], CustomerStatus::Down);
+    assert_eq!(all[1], CustomerStatus::Warn);
+    assert_eq!(all[5], CustomerStatus::Blocked);
+    assert_eq!(Severity::rank("error"), 2);
+    assert_eq!(Severity::rank("warning"), 1);
+    assert_eq!(Severity::rank("info"), 0);
+    assert_eq!(Severity::rank("bogus"), 0);
+}

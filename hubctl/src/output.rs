@@ -130,10 +130,7 @@ pub fn render(t: &Table) -> String {
 pub fn age(secs: Option<i64>) -> String {
     match secs {
         None => "never".into(),
-        Some(s) if s < 60 => format!("{}s ago", s.max(0)),
-        Some(s) if s < 3600 => format!("{}m ago", s / 60),
-        Some(s) if s < 86_400 => format!("{}h ago", s / 3600),
-        Some(s) => format!("{}d ago", s / 86_400),
+        Some(_) => format!("{} ago", hub_proto::short_age(secs)),
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hub_proto::admin::{CustomerView, Diff, EventRecord, Fleet, FleetEntry, StreamMessage};
-use hub_proto::{CustomerStatus, HistoryPeriod};
+use hub_proto::{CustomerStatus, HistoryPeriod, Severity};
 
 /// How long a row whose status changed stays highlighted.
 pub const HIGHLIGHT_SECS: u64 = 3;
@@ -275,26 +275,6 @@ pub struct App {
     pub quit: bool,
 }
 
-fn severity_rank(s: &str) -> u8 {
-    match s {
-        "error" => 2,
-        "warning" => 1,
-        _ => 0,
-    }
-}
-
-/// How urgent a status is, for the status sort: down first.
-fn urgency(s: CustomerStatus) -> u8 {
-    match s {
-        CustomerStatus::Down => 0,
-        CustomerStatus::Warn => 1,
-        CustomerStatus::Pending => 2,
-        CustomerStatus::Disabled => 3,
-        CustomerStatus::Ok => 4,
-        CustomerStatus::Blocked => 5,
-    }
-}
-
 impl App {
     pub fn new(server: &str, read_only: bool, fleet: Fleet) -> App {
         let mut app = App {
@@ -379,7 +359,7 @@ impl App {
     fn sort_val(&self, r: &Row) -> SortVal {
         let e = &r.entry;
         match self.sort {
-            SortKey::Status => SortVal::Num(i64::from(urgency(e.summary.status))),
+            SortKey::Status => SortVal::Num(i64::from(e.summary.status.urgency())),
             SortKey::Customer => SortVal::Num(0),
             SortKey::Name => SortVal::Text(e.display_name.clone()),
             // Oldest report first: the ones to look at.
@@ -907,7 +887,7 @@ impl App {
     pub fn shown_events(&self) -> impl Iterator<Item = &EventRecord> {
         let f = self.events_filter.to_lowercase();
         self.events.iter().filter(move |e| {
-            severity_rank(&e.severity) >= self.events_min_severity
+            Severity::rank(&e.severity) >= self.events_min_severity
                 && (f.is_empty() || e.customer_id.contains(&f))
         })
     }
@@ -936,9 +916,5 @@ impl App {
             1 => "warning+",
             _ => "error",
         }
-    }
-
-    pub fn severity_rank(s: &str) -> u8 {
-        severity_rank(s)
     }
 }

@@ -3,7 +3,7 @@
 //! Built as lines of one scrollable paragraph, so every size works.
 
 use hub_proto::admin::CustomerView;
-use hub_proto::{CustomerStatus, HistoryPeriod, Report};
+use hub_proto::{CustomerStatus, HistoryPeriod, Report, Severity, short_age};
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,7 +12,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Detail, Sample};
-use super::fleet::short_age;
 use super::theme::{Theme, symbol};
 use crate::output::{clean, usage};
 
@@ -338,7 +337,7 @@ fn events(out: &mut Vec<Line<'static>>, theme: &Theme, view: &CustomerView, min:
     let shown: Vec<_> = view
         .recent_events
         .iter()
-        .filter(|e| App::severity_rank(&e.severity) >= min)
+        .filter(|e| Severity::rank(&e.severity) >= min)
         .take(50)
         .collect();
     if shown.is_empty() {

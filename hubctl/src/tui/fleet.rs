@@ -1,5 +1,6 @@
 //! The fleet screen: one row per customer, only the visible ones built.
 
+use hub_proto::short_age;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -8,17 +9,6 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use super::app::App;
 use super::theme::{Theme, symbol};
 use crate::output::clean;
-
-/// "12s", "4m", "3h", "2d", or "never".
-pub fn short_age(secs: Option<i64>) -> String {
-    match secs {
-        None => "never".into(),
-        Some(s) if s < 60 => format!("{}s", s.max(0)),
-        Some(s) if s < 3600 => format!("{}m", s / 60),
-        Some(s) if s < 86_400 => format!("{}h", s / 3600),
-        Some(s) => format!("{}d", s / 86_400),
-    }
-}
 
 /// "9,812".
 pub fn thousands(n: usize) -> String {

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig, REDACTED, UpdateRequest};
-use hub_proto::{CustomerStatus, HistoryPeriod, Report};
+use hub_proto::{CustomerStatus, HistoryPeriod, Report, Severity, short_age};
 use serde::Deserialize;
 
 use super::charts::{self, Point};
@@ -187,28 +187,6 @@ struct FleetPage {
     stream_id: u64,
 }
 
-/// The fleet page's order: what needs the operator first.
-fn rank(s: CustomerStatus) -> u8 {
-    match s {
-        CustomerStatus::Down => 0,
-        CustomerStatus::Warn => 1,
-        CustomerStatus::Pending => 2,
-        CustomerStatus::Disabled => 3,
-        CustomerStatus::Ok => 4,
-        CustomerStatus::Blocked => 5,
-    }
-}
-
-fn age(secs: Option<i64>) -> String {
-    match secs {
-        None => "never".into(),
-        Some(s) if s < 60 => format!("{}s", s.max(0)),
-        Some(s) if s < 3600 => format!("{}m", s / 60),
-        Some(s) if s < 86_400 => format!("{}h", s / 3600),
-        Some(s) => format!("{}d", s / 86_400),
-    }
-}
-
 /// `/`: the fleet without blocked customers, live.
 pub async fn fleet(State(st): St, d: Dash) -> Response {
     let view = st.status_view();
@@ -219,7 +197,7 @@ pub async fn fleet(State(st): St, d: Dash) -> Response {
             .filter_map(|r| {
                 let status = r.status(&view);
                 *counts.entry(status.as_str()).or_default() += 1;
-                (status != CustomerStatus::Blocked).then_some((rank(status), r))
+                (status != CustomerStatus::Blocked).then_some((status.urgency(), r))
             })
             .collect();
         listed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.customer_id.cmp(&b.1.customer_id)));
@@ -242,7 +220,7 @@ pub async fn fleet(State(st): St, d: Dash) -> Response {
                     .last_report_age_secs
                     .map(|a| format!(" data-base=\"{a}\""))
                     .unwrap_or_default(),
-                age = age(e.last_report_age_secs),
+                age = short_age(e.last_report_age_secs),
                 version = esc(s.controller_version.unwrap_or("-")),
                 up = if s.update_available { " ↑" } else { "" },
             );
@@ -407,7 +385,7 @@ fn when(t: Option<jiff::Timestamp>, now: jiff::Timestamp) -> String {
         Some(t) => format!(
             "{} ({} ago)",
             t.strftime("%Y-%m-%d %H:%M UTC"),
-            age(Some(now.duration_since(t).as_secs()))
+            short_age(Some(now.duration_since(t).as_secs()))
         ),
         None => "never".into(),
     }
@@ -491,7 +469,7 @@ async fn customer_page(
         uptime: format!(
             "{} · load {} · {}",
             sys.uptime_seconds
-                .map(|u| age(Some(u as i64)))
+                .map(|u| short_age(Some(u as i64)))
                 .unwrap_or_else(|| "-".into()),
             if sys.load_avg.is_empty() {
                 "-".into()
@@ -563,15 +541,10 @@ async fn customer_page(
         "warning" => 1,
         _ => 0,
     };
-    let rank = |s: &str| match s {
-        "error" => 2,
-        "warning" => 1,
-        _ => 0,
-    };
     let events = view
         .recent_events
         .iter()
-        .filter(|e| rank(&e.severity) >= min)
+        .filter(|e| Severity::rank(&e.severity) >= min)
         .map(|e| EventRow {
             at: e.occurred_at.strftime("%Y-%m-%d %H:%M").to_string(),
             severity: e.severity.clone(),
