@@ -171,7 +171,7 @@ async fn scheduled_backups_rotate_and_a_failure_tells_the_operator_once() {
 
 #[test]
 fn restore_is_refused_under_a_running_hub_and_keeps_what_it_replaced() {
-    use crate::process::{hub, listening_addr, sigterm};
+    use crate::process::{hub, listening_addr, sigterm, stdout_of};
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
 
@@ -210,18 +210,12 @@ fn restore_is_refused_under_a_running_hub_and_keeps_what_it_replaced() {
     let (mut child, addr) = start();
     assert_eq!(post(&addr, "before"), 200);
     let copy = dir.path().join("copy.db");
-    let out = hub()
-        .env("HUB_SERVER_DATA_DIR", &data)
-        .args(["backup", "--to"])
-        .arg(&copy)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let said = stdout_of(
+        hub()
+            .env("HUB_SERVER_DATA_DIR", &data)
+            .args(["backup", "--to"])
+            .arg(&copy),
     );
-    let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         said.contains("1 customers") && said.contains("bytes"),
         "{said}"

@@ -8,6 +8,18 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_hub-server");
 
 /// The binary, kept off every network but loopback.
+/// Runs a command that must succeed and returns what it printed (its
+/// stderr in the failure message otherwise).
+pub(crate) fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 pub(crate) fn hub() -> Command {
     let mut c = Command::new(BIN);
     c.env(
@@ -371,17 +383,11 @@ fn a_token_created_while_the_hub_runs_works_at_once() {
     let drain = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
 
     // Same data dir, separate process, server running.
-    let out = hub()
-        .args(["token", "create", "--name", "ci", "--read-only"])
-        .env("HUB_SERVER_DATA_DIR", &data_s)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = stdout_of(
+        hub()
+            .args(["token", "create", "--name", "ci", "--read-only"])
+            .env("HUB_SERVER_DATA_DIR", &data_s),
     );
-    let text = String::from_utf8_lossy(&out.stdout);
     let token = text
         .split_whitespace()
         .find(|w| w.starts_with("hubadm_"))
