@@ -22,6 +22,7 @@ pub mod seal;
 mod sessions;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -187,10 +188,11 @@ where
         let Some(f) = self.f.take() else { return };
         let before = pending_len();
         let result = (|| {
-            conn.execute_batch("SAVEPOINT op")?;
+            // Cached: every write op pays for these two statements.
+            conn.prepare_cached("SAVEPOINT op")?.execute([])?;
             match f(conn) {
                 Ok(v) => {
-                    conn.execute_batch("RELEASE op")?;
+                    conn.prepare_cached("RELEASE op")?.execute([])?;
                     Ok(v)
                 }
                 Err(e) => {
@@ -268,10 +270,12 @@ impl Store {
             })?);
         }
         let (ckpt_tx, ckpt_rx) = crossbeam_channel::bounded::<()>(1);
+        let caught_up = Arc::new(AtomicBool::new(false));
         if opts.checkpoints {
             let cconn = open_conn(&path, false, sync)?;
+            let caught_up = caught_up.clone();
             threads.push(spawn("store-checkpoint".into(), move || {
-                checkpoint_loop(cconn, ckpt_rx)
+                checkpoint_loop(cconn, ckpt_rx, &caught_up)
             })?);
         }
 
@@ -294,6 +298,7 @@ impl Store {
             enabled: opts.checkpoints,
             next_try: std::cell::Cell::new(std::time::Instant::now()),
             held: std::cell::Cell::new(false),
+            caught_up,
         };
         threads.push(spawn("store-write".into(), move || {
             writer_loop(conn, write_rx, ckpt_tx, trainer, wal, live)
@@ -526,6 +531,9 @@ struct WalBound {
     /// busy wait) until one succeeds, or every try would stall ingest for
     /// [`TRUNCATE_WAIT`] while a backup runs.
     held: std::cell::Cell<bool>,
+    /// Set by the checkpoint thread when its last checkpoint copied every
+    /// frame: truncating right then costs the writer almost nothing.
+    caught_up: Arc<AtomicBool>,
 }
 
 /// How long the writer waits for readers when truncating the WAL, and how
@@ -545,6 +553,12 @@ impl WalBound {
         let now = std::time::Instant::now();
         let urgent = size > self.limit.saturating_mul(4);
         if size <= self.limit || (now < self.next_try.get() && !urgent) {
+            return;
+        }
+        // Past the limit, wait (up to twice the limit) for a moment when
+        // the checkpoint thread has just caught up, so the truncation has
+        // next to nothing left to copy and commits do not stall behind it.
+        if !self.caught_up.swap(false, Ordering::Relaxed) && size <= self.limit.saturating_mul(2) {
             return;
         }
         let wait = if urgent {
@@ -653,18 +667,24 @@ fn reader_loop(conn: Connection, rx: Receiver<ReadMsg>) {
 /// Copies committed WAL pages into the database file right behind the
 /// commits (a short pause gathers a few), so the writer never waits for it
 /// — and when the WAL reaches its bound, the writer's truncation finds
-/// little left to copy: with a 200 ms pause it lagged ~30 MB behind under
-/// full ingest and every truncation stalled commits for ~50 ms (p99).
-const CHECKPOINT_PAUSE: Duration = Duration::from_millis(5);
+/// little left to copy. Measured under full ingest (bench/run.sh): with a
+/// 200 ms pause every truncation stalled commits for ~50 ms; with 50 ms,
+/// each checkpoint's burst of page writes and its fsync queued the
+/// commits' own fsyncs (p99 26 ms); with 1 ms, p99 ~11 ms.
+const CHECKPOINT_PAUSE: Duration = Duration::from_millis(1);
 
-fn checkpoint_loop(conn: Connection, rx: Receiver<()>) {
+fn checkpoint_loop(conn: Connection, rx: Receiver<()>, caught_up: &AtomicBool) {
     loop {
         match rx.recv_timeout(Duration::from_secs(60)) {
             Ok(()) => {
                 std::thread::sleep(CHECKPOINT_PAUSE);
                 while rx.try_recv().is_ok() {}
-                if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
-                    tracing::debug!(error = %e, "store: checkpoint skipped");
+                // (busy, frames in the WAL, frames copied into the database)
+                match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                    Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                }) {
+                    Ok((frames, copied)) => caught_up.store(frames == copied, Ordering::Relaxed),
+                    Err(e) => tracing::debug!(error = %e, "store: checkpoint skipped"),
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
