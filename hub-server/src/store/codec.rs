@@ -93,6 +93,23 @@ impl Codec {
         }
     }
 
+    /// A report body compressed before the dictionary existed, compressed
+    /// again with it; `None` when `dict` already names one or there is
+    /// none yet. Used by the recompression after training, and by the
+    /// writer for a report compressed just before the dictionary was
+    /// installed but stored after the recompression passed.
+    pub(super) fn with_current_dict(
+        &self,
+        dict: i64,
+        body: &[u8],
+    ) -> Result<Option<(i64, Vec<u8>)>> {
+        if dict != 0 || self.current().is_none() {
+            return Ok(None);
+        }
+        let raw = self.decompress(0, body)?;
+        self.compress_report(&raw).map(Some)
+    }
+
     /// Plain zstd, for bodies that are not reports (infra backups).
     pub fn compress_plain(&self, raw: &[u8]) -> Result<Vec<u8>> {
         self.compress_with(0, &[], raw)
@@ -234,9 +251,9 @@ fn train(store: &Store, samples: usize) -> Result<usize> {
                 "UPDATE reports SET dict = ?1, body = ?2 WHERE customer = ?3 AND ts = ?4",
             )?;
             for (customer, ts, body) in &rows {
-                let raw = c.decompress(0, body)?;
-                let (d, packed) = c.compress_report(&raw)?;
-                up.execute(params![d, packed, customer, ts])?;
+                if let Some((d, packed)) = c.with_current_dict(0, body)? {
+                    up.execute(params![d, packed, customer, ts])?;
+                }
             }
             Ok(rows.len())
         })?;

@@ -37,8 +37,17 @@ pub struct ReportInsert {
 }
 
 impl Store {
-    pub async fn insert_report(&self, r: NewReport) -> Result<ReportInsert> {
-        self.write(move |c| insert_report(c, &r)).await
+    pub async fn insert_report(&self, mut r: NewReport) -> Result<ReportInsert> {
+        let codec = self.codec().clone();
+        self.write(move |c| {
+            // Compressed while the dictionary was being installed: the
+            // recompression may have passed already, so do it here.
+            if let Some((dict, body)) = codec.with_current_dict(r.dict, &r.body)? {
+                (r.dict, r.body) = (dict, body);
+            }
+            insert_report(c, &r)
+        })
+        .await
     }
 
     /// One customer's summary (from the live model) and newest report
