@@ -196,7 +196,7 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let value = match T::deserialize(&mut *de) {
         Ok(v) => v,
-        Err(_) => return Err(json_error::<T>(text)),
+        Err(e) => return Err(json_error::<T>(text, e)),
     };
     de.end().map_err(|_| {
         AppError::InvalidJson("the body holds more than one JSON value (trailing data)".into())
@@ -205,15 +205,14 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, AppError> {
 }
 
 /// Why `text` is not a `T`, naming the field: the slow path of
-/// [`parse_json`], run only for refused bodies.
-fn json_error<T: DeserializeOwned>(text: &str) -> AppError {
+/// [`parse_json`], run only for refused bodies. `first` is the error of
+/// the fast parse, used as it is should the second parse not fail alike.
+fn json_error<T: DeserializeOwned>(text: &str, first: serde_json::Error) -> AppError {
     let de = &mut serde_json::Deserializer::from_str(text);
-    let Err(e) = serde_path_to_error::deserialize::<_, T>(&mut *de) else {
-        // Cannot happen (the same bytes just failed); say what we know.
-        return AppError::MalformedJson("the body is not valid JSON".into());
+    let (path, inner) = match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        Ok(_) => (".".to_owned(), first),
     };
-    let path = e.path().to_string();
-    let inner = e.into_inner();
     match inner.classify() {
         serde_json::error::Category::Data if path != "." => AppError::InvalidField {
             message: format!("{path}: {inner}"),
