@@ -90,10 +90,10 @@ const MAX_BYTES_PER_SEC: f64 = 256.0 * 1024.0 * 1024.0;
 /// the copy as fast as the page cache takes it, and one fsync of a
 /// gigabyte of dirty pages made the hub's WAL fsyncs on the same ext4
 /// filesystem wait behind it for 10 s; fsyncing every few MiB instead
-/// entangles every WAL commit with a journal commit of the copy's blocks
-/// (ingest p99 ×6). So, from SQLite's progress handler (it runs inside
-/// the statement), the pages written so far are handed to the disk
-/// without waiting and without a journal commit, and dropped from the
+/// puts a flush of the copy's blocks before every WAL commit's own (ingest
+/// p99 ×6). So, from SQLite's progress handler (it runs inside the
+/// statement), the pages written so far are handed to the disk without
+/// waiting and without a flush, and dropped from the
 /// page cache once written (on Linux, `posix_fadvise(DONTNEED)`: the copy
 /// does not crowd the pod's memory either); the final fsync then has
 /// little left to do. The rate is capped as well.
