@@ -10,6 +10,7 @@ pub mod health;
 pub mod http;
 pub mod jobs;
 pub mod live;
+pub mod logwriter;
 pub mod metrics;
 pub mod notify;
 pub mod outbound;

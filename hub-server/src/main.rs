@@ -349,7 +349,13 @@ fn preview(
     Ok(())
 }
 
-fn init_logging(format: LogFormat) {
+/// The server's log goes through [`hub_server::logwriter`] (off the
+/// runtime, never blocking it); commands write directly, so their output
+/// and their log keep their order. The guard flushes on drop.
+fn init_logging(
+    format: LogFormat,
+    off_runtime: bool,
+) -> anyhow::Result<Option<hub_server::logwriter::LogGuard>> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Colour only for a person at a terminal, never in files or the cluster.
@@ -358,10 +364,21 @@ fn init_logging(format: LogFormat) {
         .with_env_filter(filter)
         .with_target(false)
         .with_ansi(ansi);
+    if !off_runtime {
+        match format {
+            LogFormat::Text => builder.init(),
+            LogFormat::Json => builder.json().flatten_event(true).init(),
+        }
+        return Ok(None);
+    }
+    let (writer, guard) =
+        hub_server::logwriter::start(std::io::stdout()).context("cannot start the log writer")?;
+    let builder = builder.with_writer(writer);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
+    Ok(Some(guard))
 }
 
 async fn shutdown_signal() {
@@ -403,7 +420,8 @@ fn real_main() -> anyhow::Result<()> {
         // Needs no configuration: run it before there is one.
         return hash_password(*cost);
     }
-    init_logging(cli.log_format);
+    // Held to the end of main: the log's last lines are flushed on drop.
+    let _log = init_logging(cli.log_format, cli.command.is_none())?;
     let config_path = cli.config.clone().or_else(|| {
         // In the image: the mounted ConfigMap, when there is one.
         let p = PathBuf::from(IMAGE_CONFIG);

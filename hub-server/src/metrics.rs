@@ -59,6 +59,7 @@ pub struct Gauges {
     pub database_bytes: Gauge,
     pub wal_bytes: Gauge,
     pub last_backup: Gauge<f64, std::sync::atomic::AtomicU64>,
+    pub log_lines_dropped: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -154,6 +155,11 @@ impl Default for Metrics {
             "last_backup_timestamp_seconds",
             "Unix time of the last scheduled backup (0: none)",
             g.last_backup.clone(),
+        );
+        registry.register(
+            "log_lines_dropped",
+            "Log lines dropped because stdout was not taken up fast enough",
+            g.log_lines_dropped.clone(),
         );
         Metrics {
             registry,

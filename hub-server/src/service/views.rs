@@ -297,6 +297,8 @@ pub async fn metrics(st: &AppState) -> Result<String> {
     };
     g.database_bytes.set(size("hub.db"));
     g.wal_bytes.set(size("hub.db-wal"));
+    g.log_lines_dropped
+        .set(i64::try_from(crate::logwriter::dropped_lines()).unwrap_or(i64::MAX));
     let backup = st
         .store
         .job_last_ran_at(crate::store::backup::BACKUP_JOB)

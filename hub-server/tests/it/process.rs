@@ -475,3 +475,82 @@ fn a_token_created_while_the_hub_runs_works_at_once() {
     let log = drain.join().unwrap().join("\n");
     assert!(!log.contains(&token), "admin token leaked into the log");
 }
+
+/// A log reader that stops reading (a stalled container runtime, a full
+/// pipe) must not stop the hub: the server's log is written off the
+/// runtime, and what the buffer cannot hold is dropped and counted.
+#[test]
+fn a_stdout_nobody_reads_does_not_stop_the_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_s = dir.path().join("data").display().to_string();
+    let text = stdout_of(
+        hub()
+            .args(["token", "create", "--name", "scrape", "--read-only"])
+            .env("HUB_SERVER_DATA_DIR", &data_s),
+    );
+    let token = text
+        .split_whitespace()
+        .find(|w| w.starts_with("hubadm_"))
+        .expect("token printed")
+        .to_owned();
+    let mut child = hub()
+        .env("HUB_SERVER_LISTEN", "127.0.0.1:0")
+        .env("HUB_SERVER_DATA_DIR", &data_s)
+        .env("HUB_API_REPORT_API_KEY", "stall-key")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Read up to the address, then never again: the pipe (64 KiB) fills
+    // after a few hundred request lines, the log's buffer after 8,192.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = format!("http://{}", listening_addr(&mut lines));
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dropped = rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let url = format!("{base}/api/v1/customers");
+        let workers = (0..8).map(|_| {
+            let (client, url) = (client.clone(), url.clone());
+            async move {
+                for _ in 0..1200 {
+                    let resp = client
+                        .get(&url)
+                        .bearer_auth("stall-key")
+                        .send()
+                        .await
+                        .expect("the hub answers while its log is not read");
+                    assert_eq!(resp.status(), 200);
+                }
+            }
+        });
+        futures_util::future::join_all(workers).await;
+        let metrics = client
+            .get(format!("{base}/metrics"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("hub_log_lines_dropped "))
+            .expect("the dropped lines are in /metrics")
+            .trim()
+            .parse::<u64>()
+            .unwrap()
+    });
+    // 9,600 request lines: more than the pipe and the buffer hold.
+    assert!(dropped > 0, "{dropped} lines dropped");
+    assert_eq!(sigterm(&mut child), Some(0));
+    drop(lines);
+}
