@@ -364,15 +364,20 @@ fn preview_email_prints_texts_without_sending() {
     );
 }
 
-#[test]
-fn a_token_created_while_the_hub_runs_works_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let data_s = data.display().to_string();
+/// The hub on `data` with the global report `key`, logging at `info` to a
+/// pipe: the child, its log from after the listening line, its address.
+fn serve_logging(
+    data: &str,
+    key: &str,
+) -> (
+    std::process::Child,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+    String,
+) {
     let mut child = hub()
         .env("HUB_SERVER_LISTEN", "127.0.0.1:0")
-        .env("HUB_SERVER_DATA_DIR", &data_s)
-        .env("HUB_API_REPORT_API_KEY", "sim-report-key")
+        .env("HUB_SERVER_DATA_DIR", data)
+        .env("HUB_API_REPORT_API_KEY", key)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -380,19 +385,32 @@ fn a_token_created_while_the_hub_runs_works_at_once() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let addr = listening_addr(&mut lines);
+    (child, lines, addr)
+}
+
+/// `hub-server token create --read-only` on `data`: the token it printed.
+fn read_only_token(data: &str, name: &str) -> String {
+    let text = stdout_of(
+        hub()
+            .args(["token", "create", "--name", name, "--read-only"])
+            .env("HUB_SERVER_DATA_DIR", data),
+    );
+    text.split_whitespace()
+        .find(|w| w.starts_with("hubadm_"))
+        .expect("token printed")
+        .to_owned()
+}
+
+#[test]
+fn a_token_created_while_the_hub_runs_works_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_s = data.display().to_string();
+    let (mut child, lines, addr) = serve_logging(&data_s, "sim-report-key");
     let drain = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
 
     // Same data dir, separate process, server running.
-    let text = stdout_of(
-        hub()
-            .args(["token", "create", "--name", "ci", "--read-only"])
-            .env("HUB_SERVER_DATA_DIR", &data_s),
-    );
-    let token = text
-        .split_whitespace()
-        .find(|w| w.starts_with("hubadm_"))
-        .expect("token printed")
-        .to_owned();
+    let token = read_only_token(&data_s, "ci");
     let again = hub()
         .args(["token", "create", "--name", "ci"])
         .env("HUB_SERVER_DATA_DIR", &data_s)
@@ -483,29 +501,11 @@ fn a_token_created_while_the_hub_runs_works_at_once() {
 fn a_stdout_nobody_reads_does_not_stop_the_hub() {
     let dir = tempfile::tempdir().unwrap();
     let data_s = dir.path().join("data").display().to_string();
-    let text = stdout_of(
-        hub()
-            .args(["token", "create", "--name", "scrape", "--read-only"])
-            .env("HUB_SERVER_DATA_DIR", &data_s),
-    );
-    let token = text
-        .split_whitespace()
-        .find(|w| w.starts_with("hubadm_"))
-        .expect("token printed")
-        .to_owned();
-    let mut child = hub()
-        .env("HUB_SERVER_LISTEN", "127.0.0.1:0")
-        .env("HUB_SERVER_DATA_DIR", &data_s)
-        .env("HUB_API_REPORT_API_KEY", "stall-key")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let token = read_only_token(&data_s, "scrape");
     // Read up to the address, then never again: the pipe (64 KiB) fills
     // after a few hundred request lines, the log's buffer after 8,192.
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = format!("http://{}", listening_addr(&mut lines));
+    let (mut child, lines, addr) = serve_logging(&data_s, "stall-key");
+    let base = format!("http://{addr}");
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
