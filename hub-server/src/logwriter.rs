@@ -92,13 +92,10 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogWriter {
 
 impl Drop for LogGuard {
     fn drop(&mut self) {
+        let deadline = std::time::Instant::now() + FLUSH_WAIT;
         let (done_tx, done_rx) = crossbeam_channel::bounded(1);
-        if self
-            .tx
-            .send_timeout(Msg::Flush(done_tx), FLUSH_WAIT)
-            .is_ok()
-        {
-            let _ = done_rx.recv_timeout(FLUSH_WAIT);
+        if self.tx.send_deadline(Msg::Flush(done_tx), deadline).is_ok() {
+            let _ = done_rx.recv_deadline(deadline);
         }
     }
 }
