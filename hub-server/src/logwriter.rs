@@ -11,7 +11,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 
 /// Lines the log holds while stdout is not taken up (~1 MiB of lines).
-pub const BUFFER_LINES: usize = 8192;
+const BUFFER_LINES: usize = 8192;
 
 /// How long the end of the process waits for the queued lines to be
 /// written: a reader that has stalled for good must not keep the hub from

@@ -356,6 +356,21 @@ fn init_logging(
     format: LogFormat,
     off_runtime: bool,
 ) -> anyhow::Result<Option<hub_server::logwriter::LogGuard>> {
+    if !off_runtime {
+        install_logging(format, std::io::stdout);
+        return Ok(None);
+    }
+    let (writer, guard) =
+        hub_server::logwriter::start(std::io::stdout()).context("cannot start the log writer")?;
+    install_logging(format, writer);
+    Ok(Some(guard))
+}
+
+/// The global subscriber: `RUST_LOG` (default `info`), text or JSON lines.
+fn install_logging<W>(format: LogFormat, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Colour only for a person at a terminal, never in files or the cluster.
@@ -363,22 +378,12 @@ fn init_logging(
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_ansi(ansi);
-    if !off_runtime {
-        match format {
-            LogFormat::Text => builder.init(),
-            LogFormat::Json => builder.json().flatten_event(true).init(),
-        }
-        return Ok(None);
-    }
-    let (writer, guard) =
-        hub_server::logwriter::start(std::io::stdout()).context("cannot start the log writer")?;
-    let builder = builder.with_writer(writer);
+        .with_ansi(ansi)
+        .with_writer(writer);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
-    Ok(Some(guard))
 }
 
 async fn shutdown_signal() {
