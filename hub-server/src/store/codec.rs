@@ -16,7 +16,10 @@ use zstd::bulk::{Compressor, Decompressor};
 
 use super::{Result, Store, StoreError};
 
-const LEVEL: i32 = 3;
+/// Level 1: with the trained dictionary a report compresses to the same
+/// ~121 bytes as at level 3 (10-second ingest runs, 2026-11-28), at 4.0
+/// instead of 9.7 µs of CPU per report.
+const LEVEL: i32 = 1;
 const DICT_BYTES: usize = 32 * 1024;
 const RECOMPRESS_BATCH: usize = 500;
 
