@@ -408,6 +408,16 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing in-flight requests");
 }
 
+/// mimalloc instead of glibc's malloc: a report's request allocates many
+/// small strings, and glibc's malloc and free (with the consolidation its
+/// fast bins need before each larger block) were a fifth of the request
+/// path. Measured under full ingest (2026-11-28): 146 -> 98-124 ms of CPU
+/// per 1,000 reports, peak RSS 61 -> 59 MiB, idle 17.0 -> 18.4 MiB. Built
+/// `no_thp`: with transparent huge pages mimalloc's eagerly committed arena
+/// doubled the idle RSS (36 MiB).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     match real_main() {
         Ok(()) => std::process::ExitCode::SUCCESS,
