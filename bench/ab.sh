@@ -18,7 +18,9 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk;
 
 run() { # binary, synchronous ("" for the default): prints "reports/s p99"
   local dir; dir="$(mktemp -d)"
-  HUB_SERVER_DATA_DIR="$dir" HUB_SERVER_LISTEN="127.0.0.1:$PORT" \
+  # `env`: an assignment that comes out of an expansion is not one to the
+  # shell (it would be run as the command).
+  env HUB_SERVER_DATA_DIR="$dir" HUB_SERVER_LISTEN="127.0.0.1:$PORT" \
     HUB_API_REPORT_API_KEY="$BENCH_KEY" RUST_LOG=info \
     ${2:+HUB_SERVER_SYNCHRONOUS="$2"} "$1" >"$dir/hub.log" 2>&1 &
   local pid=$!
