@@ -84,12 +84,12 @@ impl Node {
         self.updates.lock().map(|u| u.clone()).unwrap_or_default()
     }
 
-    /// A report of the PROTOCOL.md shape, as of now.
-    pub fn report(&self, controller_url: &str) -> Value {
+    /// A report of the PROTOCOL.md shape, as of `at`.
+    pub fn report(&self, controller_url: &str, at: jiff::Timestamp) -> Value {
         let health = self.behaviour().health.unwrap_or(Health::Ok);
         json!({
             "customer_id": self.customer_id,
-            "timestamp": jiff::Timestamp::now().to_string(),
+            "timestamp": at.to_string(),
             "controller_version": self.version,
             "controller_url": controller_url,
             "health": health.as_str(),
@@ -257,13 +257,26 @@ impl HubClient {
         Ok(resp.status().as_u16())
     }
 
-    /// One report, unless the node is silent. Returns the hub's status.
+    /// One report as of now, unless the node is silent. Returns the hub's
+    /// status.
     pub async fn report(&self, node: &Node, controller_url: &str) -> anyhow::Result<Option<u16>> {
+        self.report_at(node, controller_url, jiff::Timestamp::now())
+            .await
+    }
+
+    /// One report as of `at`: a hub on a manual clock refuses a report
+    /// more than a day ahead of its own time.
+    pub async fn report_at(
+        &self,
+        node: &Node,
+        controller_url: &str,
+        at: jiff::Timestamp,
+    ) -> anyhow::Result<Option<u16>> {
         if node.behaviour().silent {
             return Ok(None);
         }
         Ok(Some(
-            self.post(node, "/api/v1/report", &node.report(controller_url))
+            self.post(node, "/api/v1/report", &node.report(controller_url, at))
                 .await?,
         ))
     }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use hub_server::clock::Clock;
 use hub_sim::{Behaviour, Fleet, Node, node_url};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -45,7 +46,10 @@ pub(crate) async fn managed_node(hub: &Hub, full: &str, id: &str) -> (Arc<Node>,
         global_key: None,
     };
     assert_eq!(
-        client.report(&node, &node_url(&base, id)).await.unwrap(),
+        client
+            .report_at(&node, &node_url(&base, id), hub.clock.now())
+            .await
+            .unwrap(),
         Some(200)
     );
     (node, fleet, creds)
@@ -413,9 +417,9 @@ async fn rotate_block_delete_and_adopt() {
         .json()
         .await
         .unwrap();
-    // From the newest report: the simulator's (its timestamp is real time).
-    assert_eq!(cfg["domain"], "127.0.0.1");
-    assert_eq!(cfg["display_name"], "sim-rot");
+    // From the newest report (10:15), not the simulator's first one (10:00).
+    assert_eq!(cfg["domain"], "rot.felhom.eu");
+    assert_eq!(cfg["display_name"], "felhom-01");
     assert_eq!(
         hub.admin(POST, "/customers/rot/adopt", &full, None)
             .await
