@@ -415,7 +415,7 @@ async fn diff_push_pull_update_against_the_simulator() {
         global_key: None,
     };
     client
-        .report(&node, &hub_sim::node_url(&base, "live"))
+        .report_at(&node, &hub_sim::node_url(&base, "live"), h.clock.now())
         .await
         .unwrap();
 
