@@ -270,17 +270,17 @@ impl Store {
             })?);
         }
         let (ckpt_tx, ckpt_rx) = crossbeam_channel::bounded::<()>(1);
-        let caught_up = Arc::new(AtomicBool::new(false));
+        let shared = Arc::new(CheckpointShared::default());
         if opts.checkpoints {
             let cconn = open_conn(&path, false, sync)?;
-            let caught_up = caught_up.clone();
+            let shared = shared.clone();
             let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
             let eager_frames = i64::try_from(opts.wal_limit_bytes / 2)
                 .unwrap_or(i64::MAX)
                 .checked_div(page_size)
                 .unwrap_or(0);
             threads.push(spawn("store-checkpoint".into(), move || {
-                checkpoint_loop(cconn, ckpt_rx, &caught_up, eager_frames)
+                checkpoint_loop(cconn, ckpt_rx, &shared, eager_frames)
             })?);
         }
 
@@ -303,7 +303,7 @@ impl Store {
             enabled: opts.checkpoints,
             next_try: std::cell::Cell::new(std::time::Instant::now()),
             held: std::cell::Cell::new(false),
-            caught_up,
+            shared,
         };
         threads.push(spawn("store-write".into(), move || {
             writer_loop(conn, write_rx, ckpt_tx, trainer, wal, live)
@@ -536,9 +536,29 @@ struct WalBound {
     /// busy wait) until one succeeds, or every try would stall ingest for
     /// [`TRUNCATE_WAIT`] while a backup runs.
     held: std::cell::Cell<bool>,
+    shared: Arc<CheckpointShared>,
+}
+
+/// What the writer and the checkpoint thread share.
+#[derive(Default)]
+struct CheckpointShared {
     /// Set by the checkpoint thread when its last checkpoint copied every
     /// frame: truncating right then costs the writer almost nothing.
-    caught_up: Arc<AtomicBool>,
+    caught_up: AtomicBool,
+    /// Held while either runs a checkpoint. SQLite lets one checkpoint run
+    /// at a time and answers a second "busy" at once, without calling the
+    /// busy handler: the writer's truncation failed whenever the thread
+    /// was mid-copy, was taken for a long reader and backed off, and under
+    /// sustained ingest the WAL grew to four times its bound.
+    running: Mutex<()>,
+}
+
+impl CheckpointShared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.running
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// How long the writer waits for readers when truncating the WAL, and how
@@ -563,7 +583,9 @@ impl WalBound {
         // Past the limit, wait (up to twice the limit) for a moment when
         // the checkpoint thread has just caught up, so the truncation has
         // next to nothing left to copy and commits do not stall behind it.
-        if !self.caught_up.swap(false, Ordering::Relaxed) && size <= self.limit.saturating_mul(2) {
+        if !self.shared.caught_up.swap(false, Ordering::Relaxed)
+            && size <= self.limit.saturating_mul(2)
+        {
             return;
         }
         let wait = if urgent {
@@ -573,14 +595,21 @@ impl WalBound {
         } else {
             TRUNCATE_WAIT
         };
+        // Waits out a copy the checkpoint thread has under way: it leaves
+        // this truncation less to do.
+        let running = self.shared.lock();
         let _ = conn.busy_timeout(wait);
         let done = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
             r.get::<_, i64>(0)
         });
         let _ = conn.busy_timeout(Duration::from_secs(5));
+        drop(running);
         match done {
             Ok(0) => {
+                // A truncation that came through ends any back-off: the
+                // next time the WAL crosses the bound is tried as usual.
                 self.held.set(false);
+                self.next_try.set(now);
                 tracing::debug!(wal_bytes = size, "store: WAL over its limit, truncated")
             }
             Ok(_) => {
@@ -652,6 +681,7 @@ fn writer_loop(
         }
         if let Some(tx) = close {
             drop(ckpt);
+            let _running = wal.shared.lock();
             if wal.enabled
                 && let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
             {
@@ -683,7 +713,12 @@ const CHECKPOINT_LAZY: Duration = Duration::from_millis(100);
 const CHECKPOINT_PAUSE: Duration = Duration::from_millis(1);
 
 /// `eager_frames`: WAL frames from which the thread follows the commits.
-fn checkpoint_loop(conn: Connection, rx: Receiver<()>, caught_up: &AtomicBool, eager_frames: i64) {
+fn checkpoint_loop(
+    conn: Connection,
+    rx: Receiver<()>,
+    shared: &CheckpointShared,
+    eager_frames: i64,
+) {
     let mut pause = CHECKPOINT_LAZY;
     loop {
         match rx.recv_timeout(Duration::from_secs(60)) {
@@ -691,11 +726,14 @@ fn checkpoint_loop(conn: Connection, rx: Receiver<()>, caught_up: &AtomicBool, e
                 std::thread::sleep(pause);
                 while rx.try_recv().is_ok() {}
                 // (busy, frames in the WAL, frames copied into the database)
-                match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                let running = shared.lock();
+                let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
                     Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
-                }) {
+                });
+                drop(running);
+                match done {
                     Ok((frames, copied)) => {
-                        caught_up.store(frames == copied, Ordering::Relaxed);
+                        shared.caught_up.store(frames == copied, Ordering::Relaxed);
                         pause = if frames >= eager_frames {
                             CHECKPOINT_PAUSE
                         } else {
