@@ -595,9 +595,18 @@ impl WalBound {
         } else {
             TRUNCATE_WAIT
         };
-        // Waits out a copy the checkpoint thread has under way: it leaves
-        // this truncation less to do.
-        let running = self.shared.lock();
+        // A copy the checkpoint thread has under way: only an urgent
+        // truncation waits it out; otherwise the next commit tries again
+        // (waiting here stalled commits and raised ingest's p99).
+        let running = if urgent {
+            self.shared.lock()
+        } else {
+            match self.shared.running.try_lock() {
+                Ok(guard) => guard,
+                Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => return,
+            }
+        };
         let _ = conn.busy_timeout(wait);
         let done = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
             r.get::<_, i64>(0)
