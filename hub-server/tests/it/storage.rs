@@ -169,10 +169,10 @@ async fn small_wal_hub() -> (Hub, Arc<tempfile::TempDir>, std::path::PathBuf) {
     (hub, dir, wal)
 }
 
-/// A backup's long read keeps the WAL from being truncated; ingest goes
+/// A backup's long read keeps the WAL from being restarted; ingest goes
 /// on meanwhile (the writer only looks, it does not wait on the reader
-/// for every commit), and once the reader is gone the WAL is truncated
-/// again.
+/// for every commit), and once the reader is gone the WAL restarts and
+/// its file is cut back to the bound.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_long_reader_holds_the_wal_back_but_not_ingest() {
     let (hub, dir, wal) = small_wal_hub().await;
@@ -204,7 +204,7 @@ async fn a_long_reader_holds_the_wal_back_but_not_ingest() {
     while wal_len() > limit + 2 * 1024 * 1024 {
         assert!(
             std::time::Instant::now() < deadline,
-            "the WAL was never truncated again"
+            "the WAL file was never cut back"
         );
         post_round(
             &hub,
@@ -237,10 +237,10 @@ async fn the_wal_stays_bounded_under_sustained_writes() {
     }
     // The bound plus 2 MiB at most: past the bound the writer waits (up
     // to twice it, 1 MiB here) for the checkpoint thread to catch up
-    // before truncating; a reader that holds a truncation off (the
+    // before restarting it; a reader that holds a restart off (the
     // dictionary training's read, once in this run) lets it grow to four
     // times (2 MiB) before the writer waits for as long as it takes; and
-    // the group commit in flight adds its pages. The writer's truncation
+    // the group commit in flight adds its pages. The writer's checkpoint
     // once lost a race with the checkpoint thread's copy, was taken for a
     // long reader, and the WAL reached 3.1 MB here.
     assert!(
