@@ -29,20 +29,17 @@ impl ManualClock {
     }
 
     pub fn set(&self, t: Timestamp) {
-        if let Ok(mut g) = self.0.lock() {
-            *g = t;
-        }
+        *crate::sync::lock(&self.0, "manual clock") = t;
     }
 
     pub fn advance(&self, by: SignedDuration) {
-        if let Ok(mut g) = self.0.lock() {
-            *g = g.saturating_add(by).unwrap_or(*g);
-        }
+        let mut g = crate::sync::lock(&self.0, "manual clock");
+        *g = g.saturating_add(by).unwrap_or(*g);
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        self.0.lock().map(|g| *g).unwrap_or(Timestamp::UNIX_EPOCH)
+        *crate::sync::lock(&self.0, "manual clock")
     }
 }

@@ -63,18 +63,13 @@ impl Template {
     }
 
     pub fn current(&self) -> Arc<Value> {
-        self.current
-            .read()
-            .map(|g| g.clone())
-            .unwrap_or_else(|p| p.into_inner().clone())
+        crate::sync::read(&self.current, "template").clone()
     }
 
     /// Installs a new template text after checking it is a YAML mapping.
     pub fn replace(&self, text: &str) -> Result<(), ConfigGenError> {
         let v = Arc::new(parse_template(text)?);
-        if let Ok(mut g) = self.current.write() {
-            *g = v;
-        }
+        *crate::sync::write(&self.current, "template") = v;
         Ok(())
     }
 

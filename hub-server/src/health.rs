@@ -33,8 +33,9 @@ struct Record {
 impl JobBoard {
     /// Makes a job known (it is overdue if it never succeeds).
     pub fn register(&self, name: &'static str, every: Duration, now: Timestamp) {
-        if let Ok(mut jobs) = self.jobs.lock() {
-            jobs.entry(name).or_insert(Record {
+        crate::sync::lock(&self.jobs, "job board")
+            .entry(name)
+            .or_insert(Record {
                 every,
                 registered_at: now,
                 last_started_at: None,
@@ -44,7 +45,6 @@ impl JobBoard {
                 runs: 0,
                 failures: 0,
             });
-        }
     }
 
     pub fn started(&self, name: &'static str, now: Timestamp) {
@@ -67,19 +67,15 @@ impl JobBoard {
     }
 
     fn update(&self, name: &'static str, f: impl FnOnce(&mut Record)) {
-        if let Ok(mut jobs) = self.jobs.lock()
-            && let Some(r) = jobs.get_mut(name)
-        {
+        if let Some(r) = crate::sync::lock(&self.jobs, "job board").get_mut(name) {
             f(r);
         }
     }
 
     /// Every job's status as of `now`.
     pub fn snapshot(&self, now: Timestamp) -> Vec<JobStatus> {
-        let Ok(jobs) = self.jobs.lock() else {
-            return Vec::new();
-        };
-        jobs.iter()
+        crate::sync::lock(&self.jobs, "job board")
+            .iter()
             .map(|(name, r)| {
                 let since = r.last_success_at.unwrap_or(r.registered_at);
                 let allowed = SignedDuration::try_from(r.every.saturating_mul(2))

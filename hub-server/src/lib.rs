@@ -19,6 +19,7 @@ pub mod service;
 pub mod snapshot;
 pub mod state;
 pub mod store;
+pub mod sync;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -31,10 +32,11 @@ use tokio::sync::watch;
 use clock::Clock;
 use config::Config;
 use controller_yaml::{ConfigGenError, Template};
+use live::Live;
 use notify::Dispatcher;
 use notify::resend::Mailer;
 use state::AppState;
-use store::{Store, StoreError, StoreOptions};
+use store::{Store, StoreError};
 
 /// Failures that stop the hub from starting or serving.
 #[derive(Debug, Error)]
@@ -111,7 +113,6 @@ pub fn report_key(config: &Config) -> Result<ReportKey, HubError> {
 /// Knobs tests turn; production uses the defaults.
 #[derive(Debug, Clone, Default)]
 pub struct HubOptions {
-    pub store: StoreOptions,
     /// Connection limits; the server's config sets the connection count.
     pub limits: Option<http::serve::Limits>,
     /// Start neither the background jobs nor the dispatcher loop: tests
@@ -119,19 +120,35 @@ pub struct HubOptions {
     pub manual: bool,
 }
 
-/// Shared state over an opened store, with the persisted template and
-/// newest controller version loaded.
+/// Shared state over an opened store, with the live model attached to it
+/// and the persisted template and newest controller version loaded.
 pub async fn build_state(
     config: Config,
     report_key: ReportKey,
     store: Store,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, HubError> {
+    let live = Live::starting_now(live::SUBSCRIBER_BUFFER);
+    build_state_with(config, report_key, store, clock, live).await
+}
+
+/// [`build_state`] with a live model of the caller's (tests shorten its
+/// subscribers' buffer).
+pub async fn build_state_with(
+    config: Config,
+    report_key: ReportKey,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    live: Live,
+) -> Result<AppState, HubError> {
+    let live = Arc::new(live);
+    store.attach(live.clone()).await?;
     let config_controllers = config.controllers.clone();
     let config_timeout = config.controllers.timeout.0;
     let state = AppState::new(
         config,
         store,
+        live,
         clock,
         report_key.key,
         Template::bundled()?,

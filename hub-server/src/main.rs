@@ -11,7 +11,7 @@ use hub_server::HubOptions;
 use hub_server::clock::SystemClock;
 use hub_server::config::Config;
 use hub_server::service::dashboard::Gate;
-use hub_server::store::Store;
+use hub_server::store::{Store, StoreOptions};
 
 const ABOUT: &str = "felhom hub: the server every felhom-controller reports to.";
 
@@ -101,8 +101,8 @@ enum Command {
 
 /// Says where the secrets key is when it is a file next to the data (the
 /// laptop trial): it must be kept, and kept apart from backups.
-fn log_key_source(source: &hub_server::store::seal::KeySource) {
-    use hub_server::store::seal::KeySource;
+fn log_key_source(source: &hub_server::store::secrets::KeySource) {
+    use hub_server::store::secrets::KeySource;
     match source {
         KeySource::Configured => {}
         KeySource::File {
@@ -204,7 +204,7 @@ fn secrets_command(config: &Config, cmd: &SecretsCommand) -> anyhow::Result<()> 
             Ok(())
         }
         SecretsCommand::Rotate => {
-            if config.secrets.key.is_empty() {
+            if config.secrets.key.is_none() {
                 anyhow::bail!(
                     "set HUB_SECRETS_KEY to the new key and HUB_SECRETS_KEY_OLD to the old one"
                 );
@@ -240,7 +240,7 @@ fn with_store<T>(
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async {
-        let store = Store::open(&config.server.data_dir, config.store_options())?;
+        let store = Store::open(&config.server.data_dir, StoreOptions::from_config(config))?;
         let result = work(&store).await;
         store.close().await;
         result
@@ -465,7 +465,7 @@ fn real_main() -> anyhow::Result<()> {
         let (summary, aside) = hub_server::store::backup::restore_from(
             &config.server.data_dir,
             from,
-            config.store_options(),
+            StoreOptions::from_config(&config),
             &stamp,
         )?;
         println!("Restored: {summary}");
@@ -510,7 +510,7 @@ fn real_main() -> anyhow::Result<()> {
     let _lock = hub_server::store::backup::DataDirLock::acquire(&config.server.data_dir)?;
     runtime.block_on(async move {
         // The store first: "listening" means ready, migrations done.
-        let store = Store::open(&config.server.data_dir, config.store_options())?;
+        let store = Store::open(&config.server.data_dir, StoreOptions::from_config(&config))?;
         log_key_source(store.key_source());
         let listener = tokio::net::TcpListener::bind(addr)
             .await

@@ -60,6 +60,7 @@ pub struct Gauges {
     pub wal_bytes: Gauge,
     pub last_backup: Gauge<f64, std::sync::atomic::AtomicU64>,
     pub log_lines_dropped: Gauge,
+    pub poisoned_locks: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -160,6 +161,11 @@ impl Default for Metrics {
             "log_lines_dropped",
             "Log lines dropped because stdout was not taken up fast enough",
             g.log_lines_dropped.clone(),
+        );
+        registry.register(
+            "poisoned_locks",
+            "Locks found poisoned by a panic and recovered since the hub started",
+            g.poisoned_locks.clone(),
         );
         Metrics {
             registry,

@@ -132,7 +132,7 @@ impl FleetCache {
             ListKind::Customers => &self.customers,
         };
         let key = (live.last_id(), view.now.as_second(), latest.clone());
-        let mut cached = slot.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cached = crate::sync::lock(slot, "fleet cache");
         if let Some(s) = cached.as_ref()
             && s.key == key
         {

@@ -1,5 +1,5 @@
 //! The state every part of the hub shares behind one `Arc`: the config,
-//! the store, the clock, the template, the newest controller version, the
+//! the store, the live model, the clock, the template, the newest controller version, the
 //! job board and the shutdown signal. It holds data and handles only; the
 //! work is done by the service layer, the jobs and the HTTP layer above it.
 
@@ -22,6 +22,9 @@ use crate::store::Store;
 pub struct AppState {
     pub config: Config,
     pub store: Store,
+    /// The live fleet model and its stream, kept current by the store's
+    /// writer (attached in [`crate::build_state`]).
+    pub live: Arc<Live>,
     pub clock: Arc<dyn Clock>,
     /// The effective global report key (configured or generated).
     pub report_key: String,
@@ -54,9 +57,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         config: Config,
         store: Store,
+        live: Arc<Live>,
         clock: Arc<dyn Clock>,
         report_key: String,
         template: Template,
@@ -71,6 +76,7 @@ impl AppState {
             denials: Default::default(),
             config,
             store,
+            live,
             clock,
             report_key,
             template,
@@ -112,18 +118,16 @@ impl AppState {
 
     /// The live fleet model and stream.
     pub fn live(&self) -> &Arc<Live> {
-        self.store.live()
+        &self.live
     }
 
     /// The newest controller version the registry check found.
     pub fn latest_version(&self) -> Option<String> {
-        self.latest_version.read().ok().and_then(|v| v.clone())
+        crate::sync::read(&self.latest_version, "latest version").clone()
     }
 
     pub fn set_latest_version(&self, v: Option<String>) {
-        if let Ok(mut g) = self.latest_version.write() {
-            *g = v;
-        }
+        *crate::sync::write(&self.latest_version, "latest version") = v;
     }
 }
 
@@ -135,9 +139,7 @@ impl DenialLimiter {
     /// Whether `client` had no denial audited in the minute before `now`
     /// (and notes this one).
     pub fn first_in_a_minute(&self, client: &str, now: Timestamp) -> bool {
-        let Ok(mut seen) = self.0.lock() else {
-            return true;
-        };
+        let mut seen = crate::sync::lock(&self.0, "denial limiter");
         if seen.len() > 10_000 {
             seen.clear();
         }

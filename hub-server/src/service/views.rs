@@ -69,13 +69,18 @@ pub fn fleet(st: &AppState, filter: &FleetFilter) -> Fleet {
     }
 }
 
-/// One customer's summary and newest report.
+/// One customer's summary (from the live model, as of now) and newest
+/// report (from the database).
 pub async fn customer_detail(st: &AppState, id: &str) -> Result<CustomerDetail> {
     validate_customer_id(id)?;
-    st.store
-        .customer_detail(id.to_owned(), st.status_view())
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("unknown customer `{id}`")))
+    let unknown = || ServiceError::NotFound(format!("unknown customer `{id}`"));
+    let row = st.live().row(id).ok_or_else(unknown)?;
+    let summary = row.summary(&st.status_view()).into_owned();
+    let latest_report = st.store.latest_report(id.to_owned()).await?;
+    Ok(CustomerDetail {
+        summary,
+        latest_report,
+    })
 }
 
 /// Everything about one customer, secrets redacted.
@@ -299,6 +304,8 @@ pub async fn metrics(st: &AppState) -> Result<String> {
     g.wal_bytes.set(size("hub.db-wal"));
     g.log_lines_dropped
         .set(i64::try_from(crate::logwriter::dropped_lines()).unwrap_or(i64::MAX));
+    g.poisoned_locks
+        .set(i64::try_from(crate::sync::poisoned_locks()).unwrap_or(i64::MAX));
     let backup = st
         .store
         .job_last_ran_at(crate::store::backup::BACKUP_JOB)

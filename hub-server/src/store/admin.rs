@@ -43,7 +43,7 @@ impl Store {
         read_only: bool,
         now: Timestamp,
     ) -> Result<bool> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             let n = c.execute(
                 "INSERT INTO admin_tokens (name, sha256, read_only, created_at) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT (name) DO NOTHING",
@@ -72,7 +72,7 @@ impl Store {
     }
 
     pub async fn revoke_admin_token(&self, name: String) -> Result<bool> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             Ok(c.execute("DELETE FROM admin_tokens WHERE name = ?1", [&name])? == 1)
         })
         .await
@@ -106,7 +106,7 @@ impl Store {
         outcome: String,
         now: Timestamp,
     ) -> Result<()> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             c.prepare_cached(
                 "INSERT INTO audit_log (at, actor, action, customer_id, details, outcome) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

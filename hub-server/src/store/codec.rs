@@ -73,14 +73,13 @@ impl Codec {
     }
 
     fn current(&self) -> Option<(i64, DictBytes)> {
-        self.current.read().ok().and_then(|c| c.clone())
+        crate::sync::read(&self.current, "codec dictionary").clone()
     }
 
     fn dict(&self, id: i64) -> Result<DictBytes> {
-        self.dicts
-            .read()
-            .ok()
-            .and_then(|d| d.get(&id).cloned())
+        crate::sync::read(&self.dicts, "codec dictionaries")
+            .get(&id)
+            .cloned()
             .ok_or_else(|| StoreError::Corrupt(format!("unknown compression dictionary {id}")))
     }
 
@@ -160,12 +159,8 @@ impl Codec {
 
     fn install(&self, id: i64, bytes: Vec<u8>) {
         let bytes = Arc::new(bytes);
-        if let Ok(mut d) = self.dicts.write() {
-            d.insert(id, bytes.clone());
-        }
-        if let Ok(mut c) = self.current.write() {
-            *c = Some((id, bytes));
-        }
+        crate::sync::write(&self.dicts, "codec dictionaries").insert(id, bytes.clone());
+        *crate::sync::write(&self.current, "codec dictionary") = Some((id, bytes));
     }
 }
 
@@ -230,7 +225,7 @@ fn train(store: &Store, samples: usize) -> Result<usize> {
     let dict = zstd::dict::from_samples(&bodies, DICT_BYTES).map_err(zerr)?;
     let stored = dict.clone();
     let n = bodies.len() as i64;
-    let id = store.write_blocking(move |conn| {
+    let id = store.write_blocking(move |conn, _| {
         conn.execute(
             "INSERT INTO compression_dicts (created_at, samples, dict) VALUES (?1, ?2, ?3)",
             params![jiff::Timestamp::now().as_millisecond(), n, stored],
@@ -242,7 +237,7 @@ fn train(store: &Store, samples: usize) -> Result<usize> {
     let mut total = 0;
     loop {
         let c = codec.clone();
-        let done = store.write_blocking(move |conn| {
+        let done = store.write_blocking(move |conn, _| {
             let mut stmt = conn
                 .prepare_cached("SELECT customer, ts, body FROM reports WHERE dict = 0 LIMIT ?1")?;
             let rows: Vec<(i64, i64, Vec<u8>)> = stmt

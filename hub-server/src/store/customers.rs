@@ -7,9 +7,9 @@ use sha2::{Digest, Sha256};
 
 use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig};
 
-use super::seal::{Sealer, config_place, split_tokens, tokens_place};
-use super::{Result, Store, StoreError, ms};
-use crate::live::Delta;
+use super::secrets::{config_place, split_tokens, tokens_place};
+use super::{Change, Result, Store, StoreError, ms};
+use crate::secrets::cipher::Sealer;
 
 /// A registry row.
 #[derive(Debug, Clone, Copy)]
@@ -146,7 +146,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<bool> {
         let seal = self.sealer().clone();
-        self.write(move |c| {
+        self.write(move |c, changes| {
             let id = cfg.config.customer_id.as_str();
             let cust = ensure_customer(c, id, now)?;
             let document = serde_json::to_string(&cfg.config)
@@ -173,7 +173,7 @@ impl Store {
                 ],
             )?;
             if n == 1 {
-                crate::store::record(Delta::Config {
+                changes.push(Change::Config {
                     customer_id: cfg.config.customer_id.clone(),
                     display_name: cfg.config.display_name.clone(),
                 });
@@ -294,7 +294,7 @@ impl Store {
         grace_until: Timestamp,
     ) -> Result<bool> {
         let seal = self.sealer().clone();
-        self.write(move |c| {
+        self.write(move |c, _| {
             let Some(cust) = lookup(c, &customer_id)? else {
                 return Ok(false);
             };
@@ -365,7 +365,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<bool> {
         let seal = self.sealer().clone();
-        self.write(move |c| {
+        self.write(move |c, changes| {
             let document =
                 serde_json::to_string(&config).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let (document, tokens) = split_tokens(&seal, &config.customer_id, &document)?;
@@ -384,7 +384,7 @@ impl Store {
                 ],
             )?;
             if n == 1 {
-                crate::store::record(Delta::Config {
+                changes.push(Change::Config {
                     customer_id: config.customer_id.clone(),
                     display_name: config.display_name.clone(),
                 });
@@ -397,14 +397,14 @@ impl Store {
     /// Removes a managed config (the customer stays known: if it keeps
     /// reporting it shows as manual). `false` if there was none.
     pub async fn delete_config(&self, customer_id: String) -> Result<bool> {
-        self.write(move |c| {
+        self.write(move |c, changes| {
             let n = c.execute(
                 "DELETE FROM customer_configs WHERE customer = \
                  (SELECT id FROM customers WHERE customer_id = ?1)",
                 [&customer_id],
             )?;
             if n == 1 {
-                crate::store::record(Delta::ConfigRemoved { customer_id });
+                changes.push(Change::ConfigRemoved { customer_id });
             }
             Ok(n == 1)
         })
@@ -413,13 +413,13 @@ impl Store {
 
     /// Blocks or unblocks a customer; `false` if the id is unknown.
     pub async fn set_blocked(&self, customer_id: String, blocked: bool) -> Result<bool> {
-        self.write(move |c| {
+        self.write(move |c, changes| {
             let n = c.execute(
                 "UPDATE customers SET blocked = ?2 WHERE customer_id = ?1",
                 params![customer_id, blocked],
             )?;
             if n == 1 {
-                crate::store::record(Delta::Blocked {
+                changes.push(Change::Blocked {
                     customer_id,
                     blocked,
                 });

@@ -5,8 +5,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::customers::ensure_customer;
-use super::{Result, Store, ms};
-use crate::live::Delta;
+use super::{Change, Changes, Result, Store, ms};
 use hub_proto::admin::EventRecord;
 
 /// A validated event, from a controller or from the hub itself.
@@ -34,12 +33,13 @@ pub struct EventInsert {
 
 impl Store {
     pub async fn insert_event(&self, e: NewEvent) -> Result<EventInsert> {
-        self.write(move |c| insert_event(c, &e)).await
+        self.write(move |c, changes| insert_event(c, &e, changes))
+            .await
     }
 
     /// Replaces a customer's email preferences.
     pub async fn set_preferences(&self, p: Preferences, now: Timestamp) -> Result<()> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             let cust = ensure_customer(c, &p.customer_id, now)?;
             let events: Vec<&str> = p.enabled_events.iter().map(|t| t.as_str()).collect();
             c.execute(
@@ -93,7 +93,7 @@ impl Store {
         payload: serde_json::Value,
         now: Timestamp,
     ) -> Result<i64> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             let cust = ensure_customer(c, &customer_id, now)?;
             c.execute(
                 "INSERT INTO outbox (created_at, kind, customer, payload) VALUES (?1, ?2, ?3, ?4)",
@@ -117,7 +117,11 @@ impl Store {
     }
 }
 
-pub(super) fn insert_event(c: &Connection, e: &NewEvent) -> Result<EventInsert> {
+pub(super) fn insert_event(
+    c: &Connection,
+    e: &NewEvent,
+    changes: &mut Changes,
+) -> Result<EventInsert> {
     let cust = ensure_customer(c, &e.customer_id, e.received_at)?;
     if let Some(event_id) = &e.event_id {
         let first: Option<i64> = c
@@ -147,7 +151,7 @@ pub(super) fn insert_event(c: &Connection, e: &NewEvent) -> Result<EventInsert> 
         e.event_id,
     ])?;
     let id = c.last_insert_rowid();
-    crate::store::record(Delta::Event(EventRecord {
+    changes.push(Change::Event(EventRecord {
         id,
         customer_id: e.customer_id.clone(),
         event_type: e.event_type.as_str().to_owned(),

@@ -7,8 +7,8 @@ use serde_json::value::RawValue;
 
 use super::customers::{ensure_customer, lookup};
 use super::reports::readable;
-use super::seal::infra_place;
-use super::{Result, Store, ms};
+use super::secrets::infra_place;
+use super::{Result, Store, StoreError, ms};
 
 impl Store {
     /// Stores a pushed infra backup; `raw` is the request body as received.
@@ -21,7 +21,7 @@ impl Store {
     ) -> Result<()> {
         let body = self.codec().compress_plain(&raw)?;
         let seal = self.sealer().clone();
-        self.write(move |c| {
+        self.write(move |c, _| {
             let cust = ensure_customer(c, &customer_id, received_at)?;
             // The row id is part of what the seal binds to: take the next
             // one now (the writer is the only one inserting).
@@ -63,7 +63,9 @@ impl Store {
             while let Some(row) = rows.next()? {
                 let (id, body): (i64, Vec<u8>) = (row.get(0)?, row.get(1)?);
                 let opened = seal.open(&infra_place(&customer_id, id), &body);
-                let plain = opened.and_then(|b| codec.decompress(0, &b));
+                let plain = opened
+                    .map_err(StoreError::from)
+                    .and_then(|b| codec.decompress(0, &b));
                 if let Some(v) = readable(&customer_id, plain) {
                     return Ok(Some(v));
                 }

@@ -93,7 +93,7 @@ impl Store {
         event: Option<NewEvent>,
         now: Timestamp,
     ) -> Result<Option<i64>> {
-        self.write(move |c| {
+        self.write(move |c, changes| {
             let Some(cust) = super::customers::lookup(c, &customer_id)? else {
                 return Ok(None);
             };
@@ -103,7 +103,7 @@ impl Store {
             )?
             .execute(params![cust.id, state.as_str(), ms(now)])?;
             match event {
-                Some(e) => Ok(Some(insert_event(c, &e)?.id)),
+                Some(e) => Ok(Some(insert_event(c, &e, changes)?.id)),
                 None => Ok(None),
             }
         })
@@ -168,7 +168,7 @@ impl Store {
         events: Vec<NewEvent>,
         now: Timestamp,
     ) -> Result<Option<Vec<i64>>> {
-        self.write(move |c| {
+        self.write(move |c, changes| {
             let done: Option<String> = c
                 .prepare_cached("SELECT local_date FROM job_runs WHERE job = ?1")?
                 .query_row([job], |r| r.get(0))
@@ -178,7 +178,7 @@ impl Store {
             }
             let mut ids = Vec::with_capacity(events.len());
             for e in &events {
-                ids.push(insert_event(c, e)?.id);
+                ids.push(insert_event(c, e, changes)?.id);
             }
             c.prepare_cached(
                 "INSERT INTO job_runs (job, local_date, ran_at) VALUES (?1, ?2, ?3) \
@@ -199,7 +199,7 @@ impl Store {
         let mut after = 0i64;
         loop {
             let (n, last) = self
-                .write(move |c| {
+                .write(move |c, _| {
                     let custs: Vec<(i64, i64)> = c
                         .prepare_cached(
                             "SELECT customer, ts FROM latest_reports WHERE customer > ?1 \
@@ -234,7 +234,7 @@ impl Store {
                     "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < ?1 LIMIT ?2)"
                 );
                 let n = self
-                    .write(move |c| Ok(c.execute(&sql, params![cutoff, PRUNE_ROWS_PER_TX])?))
+                    .write(move |c, _| Ok(c.execute(&sql, params![cutoff, PRUNE_ROWS_PER_TX])?))
                     .await?;
                 if field == 0 {
                     out.events += n;
@@ -247,7 +247,7 @@ impl Store {
             }
         }
         out.infra_backups = self
-            .write(move |c| {
+            .write(move |c, _| {
                 Ok(c.execute(
                     "DELETE FROM infra_backups WHERE received_at < ?1 AND id NOT IN ( \
                         SELECT (SELECT b2.id FROM infra_backups b2 WHERE b2.customer = b.customer \
@@ -259,7 +259,7 @@ impl Store {
             .await?;
         loop {
             let freed = self
-                .write(|c| {
+                .write(|c, _| {
                     let before: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
                     c.execute_batch("PRAGMA incremental_vacuum(2000)")?;
                     let after: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;

@@ -42,7 +42,7 @@ impl Store {
         password: String,
         now: Timestamp,
     ) -> Result<Attempt> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             let id_key = customer_id.as_ref().map(|id| format!("id:{id}"));
             let ip_key = client.map(|a| format!("ip:{a}"));
             let mut wait = 0;
@@ -81,7 +81,7 @@ impl Store {
 
     /// Lifts a customer's lockout; `true` if there were failures recorded.
     pub async fn clear_lockout(&self, customer_id: String) -> Result<bool> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             Ok(c.execute(
                 "DELETE FROM retrieval_failures WHERE key = ?1",
                 [format!("id:{customer_id}")],
@@ -92,7 +92,7 @@ impl Store {
 
     /// Forgets failures that can no longer lock anything.
     pub async fn prune_lockouts(&self, now: Timestamp) -> Result<usize> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             Ok(c.execute(
                 "DELETE FROM retrieval_failures WHERE updated_at <= ?1",
                 [ms(now - WINDOW)],

@@ -168,7 +168,7 @@ impl Store {
         deliveries: Vec<NewDelivery>,
         now: Timestamp,
     ) -> Result<()> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             let cust = lookup(c, &customer_id)?.map(|r| r.id);
             let mut queue = c.prepare_cached(
                 "INSERT INTO deliveries (created_at, channel, customer, event_type, event, \
@@ -256,8 +256,10 @@ impl Store {
         attempts: u32,
         now: Timestamp,
     ) -> Result<()> {
-        self.write(move |c| finish_delivery(c, id, "sent", "", Some(&provider_id), attempts, now))
-            .await
+        self.write(move |c, _| {
+            finish_delivery(c, id, "sent", "", Some(&provider_id), attempts, now)
+        })
+        .await
     }
 
     /// Logs a delivery as failed for good and removes it.
@@ -268,7 +270,7 @@ impl Store {
         attempts: u32,
         now: Timestamp,
     ) -> Result<()> {
-        self.write(move |c| finish_delivery(c, id, "failed", &reason, None, attempts, now))
+        self.write(move |c, _| finish_delivery(c, id, "failed", &reason, None, attempts, now))
             .await
     }
 
@@ -280,7 +282,7 @@ impl Store {
         next: Timestamp,
         error: String,
     ) -> Result<()> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             c.prepare_cached(
                 "UPDATE deliveries SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 \
                  WHERE id = ?1",
@@ -381,7 +383,7 @@ impl Store {
     }
 
     pub async fn set_state(&self, key: &'static str, value: String, now: Timestamp) -> Result<()> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             c.prepare_cached(
                 "INSERT INTO hub_state (key, value, updated_at) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",

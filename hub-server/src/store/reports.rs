@@ -1,13 +1,12 @@
 //! Report history and the newest-report table the fleet view reads.
 
-use hub_proto::{CustomerDetail, Health, HistoryEntry, Severity};
+use hub_proto::{Health, HistoryEntry, Severity};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::value::RawValue;
 
 use super::customers::{ensure_customer, lookup};
-use super::{Result, Store, StoreError, from_ms, ms};
-use crate::live::{Delta, Row, StatusView};
+use super::{Change, Changes, FleetRecord, Result, Store, StoreError, from_ms, ms};
 
 /// A validated report, already compressed, ready to be committed.
 pub struct NewReport {
@@ -39,50 +38,38 @@ pub struct ReportInsert {
 impl Store {
     pub async fn insert_report(&self, mut r: NewReport) -> Result<ReportInsert> {
         let codec = self.codec().clone();
-        self.write(move |c| {
+        self.write(move |c, changes| {
             // Compressed while the dictionary was being installed: the
             // recompression may have passed already, so do it here.
             if let Some((dict, body)) = codec.with_current_dict(r.dict, &r.body)? {
                 (r.dict, r.body) = (dict, body);
             }
-            insert_report(c, &r)
+            insert_report(c, &r, changes)
         })
         .await
     }
 
-    /// One customer's summary (from the live model) and newest report
-    /// body, or `None`.
-    pub async fn customer_detail(
-        &self,
-        customer_id: String,
-        view: StatusView,
-    ) -> Result<Option<CustomerDetail>> {
-        let Some(row) = self.live().row(&customer_id) else {
-            return Ok(None);
-        };
-        let summary = row.summary(&view).into_owned();
+    /// A customer's newest report exactly as it was received; `None` when
+    /// the customer is unknown or never reported (or the body cannot be
+    /// read).
+    pub async fn latest_report(&self, customer_id: String) -> Result<Option<Box<RawValue>>> {
         let codec = self.codec().clone();
-        let latest_report = self
-            .read(move |c| {
-                let Some(cust) = lookup(c, &customer_id)? else {
-                    return Ok(None);
-                };
-                Ok(c.prepare_cached(
-                    "SELECT r.dict, r.body FROM latest_reports l \
-                     JOIN reports r ON r.customer = l.customer AND r.ts = l.ts \
-                     WHERE l.customer = ?1",
-                )?
-                .query_row([cust.id], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-                })
-                .optional()?
-                .and_then(|(d, b)| readable(&customer_id, codec.decompress(d, &b))))
+        self.read(move |c| {
+            let Some(cust) = lookup(c, &customer_id)? else {
+                return Ok(None);
+            };
+            Ok(c.prepare_cached(
+                "SELECT r.dict, r.body FROM latest_reports l \
+                 JOIN reports r ON r.customer = l.customer AND r.ts = l.ts \
+                 WHERE l.customer = ?1",
+            )?
+            .query_row([cust.id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
             })
-            .await?;
-        Ok(Some(CustomerDetail {
-            summary,
-            latest_report,
-        }))
+            .optional()?
+            .and_then(|(d, b)| readable(&customer_id, codec.decompress(d, &b))))
+        })
+        .await
     }
 
     /// Reports received since `since`, oldest first, exactly as sent.
@@ -166,11 +153,12 @@ fn history_entry(
 }
 
 /// Every known customer as the live model keeps it (only those that
-/// reported or have a config are listed): read once at start, and by tests
-/// to check the model against the database. The error and warning events
-/// of the 24 h before the newest event are included for the counts.
-pub(crate) fn load_rows(c: &Connection) -> Result<Vec<Row>> {
-    let mut rows: Vec<Row> = Vec::new();
+/// reported or have a config are listed): read when the model is attached,
+/// and by tests to check the model against the database. The error and
+/// warning events of the 24 h before the newest event are included for the
+/// counts.
+pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
+    let mut rows: Vec<FleetRecord> = Vec::new();
     let mut index = std::collections::HashMap::new();
     let mut stmt = c.prepare(
         "SELECT c.customer_id, c.blocked, cc.display_name, cc.customer IS NOT NULL, \
@@ -184,7 +172,7 @@ pub(crate) fn load_rows(c: &Connection) -> Result<Vec<Row>> {
     let mut q = stmt.query([])?;
     while let Some(r) = q.next()? {
         let managed: bool = r.get(3)?;
-        let row = Row {
+        let row = FleetRecord {
             customer_id: r.get(0)?,
             blocked: r.get(1)?,
             display_name: if managed {
@@ -202,7 +190,7 @@ pub(crate) fn load_rows(c: &Connection) -> Result<Vec<Row>> {
             controller_version: r.get(8)?,
             controller_url: r.get(9)?,
             hostname: r.get(10)?,
-            ..Default::default()
+            recent: Default::default(),
         };
         index.insert(row.customer_id.clone(), rows.len());
         rows.push(row);
@@ -243,7 +231,7 @@ pub(super) fn readable(customer_id: &str, bytes: Result<Vec<u8>>) -> Option<Box<
     }
 }
 
-fn insert_report(c: &Connection, r: &NewReport) -> Result<ReportInsert> {
+fn insert_report(c: &Connection, r: &NewReport, changes: &mut Changes) -> Result<ReportInsert> {
     let cust = ensure_customer(c, &r.customer_id, r.received_at)?;
     let inserted = c
         .prepare_cached(
@@ -279,7 +267,7 @@ fn insert_report(c: &Connection, r: &NewReport) -> Result<ReportInsert> {
         ])?;
     }
     if inserted == 1 {
-        crate::store::record(Delta::Report {
+        changes.push(Change::Report {
             customer_id: r.customer_id.clone(),
             timestamp: r.timestamp,
             received_at: r.received_at,

@@ -46,7 +46,7 @@ impl Store {
         csrf_token: String,
         now: Timestamp,
     ) -> Result<()> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             c.prepare_cached(
                 "INSERT INTO sessions (id_sha256, created_at, last_seen_at, csrf_token) \
                  VALUES (?1, ?2, ?2, ?3)",
@@ -88,7 +88,7 @@ impl Store {
         };
         let (created, seen) = (from_ms(created), from_ms(seen));
         if now.duration_since(created) >= absolute || now.duration_since(seen) >= idle {
-            self.write(move |c| {
+            self.write(move |c, _| {
                 c.prepare_cached("DELETE FROM sessions WHERE id_sha256 = ?1")?
                     .execute([&digest])?;
                 Ok(())
@@ -97,7 +97,7 @@ impl Store {
             return Ok(None);
         }
         if flash.is_some() || now.duration_since(seen) >= SEEN_GRANULARITY {
-            self.write(move |c| {
+            self.write(move |c, _| {
                 c.prepare_cached(
                     "UPDATE sessions SET last_seen_at = ?2, flash = NULL WHERE id_sha256 = ?1",
                 )?
@@ -115,7 +115,7 @@ impl Store {
 
     /// Leaves a message for the session's next page.
     pub async fn set_flash(&self, token: String, message: String) -> Result<()> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             c.prepare_cached("UPDATE sessions SET flash = ?2 WHERE id_sha256 = ?1")?
                 .execute(params![key_digest(&token), message])?;
             Ok(())
@@ -125,7 +125,7 @@ impl Store {
 
     /// Ends a session; `false` if there was none.
     pub async fn delete_session(&self, token: String) -> Result<bool> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             Ok(
                 c.prepare_cached("DELETE FROM sessions WHERE id_sha256 = ?1")?
                     .execute([key_digest(&token)])?
@@ -142,7 +142,7 @@ impl Store {
         idle_before: Timestamp,
         created_before: Timestamp,
     ) -> Result<usize> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             Ok(c.execute(
                 "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
                 params![ms(idle_before), ms(created_before)],
@@ -161,7 +161,7 @@ impl Store {
     /// Counts a failed login from `client`; returns the seconds it is now
     /// locked for (0: not yet).
     pub async fn record_login_failure(&self, client: String, now: Timestamp) -> Result<u64> {
-        self.write(move |c| {
+        self.write(move |c, _| {
             let key = format!("login:{client}");
             record_failure(c, &key, MAX_LOGIN_FAILURES, now)?;
             locked_for(c, &key, MAX_LOGIN_FAILURES, now)

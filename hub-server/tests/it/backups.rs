@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use hub_server::store::StoreOptions;
 use hub_server::store::backup::{backup_to, restore_from};
 use jiff::{SignedDuration, Timestamp};
 
@@ -90,12 +89,11 @@ async fn a_backup_under_load_holds_every_report_acknowledged_before_it_began() {
     )
     .unwrap();
     let target = restored.path().to_owned();
-    let (r, aside) = tokio::task::spawn_blocking(move || {
-        restore_from(&target, &dest, StoreOptions::default(), "t")
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let (r, aside) =
+        tokio::task::spawn_blocking(move || restore_from(&target, &dest, crate::fast(), "t"))
+            .await
+            .unwrap()
+            .unwrap();
     assert!(aside.is_none());
     let db = r.path.clone();
     let distinct: BTreeSet<_> = before.iter().collect();
@@ -112,7 +110,7 @@ async fn scheduled_backups_rotate_and_a_failure_tells_the_operator_once() {
     let dir = Arc::new(tempfile::tempdir().unwrap());
     let backups = tempfile::tempdir().unwrap();
     let bdir = backups.path().to_owned();
-    let hub = Hub::start_with(dir, StoreOptions::default(), move |c| {
+    let hub = Hub::start_with(dir, crate::fast(), move |c| {
         c.backup.schedule = "03:30".into();
         c.backup.keep = 2;
         c.backup.dir = bdir.display().to_string();
@@ -144,7 +142,7 @@ async fn scheduled_backups_rotate_and_a_failure_tells_the_operator_once() {
     let bad = blocker.path().join("backups");
     let hub = Hub::start_with(
         Arc::new(tempfile::tempdir().unwrap()),
-        StoreOptions::default(),
+        crate::fast(),
         move |c| {
             c.backup.schedule = "03:30".into();
             c.backup.dir = bad.display().to_string();

@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use hub_server::store::StoreOptions;
 use jiff::SignedDuration;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
@@ -20,7 +19,7 @@ const PASSWORD: &str = "correct horse battery staple";
 /// A hub with a dashboard password (bcrypt cost 4: tests only).
 async fn hub_with_password(dir: Arc<tempfile::TempDir>) -> Hub {
     let hash = hub_server::service::dashboard::hash_password(PASSWORD, 4).unwrap();
-    Hub::start_with(dir, StoreOptions::default(), move |c| {
+    Hub::start_with(dir, crate::fast(), move |c| {
         c.auth.password_hash = Secret(hash);
     })
     .await
@@ -759,11 +758,9 @@ async fn without_a_password_the_dashboard_is_open_only_on_loopback() {
     hub.stop().await;
 
     // Beyond loopback: refused, nothing served.
-    let hub = Hub::start_with(
-        Arc::new(tempfile::tempdir().unwrap()),
-        StoreOptions::default(),
-        |c| c.server.listen = "0.0.0.0:8080".into(),
-    )
+    let hub = Hub::start_with(Arc::new(tempfile::tempdir().unwrap()), crate::fast(), |c| {
+        c.server.listen = "0.0.0.0:8080".into()
+    })
     .await;
     let b = Browser::new(&hub);
     for path in ["/", "/login", "/configs"] {

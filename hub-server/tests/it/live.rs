@@ -211,12 +211,7 @@ async fn an_idle_stream_stays_open_with_keepalive_comments() {
 
 #[tokio::test]
 async fn a_slow_client_is_told_to_reset_and_ingest_does_not_wait() {
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let opts = StoreOptions {
-        stream_buffer: 8,
-        ..Default::default()
-    };
-    let hub = Hub::start_in(dir, opts).await;
+    let hub = Hub::start_with_live(hub_server::live::Live::starting_now(8)).await;
     let ro = hub.admin_token("tui", true).await;
     // A client that reads nothing, with a small receive window.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -386,6 +381,8 @@ async fn run_ops(ops: Vec<Op>) -> Result<(), TestCaseError> {
         },
     )
     .unwrap();
+    let live = std::sync::Arc::new(hub_server::live::Live::new(1, 1024));
+    store.attach(live.clone()).await.unwrap();
     let t0: jiff::Timestamp = T0.parse().unwrap();
     let mut now = t0;
     let id = |who: u8| format!("c{who}");
@@ -491,8 +488,16 @@ async fn run_ops(ops: Vec<Op>) -> Result<(), TestCaseError> {
             .map(|r| serde_json::to_value(r.entry(&view)).unwrap())
             .collect()
     };
-    let model = entries(store.live().rows());
-    let database = entries(store.rows_from_database().await.unwrap());
+    let model = entries(live.rows());
+    let database = entries(
+        store
+            .fleet_from_database()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(hub_server::live::Row::from_record)
+            .collect(),
+    );
     store.close().await;
     prop_assert_eq!(model, database);
     Ok(())

@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use hub_server::clock::ManualClock;
 use hub_server::config::{Cidr, Config, GoDuration, Secret};
+use hub_server::live::Live;
 use hub_server::notify::Dispatcher;
 use hub_server::state::AppState;
 use hub_server::store::{NewCustomerConfig, Store, StoreOptions};
@@ -42,6 +43,16 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub const KEY: &str = "global-test-key-0123456789";
+
+/// The store's options for tests that are not about durability: no fsync
+/// per group commit (`synchronous=NORMAL`). The durability tests and the
+/// drills use the default, `FULL`.
+pub fn fast() -> StoreOptions {
+    StoreOptions {
+        synchronous_full: false,
+        ..Default::default()
+    }
+}
 
 /// Whether an outside tool a test needs (Chromium, Litestream, a parser)
 /// is here. If not, the test says so and passes — except with
@@ -79,12 +90,13 @@ pub struct Hub {
 
 impl Hub {
     pub async fn start() -> Hub {
-        Hub::start_with(
-            Arc::new(tempfile::tempdir().unwrap()),
-            StoreOptions::default(),
-            |_| {},
-        )
-        .await
+        Hub::start_with(Arc::new(tempfile::tempdir().unwrap()), fast(), |_| {}).await
+    }
+
+    /// A hub whose live model is the caller's (a short subscriber buffer).
+    pub async fn start_with_live(live: Live) -> Hub {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        Hub::launch(dir, fast(), T0.parse().unwrap(), |_| {}, live).await
     }
 
     pub async fn start_in(dir: Arc<TempDir>, opts: StoreOptions) -> Hub {
@@ -105,6 +117,17 @@ impl Hub {
         opts: StoreOptions,
         now: jiff::Timestamp,
         tweak: impl FnOnce(&mut Config),
+    ) -> Hub {
+        let live = Live::starting_now(hub_server::live::SUBSCRIBER_BUFFER);
+        Hub::launch(dir, opts, now, tweak, live).await
+    }
+
+    async fn launch(
+        dir: Arc<TempDir>,
+        opts: StoreOptions,
+        now: jiff::Timestamp,
+        tweak: impl FnOnce(&mut Config),
+        live: Live,
     ) -> Hub {
         let mut config = Config::default();
         config.server.data_dir = dir.path().to_owned();
@@ -130,14 +153,14 @@ impl Hub {
             key: KEY.into(),
             generated: None,
         };
-        let mut state = hub_server::build_state(config, key, store.clone(), clock.clone())
-            .await
-            .unwrap();
+        let mut state =
+            hub_server::build_state_with(config, key, store.clone(), clock.clone(), live)
+                .await
+                .unwrap();
         state.stream_keepalive = STREAM_KEEPALIVE.with(|k| k.get());
         let state = Arc::new(state);
         let dispatcher = hub_server::dispatcher(&state).await.unwrap();
         let hub_opts = HubOptions {
-            store: opts,
             manual: true,
             limits: None,
         };

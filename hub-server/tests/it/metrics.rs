@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::routing::get;
-use hub_server::store::StoreOptions;
 use jiff::SignedDuration;
 use serde_json::json;
 
@@ -164,7 +163,7 @@ async fn the_heartbeat_beats_on_schedule_and_stops_while_the_switch_is_stuck() {
     let (url, hits) = ping_counter().await;
     let hub = Hub::start_with(
         Arc::new(tempfile::tempdir().unwrap()),
-        StoreOptions::default(),
+        crate::fast(),
         move |c| {
             c.alerting.heartbeat_url = Secret(url);
             c.alerting.heartbeat_interval = GoDuration(std::time::Duration::from_secs(300));

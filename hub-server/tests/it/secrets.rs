@@ -7,7 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use hub_proto::admin::CustomerConfig;
-use hub_server::store::seal::{SecretKey, SecretsConfig};
+use hub_server::secrets::SecretsConfig;
+use hub_server::secrets::cipher::SecretKey;
 use hub_server::store::{NewCustomerConfig, Store, StoreError, StoreOptions};
 use serde_json::Value;
 
@@ -25,8 +26,11 @@ fn key(b: u8) -> SecretKey {
 
 fn opts(current: Option<SecretKey>, old: Option<SecretKey>) -> StoreOptions {
     StoreOptions {
-        secrets: SecretsConfig { key: current, old },
-        ..Default::default()
+        secrets: SecretsConfig {
+            key: current,
+            key_old: old,
+        },
+        ..crate::fast()
     }
 }
 
@@ -235,10 +239,10 @@ async fn a_wrong_or_missing_key_stops_the_start_and_changes_nothing() {
 #[tokio::test]
 async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    let store = Store::open(dir.path(), crate::fast()).unwrap();
     assert!(matches!(
         store.key_source(),
-        hub_server::store::seal::KeySource::File {
+        hub_server::store::secrets::KeySource::File {
             generated: true,
             ..
         }
@@ -253,7 +257,7 @@ async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }
-    let store = Store::open(dir.path(), StoreOptions::default()).unwrap();
+    let store = Store::open(dir.path(), crate::fast()).unwrap();
     assert_eq!(
         store
             .customer_config("kovacs".into())
@@ -276,7 +280,7 @@ async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
     drop(store);
     // Lost key file: refused, not silently replaced.
     std::fs::remove_file(&path).unwrap();
-    assert!(Store::open(dir.path(), StoreOptions::default()).is_err());
+    assert!(Store::open(dir.path(), crate::fast()).is_err());
     assert!(!path.exists());
 }
 

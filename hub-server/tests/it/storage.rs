@@ -98,7 +98,7 @@ async fn a_full_write_queue_answers_503_with_retry_after() {
     let store = hub.store.clone();
     let blocker = tokio::spawn(async move {
         store
-            .write(move |_| {
+            .write(move |_, _| {
                 let _ = held_tx.send(());
                 let _ = release_rx.recv();
                 Ok(())
@@ -110,7 +110,7 @@ async fn a_full_write_queue_answers_503_with_retry_after() {
         .unwrap()
         .unwrap();
     let store = hub.store.clone();
-    let queued = tokio::spawn(async move { store.write(|_| Ok(())).await });
+    let queued = tokio::spawn(async move { store.write(|_, _| Ok(())).await });
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let resp = hub
         .post_json("/api/v1/report", Some(KEY), &report("busy", T0))
@@ -250,4 +250,75 @@ async fn the_wal_stays_bounded_under_sustained_writes() {
         "WAL reached {largest} bytes"
     );
     hub.stop().await;
+}
+
+/// A sink that records what it is handed, for the write contract's test.
+#[derive(Default)]
+struct Recorder {
+    loaded: std::sync::Mutex<Vec<String>>,
+    committed: std::sync::Mutex<Vec<String>>,
+}
+
+impl hub_server::store::CommitSink for Recorder {
+    fn load(&self, records: Vec<hub_server::store::FleetRecord>) {
+        *self.loaded.lock().unwrap() = records.into_iter().map(|r| r.customer_id).collect();
+    }
+
+    fn committed(&self, changes: Vec<hub_server::store::Change>) {
+        self.committed
+            .lock()
+            .unwrap()
+            .extend(changes.iter().map(|c| c.customer_id().to_owned()));
+    }
+}
+
+/// The write contract: a write reports what it changed; the sink hears of
+/// it only after the commit (before the write's answer), never for a write
+/// that rolled back, and the attach loads what was committed before it.
+#[tokio::test]
+async fn the_sink_hears_of_committed_changes_only() {
+    use hub_server::store::{Change, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), crate::fast()).unwrap();
+    assert!(store.set_blocked("nobody".into(), true).await.is_ok());
+    store
+        .write(|c, _| {
+            c.execute(
+                "INSERT INTO customers (customer_id, created_at) VALUES ('early', 0)",
+                [],
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let sink = Arc::new(Recorder::default());
+    store.attach(sink.clone()).await.unwrap();
+    assert_eq!(*sink.loaded.lock().unwrap(), ["early"]);
+
+    let blocked = |id: &str| Change::Blocked {
+        customer_id: id.into(),
+        blocked: true,
+    };
+    // Committed: heard before the answer.
+    store
+        .write(move |_, changes| {
+            changes.push(blocked("kept"));
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(*sink.committed.lock().unwrap(), ["kept"]);
+    // Rolled back: never heard, while a sibling in the same group is.
+    let failing = store.write(move |_, changes| -> Result<(), _> {
+        changes.push(blocked("rolled-back"));
+        Err(hub_server::store::StoreError::Corrupt("refused".into()))
+    });
+    let sibling = store.write(move |_, changes| {
+        changes.push(blocked("sibling"));
+        Ok(())
+    });
+    let (f, s) = tokio::join!(failing, sibling);
+    assert!(f.is_err() && s.is_ok());
+    assert_eq!(*sink.committed.lock().unwrap(), ["kept", "sibling"]);
+    store.close().await;
 }

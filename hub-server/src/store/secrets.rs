@@ -1,218 +1,22 @@
-//! Secrets at rest: XChaCha20-Poly1305 under a 256-bit key that never lives
-//! in the database. Every sealed value names the key it was sealed with
-//! (a 4-byte id, so rotation finds what is left to re-seal) and is bound by
-//! its associated data to its table, column and customer (and row, where a
-//! customer has several), so a ciphertext copied to another row or column
-//! does not open.
-//!
-//! Layout of a sealed value: `FHS\x01` · key id (4) · nonce (24) · ciphertext
-//! with its 16-byte tag. The nonce is random: XChaCha's 192 bits make a
-//! collision negligible however many values one key seals.
+//! The store's side of secrets at rest (the cipher is `crate::secrets::cipher`):
+//! which key the store opens with (configured, or a key file next to the
+//! data generated on the first start) and proof that it is the database's
+//! key; the one-time upgrade that seals what an older hub stored in plain
+//! text; where each sealed value belongs; and re-sealing under a new key
+//! during a rotation.
 
 use std::path::{Path, PathBuf};
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::{Result, StoreError};
+use crate::secrets::SecretsConfig;
+use crate::secrets::cipher::{MAGIC, Place, Sealer, SecretKey};
 
-const MAGIC: &[u8; 4] = b"FHS\x01";
-const ID_LEN: usize = 4;
-const NONCE_LEN: usize = 24;
-const HEADER: usize = MAGIC.len() + ID_LEN + NONCE_LEN;
 /// The file a key is generated into when none is configured.
 pub const KEY_FILE: &str = "secrets.key";
-
-/// A 256-bit key: 64 hex characters (or 32 bytes in base64).
-#[derive(Clone)]
-pub struct SecretKey(Zeroizing<[u8; 32]>);
-
-impl std::fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SecretKey(id {})", hex(&self.id()))
-    }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-impl SecretKey {
-    /// Reads a key; the error never repeats the value.
-    pub fn parse(text: &str) -> std::result::Result<SecretKey, String> {
-        let t = text.trim();
-        let mut key = Zeroizing::new([0u8; 32]);
-        if t.len() == 64 && t.bytes().all(|c| c.is_ascii_hexdigit()) {
-            for (i, chunk) in t.as_bytes().chunks(2).enumerate() {
-                let s = std::str::from_utf8(chunk).map_err(|_| "not hex".to_owned())?;
-                key[i] = u8::from_str_radix(s, 16).map_err(|_| "not hex".to_owned())?;
-            }
-            return Ok(SecretKey(key));
-        }
-        use base64::Engine;
-        let decoded = Zeroizing::new(
-            base64::engine::general_purpose::STANDARD
-                .decode(t)
-                .map_err(|_| "must be 64 hex characters or 32 bytes in base64".to_owned())?,
-        );
-        if decoded.len() != 32 {
-            return Err("must be 64 hex characters or 32 bytes in base64".into());
-        }
-        key.copy_from_slice(&decoded);
-        Ok(SecretKey(key))
-    }
-
-    /// A new key from the OS RNG.
-    pub fn generate() -> Result<SecretKey> {
-        let mut key = Zeroizing::new([0u8; 32]);
-        getrandom::fill(key.as_mut()).map_err(|e| StoreError::Secrets(e.to_string()))?;
-        Ok(SecretKey(key))
-    }
-
-    /// Which key sealed a value: the first 4 bytes of a hash of the key.
-    pub fn id(&self) -> [u8; ID_LEN] {
-        let h = Sha256::new()
-            .chain_update(b"felhom-hub secrets key id\0")
-            .chain_update(self.0.as_ref())
-            .finalize();
-        [h[0], h[1], h[2], h[3]]
-    }
-
-    fn to_hex(&self) -> Zeroizing<String> {
-        Zeroizing::new(hex(self.0.as_ref()))
-    }
-
-    fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(self.0.as_ref().into())
-    }
-}
-
-/// Where a sealed value belongs: its associated data.
-pub struct Place<'a> {
-    pub table: &'static str,
-    pub column: &'static str,
-    pub customer: &'a str,
-    /// The row among a customer's rows (infra backups), else 0.
-    pub row: i64,
-}
-
-impl Place<'_> {
-    fn aad(&self) -> Vec<u8> {
-        format!(
-            "felhom-hub\0{}\0{}\0{}\0{}",
-            self.table, self.column, self.customer, self.row
-        )
-        .into_bytes()
-    }
-}
-
-/// The keys in use: values are sealed with `current`; `old` (during a
-/// rotation) still opens what it sealed.
-#[derive(Clone)]
-pub struct Sealer {
-    current: SecretKey,
-    old: Option<SecretKey>,
-}
-
-impl std::fmt::Debug for Sealer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sealer")
-            .field("current", &self.current)
-            .field("old", &self.old)
-            .finish()
-    }
-}
-
-impl Sealer {
-    pub fn new(current: SecretKey, old: Option<SecretKey>) -> Sealer {
-        let old = old.filter(|o| o.id() != current.id());
-        Sealer { current, old }
-    }
-
-    pub fn seal(&self, place: &Place<'_>, plain: &[u8]) -> Result<Vec<u8>> {
-        let mut nonce = [0u8; NONCE_LEN];
-        getrandom::fill(&mut nonce).map_err(|e| StoreError::Secrets(e.to_string()))?;
-        let aad = place.aad();
-        let ct = self
-            .current
-            .cipher()
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: plain,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| StoreError::Secrets("encryption failed".into()))?;
-        let mut out = Vec::with_capacity(HEADER + ct.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.current.id());
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&ct);
-        Ok(out)
-    }
-
-    pub fn seal_str(&self, place: &Place<'_>, plain: &str) -> Result<Vec<u8>> {
-        self.seal(place, plain.as_bytes())
-    }
-
-    /// Opens a value sealed by either key for exactly this place.
-    pub fn open(&self, place: &Place<'_>, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        let unreadable = || {
-            StoreError::Corrupt(format!(
-                "a sealed {}.{} of {} does not open with the configured key(s)",
-                place.table, place.column, place.customer
-            ))
-        };
-        if !is_sealed(sealed) {
-            return Err(unreadable());
-        }
-        let id = &sealed[MAGIC.len()..MAGIC.len() + ID_LEN];
-        let key = if id == self.current.id() {
-            &self.current
-        } else {
-            match &self.old {
-                Some(old) if id == old.id() => old,
-                _ => return Err(unreadable()),
-            }
-        };
-        let nonce = XNonce::from_slice(&sealed[MAGIC.len() + ID_LEN..HEADER]);
-        let aad = place.aad();
-        key.cipher()
-            .decrypt(
-                nonce,
-                Payload {
-                    msg: &sealed[HEADER..],
-                    aad: &aad,
-                },
-            )
-            .map(Zeroizing::new)
-            .map_err(|_| unreadable())
-    }
-
-    pub fn open_str(&self, place: &Place<'_>, sealed: &[u8]) -> Result<String> {
-        let plain = self.open(place, sealed)?;
-        String::from_utf8(plain.to_vec()).map_err(|_| {
-            StoreError::Corrupt(format!(
-                "a sealed {}.{} is not text",
-                place.table, place.column
-            ))
-        })
-    }
-
-    /// Whether `sealed` is under the current key (rotation skips it).
-    pub fn is_current(&self, sealed: &[u8]) -> bool {
-        is_sealed(sealed) && sealed[MAGIC.len()..MAGIC.len() + ID_LEN] == self.current.id()
-    }
-}
-
-/// Whether a stored value is sealed (not plain text from before sealing).
-pub fn is_sealed(v: &[u8]) -> bool {
-    v.len() > HEADER && v.starts_with(MAGIC)
-}
 
 /// The check value: proves at start that the configured key is the one
 /// the database's secrets were sealed with.
@@ -223,24 +27,6 @@ const CHECK: Place<'static> = Place {
     row: 1,
 };
 const CHECK_TEXT: &[u8] = b"felhom-hub secrets";
-
-/// The keys the store opens with: configured ones, or the key file in the
-/// data dir (generated on the first start when the database holds no
-/// sealed secrets yet).
-#[derive(Clone, Default)]
-pub struct SecretsConfig {
-    pub key: Option<SecretKey>,
-    pub old: Option<SecretKey>,
-}
-
-impl std::fmt::Debug for SecretsConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecretsConfig")
-            .field("key", &self.key.as_ref().map(|k| hex(&k.id())))
-            .field("old", &self.old.as_ref().map(|k| hex(&k.id())))
-            .finish()
-    }
-}
 
 /// How the store came by its key, for the start-up log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,7 +94,7 @@ pub(super) fn prepare(
             }
         }
     };
-    let sealer = Sealer::new(current, cfg.old.clone());
+    let sealer = Sealer::new(current, cfg.key_old.clone());
     match check {
         Some(sealed) => {
             if sealer.open(&CHECK, &sealed).is_err() {
@@ -509,7 +295,7 @@ type SealedConfigRow = (
 /// were re-sealed. The check value moves to the current key last.
 pub(super) fn reseal_batch(c: &Connection, s: &Sealer, batch: i64) -> Result<usize> {
     let mut done = 0;
-    let id = s.current.id().to_vec();
+    let id = s.current_id().to_vec();
     let cfgs: Vec<SealedConfigRow> = c
         .prepare_cached(
             "SELECT cc.customer, c.customer_id, cc.api_key, cc.previous_api_key, \
@@ -533,7 +319,7 @@ pub(super) fn reseal_batch(c: &Connection, s: &Sealer, batch: i64) -> Result<usi
     for (cust, customer, api_key, previous, session, tokens) in cfgs {
         let again = |column: &'static str, v: &[u8]| -> Result<Vec<u8>> {
             let place = config_place(&customer, column);
-            s.seal(&place, &s.open(&place, v)?)
+            Ok(s.seal(&place, &s.open(&place, v)?)?)
         };
         let previous = previous
             .map(|p| again("previous_api_key", &p))
@@ -590,62 +376,22 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn key(b: u8) -> SecretKey {
-        SecretKey::parse(&hex(&[b; 32])).unwrap()
-    }
-
-    fn place(customer: &str) -> Place<'_> {
-        config_place(customer, "api_key")
-    }
-
     #[test]
-    fn a_sealed_value_opens_only_in_its_place_and_with_its_key() {
-        let s = Sealer::new(key(1), None);
-        let sealed = s.seal_str(&place("kovacs"), "secret-api-key").unwrap();
-        assert!(!sealed.windows(6).any(|w| w == b"secret"));
-        assert_eq!(
-            s.open_str(&place("kovacs"), &sealed).unwrap(),
-            "secret-api-key"
-        );
-        // Another customer, another column, another row: refused.
-        assert!(s.open(&place("szabo"), &sealed).is_err());
+    fn places_keep_customers_columns_and_rows_apart() {
+        let s = Sealer::new(SecretKey::generate().unwrap(), None);
+        let sealed = s.seal_str(&config_place("kovacs", "api_key"), "k").unwrap();
         assert!(
             s.open(&config_place("kovacs", "session_secret"), &sealed)
                 .is_err()
         );
-        assert!(s.open(&infra_place("kovacs", 2), &sealed).is_err());
-        // Another key: refused; as the old key of a rotation: opens.
-        assert!(
-            Sealer::new(key(2), None)
-                .open(&place("kovacs"), &sealed)
-                .is_err()
-        );
-        let rotating = Sealer::new(key(2), Some(key(1)));
+        assert!(s.open(&tokens_place("kovacs"), &sealed).is_err());
+        assert!(s.open(&infra_place("kovacs", 0), &sealed).is_err());
+        let (doc, tokens) =
+            split_tokens(&s, "kovacs", r#"{"tokens":{"tunnel":"t0k"},"domain":"d"}"#).unwrap();
+        assert_eq!(doc, r#"{"tokens":{"tunnel":""},"domain":"d"}"#);
         assert_eq!(
-            rotating.open_str(&place("kovacs"), &sealed).unwrap(),
-            "secret-api-key"
+            s.open_str(&tokens_place("kovacs"), &tokens).unwrap(),
+            r#"{"tunnel":"t0k"}"#
         );
-        assert!(!rotating.is_current(&sealed));
-        // A flipped bit: refused.
-        let mut bad = sealed.clone();
-        *bad.last_mut().unwrap() ^= 1;
-        assert!(s.open(&place("kovacs"), &bad).is_err());
-        // Two seals of one value differ (random nonces).
-        assert_ne!(
-            sealed,
-            s.seal_str(&place("kovacs"), "secret-api-key").unwrap()
-        );
-    }
-
-    #[test]
-    fn keys_parse_from_hex_or_base64_and_errors_never_echo_them() {
-        let h = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-        let k = SecretKey::parse(h).unwrap();
-        use base64::Engine;
-        let b = base64::engine::general_purpose::STANDARD.encode(k.0.as_ref());
-        assert_eq!(SecretKey::parse(&b).unwrap().id(), k.id());
-        let err = SecretKey::parse("tooshort-secret-value").unwrap_err();
-        assert!(!err.contains("tooshort"), "{err}");
-        assert!(!format!("{k:?}").contains("0011"), "{k:?}");
     }
 }

@@ -1,0 +1,493 @@
+//! `hub.yaml`: one typed struct, layered defaults → file → `HUB_<SECTION>_<KEY>`
+//! environment overrides, validated once at start-up so a typo fails then,
+//! naming the key. Loading never writes anything.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+mod layers;
+mod values;
+
+pub use crate::secrets::SecretsConfig;
+use layers::{apply_env, merge_file};
+pub use values::{Cidr, GoDuration, Secret, TimeOfDay};
+
+/// Start-up configuration errors; each names the key or file at fault.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid YAML: {message}")]
+    Yaml { path: PathBuf, message: String },
+    #[error("unknown key `{key}` in {origin}")]
+    UnknownKey { key: String, origin: String },
+    #[error("`{key}`: {message}")]
+    Invalid { key: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// bcrypt hash of the dashboard password; empty disables the login.
+    pub password_hash: Secret,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// The global report key; empty means "generate one in the data dir".
+    pub report_api_key: Secret,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationsConfig {
+    pub resend_api_key: Secret,
+    pub resend_base_url: String,
+    pub from_email: String,
+    pub operator_email: String,
+    pub operator_enabled: bool,
+    pub operator_cooldown: GoDuration,
+    pub customer_cooldown_default: GoDuration,
+    /// How long an email keeps being retried through a Resend outage
+    /// before it is logged as failed.
+    pub retry_window: GoDuration,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self {
+            resend_api_key: Secret::default(),
+            resend_base_url: "https://api.resend.com".into(),
+            from_email: "monitoring@felhom.eu".into(),
+            operator_email: String::new(),
+            operator_enabled: true,
+            operator_cooldown: GoDuration::secs(3600),
+            customer_cooldown_default: GoDuration::secs(6 * 3600),
+            retry_window: GoDuration::secs(24 * 3600),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    pub max_days: u32,
+    pub prune_schedule: TimeOfDay,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            max_days: 90,
+            prune_schedule: TimeOfDay {
+                hour: 4,
+                minute: 30,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertingConfig {
+    pub stale_threshold: GoDuration,
+    pub down_threshold: GoDuration,
+    pub check_interval: GoDuration,
+    pub backup_deadline: TimeOfDay,
+    pub timezone: String,
+    /// Called every `heartbeat_interval` while the hub is healthy, so an
+    /// outside dead man's switch notices when the hub itself is not.
+    /// Empty: none. A secret (a ping URL names its check).
+    pub heartbeat_url: Secret,
+    pub heartbeat_interval: GoDuration,
+}
+
+impl Default for AlertingConfig {
+    fn default() -> Self {
+        Self {
+            stale_threshold: GoDuration::secs(30 * 60),
+            down_threshold: GoDuration::secs(60 * 60),
+            check_interval: GoDuration::secs(60),
+            backup_deadline: TimeOfDay { hour: 5, minute: 0 },
+            timezone: "Europe/Budapest".into(),
+            heartbeat_url: Secret::default(),
+            heartbeat_interval: GoDuration::secs(5 * 60),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistryConfig {
+    /// `host/repository` of the controller image; empty turns the registry
+    /// check off.
+    pub image: String,
+    pub username: String,
+    pub token: Secret,
+    pub check_interval: GoDuration,
+    pub template_url: String,
+    pub template_interval: GoDuration,
+}
+
+impl Default for RegistryConfig {
+    fn default() -> Self {
+        Self {
+            // Empty: no registry check, so the built-in defaults contact no
+            // outside host. deploy/k8s/hub.yaml names the real image.
+            image: String::new(),
+            username: String::new(),
+            token: Secret::default(),
+            check_interval: GoDuration::secs(30 * 60),
+            template_url: String::new(),
+            template_interval: GoDuration::secs(3600),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// `host:port`, or `:port` for every interface.
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    pub max_body_bytes: usize,
+    /// Connections served at once; beyond it the hub stops accepting (and
+    /// says so in the log) until one closes.
+    pub max_connections: usize,
+    /// Proxies (the ingress) whose `X-Forwarded-For` names the real client,
+    /// for the per-address retrieval limit. Empty: the peer address counts.
+    pub trusted_proxies: Vec<Cidr>,
+    /// `full`: every group commit is fsynced before its requests get their
+    /// 2xx, so an acknowledged report survives a power cut. `normal`: it
+    /// survives a crash of the hub, not of the machine.
+    pub synchronous: String,
+    /// Litestream replicates the database (a sidecar): the hub leaves WAL
+    /// checkpoints to it.
+    pub litestream: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./hub-data"),
+            public_url: "http://127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+            max_connections: 512,
+            trusted_proxies: Vec::new(),
+            synchronous: "full".into(),
+            litestream: false,
+        }
+    }
+}
+
+/// How the hub may call controllers (PROTOCOL.md "Hub → controller"). The
+/// defaults are strict: https only, public addresses only, and for a
+/// customer with a domain only hosts under that domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ControllersConfig {
+    /// Allow plain `http://` controller URLs (tests, private networks).
+    pub allow_insecure: bool,
+    /// Address ranges a controller may resolve to although they are
+    /// loopback, private, link-local or unique-local.
+    pub allowed_networks: Vec<Cidr>,
+    /// Hosts a controller URL may name besides the customer's domain.
+    pub allowed_hosts: Vec<String>,
+    /// Limit of one hub → controller call.
+    pub timeout: GoDuration,
+    /// After an API key rotation the old key keeps working until the node
+    /// first reports with the new one, or this long.
+    pub key_rotation_grace: GoDuration,
+}
+
+impl Default for ControllersConfig {
+    fn default() -> Self {
+        Self {
+            allow_insecure: false,
+            allowed_networks: Vec::new(),
+            allowed_hosts: Vec::new(),
+            timeout: GoDuration::secs(10),
+            key_rotation_grace: GoDuration::secs(7 * 86_400),
+        }
+    }
+}
+
+/// The whole of `hub.yaml`. Defaults suit someone trying the hub on a
+/// laptop; `deploy/k8s/hub.yaml` sets the cluster values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub auth: AuthConfig,
+    pub api: ApiConfig,
+    pub notifications: NotificationsConfig,
+    pub retention: RetentionConfig,
+    pub alerting: AlertingConfig,
+    pub registry: RegistryConfig,
+    pub server: ServerConfig,
+    pub controllers: ControllersConfig,
+    pub secrets: SecretsConfig,
+    pub backup: BackupConfig,
+}
+
+/// The hub's own scheduled backups: a consistent copy of the database at
+/// `schedule` (local time in alerting.timezone; empty: none), into `dir`
+/// (empty: `<data_dir>/backups`), the newest `keep` kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    pub schedule: String,
+    pub dir: String,
+    pub keep: u32,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self {
+            schedule: "03:30".into(),
+            dir: String::new(),
+            keep: 14,
+        }
+    }
+}
+
+impl BackupConfig {
+    /// When the daily backup runs, if it does.
+    pub fn time(&self) -> Option<TimeOfDay> {
+        TimeOfDay::parse(&self.schedule).ok()
+    }
+}
+
+impl Config {
+    /// Where scheduled backups go.
+    pub fn backup_dir(&self) -> PathBuf {
+        if self.backup.dir.is_empty() {
+            self.server.data_dir.join("backups")
+        } else {
+            PathBuf::from(&self.backup.dir)
+        }
+    }
+}
+
+/// Longest retention the date arithmetic of pruning is asked to handle.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+/// Body limit of infra-backup pushes, larger than reports': they carry
+/// base64 config files.
+pub const INFRA_BACKUP_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+impl Config {
+    /// Defaults, then the file (if any), then `HUB_*` variables from `env`.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let text = match path {
+            Some(path) => {
+                Some(
+                    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                        path: path.to_owned(),
+                        source,
+                    })?,
+                )
+            }
+            None => None,
+        };
+        let origin = path.map(Path::to_owned).unwrap_or_default();
+        Config::parse(text.as_deref(), &origin, env)
+    }
+
+    /// [`Config::load`] from the file's text (`origin` names it in errors).
+    pub fn parse(
+        text: Option<&str>,
+        origin: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut merged =
+            serde_json::to_value(Config::default()).map_err(|e| ConfigError::Invalid {
+                key: "(defaults)".into(),
+                message: e.to_string(),
+            })?;
+        let defaults = merged.clone();
+        if let Some(text) = text {
+            let file: Value = if text.trim().is_empty() {
+                Value::Object(Map::new())
+            } else {
+                serde_saphyr::from_str(text).map_err(|e| ConfigError::Yaml {
+                    path: origin.to_owned(),
+                    message: e.to_string(),
+                })?
+            };
+            merge_file(&mut merged, &defaults, file, &origin.display().to_string())?;
+        }
+        let env: BTreeMap<String, String> = env.into_iter().collect();
+        for (name, value) in &env {
+            apply_env(&mut merged, &defaults, name, value)?;
+        }
+        let config: Config =
+            serde_path_to_error::deserialize(merged).map_err(|e| ConfigError::Invalid {
+                key: e.path().to_string(),
+                message: e.inner().to_string(),
+            })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            key: key.into(),
+            message,
+        };
+        self.listen_addr()
+            .map_err(|m| invalid("server.listen", m))?;
+        let a = &self.alerting;
+        if a.stale_threshold >= a.down_threshold {
+            return Err(invalid(
+                "alerting.stale_threshold",
+                format!(
+                    "must be shorter than alerting.down_threshold ({} >= {})",
+                    a.stale_threshold, a.down_threshold
+                ),
+            ));
+        }
+        for (key, d) in [
+            ("alerting.check_interval", a.check_interval),
+            ("alerting.stale_threshold", a.stale_threshold),
+            ("registry.check_interval", self.registry.check_interval),
+            (
+                "registry.template_interval",
+                self.registry.template_interval,
+            ),
+        ] {
+            if d.0 < Duration::from_secs(1) {
+                return Err(invalid(key, "must be at least 1s".into()));
+            }
+        }
+        jiff::tz::TimeZone::get(&a.timezone)
+            .map_err(|e| invalid("alerting.timezone", format!("unknown time zone: {e}")))?;
+        if self.secrets.key.is_none() && self.secrets.key_old.is_some() {
+            return Err(invalid(
+                "secrets.key_old",
+                "is only used together with secrets.key (the new key of a rotation)".into(),
+            ));
+        }
+        if !self.backup.schedule.is_empty() {
+            TimeOfDay::parse(&self.backup.schedule).map_err(|m| invalid("backup.schedule", m))?;
+        }
+        if !(1..=365).contains(&self.backup.keep) {
+            return Err(invalid("backup.keep", "must be 1 to 365".into()));
+        }
+        let hash = self.auth.password_hash.expose();
+        if !hash.is_empty() && !is_bcrypt_hash(hash) {
+            // Never echo the value: it is a secret's hash.
+            return Err(invalid(
+                "auth.password_hash",
+                "is not a bcrypt hash ($2b$…, 60 characters); make one with `hub-server hash-password`"
+                    .into(),
+            ));
+        }
+        if !(1..=MAX_RETENTION_DAYS).contains(&self.retention.max_days) {
+            return Err(invalid(
+                "retention.max_days",
+                format!("must be 1 to {MAX_RETENTION_DAYS} (ten years)"),
+            ));
+        }
+        if !matches!(self.server.synchronous.as_str(), "full" | "normal") {
+            return Err(invalid(
+                "server.synchronous",
+                format!("`{}` is not full or normal", self.server.synchronous),
+            ));
+        }
+        if self.server.max_connections < 8 {
+            return Err(invalid(
+                "server.max_connections",
+                "must be at least 8".into(),
+            ));
+        }
+        if self.controllers.timeout.0 < Duration::from_millis(100) {
+            return Err(invalid(
+                "controllers.timeout",
+                "must be at least 100ms".into(),
+            ));
+        }
+        if self.server.max_body_bytes < 1024 {
+            return Err(invalid(
+                "server.max_body_bytes",
+                "must be at least 1024".into(),
+            ));
+        }
+        for (key, url) in [
+            ("server.public_url", &self.server.public_url),
+            (
+                "notifications.resend_base_url",
+                &self.notifications.resend_base_url,
+            ),
+        ] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(invalid(key, format!("`{url}` is not an http(s) URL")));
+            }
+        }
+        let beat = self.alerting.heartbeat_url.expose();
+        if !(beat.is_empty() || beat.starts_with("http://") || beat.starts_with("https://")) {
+            return Err(invalid(
+                "alerting.heartbeat_url",
+                "is not an http(s) URL".into(),
+            ));
+        }
+        if self.alerting.heartbeat_interval.0 < Duration::from_secs(10) {
+            return Err(invalid(
+                "alerting.heartbeat_interval",
+                "must be at least 10s".into(),
+            ));
+        }
+        let template = &self.registry.template_url;
+        let is_http = |u: &str| u.starts_with("http://") || u.starts_with("https://");
+        if !template.is_empty() && !is_http(template) {
+            return Err(invalid(
+                "registry.template_url",
+                "is not an http(s) URL".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `server.listen` as a socket address; `:8080` means every interface.
+    pub fn listen_addr(&self) -> Result<SocketAddr, String> {
+        let l = self.server.listen.trim();
+        let full = if l.starts_with(':') {
+            format!("0.0.0.0{l}")
+        } else {
+            l.to_owned()
+        };
+        full.parse()
+            .map_err(|_| format!("`{l}` is not host:port or :port"))
+    }
+}
+
+/// `$2a$`, `$2b$` or `$2y$`, a two-digit cost and 53 characters of salt
+/// and hash: what bcrypt produces and verifies.
+fn is_bcrypt_hash(h: &str) -> bool {
+    let b = h.as_bytes();
+    h.len() == 60
+        && (h.starts_with("$2a$") || h.starts_with("$2b$") || h.starts_with("$2y$"))
+        && b[4].is_ascii_digit()
+        && b[5].is_ascii_digit()
+        && b[6] == b'$'
+        && b[7..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'/')
+}
+
+#[cfg(test)]
+mod tests;

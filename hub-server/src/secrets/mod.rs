@@ -1,0 +1,76 @@
+//! Secrets of the hub's own: random credentials, files that hold them, the
+//! cipher customer secrets are sealed with ([`cipher`]) and the keys it is
+//! configured with ([`SecretsConfig`]). A low module: the config parses
+//! keys with it and the store seals with it; it uses neither.
+
+pub mod cipher;
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use cipher::{SecretKey, hex};
+
+/// 32 bytes (256 bits) from the OS RNG, hex-encoded.
+pub fn random_token() -> std::io::Result<String> {
+    let mut buf = [0u8; 32];
+    getrandom::fill(&mut buf).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(hex(&buf))
+}
+
+/// Writes `content` to a new file readable by its owner only.
+pub fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(content.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_all()
+}
+
+/// The `secrets` section of `hub.yaml`: the key customer secrets are
+/// sealed with (`secrets.key`, `HUB_SECRETS_KEY`: 64 hex characters or 32
+/// bytes in base64) and, during a rotation, the previous one
+/// (`secrets.key_old`). Parsed when the config loads, so a bad key stops
+/// the start naming the key, never its value. No key: the store uses
+/// `<data_dir>/secrets.key`, generated on the first start.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsConfig {
+    #[serde(deserialize_with = "read_key", serialize_with = "write_key")]
+    pub key: Option<SecretKey>,
+    #[serde(deserialize_with = "read_key", serialize_with = "write_key")]
+    pub key_old: Option<SecretKey>,
+}
+
+impl std::fmt::Debug for SecretsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsConfig")
+            .field("key", &self.key.as_ref().map(|k| hex(&k.id())))
+            .field("key_old", &self.key_old.as_ref().map(|k| hex(&k.id())))
+            .finish()
+    }
+}
+
+/// An empty string is no key; anything else must parse.
+fn read_key<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretKey>, D::Error> {
+    let text = String::deserialize(d)?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    SecretKey::parse(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// Written back only as whether a key is set: a config printed or logged
+/// never carries the key.
+fn write_key<S: Serializer>(key: &Option<SecretKey>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if key.is_some() { "<redacted>" } else { "" })
+}
