@@ -7,6 +7,7 @@
 //! binary can depend on it cheaply.
 
 pub mod admin;
+pub mod codes;
 mod customer;
 mod event;
 pub mod go;

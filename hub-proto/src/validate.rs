@@ -2,19 +2,28 @@ use jiff::{SignedDuration, Timestamp};
 use thiserror::Error;
 
 /// A request body that parsed but breaks a rule of the protocol. `field`
-/// names the offending field so the error message can point at it.
+/// names the offending field so the error message can point at it; `code`
+/// is the error body's stable code ([`crate::codes`]).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("{field}: {message}")]
 pub struct ValidationError {
     pub field: &'static str,
     pub message: String,
+    pub code: &'static str,
 }
 
 impl ValidationError {
+    /// An `invalid_field` error.
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self::coded(crate::codes::INVALID_FIELD, field, message)
+    }
+
+    /// An error with a code of its own.
+    pub fn coded(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
         Self {
             field,
             message: message.into(),
+            code,
         }
     }
 }
@@ -74,7 +83,8 @@ pub fn validate_customer_id(id: &str) -> Result<(), ValidationError> {
     if ok {
         Ok(())
     } else {
-        Err(ValidationError::new(
+        Err(ValidationError::coded(
+            crate::codes::INVALID_CUSTOMER_ID,
             "customer_id",
             "must match ^[a-z0-9][a-z0-9-]{0,62}$",
         ))

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use hub_server::HubOptions;
 use hub_server::clock::SystemClock;
 use hub_server::config::Config;
-use hub_server::service::dashboard::Gate;
+use hub_server::service::session::Gate;
 use hub_server::store::{Store, StoreOptions};
 
 const ABOUT: &str = "felhom hub: the server every felhom-controller reports to.";
@@ -182,7 +182,7 @@ fn hash_password(cost: u32) -> anyhow::Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         anyhow::bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
     }
-    let hash = hub_server::service::dashboard::hash_password(&password, cost)?;
+    let hash = hub_server::service::session::hash_password(&password, cost)?;
     println!("{hash}");
     Ok(())
 }
@@ -517,7 +517,7 @@ fn real_main() -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {addr}"))?;
         let data_dir = config.server.data_dir.display().to_string();
         let state = hub_server::build_state(config, key, store, Arc::new(SystemClock)).await?;
-        if hub_server::service::dashboard::gate(&state) == Gate::Refused {
+        if hub_server::service::session::gate(&state) == Gate::Refused {
             tracing::warn!(
                 "dashboard disabled: no password is set and the hub listens beyond loopback; \
                  run `hub-server hash-password` and put the hash in auth.password_hash \

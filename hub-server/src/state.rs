@@ -12,10 +12,10 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::controller_yaml::Template;
-use crate::health::JobBoard;
+use crate::fleet_cache::FleetCache;
+use crate::job_board::JobBoard;
 use crate::live::{Live, StatusView};
 use crate::outbound::ControllerPolicy;
-use crate::snapshot::FleetCache;
 use crate::store::Store;
 
 /// Everything a handler may need, shared behind one `Arc`.

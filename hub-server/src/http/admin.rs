@@ -17,11 +17,11 @@ use hub_proto::{CustomerStatus, StatusOk};
 use jiff::Timestamp;
 
 use super::extract::{bearer, parse_json, read_body};
+use crate::fleet_cache::{Encoding, ListKind};
 use crate::http::error::AppError;
 use crate::service::auth::{self, AdminIdentity};
 use crate::service::customers as configs;
 use crate::service::views::{self, EventFilter, FleetFilter};
-use crate::snapshot::{Encoding, ListKind};
 use crate::state::AppState;
 
 type St = State<Arc<AppState>>;
@@ -75,10 +75,10 @@ fn parse_bool(q: &HashMap<String, String>, key: &str) -> Result<bool, AppError> 
     match q.get(key).map(String::as_str) {
         None | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") | Some("") => Ok(true),
-        Some(v) => Err(AppError::InvalidField {
-            field: key.to_owned(),
-            message: format!("{key}: `{v}` is not true or false"),
-        }),
+        Some(v) => Err(AppError::invalid(
+            key,
+            format!("{key}: `{v}` is not true or false"),
+        )),
     }
 }
 
@@ -89,19 +89,15 @@ fn parse_limit(q: &HashMap<String, String>) -> Result<usize, AppError> {
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| AppError::InvalidField {
-                field: "limit".into(),
-                message: "limit must be 1 to 1000".into(),
-            }),
+            .ok_or_else(|| AppError::invalid("limit", "limit must be 1 to 1000")),
     }
 }
 
 fn parse_time(q: &HashMap<String, String>, key: &str) -> Result<Option<Timestamp>, AppError> {
     q.get(key)
         .map(|v| {
-            v.parse::<Timestamp>().map_err(|_| AppError::InvalidField {
-                field: key.to_owned(),
-                message: format!("{key}: `{v}` is not an RFC 3339 timestamp"),
+            v.parse::<Timestamp>().map_err(|_| {
+                AppError::invalid(key, format!("{key}: `{v}` is not an RFC 3339 timestamp"))
             })
         })
         .transpose()
@@ -110,9 +106,8 @@ fn parse_time(q: &HashMap<String, String>, key: &str) -> Result<Option<Timestamp
 fn parse_cursor(q: &HashMap<String, String>) -> Result<Option<i64>, AppError> {
     q.get("cursor")
         .map(|v| {
-            v.parse::<i64>().map_err(|_| AppError::InvalidField {
-                field: "cursor".into(),
-                message: "cursor must be a number from next_cursor".into(),
+            v.parse::<i64>().map_err(|_| {
+                AppError::invalid("cursor", "cursor must be a number from next_cursor")
             })
         })
         .transpose()
@@ -124,12 +119,9 @@ fn fleet_filter(q: &HashMap<String, String>) -> Result<FleetFilter, AppError> {
         .map(|s| {
             s.split(',')
                 .map(|x| {
-                    CustomerStatus::parse(x.trim()).ok_or_else(|| AppError::InvalidField {
-                        field: "status".into(),
-                        message: format!(
+                    CustomerStatus::parse(x.trim()).ok_or_else(|| AppError::invalid("status", format!(
                             "status `{x}` is not one of ok, warn, down, disabled, pending, blocked"
-                        ),
-                    })
+                        )))
                 })
                 .collect::<Result<Vec<_>, _>>()
         })
@@ -273,10 +265,10 @@ pub async fn put_config(
 ) -> Result<Response, AppError> {
     admin.write()?;
     if cfg.customer_id != id {
-        return Err(AppError::InvalidField {
-            field: "customer_id".into(),
-            message: "customer_id in the body differs from the path".into(),
-        });
+        return Err(AppError::invalid(
+            "customer_id",
+            "customer_id in the body differs from the path",
+        ));
     }
     Ok(Json(configs::update(&st, &admin.actor(), cfg).await?).into_response())
 }

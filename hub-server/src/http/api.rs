@@ -15,10 +15,10 @@ use hub_proto::{
 
 use super::extract::{ClientAddr, Scoped, single_header};
 use super::with_customer;
+use crate::fleet_cache::ListKind;
 use crate::http::error::AppError;
 use crate::service::auth::Caller;
 use crate::service::{ServiceError, ingest, retrieval, views};
-use crate::snapshot::ListKind;
 use crate::state::AppState;
 
 type St = State<Arc<AppState>>;

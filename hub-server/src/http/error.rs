@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hub_proto::{ErrorBody, ValidationError};
+use hub_proto::{ErrorBody, ValidationError, codes};
 use thiserror::Error;
 
 use crate::service::ServiceError;
@@ -15,8 +15,13 @@ pub enum AppError {
     MalformedJson(String),
     #[error("{0}")]
     InvalidJson(String),
+    /// A refused field; `code` is its error code ([`codes`]).
     #[error("{message}")]
-    InvalidField { field: String, message: String },
+    InvalidField {
+        code: &'static str,
+        field: String,
+        message: String,
+    },
     #[error("{0}")]
     BadRequest(String),
     #[error("missing or wrong credential")]
@@ -58,7 +63,15 @@ impl From<StoreError> for AppError {
 impl From<ServiceError> for AppError {
     fn from(e: ServiceError) -> Self {
         match e {
-            ServiceError::Invalid { field, message } => AppError::InvalidField { field, message },
+            ServiceError::Invalid {
+                code,
+                field,
+                message,
+            } => AppError::InvalidField {
+                code,
+                field,
+                message,
+            },
             ServiceError::NotFound(m) => AppError::NotFound(m),
             ServiceError::Conflict(m) => AppError::Conflict(m),
             ServiceError::Unauthorized => AppError::Unauthorized,
@@ -76,8 +89,20 @@ impl From<ServiceError> for AppError {
 impl From<ValidationError> for AppError {
     fn from(e: ValidationError) -> Self {
         AppError::InvalidField {
+            code: e.code,
             field: e.field.to_owned(),
             message: e.to_string(),
+        }
+    }
+}
+
+impl AppError {
+    /// An `invalid_field` refusal of a query or body field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::InvalidField {
+            code: codes::INVALID_FIELD,
+            field: field.to_owned(),
+            message: message.into(),
         }
     }
 }
@@ -102,30 +127,24 @@ impl AppError {
         }
     }
 
-    /// Stable identifier clients branch on.
+    /// Stable identifier clients branch on ([`codes`]).
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::MalformedJson(_) => "malformed_json",
-            AppError::InvalidJson(_) => "invalid_json",
-            AppError::InvalidField { field, .. } => match field.as_str() {
-                "event_type" => "invalid_event_type",
-                "severity" => "invalid_severity",
-                "period" => "invalid_period",
-                "customer_id" => "invalid_customer_id",
-                _ => "invalid_field",
-            },
-            AppError::BadRequest(_) => "bad_request",
-            AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound(_) => "not_found",
-            AppError::Conflict(_) => "conflict",
-            AppError::Controller(_) => "controller_error",
-            AppError::PayloadTooLarge { .. } => "payload_too_large",
-            AppError::BodyTimeout => "body_timeout",
-            AppError::TooManyAttempts { .. } => "too_many_attempts",
-            AppError::Unavailable(_) => "unavailable",
-            AppError::Overloaded => "overloaded",
-            AppError::Internal(_) => "internal",
+            AppError::MalformedJson(_) => codes::MALFORMED_JSON,
+            AppError::InvalidJson(_) => codes::INVALID_JSON,
+            AppError::InvalidField { code, .. } => code,
+            AppError::BadRequest(_) => codes::BAD_REQUEST,
+            AppError::Unauthorized => codes::UNAUTHORIZED,
+            AppError::Forbidden(_) => codes::FORBIDDEN,
+            AppError::NotFound(_) => codes::NOT_FOUND,
+            AppError::Conflict(_) => codes::CONFLICT,
+            AppError::Controller(_) => codes::CONTROLLER_ERROR,
+            AppError::PayloadTooLarge { .. } => codes::PAYLOAD_TOO_LARGE,
+            AppError::BodyTimeout => codes::BODY_TIMEOUT,
+            AppError::TooManyAttempts { .. } => codes::TOO_MANY_ATTEMPTS,
+            AppError::Unavailable(_) => codes::UNAVAILABLE,
+            AppError::Overloaded => codes::OVERLOADED,
+            AppError::Internal(_) => codes::INTERNAL,
         }
     }
 }

@@ -215,13 +215,11 @@ fn json_error<T: DeserializeOwned>(text: &str, first: serde_json::Error) -> AppE
     };
     match inner.classify() {
         serde_json::error::Category::Data if path != "." => AppError::InvalidField {
+            code: hub_proto::codes::for_wire_field(&path),
             message: format!("{path}: {inner}"),
             field: path,
         },
-        serde_json::error::Category::Data => AppError::InvalidField {
-            field: String::new(),
-            message: inner.to_string(),
-        },
+        serde_json::error::Category::Data => AppError::invalid("", inner.to_string()),
         _ => AppError::MalformedJson(inner.to_string()),
     }
 }

@@ -51,13 +51,8 @@ pub async fn beat(st: &Arc<AppState>) -> Result<bool, JobError> {
             overdue.join(", ")
         )));
     }
-    match tokio::time::timeout(Duration::from_secs(5), st.store.ping()).await {
-        Ok(r) => r?,
-        Err(_) => {
-            return Err(JobError::Remote(
-                "heartbeat withheld: the database does not answer".into(),
-            ));
-        }
+    if let Err(e) = st.store.ping(Duration::from_secs(5)).await {
+        return Err(JobError::Remote(format!("heartbeat withheld: {e}")));
     }
     if let Some(oldest) = st.store.oldest_outbox().await?
         && now.duration_since(oldest) > OUTBOX_STUCK

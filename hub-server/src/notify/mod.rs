@@ -30,7 +30,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::config::NotificationsConfig;
-use crate::health::JobBoard;
+use crate::job_board::JobBoard;
 use crate::store::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, Store, StoreError};
 use resend::{Email, Mailer, SendError};
 use texts::Facts;

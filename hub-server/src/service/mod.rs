@@ -5,9 +5,9 @@
 
 pub mod auth;
 pub mod customers;
-pub mod dashboard;
 pub mod ingest;
 pub mod retrieval;
+pub mod session;
 pub mod views;
 
 use hub_proto::ValidationError;
@@ -20,8 +20,14 @@ use crate::store::StoreError;
 /// field is wrong, what is missing or taken, what the controller said.
 #[derive(Debug, Error)]
 pub enum ServiceError {
+    /// A refused input: `code` is the error body's code
+    /// ([`hub_proto::codes`]), `field` the form or body field it names.
     #[error("{message}")]
-    Invalid { field: String, message: String },
+    Invalid {
+        code: &'static str,
+        field: String,
+        message: String,
+    },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -48,6 +54,7 @@ pub enum ServiceError {
 impl From<ValidationError> for ServiceError {
     fn from(e: ValidationError) -> Self {
         ServiceError::Invalid {
+            code: e.code,
             field: e.field.to_owned(),
             message: e.to_string(),
         }
@@ -55,8 +62,19 @@ impl From<ValidationError> for ServiceError {
 }
 
 impl ServiceError {
+    /// An `invalid_field` refusal of `field`.
     pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::invalid_coded(hub_proto::codes::INVALID_FIELD, field, message)
+    }
+
+    /// A refusal with a code of its own.
+    pub(crate) fn invalid_coded(
+        code: &'static str,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
         ServiceError::Invalid {
+            code,
             field: field.to_owned(),
             message: message.into(),
         }

@@ -14,8 +14,8 @@ use hub_proto::{
 };
 
 use super::{Result, ServiceError};
+use crate::fleet_cache::{ListKind, Snapshot};
 use crate::live::into_owned;
-use crate::snapshot::{ListKind, Snapshot};
 use crate::state::AppState;
 pub use crate::store::EventFilter;
 
@@ -117,7 +117,8 @@ pub async fn history(st: &AppState, id: &str, period: Option<&str>) -> Result<Hi
     validate_customer_id(id)?;
     let raw = period.unwrap_or("24h");
     let period = HistoryPeriod::parse(raw).ok_or_else(|| {
-        ServiceError::invalid(
+        ServiceError::invalid_coded(
+            hub_proto::codes::INVALID_PERIOD,
             "period",
             format!("period `{raw}` is not one of 1h, 24h, 7d, 30d, 90d"),
         )
@@ -161,7 +162,8 @@ pub async fn events(st: &AppState, filter: EventFilter) -> Result<Page<EventReco
     if let Some(s) = &filter.severity
         && hub_proto::Severity::parse(s).is_none()
     {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::invalid_coded(
+            hub_proto::codes::INVALID_SEVERITY,
             "severity",
             format!("severity `{s}` is not info, warning or error"),
         ));
@@ -169,7 +171,8 @@ pub async fn events(st: &AppState, filter: EventFilter) -> Result<Page<EventReco
     if let Some(t) = &filter.event_type
         && hub_proto::EventType::parse(t).is_none()
     {
-        return Err(ServiceError::invalid(
+        return Err(ServiceError::invalid_coded(
+            hub_proto::codes::INVALID_EVENT_TYPE,
             "event_type",
             format!("unknown event type `{t}`"),
         ));
@@ -318,14 +321,7 @@ pub async fn metrics(st: &AppState) -> Result<String> {
 /// `/healthz`: whether the database answers (within 2 s) and which jobs
 /// are overdue.
 pub async fn health(st: &AppState) -> Result<HealthBody> {
-    match tokio::time::timeout(std::time::Duration::from_secs(2), st.store.ping()).await {
-        Ok(r) => r?,
-        Err(_) => {
-            return Err(ServiceError::Store(crate::store::StoreError::Corrupt(
-                "ping timed out".into(),
-            )));
-        }
-    }
+    st.store.ping(std::time::Duration::from_secs(2)).await?;
     let jobs: std::collections::BTreeMap<String, String> = st
         .jobs
         .snapshot(st.clock.now())

@@ -94,6 +94,10 @@ pub enum StoreError {
     },
     #[error("the store is shut down")]
     Closed,
+    /// A query was not answered in time (a reader stuck behind a long
+    /// read, a disk that hangs).
+    #[error("the database did not answer within {0:?}")]
+    NoAnswer(std::time::Duration),
     /// The writer's or the readers' queue is full: the hub is overloaded
     /// and answers 503 with `Retry-After` rather than queueing without end.
     #[error("the store's queue is full")]
@@ -353,13 +357,16 @@ impl Store {
         rx.blocking_recv().map_err(|_| StoreError::Closed)?
     }
 
-    /// Answers whether the database responds, for `/healthz`.
-    pub async fn ping(&self) -> Result<()> {
-        self.read(|c| {
+    /// Answers whether the database responds within `limit`, for
+    /// `/healthz`.
+    pub async fn ping(&self, limit: std::time::Duration) -> Result<()> {
+        let query = self.read(|c| {
             c.query_row("SELECT 1", [], |_| Ok(()))?;
             Ok(())
-        })
-        .await
+        });
+        tokio::time::timeout(limit, query)
+            .await
+            .map_err(|_| StoreError::NoAnswer(limit))?
     }
 
     /// Drains queued writes, checkpoints the WAL into the database and stops

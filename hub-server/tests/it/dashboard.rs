@@ -18,7 +18,7 @@ const PASSWORD: &str = "correct horse battery staple";
 
 /// A hub with a dashboard password (bcrypt cost 4: tests only).
 async fn hub_with_password(dir: Arc<tempfile::TempDir>) -> Hub {
-    let hash = hub_server::service::dashboard::hash_password(PASSWORD, 4).unwrap();
+    let hash = hub_server::service::session::hash_password(PASSWORD, 4).unwrap();
     Hub::start_with(dir, crate::fast(), move |c| {
         c.auth.password_hash = Secret(hash);
     })

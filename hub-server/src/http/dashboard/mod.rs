@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::service::ServiceError;
-use crate::service::dashboard::{self as auth, Gate};
+use crate::service::session::{self as auth, Gate};
 use crate::state::AppState;
 use crate::store::Session;
 
@@ -154,7 +154,7 @@ pub fn session_cookie(st: &AppState, token: &str) -> String {
     format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
         cookie_name(st),
-        crate::service::dashboard::ABSOLUTE.as_secs(),
+        crate::service::session::ABSOLUTE.as_secs(),
         if secure(st) { "; Secure" } else { "" }
     )
 }

@@ -23,7 +23,7 @@ use super::{
 use crate::http::extract::ClientAddr;
 use crate::service::ServiceError;
 use crate::service::customers as svc;
-use crate::service::dashboard as auth;
+use crate::service::session as auth;
 use crate::service::views;
 use crate::state::AppState;
 
@@ -1144,7 +1144,7 @@ fn field_name(f: &str) -> &'static str {
 /// A refusal the form shows next to its field; other failures are pages.
 fn form_errors(e: ServiceError) -> Result<HashMap<&'static str, String>, ServiceError> {
     match e {
-        ServiceError::Invalid { field, message } => {
+        ServiceError::Invalid { field, message, .. } => {
             Ok(HashMap::from([(field_name(&field), message)]))
         }
         ServiceError::Conflict(m) => Ok(HashMap::from([("customer_id", m)])),

@@ -1,4 +1,4 @@
-//! The hub's own health: what every background job last did, kept in memory: each run is
+//! The job board: what every background job last did, kept in memory. Each run is
 //! recorded when it starts and ends (a panic included), so a job that dies
 //! or stops succeeding is visible in `/healthz`, the admin status view and
 //! to the heartbeat, instead of going quiet.
