@@ -6,6 +6,7 @@
 //! customer-facing event types, cooldown range). It has no I/O so that every
 //! binary can depend on it cheaply.
 
+pub mod actions;
 pub mod admin;
 pub mod codes;
 mod customer;
@@ -13,6 +14,7 @@ mod event;
 pub mod go;
 mod infra;
 mod report;
+pub mod rules;
 mod validate;
 mod version;
 

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 
+use hub_proto::rules::FleetFilter;
+
 use crate::live::{Live, StatusView, write_fleet};
 
 /// The encodings the hub compresses cached lists in, in order of
@@ -145,7 +147,7 @@ impl FleetCache {
                 live,
                 view,
                 true,
-                |_, status| status != hub_proto::CustomerStatus::Blocked,
+                |row, status| FleetFilter::default().keeps(status, row.managed()),
                 &mut out,
             ),
             ListKind::Customers => write_fleet(live, view, false, |_, _| true, &mut out),

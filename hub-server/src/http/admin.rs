@@ -12,8 +12,8 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use hub_proto::StatusOk;
 use hub_proto::admin::{CustomerConfig, RotateRequest, UpdateRequest, Whoami};
-use hub_proto::{CustomerStatus, StatusOk};
 use jiff::Timestamp;
 
 use super::extract::{bearer, parse_json, read_body};
@@ -116,15 +116,7 @@ fn parse_cursor(q: &HashMap<String, String>) -> Result<Option<i64>, AppError> {
 fn fleet_filter(q: &HashMap<String, String>) -> Result<FleetFilter, AppError> {
     let statuses = q
         .get("status")
-        .map(|s| {
-            s.split(',')
-                .map(|x| {
-                    CustomerStatus::parse(x.trim()).ok_or_else(|| AppError::invalid("status", format!(
-                            "status `{x}` is not one of ok, warn, down, disabled, pending, blocked"
-                        )))
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
+        .map(|s| FleetFilter::parse_statuses(s))
         .transpose()?;
     let managed = q
         .get("managed")

@@ -8,35 +8,14 @@ use hub_proto::admin::{
     AuditEntry, CustomerConfig, CustomerView, EventRecord, Fleet, HubStatus, NotificationRecord,
     Page, Versions,
 };
-use hub_proto::{
-    CustomerDetail, CustomerStatus, HealthBody, HistoryPeriod, HistoryResponse,
-    validate_customer_id,
-};
+use hub_proto::{CustomerDetail, HealthBody, HistoryPeriod, HistoryResponse, validate_customer_id};
 
 use super::{Result, ServiceError};
 use crate::fleet_cache::{ListKind, Snapshot};
 use crate::live::into_owned;
 use crate::state::AppState;
 pub use crate::store::EventFilter;
-
-/// Which customers a fleet list shows; the default hides blocked ones.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FleetFilter {
-    pub statuses: Option<Vec<CustomerStatus>>,
-    /// Blocked customers too.
-    pub all: bool,
-    pub managed: Option<bool>,
-}
-
-impl FleetFilter {
-    fn keeps(&self, managed: bool, status: CustomerStatus) -> bool {
-        let by_status = match &self.statuses {
-            Some(s) => s.contains(&status),
-            None => self.all || status != CustomerStatus::Blocked,
-        };
-        by_status && self.managed.is_none_or(|m| m == managed)
-    }
-}
+pub use hub_proto::rules::FleetFilter;
 
 /// The cached serialized list of `kind` (built on a blocking thread when
 /// the model or the second changed).
@@ -57,7 +36,7 @@ pub fn fleet(st: &AppState, filter: &FleetFilter) -> Fleet {
     let view = st.status_view();
     let (customers, stream_id) = st.live().read(|rows, last| {
         let list = rows
-            .filter(|r| filter.keeps(r.managed(), r.status(&view)))
+            .filter(|r| filter.keeps(r.status(&view), r.managed()))
             .map(|r| into_owned(r.entry(&view)))
             .collect();
         (list, last)

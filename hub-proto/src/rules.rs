@@ -1,0 +1,163 @@
+//! Rules every front end applies the same way — the admin API and the
+//! dashboard in the hub, the TUI and the commands in hubctl — so that no
+//! two of them can disagree: which customers a fleet list shows, and how a
+//! usage becomes a percentage.
+
+use crate::customer::CustomerStatus;
+use crate::report::{Report, StorageInfo, SystemInfo};
+use crate::validate::ValidationError;
+
+/// Which customers a fleet list shows. The default hides blocked
+/// customers (they are shown with `all`, or when asked for by status).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FleetFilter {
+    /// Only these statuses (blocked ones included when named).
+    pub statuses: Option<Vec<CustomerStatus>>,
+    /// Blocked customers too.
+    pub all: bool,
+    /// Only managed (`true`) or manual (`false`) customers.
+    pub managed: Option<bool>,
+}
+
+impl FleetFilter {
+    /// Whether a customer with `status`, managed or not, is in the list.
+    pub fn keeps(&self, status: CustomerStatus, managed: bool) -> bool {
+        let by_status = match &self.statuses {
+            Some(s) => s.contains(&status),
+            None => self.all || status != CustomerStatus::Blocked,
+        };
+        by_status && self.managed.is_none_or(|m| m == managed)
+    }
+
+    /// The `status` parameter: statuses separated by commas.
+    pub fn parse_statuses(list: &str) -> Result<Vec<CustomerStatus>, ValidationError> {
+        list.split(',')
+            .map(|x| {
+                CustomerStatus::parse(x.trim()).ok_or_else(|| {
+                    ValidationError::new(
+                        "status",
+                        format!(
+                            "status `{}` is not one of ok, warn, down, disabled, pending, blocked",
+                            x.trim()
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// The query parameters that ask the admin API for this list (empty
+    /// for the default list).
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        if let Some(s) = &self.statuses {
+            let names: Vec<&str> = s.iter().map(|s| s.as_str()).collect();
+            q.push(("status", names.join(",")));
+        }
+        if self.all {
+            q.push(("all", "true".to_owned()));
+        }
+        if let Some(m) = self.managed {
+            q.push(("managed", m.to_string()));
+        }
+        q
+    }
+}
+
+/// `used` of `total` as a percentage; `None` when the total is unknown or
+/// zero (a disk that reports no size has no usage, not 0%).
+pub fn percent(used: f64, total: f64) -> Option<f64> {
+    (total > 0.0).then(|| used * 100.0 / total)
+}
+
+/// The largest of some percentages (the fullest disk).
+pub fn highest(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
+    values
+        .into_iter()
+        .flatten()
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+}
+
+impl SystemInfo {
+    /// Memory in use, in percent.
+    pub fn memory_percent(&self) -> Option<f64> {
+        percent(
+            self.memory_used_bytes? as f64,
+            self.memory_total_bytes? as f64,
+        )
+    }
+}
+
+impl StorageInfo {
+    /// The disk's space in use, in percent.
+    pub fn used_percent(&self) -> Option<f64> {
+        percent(self.used_bytes as f64, self.total_bytes as f64)
+    }
+}
+
+impl Report {
+    /// The fullest disk's use, in percent.
+    pub fn fullest_disk_percent(&self) -> Option<f64> {
+        highest(self.storage.iter().map(StorageInfo::used_percent))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_list_hides_blocked_customers_only() {
+        let d = FleetFilter::default();
+        assert!(!d.keeps(CustomerStatus::Blocked, true));
+        for s in [
+            CustomerStatus::Ok,
+            CustomerStatus::Warn,
+            CustomerStatus::Down,
+            CustomerStatus::Pending,
+            CustomerStatus::Disabled,
+        ] {
+            assert!(d.keeps(s, false) && d.keeps(s, true), "{s:?}");
+        }
+        let all = FleetFilter {
+            all: true,
+            ..Default::default()
+        };
+        assert!(all.keeps(CustomerStatus::Blocked, false));
+        let named = FleetFilter {
+            statuses: Some(FleetFilter::parse_statuses("down, blocked").unwrap_or_default()),
+            managed: Some(true),
+            ..Default::default()
+        };
+        assert!(named.keeps(CustomerStatus::Blocked, true));
+        assert!(!named.keeps(CustomerStatus::Blocked, false));
+        assert!(!named.keeps(CustomerStatus::Ok, true));
+        assert_eq!(
+            named.query(),
+            [
+                ("status", "down,blocked".to_owned()),
+                ("managed", "true".to_owned())
+            ]
+        );
+        assert!(FleetFilter::default().query().is_empty());
+        assert_eq!(
+            FleetFilter::parse_statuses("up").unwrap_err().field,
+            "status"
+        );
+    }
+
+    #[test]
+    fn percentages_need_a_size() {
+        assert_eq!(percent(1.0, 4.0), Some(25.0));
+        assert_eq!(percent(1.0, 0.0), None);
+        assert_eq!(highest([Some(3.0), None, Some(7.5)]), Some(7.5));
+        assert_eq!(highest([None]), None);
+        let sys = SystemInfo {
+            memory_used_bytes: Some(2),
+            memory_total_bytes: Some(8),
+            ..Default::default()
+        };
+        assert_eq!(sys.memory_percent(), Some(25.0));
+        assert_eq!(SystemInfo::default().memory_percent(), None);
+    }
+}
