@@ -10,14 +10,15 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hub_proto::StatusOk;
 use hub_proto::admin::{CustomerConfig, RotateRequest, UpdateRequest, Whoami};
 use jiff::Timestamp;
 
 use super::extract::{bearer, parse_json, read_body};
-use crate::fleet_cache::{Encoding, ListKind};
+use super::stream;
+use crate::fleet_cache::ListKind;
 use crate::http::error::AppError;
 use crate::service::auth::{self, AdminIdentity};
 use crate::service::customers as configs;
@@ -129,41 +130,6 @@ fn fleet_filter(q: &HashMap<String, String>) -> Result<FleetFilter, AppError> {
     })
 }
 
-/// A cached list, compressed in the best encoding the client accepts.
-pub async fn cached_list(
-    st: &Arc<AppState>,
-    kind: ListKind,
-    headers: &HeaderMap,
-) -> Result<Response, AppError> {
-    let snap = views::fleet_snapshot(st, kind).await?;
-    let enc = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Encoding::negotiate);
-    let mut resp = match enc {
-        Some(enc) => {
-            let body = tokio::task::spawn_blocking(move || snap.encoded(enc))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            let mut r = body.into_response();
-            r.headers_mut().insert(
-                header::CONTENT_ENCODING,
-                HeaderValue::from_static(enc.header()),
-            );
-            r
-        }
-        None => snap.json.clone().into_response(),
-    };
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    Ok(resp)
-}
-
 /// `GET /fleet?status=down,warn&managed=true&all=true`: blocked customers
 /// are hidden unless `all` (or `status=blocked`). Without filters the
 /// answer is the cached list.
@@ -175,7 +141,7 @@ pub async fn fleet(
 ) -> Result<Response, AppError> {
     let filter = fleet_filter(&q)?;
     if filter == FleetFilter::default() {
-        return cached_list(&st, ListKind::AdminFleet, &headers).await;
+        return stream::cached_list(&st, ListKind::AdminFleet, &headers).await;
     }
     Ok(Json(views::fleet(&st, &filter)).into_response())
 }
@@ -411,76 +377,7 @@ pub async fn versions(State(st): St, _: Admin) -> Result<Response, AppError> {
 /// `reset` instead of slowing anything down. An idle stream carries a
 /// comment line every 15 s so proxies keep it open.
 pub async fn stream(State(st): St, _: Admin, headers: HeaderMap) -> Response {
-    sse(&st, last_event_id(&headers))
-}
-
-/// The `Last-Event-ID` a reconnecting client sends.
-pub fn last_event_id(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-}
-
-/// The live stream as Server-Sent Events, resuming after `Last-Event-ID`;
-/// shared by the admin API and the dashboard (which authenticates by
-/// session instead of token).
-pub fn sse(st: &Arc<AppState>, last_seen: Option<u64>) -> Response {
-    use axum::response::sse::{Event, KeepAlive, Sse};
-    use futures_util::StreamExt;
-    use tokio_stream::wrappers::BroadcastStream;
-    use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
-
-    let sub = st.live().subscribe(last_seen);
-    let reset = |reason: &str| {
-        let msg = hub_proto::admin::StreamMessage::Reset {
-            reason: reason.to_owned(),
-        };
-        Event::default()
-            .event(msg.kind())
-            .json_data(&msg)
-            .unwrap_or_else(|_| Event::default().event("reset"))
-    };
-    let to_event = {
-        let st = st.clone();
-        move |id: u64, msg: &crate::live::Msg| {
-            let wire = msg.to_wire(&st.status_view());
-            Event::default()
-                .id(id.to_string())
-                .event(wire.kind())
-                .json_data(&wire)
-                .unwrap_or_else(|_| Event::default().event("error"))
-        }
-    };
-    let mut first: Vec<Event> = Vec::new();
-    if sub.reset {
-        first.push(reset("the messages since Last-Event-ID are no longer kept"));
-    }
-    let mut replayed = last_seen.unwrap_or(0);
-    for (id, msg) in &sub.replay {
-        first.push(to_event(*id, msg));
-        replayed = replayed.max(*id);
-    }
-    let live = BroadcastStream::new(sub.live).filter_map(move |m| {
-        let out = match m {
-            Ok((id, _)) if id <= replayed => None,
-            Ok((id, msg)) => Some(to_event(id, &msg)),
-            Err(BroadcastStreamRecvError::Lagged(_)) => {
-                Some(reset("this client fell behind the live stream"))
-            }
-        };
-        std::future::ready(out)
-    });
-    let events = futures_util::stream::iter(first)
-        .chain(live)
-        .map(Ok::<_, std::convert::Infallible>);
-    Sse::new(events.take_until(st.closing()))
-        .keep_alive(
-            KeepAlive::new()
-                .interval(st.stream_keepalive)
-                .text("keep-alive"),
-        )
-        .into_response()
+    stream::sse(&st, stream::last_event_id(&headers))
 }
 
 /// `GET /metrics`: Prometheus/OpenMetrics text, for any admin token (a

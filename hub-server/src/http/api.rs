@@ -151,7 +151,7 @@ pub async fn list_customers(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     caller.require_global()?;
-    super::admin::cached_list(&st, ListKind::Customers, &headers).await
+    super::stream::cached_list(&st, ListKind::Customers, &headers).await
 }
 
 pub async fn get_customer(

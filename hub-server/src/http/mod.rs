@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod serve;
+pub mod stream;
 
 use std::convert::Infallible;
 use std::sync::Arc;

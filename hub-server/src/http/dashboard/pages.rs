@@ -1244,8 +1244,8 @@ pub async fn stream(
     headers: HeaderMap,
     Query(q): Query<StreamQuery>,
 ) -> Response {
-    let last = crate::http::admin::last_event_id(&headers).or(q.after);
-    crate::http::admin::sse(&st, last)
+    let last = crate::http::stream::last_event_id(&headers).or(q.after);
+    crate::http::stream::sse(&st, last)
 }
 
 pub async fn css() -> Response {
