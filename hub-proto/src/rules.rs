@@ -104,6 +104,7 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -125,7 +126,7 @@ mod tests {
         };
         assert!(all.keeps(CustomerStatus::Blocked, false));
         let named = FleetFilter {
-            statuses: Some(FleetFilter::parse_statuses("down, blocked").unwrap_or_default()),
+            statuses: Some(FleetFilter::parse_statuses("down, blocked").unwrap()),
             managed: Some(true),
             ..Default::default()
         };

@@ -495,7 +495,7 @@ async fn whatever_a_controller_sends_is_shown_as_text() {
         }
     }
     let fleet = b.text("/").await;
-    assert!(fleet.contains("&lt;script&gt;alert(&#39;host&#39;)&lt;/script&gt;"));
+    assert!(fleet.contains("&#60;script&#62;alert(&#39;host&#39;)&#60;/script&#62;"));
     let detail = b.text("/customers/kovacs").await;
     // askama writes numeric references.
     assert!(detail.contains("&#60;img src=x onerror=alert(1)&#62;"));

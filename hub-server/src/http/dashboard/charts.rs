@@ -1,12 +1,11 @@
 //! History charts as inline SVG, drawn on the server: CPU, memory and the
-//! fullest disk in percent over the chosen period. No script, no library.
+//! fullest disk in percent over the chosen period. No script, no library:
+//! this module computes the coordinates, `templates/ui/chart.html` draws
+//! them (escaped like every other value).
 
-use std::fmt::Write;
-
+use hub_proto::rules::{highest, percent};
 use jiff::Timestamp;
 use serde::Deserialize;
-
-use super::esc;
 
 /// One stored report's points.
 pub struct Point {
@@ -51,10 +50,7 @@ impl Point {
     /// The point of one stored report (`None` if it is not a report).
     pub fn from_json(at: Timestamp, report: &str) -> Option<Point> {
         let r: ChartFields = serde_json::from_str(report).ok()?;
-        let pct = |used: Option<f64>, total: Option<f64>| match (used, total) {
-            (Some(u), Some(t)) if t > 0.0 => Some(u * 100.0 / t),
-            _ => None,
-        };
+        let pct = |used: Option<f64>, total: Option<f64>| percent(used?, total?);
         let (cpu, memory) = match &r.system {
             Some(s) => (
                 s.cpu_percent,
@@ -62,11 +58,7 @@ impl Point {
             ),
             None => (None, None),
         };
-        let disk = r
-            .storage
-            .iter()
-            .filter_map(|d| pct(d.used_bytes, d.total_bytes))
-            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+        let disk = highest(r.storage.iter().map(|d| pct(d.used_bytes, d.total_bytes)));
         Some(Point {
             at,
             cpu,
@@ -81,68 +73,82 @@ const H: f64 = 160.0;
 const LEFT: f64 = 34.0;
 const BOTTOM: f64 = 18.0;
 
-/// The chart of `points` between `from` and `to`.
-pub fn svg(points: &[Point], from: Timestamp, to: Timestamp, label: &str) -> String {
-    let span = to.duration_since(from).as_secs_f64().max(1.0);
-    let x = |t: Timestamp| LEFT + (t.duration_since(from).as_secs_f64() / span) * (W - LEFT - 4.0);
-    let y = |v: f64| (H - BOTTOM) - (v.clamp(0.0, 100.0) / 100.0) * (H - BOTTOM - 6.0);
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"CPU, memory and disk use over {}\">",
-        esc(label)
-    );
-    for pct in [0.0, 50.0, 100.0] {
-        let _ = write!(
-            out,
-            "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{W}\" y2=\"{y:.1}\"/><text x=\"2\" y=\"{ty:.1}\">{pct:.0}%</text>",
-            y = y(pct),
-            ty = y(pct) + 3.0
-        );
-    }
-    let _ = write!(
-        out,
-        "<text x=\"{LEFT}\" y=\"{H}\">{}</text><text x=\"{}\" y=\"{H}\" text-anchor=\"end\">now</text>",
-        esc(label),
-        W - 4.0
-    );
-    for (class, pick) in [
-        ("c-cpu", (|p: &Point| p.cpu) as fn(&Point) -> Option<f64>),
-        ("c-mem", |p: &Point| p.memory),
-        ("c-disk", |p: &Point| p.disk),
-    ] {
-        let coords: Vec<String> = points
-            .iter()
-            .filter_map(|p| pick(p).map(|v| format!("{:.1},{:.1}", x(p.at), y(v))))
+/// A chart as the template draws it: numbers only, no markup.
+#[derive(Debug, PartialEq)]
+pub struct Chart {
+    /// The period, as the x axis names its start.
+    pub label: String,
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    /// The grid lines: (y, y of their label, percent).
+    pub grid: Vec<(String, String, u32)>,
+    pub lines: Vec<Line>,
+    /// No report in the period.
+    pub empty: bool,
+}
+
+/// One series: its CSS class, its points (`x,y x,y …`; empty for a single
+/// point) and the newest point as a dot.
+#[derive(Debug, PartialEq)]
+pub struct Line {
+    pub class: &'static str,
+    pub points: String,
+    pub dot: Option<(String, String)>,
+}
+
+impl Chart {
+    /// The chart of `points` between `from` and `to`.
+    pub fn new(points: &[Point], from: Timestamp, to: Timestamp, label: &str) -> Chart {
+        let span = to.duration_since(from).as_secs_f64().max(1.0);
+        let x =
+            |t: Timestamp| LEFT + (t.duration_since(from).as_secs_f64() / span) * (W - LEFT - 4.0);
+        let y = |v: f64| (H - BOTTOM) - (v.clamp(0.0, 100.0) / 100.0) * (H - BOTTOM - 6.0);
+        let grid = [0u32, 50, 100]
+            .into_iter()
+            .map(|pct| {
+                let at = y(f64::from(pct));
+                (format!("{at:.1}"), format!("{:.1}", at + 3.0), pct)
+            })
             .collect();
-        if coords.len() > 1 {
-            let _ = write!(
-                out,
-                "<polyline class=\"{class}\" points=\"{}\"/>",
-                coords.join(" ")
-            );
+        let mut lines = Vec::new();
+        for (class, pick) in [
+            ("c-cpu", (|p: &Point| p.cpu) as fn(&Point) -> Option<f64>),
+            ("c-mem", |p: &Point| p.memory),
+            ("c-disk", |p: &Point| p.disk),
+        ] {
+            let coords: Vec<(String, String)> = points
+                .iter()
+                .filter_map(|p| {
+                    pick(p).map(|v| (format!("{:.1}", x(p.at)), format!("{:.1}", y(v))))
+                })
+                .collect();
+            let joined = if coords.len() > 1 {
+                coords
+                    .iter()
+                    .map(|(a, b)| format!("{a},{b}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                String::new()
+            };
+            // The newest point as a dot: a lone report is visible too.
+            lines.push(Line {
+                class,
+                points: joined,
+                dot: coords.last().cloned(),
+            });
         }
-        // The newest point as a dot: a lone report is visible too.
-        if let Some((cx, cy)) = coords.last().and_then(|c| c.split_once(',')) {
-            let _ = write!(
-                out,
-                "<circle class=\"{class}\" cx=\"{cx}\" cy=\"{cy}\" r=\"2.5\"/>"
-            );
+        Chart {
+            label: label.to_owned(),
+            width: W,
+            height: H,
+            left: LEFT,
+            grid,
+            lines,
+            empty: points.is_empty(),
         }
     }
-    let _ = write!(
-        out,
-        "<text x=\"{a}\" y=\"12\" class=\"t-cpu\">cpu</text><text x=\"{b}\" y=\"12\" class=\"t-mem\">memory</text><text x=\"{c}\" y=\"12\" class=\"t-disk\">disk</text></svg>",
-        a = W - 150.0,
-        b = W - 110.0,
-        c = W - 50.0
-    );
-    if points.is_empty() {
-        out.push_str("<p class=\"hint\">No reports in this period.</p>");
-    } else {
-        out.push_str("<p class=\"hint\">blue: CPU · purple: memory · pink: fullest disk</p>");
-    }
-    out
 }
 
 #[cfg(test)]
@@ -162,7 +168,7 @@ mod tests {
             memory: None,
             disk: Some(50.0),
         };
-        let many = svg(
+        let many = Chart::new(
             &[
                 p("2026-11-27T06:00:00Z", 10.0),
                 p("2026-11-27T18:00:00Z", 90.0),
@@ -171,16 +177,29 @@ mod tests {
             to,
             "24h",
         );
-        assert!(many.contains("<polyline class=\"c-cpu\""));
+        assert!(!many.lines[0].points.is_empty(), "a cpu line");
         assert!(
-            !many.contains("c-mem\" points"),
+            many.lines[1].points.is_empty() && many.lines[1].dot.is_none(),
             "no memory values, no line"
         );
-        let one = svg(&[p("2026-11-27T12:00:00Z", 50.0)], from, to, "24h");
-        assert!(!one.contains("<polyline"));
-        assert!(one.contains("<circle class=\"c-cpu\" cx=\"315.0\""));
-        let none = svg(&[], from, to, "<24h>");
-        assert!(none.contains("No reports in this period."));
-        assert!(none.contains("&lt;24h&gt;"), "labels are escaped");
+        let one = Chart::new(&[p("2026-11-27T12:00:00Z", 50.0)], from, to, "24h");
+        assert!(one.lines[0].points.is_empty());
+        assert_eq!(one.lines[0].dot, Some(("315.0".into(), "74.0".into())));
+        let none = Chart::new(&[], from, to, "24h");
+        assert!(none.empty);
+    }
+
+    #[test]
+    fn a_report_gives_its_percentages() {
+        let p = Point::from_json(
+            at("2026-11-27T00:00:00Z"),
+            r#"{"system":{"cpu_percent":12.5,"memory_used_bytes":1,"memory_total_bytes":4},
+                "storage":[{"used_bytes":1,"total_bytes":10},{"used_bytes":9,"total_bytes":10},{"used_bytes":5,"total_bytes":0}]}"#,
+        )
+        .unwrap_or_else(|| panic!("a point"));
+        assert_eq!(
+            (p.cpu, p.memory, p.disk),
+            (Some(12.5), Some(25.0), Some(90.0))
+        );
     }
 }

@@ -1,0 +1,145 @@
+//! Actions on a customer: a confirmation page that works without
+//! JavaScript (`GET /customers/{id}/confirm/{action}`), then `Confirm`
+//! (`POST /customers/{id}/{action}`) runs it through the customer service,
+//! audited as `dashboard`, and shows the result — or the hub's sentence —
+//! on the next page. Labels, questions and sentences come from the shared
+//! table of operator actions.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use hub_proto::actions::OperatorAction;
+use hub_proto::admin::{CredentialKind, Credentials, UpdateRequest};
+use serde::Deserialize;
+
+use super::render::{Chrome, flash_and_go, html, no_store, refuse_form};
+use super::{ACTOR, Dash, error_page, urlencode};
+use crate::service::ServiceError;
+use crate::service::customers as svc;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "ui/confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    id: String,
+    action: &'static str,
+    heading: &'static str,
+    question: String,
+    danger: bool,
+    ask_version: bool,
+}
+
+/// The credentials shown once after a creation, an adoption or a
+/// rotation.
+#[derive(Template)]
+#[template(path = "ui/credentials.html")]
+pub struct CredentialsPage {
+    pub chrome: Chrome,
+    pub cr: Credentials,
+    pub next: String,
+}
+
+/// An action the confirmation step offers (the diff is a page of its own).
+fn confirmable(name: &str) -> Option<OperatorAction> {
+    OperatorAction::parse(name).filter(|a| a.needs_confirm())
+}
+
+fn no_such_action() -> Response {
+    error_page(StatusCode::NOT_FOUND, "Not found", "No such action.")
+}
+
+/// The confirmation step.
+pub async fn confirm(d: Dash, Path((id, action)): Path<(String, String)>) -> Response {
+    let Some(a) = confirmable(&action) else {
+        return no_such_action();
+    };
+    html(ConfirmPage {
+        chrome: Chrome::new(&d, a.label()),
+        question: a.question(&id, None),
+        id,
+        action: a.name(),
+        heading: a.label(),
+        danger: a.danger(),
+        ask_version: a == OperatorAction::Update,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// `Confirm`: runs the action and goes back to the customer with its
+/// result; the actions that create credentials show them once instead.
+pub async fn act(
+    State(st): State<Arc<AppState>>,
+    d: Dash,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    if let Some(r) = refuse_form(&d, &f.csrf) {
+        return r;
+    }
+    let Some(a) = confirmable(&action) else {
+        return no_such_action();
+    };
+    let back = format!("/customers/{}", urlencode(&id));
+    let version = match f.version.trim() {
+        "" => "latest".to_owned(),
+        v => v.to_owned(),
+    };
+    let credentials = |creds: Credentials, next: String| {
+        no_store(html(CredentialsPage {
+            chrome: Chrome::new(&d, format!("Credentials of {id}")),
+            cr: creds,
+            next,
+        }))
+    };
+    let result: Result<(), ServiceError> = match a {
+        OperatorAction::Block => svc::set_blocked(&st, ACTOR, &id, true).await,
+        OperatorAction::Unblock => svc::set_blocked(&st, ACTOR, &id, false).await,
+        OperatorAction::Push => svc::push(&st, ACTOR, &id).await,
+        OperatorAction::Pull => svc::pull(&st, ACTOR, &id).await.map(drop),
+        OperatorAction::Update => {
+            let req = UpdateRequest {
+                version: version.clone(),
+            };
+            svc::trigger_update(&st, ACTOR, &id, req).await
+        }
+        OperatorAction::Delete => match svc::delete(&st, ACTOR, &id).await {
+            Ok(()) => {
+                let done = format!("ok:{}", a.done(&id, None));
+                return flash_and_go(&st, &d, done, "/configs").await;
+            }
+            Err(e) => Err(e),
+        },
+        OperatorAction::RotatePassword => {
+            match svc::rotate(&st, ACTOR, &id, CredentialKind::RetrievalPassword).await {
+                Ok(creds) => return credentials(creds, back),
+                Err(e) => Err(e),
+            }
+        }
+        OperatorAction::Adopt => match svc::adopt(&st, ACTOR, &id).await {
+            Ok(creds) => return credentials(creds, format!("/configs/{}/edit", urlencode(&id))),
+            Err(e) => Err(e),
+        },
+        OperatorAction::Diff => return no_such_action(),
+    };
+    let message = match result {
+        Ok(()) => format!("ok:{}", a.done(&id, Some(&version))),
+        Err(ServiceError::Store(e)) => {
+            tracing::error!(error = %e, action = a.name(), "dashboard action failed");
+            "error:The hub failed; the cause is in its log.".to_owned()
+        }
+        Err(e) => format!("error:{} failed: {e}", a.label()),
+    };
+    flash_and_go(&st, &d, message, &back).await
+}

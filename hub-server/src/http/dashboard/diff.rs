@@ -1,0 +1,146 @@
+//! `Show Diff`: the hub's generated config against the controller's live
+//! one (asks the controller, changes nothing).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use hub_proto::admin::Diff;
+
+use super::render::{Chrome, html};
+use super::{Dash, service_error};
+use crate::service::ServiceError;
+use crate::service::customers as svc;
+use crate::state::AppState;
+
+/// One differing path: what a push would do to it, in words and as a
+/// colour, and both values.
+#[derive(Debug, PartialEq)]
+pub struct DiffRow {
+    pub path: String,
+    pub kind: &'static str,
+    pub class: &'static str,
+    pub hub: String,
+    pub controller: String,
+}
+
+/// The diff as the page shows it.
+#[derive(Debug, Default, PartialEq)]
+pub struct DiffData {
+    pub rows: Vec<DiffRow>,
+    pub ignored: String,
+    /// The unified diff's lines with their colour: `+` is the hub's (a
+    /// push adds it), `-` the controller's.
+    pub unified: Vec<(&'static str, String)>,
+}
+
+/// The page's data from the service's diff.
+pub fn diff_data(diff: &Diff) -> DiffData {
+    let show = |v: &Option<serde_json::Value>| {
+        v.as_ref()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "(absent)".into())
+    };
+    DiffData {
+        rows: diff
+            .differences
+            .iter()
+            .map(|e| {
+                let (kind, class) = match (&e.hub, &e.controller) {
+                    (Some(_), None) => ("hub only", "diff-added"),
+                    (None, Some(_)) => ("controller only", "diff-removed"),
+                    _ => ("differs", "diff-changed"),
+                };
+                DiffRow {
+                    path: e.path.clone(),
+                    kind,
+                    class,
+                    hub: show(&e.hub),
+                    controller: show(&e.controller),
+                }
+            })
+            .collect(),
+        ignored: diff.ignored_paths.join(", "),
+        unified: diff
+            .unified
+            .lines()
+            .map(|l| {
+                let class = match l.as_bytes().first() {
+                    Some(b'+') => "diff-added",
+                    Some(b'-') => "diff-removed",
+                    _ => "",
+                };
+                (class, l.to_owned())
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ui/diff.html")]
+struct DiffPage {
+    chrome: Chrome,
+    id: String,
+    /// Why the controller could not be compared.
+    error: Option<String>,
+    d: DiffData,
+}
+
+/// `Show Diff`: asks the controller for its live config (no change).
+pub async fn page(State(st): State<Arc<AppState>>, d: Dash, Path(id): Path<String>) -> Response {
+    let (data, error) = match svc::diff(&st, &id).await {
+        Ok(diff) => (diff_data(&diff), None),
+        Err(ServiceError::Controller(e)) => (DiffData::default(), Some(e.to_string())),
+        Err(e) => return service_error(e),
+    };
+    html(DiffPage {
+        chrome: Chrome::new(&d, format!("Diff of {id}")),
+        id,
+        error,
+        d: data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hub_proto::admin::DiffEntry;
+    use serde_json::json;
+
+    #[test]
+    fn each_difference_says_what_a_push_would_do() {
+        let entry = |path: &str, hub, controller| DiffEntry {
+            path: path.into(),
+            hub,
+            controller,
+        };
+        let d = diff_data(&Diff {
+            customer_id: "kovacs".into(),
+            differences: vec![
+                entry("a", Some(json!(1)), None),
+                entry("b", None, Some(json!("x"))),
+                entry("c", Some(json!(true)), Some(json!(false))),
+            ],
+            ignored_paths: vec!["x.y".into(), "z".into()],
+            unified: "--- controller\n+++ hub\n-b: x\n+a: 1\n keep".into(),
+        });
+        let kinds: Vec<(&str, &str)> = d
+            .rows
+            .iter()
+            .map(|r| (r.kind, r.controller.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("hub only", "(absent)"),
+                ("controller only", "\"x\""),
+                ("differs", "false")
+            ]
+        );
+        assert_eq!(d.ignored, "x.y, z");
+        assert_eq!(d.unified[2], ("diff-removed", "-b: x".to_owned()));
+        assert_eq!(d.unified[4].0, "");
+    }
+}
