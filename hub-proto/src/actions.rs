@@ -87,6 +87,20 @@ impl OperatorAction {
         self != OperatorAction::Diff
     }
 
+    /// Unattended (a script, no terminal) it needs an explicit `--yes`:
+    /// it silences, removes or invalidates something, or changes the
+    /// controller. Unblocking, adopting and pulling into the hub do not.
+    pub fn needs_yes(self) -> bool {
+        matches!(
+            self,
+            OperatorAction::Block
+                | OperatorAction::Push
+                | OperatorAction::Update
+                | OperatorAction::Delete
+                | OperatorAction::RotatePassword
+        )
+    }
+
     /// A read-only admin token may do it.
     pub fn read_only_allowed(self) -> bool {
         self == OperatorAction::Diff

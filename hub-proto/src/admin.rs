@@ -206,6 +206,12 @@ pub struct EventRecord {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<i64>,
+    /// Events only: the live stream's id when the page was read. Open the
+    /// stream with `Last-Event-ID: <stream_id>` and nothing stored after
+    /// the page is missed (an event may come both in the page and in the
+    /// stream: skip ids the page had).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<u64>,
 }
 
 /// One row of the audit log.

@@ -1,16 +1,25 @@
-//! The typed admin-API client: every call returns the API's own objects
-//! (the `hub-proto` types) or a [`ClientError`] that knows its exit code.
+//! The typed admin-API client: one method per admin route, each building
+//! its path and query with proper encoding and returning the API's own
+//! objects (the `hub-proto` types), or a [`ClientError`] that knows its
+//! exit code. The commands and the TUI both use it; neither writes a path.
 //! Answers are compressed on the wire (the hub compresses what it sends
 //! when asked, and reqwest asks).
 
 use std::time::Duration;
 
-use hub_proto::ErrorBody;
-use hub_proto::admin::StreamMessage;
-use reqwest::Method;
+use hub_proto::actions::OperatorAction;
+use hub_proto::admin::{
+    AuditEntry, CredentialKind, Credentials, CustomerConfig, CustomerView, Diff, EventRecord,
+    Fleet, HubStatus, NotificationRecord, Page, RotateRequest, UpdateRequest, Versions, Whoami,
+};
+use hub_proto::rules::FleetFilter;
+use hub_proto::{ErrorBody, HistoryResponse, StatusOk};
+use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
+
+pub use crate::stream::{Follower, Message, STREAM_IDLE, Sse};
 
 #[derive(Debug, Error)]
 pub enum ClientError {
@@ -26,17 +35,32 @@ pub enum ClientError {
     Unreachable { server: String, reason: String },
     #[error("the hub's answer could not be read: {0}")]
     Decode(String),
+    /// The server is not an http(s) URL.
+    #[error("`{0}` is not a hub URL (http:// or https://)")]
+    BadServer(String),
 }
 
-/// Limit of one ordinary call (not of a stream): `HUBCTL_TIMEOUT` seconds,
-/// default 60.
-fn request_timeout() -> Duration {
-    std::env::var("HUBCTL_TIMEOUT")
-        .ok()
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|s| *s > 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(Duration::from_secs(60))
+/// Limit of one ordinary call (not of a stream) when none is given.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Filters of the event list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventQuery {
+    pub customer: Option<String>,
+    pub severity: Option<String>,
+    pub event_type: Option<String>,
+    pub since: Option<jiff::Timestamp>,
+    pub limit: usize,
+}
+
+/// What an action answered, as the API sends it.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Status(StatusOk),
+    Credentials(Credentials),
+    Config(CustomerConfig),
+    Diff(Diff),
 }
 
 /// Talks to one hub with one admin token (cheap to clone: the connection
@@ -45,12 +69,20 @@ fn request_timeout() -> Duration {
 pub struct Client {
     http: reqwest::Client,
     pub server: String,
+    base: Url,
     token: String,
     timeout: Duration,
 }
 
 impl Client {
-    pub fn new(server: &str, token: &str) -> Result<Client, ClientError> {
+    /// A client of `server` with `token`; `timeout` bounds each ordinary
+    /// call (streams have none).
+    pub fn new(server: &str, token: &str, timeout: Duration) -> Result<Client, ClientError> {
+        let trimmed = server.trim_end_matches('/');
+        let base = Url::parse(trimmed)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && !u.cannot_be_a_base())
+            .ok_or_else(|| ClientError::BadServer(server.to_owned()))?;
         let http = reqwest::Client::builder()
             .user_agent(concat!(
                 "hubctl/",
@@ -62,19 +94,31 @@ impl Client {
             .connect_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| ClientError::Unreachable {
-                server: server.to_owned(),
+                server: trimmed.to_owned(),
                 reason: e.to_string(),
             })?;
         Ok(Client {
             http,
-            server: server.trim_end_matches('/').to_owned(),
+            server: trimmed.to_owned(),
+            base,
             token: token.to_owned(),
-            timeout: request_timeout(),
+            timeout,
         })
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/admin/v1{path}", self.server)
+    /// `/api/admin/v1/<segments…>?<query>`, each segment and value encoded.
+    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty()
+                .extend(["api", "admin", "v1"])
+                .extend(segments);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        url
     }
 
     fn unreachable(&self, e: &reqwest::Error) -> ClientError {
@@ -91,18 +135,15 @@ impl Client {
     }
 
     /// Sends a request; non-2xx answers become [`ClientError::Hub`].
-    async fn send<B: Serialize>(
+    pub(crate) async fn send<B: Serialize>(
         &self,
         method: Method,
-        path: &str,
+        url: Url,
         body: Option<&B>,
         timeout: Option<Duration>,
         last_event_id: Option<u64>,
     ) -> Result<reqwest::Response, ClientError> {
-        let mut req = self
-            .http
-            .request(method, self.url(path))
-            .bearer_auth(&self.token);
+        let mut req = self.http.request(method, url).bearer_auth(&self.token);
         if let Some(t) = timeout {
             req = req.timeout(t);
         }
@@ -132,183 +173,208 @@ impl Client {
         })
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
         let resp = self
-            .send::<()>(Method::GET, path, None, Some(self.timeout), None)
+            .send(method, url, body, Some(self.timeout), None)
             .await?;
-        decode(resp).await
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Decode(e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
     }
 
-    pub async fn get_text(&self, path: &str) -> Result<String, ClientError> {
-        self.send::<()>(Method::GET, path, None, Some(self.timeout), None)
+    async fn get<T: DeserializeOwned>(&self, url: Url) -> Result<T, ClientError> {
+        self.call::<(), T>(Method::GET, url, None).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        url: Url,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        self.call(Method::POST, url, body).await
+    }
+
+    // --- reads -----------------------------------------------------------
+
+    /// `GET /fleet` with `filter` (the cached list when it is the default).
+    pub async fn fleet(&self, filter: &FleetFilter) -> Result<Fleet, ClientError> {
+        self.get(self.url(&["fleet"], &filter.query())).await
+    }
+
+    /// `GET /customers/{id}`.
+    pub async fn customer(&self, id: &str) -> Result<CustomerView, ClientError> {
+        self.get(self.url(&["customers", id], &[])).await
+    }
+
+    /// `GET /customers/{id}/history?period=` (`1h`, `24h`, `7d`, `30d`,
+    /// `90d`; the hub refuses others).
+    pub async fn history(&self, id: &str, period: &str) -> Result<HistoryResponse, ClientError> {
+        let q = [("period", period.to_owned())];
+        self.get(self.url(&["customers", id, "history"], &q)).await
+    }
+
+    /// `GET /events`: one page, newest first, with the stream id to
+    /// follow it from.
+    pub async fn events(&self, q: &EventQuery) -> Result<Page<EventRecord>, ClientError> {
+        let mut query = vec![("limit", q.limit.to_string())];
+        for (k, v) in [
+            ("customer", &q.customer),
+            ("severity", &q.severity),
+            ("type", &q.event_type),
+        ] {
+            if let Some(v) = v {
+                query.push((k, v.clone()));
+            }
+        }
+        if let Some(t) = q.since {
+            query.push(("since", t.to_string()));
+        }
+        self.get(self.url(&["events"], &query)).await
+    }
+
+    fn log_query(customer: Option<&str>, limit: usize) -> Vec<(&'static str, String)> {
+        let mut q = vec![("limit", limit.to_string())];
+        if let Some(c) = customer {
+            q.push(("customer", c.to_owned()));
+        }
+        q
+    }
+
+    /// `GET /notifications`.
+    pub async fn notifications(
+        &self,
+        customer: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<NotificationRecord>, ClientError> {
+        let q = Self::log_query(customer, limit);
+        self.get(self.url(&["notifications"], &q)).await
+    }
+
+    /// `GET /audit`.
+    pub async fn audit(
+        &self,
+        customer: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<AuditEntry>, ClientError> {
+        let q = Self::log_query(customer, limit);
+        self.get(self.url(&["audit"], &q)).await
+    }
+
+    /// `GET /versions`.
+    pub async fn versions(&self) -> Result<Versions, ClientError> {
+        self.get(self.url(&["versions"], &[])).await
+    }
+
+    /// `GET /whoami`.
+    pub async fn whoami(&self) -> Result<Whoami, ClientError> {
+        self.get(self.url(&["whoami"], &[])).await
+    }
+
+    /// `GET /status`.
+    pub async fn status(&self) -> Result<HubStatus, ClientError> {
+        self.get(self.url(&["status"], &[])).await
+    }
+
+    // --- configs ---------------------------------------------------------
+
+    /// `GET /configs`.
+    pub async fn configs(&self) -> Result<Vec<CustomerConfig>, ClientError> {
+        self.get(self.url(&["configs"], &[])).await
+    }
+
+    /// `GET /configs/{id}`.
+    pub async fn config(&self, id: &str) -> Result<CustomerConfig, ClientError> {
+        self.get(self.url(&["configs", id], &[])).await
+    }
+
+    /// `POST /configs`: the new customer's credentials, shown once.
+    pub async fn create_config(&self, cfg: &CustomerConfig) -> Result<Credentials, ClientError> {
+        self.post(self.url(&["configs"], &[]), Some(cfg)).await
+    }
+
+    /// `PUT /configs/{id}`.
+    pub async fn put_config(&self, cfg: &CustomerConfig) -> Result<CustomerConfig, ClientError> {
+        let url = self.url(&["configs", &cfg.customer_id], &[]);
+        self.call(Method::PUT, url, Some(cfg)).await
+    }
+
+    /// `GET /configs/{id}/yaml`: the generated controller.yaml (secrets).
+    pub async fn config_yaml(&self, id: &str) -> Result<String, ClientError> {
+        let url = self.url(&["configs", id, "yaml"], &[]);
+        self.send::<()>(Method::GET, url, None, Some(self.timeout), None)
             .await?
             .text()
             .await
             .map_err(|e| ClientError::Decode(e.to_string()))
     }
 
-    /// A call with an optional typed body and a typed answer.
-    pub async fn call<B: Serialize, T: DeserializeOwned>(
+    /// `GET /configs/{id}/credentials`.
+    pub async fn credentials(&self, id: &str) -> Result<Credentials, ClientError> {
+        self.get(self.url(&["configs", id, "credentials"], &[]))
+            .await
+    }
+
+    /// `POST /configs/{id}/rotate`.
+    pub async fn rotate(
         &self,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T, ClientError> {
-        decode(
-            self.send(method, path, body, Some(self.timeout), None)
-                .await?,
-        )
-        .await
+        id: &str,
+        credential: CredentialKind,
+    ) -> Result<Credentials, ClientError> {
+        let url = self.url(&["configs", id, "rotate"], &[]);
+        self.post(url, Some(&RotateRequest { credential })).await
     }
 
-    /// Opens the live stream, resuming after `last_event_id`. No total
-    /// timeout: a stream lives as long as the hub keeps it.
+    // --- actions ---------------------------------------------------------
+
+    /// Runs an operator action on customer `id` (`version` for an update,
+    /// `latest` when none) and returns what the hub answered.
+    pub async fn act(
+        &self,
+        action: OperatorAction,
+        id: &str,
+        version: Option<&str>,
+    ) -> Result<Answer, ClientError> {
+        let on = |verb: &str| self.url(&["customers", id, verb], &[]);
+        Ok(match action {
+            OperatorAction::Block | OperatorAction::Unblock | OperatorAction::Push => {
+                Answer::Status(self.post::<(), _>(on(action.name()), None).await?)
+            }
+            OperatorAction::Pull => Answer::Config(self.post::<(), _>(on("pull"), None).await?),
+            OperatorAction::Adopt => {
+                Answer::Credentials(self.post::<(), _>(on("adopt"), None).await?)
+            }
+            OperatorAction::Diff => Answer::Diff(self.get(on("diff")).await?),
+            OperatorAction::Update => {
+                let body = UpdateRequest {
+                    version: version.unwrap_or("latest").to_owned(),
+                };
+                Answer::Status(self.post(on("update"), Some(&body)).await?)
+            }
+            OperatorAction::Delete => {
+                let url = self.url(&["configs", id], &[]);
+                Answer::Status(self.call::<(), _>(Method::DELETE, url, None).await?)
+            }
+            OperatorAction::RotatePassword => {
+                Answer::Credentials(self.rotate(id, CredentialKind::RetrievalPassword).await?)
+            }
+        })
+    }
+
+    /// `GET /stream`, resuming after `last_event_id`. No total timeout: a
+    /// stream lives as long as the hub keeps it.
     pub async fn stream(&self, last_event_id: Option<u64>) -> Result<Sse, ClientError> {
+        let url = self.url(&["stream"], &[]);
         let resp = self
-            .send::<()>(Method::GET, "/stream", None, None, last_event_id)
+            .send::<()>(Method::GET, url, None, None, last_event_id)
             .await?;
-        Ok(Sse {
-            resp,
-            buf: Vec::new(),
-        })
-    }
-}
-
-async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| ClientError::Decode(e.to_string()))?;
-    serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
-}
-
-/// One message of the live stream.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Message {
-    /// Its place in the stream (none for a `reset`).
-    pub id: Option<u64>,
-    pub message: StreamMessage,
-}
-
-/// An open Server-Sent Events response of the admin stream.
-pub struct Sse {
-    resp: reqwest::Response,
-    buf: Vec<u8>,
-}
-
-/// How long a stream may be silent (the hub sends a keep-alive comment
-/// every 15 s) before it counts as lost.
-pub const STREAM_IDLE: Duration = Duration::from_secs(45);
-
-impl Sse {
-    /// The next message; `Ok(None)` when the hub ended the stream, an error
-    /// when the connection broke or stayed silent for `idle`. Messages of
-    /// kinds this hubctl does not know are skipped.
-    pub async fn next(&mut self, idle: Duration) -> Result<Option<Message>, String> {
-        loop {
-            while let Some(end) = find_block_end(&self.buf) {
-                let block: Vec<u8> = self.buf.drain(..end).collect();
-                if let Some(m) = parse_block(&block) {
-                    return Ok(Some(m));
-                }
-            }
-            let chunk = tokio::time::timeout(idle, self.resp.chunk())
-                .await
-                .map_err(|_| format!("no message or keep-alive for {} s", idle.as_secs()))?
-                .map_err(|e| format!("the stream broke ({e})"))?;
-            match chunk {
-                Some(c) => self.buf.extend_from_slice(&c),
-                None => return Ok(None),
-            }
-        }
-    }
-}
-
-/// The length of the first complete SSE block (with its blank line).
-fn find_block_end(buf: &[u8]) -> Option<usize> {
-    buf.windows(2).position(|w| w == b"\n\n").map(|i| i + 2)
-}
-
-fn parse_block(block: &[u8]) -> Option<Message> {
-    let text = String::from_utf8_lossy(block);
-    let mut id = None;
-    let mut data = String::new();
-    for line in text.lines() {
-        if let Some(v) = line.strip_prefix("id:") {
-            id = v.trim().parse().ok();
-        } else if let Some(v) = line.strip_prefix("data:") {
-            data.push_str(v.strip_prefix(' ').unwrap_or(v));
-        }
-    }
-    if data.is_empty() {
-        // A keep-alive comment.
-        return None;
-    }
-    let message = serde_json::from_str::<StreamMessage>(&data).ok()?;
-    Some(Message { id, message })
-}
-
-/// A stream that survives the hub going away: it reconnects with backoff
-/// and `Last-Event-ID`, so nothing is missed, and says once on stderr that
-/// it is reconnecting. Only a first connection that fails is an error.
-pub struct Follower<'a> {
-    client: &'a Client,
-    sse: Option<Sse>,
-    last_id: Option<u64>,
-    idle: Duration,
-    /// Called with `true` when the connection is lost and `false` when it
-    /// is back.
-    on_connection: Box<dyn FnMut(bool) + Send + 'a>,
-}
-
-impl<'a> Follower<'a> {
-    /// Connects now (failing like any call when the hub is unreachable),
-    /// resuming after `last_id` — e.g. the `stream_id` of a fleet list.
-    pub async fn connect(
-        client: &'a Client,
-        last_id: Option<u64>,
-        on_connection: impl FnMut(bool) + Send + 'a,
-    ) -> Result<Follower<'a>, ClientError> {
-        let sse = client.stream(last_id).await?;
-        Ok(Follower {
-            client,
-            sse: Some(sse),
-            last_id,
-            idle: STREAM_IDLE,
-            on_connection: Box::new(on_connection),
-        })
-    }
-
-    /// The next message, reconnecting as long as it takes.
-    pub async fn next(&mut self) -> Message {
-        let mut backoff = Duration::from_millis(500);
-        loop {
-            if let Some(sse) = self.sse.as_mut() {
-                match sse.next(self.idle).await {
-                    Ok(Some(m)) => {
-                        if m.id.is_some() {
-                            self.last_id = m.id;
-                        }
-                        return m;
-                    }
-                    Ok(None) | Err(_) => {
-                        self.sse = None;
-                        (self.on_connection)(true);
-                    }
-                }
-            }
-            match self.client.stream(self.last_id).await {
-                Ok(sse) => {
-                    self.sse = Some(sse);
-                    backoff = Duration::from_millis(500);
-                    (self.on_connection)(false);
-                }
-                Err(_) => {
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(15));
-                }
-            }
-        }
+        Ok(Sse::new(resp, STREAM_IDLE))
     }
 }
 
@@ -317,19 +383,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sse_blocks_parse_to_typed_messages() {
-        let block =
-            b"id: 42\nevent: removed\ndata: {\"type\":\"removed\",\"customer_id\":\"a\"}\n\n";
-        let m = parse_block(block).unwrap_or_else(|| panic!("parsed"));
-        assert_eq!(m.id, Some(42));
+    fn paths_and_queries_are_encoded() {
+        let c = match Client::new("https://hub.example/base/", "t", DEFAULT_TIMEOUT) {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        };
         assert_eq!(
-            m.message,
-            StreamMessage::Removed {
-                customer_id: "a".into()
-            }
+            c.url(
+                &["customers", "a/../b?x"],
+                &[("customer", "k&y=1 z".into())]
+            )
+            .as_str(),
+            "https://hub.example/base/api/admin/v1/customers/a%2F..%2Fb%3Fx?customer=k%26y%3D1+z"
         );
-        assert!(parse_block(b": keep-alive\n\n").is_none());
-        assert!(parse_block(b"event: future\ndata: {\"type\":\"future\"}\n\n").is_none());
-        assert_eq!(find_block_end(b"a\n\nb"), Some(3));
+        assert!(matches!(
+            Client::new("hub.example", "t", DEFAULT_TIMEOUT),
+            Err(ClientError::BadServer(_))
+        ));
     }
 }

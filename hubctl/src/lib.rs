@@ -7,4 +7,5 @@ pub mod client;
 pub mod commands;
 pub mod output;
 pub mod settings;
+pub mod stream;
 pub mod tui;

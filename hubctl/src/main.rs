@@ -4,10 +4,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use clap::Parser;
+use hub_proto::actions::OperatorAction;
 
 use hubctl::cli::{Cli, Command};
-use hubctl::client::Client;
+use hubctl::client::{Client, DEFAULT_TIMEOUT};
 use hubctl::commands::{CliError, Outcome, actions, config, session, view};
 use hubctl::output::Ctx;
 use hubctl::{settings, tui};
@@ -42,6 +45,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// Limit of one ordinary call (not of a stream): `HUBCTL_TIMEOUT` seconds,
+/// default 60.
+fn request_timeout() -> Duration {
+    std::env::var("HUBCTL_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(DEFAULT_TIMEOUT)
+}
+
 /// The server and token from flags or environment, else from `hubctl login`.
 fn client(cli: &Cli) -> Result<Client, CliError> {
     let saved = settings::load();
@@ -59,16 +73,30 @@ fn client(cli: &Cli) -> Result<Client, CliError> {
         .ok_or_else(|| {
             CliError::Usage("no token: pass --token, set HUBCTL_TOKEN or run `hubctl login`".into())
         })?;
-    Ok(Client::new(&server, &token)?)
+    Ok(Client::new(&server, &token, request_timeout())?)
+}
+
+async fn act(
+    c: &Client,
+    ctx: &Ctx,
+    action: OperatorAction,
+    customer: &str,
+) -> Result<String, CliError> {
+    actions::run(c, ctx, action, customer, None).await
 }
 
 async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
     let clean = |s: String| (s, Outcome::Clean);
     match &cli.command {
         Command::Login => {
-            return session::login(&ctx, cli.server.clone(), cli.token.clone())
-                .await
-                .map(clean);
+            return session::login(
+                &ctx,
+                cli.server.clone(),
+                cli.token.clone(),
+                request_timeout(),
+            )
+            .await
+            .map(clean);
         }
         Command::Logout => return session::logout().map(clean),
         Command::Completions { shell } => return Ok(clean(session::completions(*shell))),
@@ -83,15 +111,15 @@ async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
         Command::Events(args) => view::events(&c, &ctx, args).await?,
         Command::History { customer, period } => view::history(&c, &ctx, customer, period).await?,
         Command::Config(cmd) => config::run(&c, &ctx, cmd).await?,
-        Command::Block { customer } => actions::block(&c, &ctx, customer, true).await?,
-        Command::Unblock { customer } => actions::block(&c, &ctx, customer, false).await?,
-        Command::Delete { customer } => actions::delete(&c, &ctx, customer).await?,
-        Command::Adopt { customer } => actions::adopt(&c, &ctx, customer).await?,
-        Command::Push { customer } => actions::push(&c, &ctx, customer).await?,
-        Command::Pull { customer } => actions::pull(&c, &ctx, customer).await?,
+        Command::Block { customer } => act(&c, &ctx, OperatorAction::Block, customer).await?,
+        Command::Unblock { customer } => act(&c, &ctx, OperatorAction::Unblock, customer).await?,
+        Command::Delete { customer } => act(&c, &ctx, OperatorAction::Delete, customer).await?,
+        Command::Adopt { customer } => act(&c, &ctx, OperatorAction::Adopt, customer).await?,
+        Command::Push { customer } => act(&c, &ctx, OperatorAction::Push, customer).await?,
+        Command::Pull { customer } => act(&c, &ctx, OperatorAction::Pull, customer).await?,
         Command::Diff { customer } => return actions::diff(&c, &ctx, customer).await,
         Command::Update { customer, version } => {
-            actions::update(&c, &ctx, customer, version).await?
+            actions::run(&c, &ctx, OperatorAction::Update, customer, Some(version)).await?
         }
         Command::Notifications(args) => view::notifications(&c, &ctx, args).await?,
         Command::Audit(args) => view::audit(&c, &ctx, args).await?,

@@ -137,8 +137,13 @@ pub fn age(secs: Option<i64>) -> String {
 /// "61.0 GB / 250.0 GB (24%)".
 pub fn usage(used: u64, total: u64) -> String {
     let gb = |b: u64| b as f64 / 1e9;
-    let pct = (used.saturating_mul(100)).checked_div(total).unwrap_or(0);
-    format!("{:.1} GB / {:.1} GB ({pct}%)", gb(used), gb(total))
+    let pct = hub_proto::rules::percent(used as f64, total as f64).unwrap_or(0.0);
+    format!(
+        "{:.1} GB / {:.1} GB ({}%)",
+        gb(used),
+        gb(total),
+        pct.floor()
+    )
 }
 
 #[cfg(test)]

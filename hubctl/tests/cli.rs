@@ -634,8 +634,8 @@ async fn events_follow_streams_new_events() {
         .unwrap()
         .unwrap();
     assert!(header.contains("TIME"), "{header}");
-    // The stream subscribes right after the header; post until the event
-    // shows (a post that raced the subscription is simply not shown).
+    // The stream follows from the page's stream id: one post is enough,
+    // whenever it lands.
     let post = |sev: &'static str, msg: &'static str| {
         let url = format!("{}/api/v1/event", h.url);
         async move {
@@ -649,18 +649,13 @@ async fn events_follow_streams_new_events() {
                 .unwrap();
         }
     };
-    let mut line = None;
-    for _ in 0..20 {
-        post("warning", "ignored by the filter").await;
-        post("error", "restic failed").await;
-        if let Ok(next) =
-            tokio::time::timeout(std::time::Duration::from_millis(500), lines.next_line()).await
-        {
-            line = next.unwrap();
-            break;
-        }
-    }
-    let line = line.expect("a followed event");
+    post("warning", "ignored by the filter").await;
+    post("error", "restic failed").await;
+    let line = tokio::time::timeout(std::time::Duration::from_secs(10), lines.next_line())
+        .await
+        .expect("a followed event")
+        .unwrap()
+        .unwrap();
     assert!(
         line.contains("f  error  backup_failed  restic failed"),
         "{line}"
@@ -1113,4 +1108,104 @@ async fn the_tui_in_a_real_terminal() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
+
+/// `events --follow` misses nothing stored between reading its page and
+/// opening the stream: it follows from the page's stream id (it used to
+/// subscribe without one, so such an event was never shown).
+#[tokio::test]
+async fn events_follow_shows_what_came_between_the_page_and_the_stream() {
+    use hubctl::cli::EventsArgs;
+    use hubctl::client::{Client, DEFAULT_TIMEOUT};
+    use hubctl::commands::view::{events_follower, events_page, follow_events};
+    use hubctl::output::{Ctx, Format};
+    let h = hub().await;
+    h.report("f", "ok", "1.8.2").await;
+    let post = |msg: &'static str| {
+        let req = h.http.post(format!("{}/api/v1/event", h.url)).bearer_auth(KEY).json(
+            &json!({"customer_id": "f", "event_type": "backup_failed", "severity": "error", "message": msg}),
+        );
+        async move { assert_eq!(req.send().await.unwrap().status(), 201) }
+    };
+    post("in the page").await;
+    let client = Client::new(&h.url, &h.ro, DEFAULT_TIMEOUT).unwrap();
+    let args = EventsArgs {
+        customer: None,
+        severity: None,
+        event_type: None,
+        since: None,
+        limit: 50,
+        follow: true,
+    };
+    let page = events_page(&client, &args).await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    // Stored after the page was read, before the stream is open.
+    post("in between").await;
+    let mut follower = events_follower(&client, &page, |_| {});
+    let ctx = Ctx {
+        format: Format::Table,
+        color: false,
+        interactive: false,
+        yes: false,
+    };
+    let mut lines = Vec::new();
+    let follow = follow_events(&ctx, &args, &page, &mut follower, |l| {
+        lines.push(l.to_owned());
+        false
+    });
+    tokio::time::timeout(std::time::Duration::from_secs(10), follow)
+        .await
+        .expect("the event stored in between was never shown");
+    assert!(lines[0].contains("backup_failed  in between"), "{lines:?}");
+}
+
+async fn recv(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<hubctl::tui::Msg>,
+) -> Result<Option<hubctl::tui::Msg>, tokio::time::error::Elapsed> {
+    tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv()).await
+}
+
+/// The TUI's stream keeps trying when its very first connection fails (it
+/// used to give up and show "reconnecting…" for ever), with backoff, and
+/// delivers once the hub is there.
+#[tokio::test]
+async fn the_tui_stream_outlives_a_failed_first_connection() {
+    use hubctl::client::{Client, DEFAULT_TIMEOUT};
+    use hubctl::tui::{Msg, follow_stream};
+    // An address with nothing listening yet.
+    let probe = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let client = Client::new(&format!("http://{addr}"), "tok-ro", DEFAULT_TIMEOUT).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ms = std::time::Duration::from_millis;
+    let task = follow_stream(&client, 0, (ms(20), ms(100)), tx);
+    assert!(matches!(
+        recv(&mut rx).await,
+        Ok(Some(Msg::Connection(false)))
+    ));
+    // The hub comes up on that address (tokens are made as it starts).
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let h = hub_on(
+        Arc::new(tempfile::tempdir().unwrap()),
+        listener,
+        std::time::Duration::from_secs(15),
+    )
+    .await;
+    assert!(matches!(
+        recv(&mut rx).await,
+        Ok(Some(Msg::Connection(true)))
+    ));
+    h.report("late", "ok", "1.8.2").await;
+    loop {
+        match recv(&mut rx).await {
+            Ok(Some(Msg::Stream(hub_proto::admin::StreamMessage::Row { row }))) => {
+                assert_eq!(row.summary.customer_id, "late");
+                break;
+            }
+            Ok(Some(_)) => continue,
+            other => panic!("no row from the stream: {other:?}"),
+        }
+    }
+    task.abort();
 }

@@ -156,7 +156,12 @@ pub async fn events(st: &AppState, filter: EventFilter) -> Result<Page<EventReco
             format!("unknown event type `{t}`"),
         ));
     }
-    Ok(st.store.list_events(filter).await?)
+    // Taken before the query: an event committed meanwhile is in the
+    // stream after this id (and maybe in the page too), never in neither.
+    let stream_id = st.live().last_id();
+    let mut page = st.store.list_events(filter).await?;
+    page.stream_id = Some(stream_id);
+    Ok(page)
 }
 
 pub async fn notifications(

@@ -230,5 +230,9 @@ fn page<T>(mut items: Vec<T>, limit: usize, id: impl Fn(&T) -> i64) -> Page<T> {
     } else {
         None
     };
-    Page { items, next_cursor }
+    Page {
+        items,
+        next_cursor,
+        stream_id: None,
+    }
 }

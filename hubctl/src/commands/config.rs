@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig, RotateRequest};
-use reqwest::Method;
+use hub_proto::actions::OperatorAction;
+use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig};
 
 use super::{CliError, Result, confirm, customer_id};
 use crate::cli::{ConfigCommand, CreateArgs};
@@ -13,7 +13,7 @@ use crate::output::{Ctx, render, row};
 pub async fn run(client: &Client, ctx: &Ctx, cmd: &ConfigCommand) -> Result<String> {
     match cmd {
         ConfigCommand::List => {
-            let list: Vec<CustomerConfig> = client.get("/configs").await?;
+            let list = client.configs().await?;
             Ok(ctx.data(&list).unwrap_or_else(|| {
                 let mut t = ctx.table(&["CUSTOMER", "NAME", "DOMAIN", "EMAIL", "TOKENS"]);
                 for c in &list {
@@ -29,23 +29,19 @@ pub async fn run(client: &Client, ctx: &Ctx, cmd: &ConfigCommand) -> Result<Stri
             }))
         }
         ConfigCommand::Show { customer } => {
-            let c: CustomerConfig = client
-                .get(&format!("/configs/{}", customer_id(customer)?))
-                .await?;
+            let c = client.config(customer_id(customer)?).await?;
             Ok(ctx
                 .data(&c)
                 .unwrap_or_else(|| serde_saphyr::to_string(&c).unwrap_or_default()))
         }
         ConfigCommand::Create(args) => create(client, ctx, args).await,
         ConfigCommand::Edit { customer } => edit(client, ctx, customer_id(customer)?).await,
-        ConfigCommand::Delete { customer } => super::actions::delete(client, ctx, customer).await,
-        ConfigCommand::Yaml { customer } => Ok(client
-            .get_text(&format!("/configs/{}/yaml", customer_id(customer)?))
-            .await?),
+        ConfigCommand::Delete { customer } => {
+            super::actions::run(client, ctx, OperatorAction::Delete, customer, None).await
+        }
+        ConfigCommand::Yaml { customer } => Ok(client.config_yaml(customer_id(customer)?).await?),
         ConfigCommand::Credentials { customer } => {
-            let c: Credentials = client
-                .get(&format!("/configs/{}/credentials", customer_id(customer)?))
-                .await?;
+            let c = client.credentials(customer_id(customer)?).await?;
             Ok(credentials(ctx, &c))
         }
         ConfigCommand::Rotate {
@@ -55,20 +51,14 @@ pub async fn run(client: &Client, ctx: &Ctx, cmd: &ConfigCommand) -> Result<Stri
             let id = customer_id(customer)?;
             confirm(
                 ctx,
-                &format!("rotate the {credential} of {id} (the old one stops working)"),
+                &format!("Rotate the {credential} of {id}? The old one stops working."),
             )?;
             let credential = match credential.as_str() {
                 "api_key" => CredentialKind::ApiKey,
                 "retrieval_password" => CredentialKind::RetrievalPassword,
                 _ => CredentialKind::SessionSecret,
             };
-            let c: Credentials = client
-                .call(
-                    Method::POST,
-                    &format!("/configs/{id}/rotate"),
-                    Some(&RotateRequest { credential }),
-                )
-                .await?;
+            let c = client.rotate(id, credential).await?;
             Ok(credentials(ctx, &c))
         }
     }
@@ -146,13 +136,13 @@ async fn create(client: &Client, ctx: &Ctx, args: &CreateArgs) -> Result<String>
         tokens,
         ..Default::default()
     };
-    let creds: Credentials = client.call(Method::POST, "/configs", Some(&cfg)).await?;
+    let creds = client.create_config(&cfg).await?;
     Ok(credentials(ctx, &creds))
 }
 
 /// Opens $EDITOR on the YAML view; applies it after the hub validated it.
 async fn edit(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
-    let current: CustomerConfig = client.get(&format!("/configs/{id}")).await?;
+    let current = client.config(id).await?;
     // The editor is the user's explicit choice ($VISUAL/$EDITOR), so no
     // terminal is required: `EDITOR="sed -i …" hubctl config edit` works in scripts.
     let yaml = serde_saphyr::to_string(&current).map_err(|e| CliError::Usage(e.to_string()))?;
@@ -169,9 +159,12 @@ async fn edit(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     if cfg == current {
         return Ok("no changes\n".into());
     }
-    let saved: CustomerConfig = client
-        .call(Method::PUT, &format!("/configs/{id}"), Some(&cfg))
-        .await?;
+    if cfg.customer_id != id {
+        return Err(CliError::Usage(format!(
+            "not applied: the customer_id was changed from {id}"
+        )));
+    }
+    let saved = client.put_config(&cfg).await?;
     Ok(ctx
         .data(&saved)
         .unwrap_or_else(|| format!("{id}: config saved\n")))

@@ -40,19 +40,19 @@ impl CliError {
 
 pub type Result<T> = std::result::Result<T, CliError>;
 
-/// Asks before a destructive or outward action; refuses without a terminal
-/// unless `--yes`.
-pub fn confirm(ctx: &Ctx, what: &str) -> Result<()> {
+/// Asks `question` before a destructive or outward action; refuses
+/// without a terminal unless `--yes`.
+pub fn confirm(ctx: &Ctx, question: &str) -> Result<()> {
     if ctx.yes {
         return Ok(());
     }
     if !ctx.interactive {
         return Err(CliError::Usage(format!(
-            "refusing to {what} without confirmation: pass --yes (no terminal to ask)"
+            "refusing without confirmation: pass --yes (no terminal to ask \"{question}\")"
         )));
     }
     let ok = dialoguer::Confirm::new()
-        .with_prompt(format!("{what}?"))
+        .with_prompt(question)
         .default(false)
         .interact()
         .map_err(|e| CliError::Usage(format!("cannot ask for confirmation: {e}")))?;

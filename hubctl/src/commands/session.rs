@@ -1,7 +1,10 @@
 //! `login`, `logout`, `completions`.
 
+use std::time::Duration;
+
 use clap::CommandFactory;
 use hub_proto::admin::Fleet;
+use hub_proto::rules::FleetFilter;
 
 use super::{CliError, Result};
 use crate::cli::Cli;
@@ -9,7 +12,12 @@ use crate::client::Client;
 use crate::output::Ctx;
 use crate::settings::{self, Login};
 
-pub async fn login(ctx: &Ctx, server: Option<String>, token: Option<String>) -> Result<String> {
+pub async fn login(
+    ctx: &Ctx,
+    server: Option<String>,
+    token: Option<String>,
+    timeout: Duration,
+) -> Result<String> {
     let prompt = |what: &str, secret: bool| -> Result<String> {
         if !ctx.interactive {
             return Err(CliError::Usage(format!(
@@ -33,8 +41,8 @@ pub async fn login(ctx: &Ctx, server: Option<String>, token: Option<String>) -> 
         Some(t) => t,
         None => prompt("token", true)?,
     };
-    let client = Client::new(&server, &token)?;
-    let fleet: Fleet = client.get("/fleet").await?;
+    let client = Client::new(&server, &token, timeout)?;
+    let fleet: Fleet = client.fleet(&FleetFilter::default()).await?;
     let path = settings::save(&Login {
         server: server.clone(),
         token,

@@ -9,41 +9,31 @@ use hub_proto::admin::{
     AuditEntry, CustomerView, EventRecord, Fleet, FleetEntry, NotificationRecord, Page,
     StreamMessage, Versions,
 };
+use hub_proto::rules::FleetFilter;
 use hub_proto::{CustomerStatus, HistoryResponse, Report};
 use jiff::{SignedDuration, Timestamp};
 
 use super::{CliError, Outcome, Result, customer_id};
 use crate::cli::{EventsArgs, FleetArgs, LogArgs};
-use crate::client::{Client, Follower};
+use crate::client::{Client, EventQuery, Follower};
 use crate::output::{Ctx, age, cell, clean, emit, render, row, usage};
 
 /// The least time between two redraws of `fleet --watch`.
 const REDRAW_EVERY: Duration = Duration::from_millis(250);
 
-fn fleet_query(args: &FleetArgs) -> String {
-    let mut q = Vec::new();
-    if let Some(s) = &args.status {
-        q.push(format!("status={s}"));
-    }
-    if args.all {
-        q.push("all=true".into());
-    }
-    if q.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", q.join("&"))
-    }
-}
-
-/// Whether a row belongs in the list `args` asked for (the hub's rule).
-fn wanted(args: &FleetArgs, e: &FleetEntry) -> bool {
-    match &args.status {
-        Some(list) => list
-            .split(',')
-            .filter_map(|s| CustomerStatus::parse(s.trim()))
-            .any(|s| s == e.summary.status),
-        None => args.all || e.summary.status != CustomerStatus::Blocked,
-    }
+/// The list `args` asks for, in the shared rule's terms.
+fn fleet_filter(args: &FleetArgs) -> Result<FleetFilter> {
+    let statuses = args
+        .status
+        .as_deref()
+        .map(FleetFilter::parse_statuses)
+        .transpose()
+        .map_err(|e| CliError::Usage(format!("--status: {}", e.message)))?;
+    Ok(FleetFilter {
+        statuses,
+        all: args.all,
+        managed: None,
+    })
 }
 
 pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
@@ -84,13 +74,14 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
 }
 
 pub async fn fleet(client: &Client, ctx: &Ctx, args: &FleetArgs) -> Result<String> {
-    let path = format!("/fleet{}", fleet_query(args));
-    let mut fleet: Fleet = client.get(&path).await?;
+    let filter = fleet_filter(args)?;
+    let mut fleet: Fleet = client.fleet(&filter).await?;
     if !args.watch {
         return Ok(ctx.data(&fleet).unwrap_or_else(|| fleet_table(ctx, &fleet)));
     }
     // One fetch, then the stream: each row message replaces its row.
-    let mut follower = Follower::connect(client, Some(fleet.stream_id), reconnect_notice).await?;
+    let mut follower = Follower::new(client, Some(fleet.stream_id), reconnect_notice);
+    follower.connect().await?;
     let mut rows: BTreeMap<String, FleetEntry> = fleet
         .customers
         .drain(..)
@@ -119,7 +110,7 @@ pub async fn fleet(client: &Client, ctx: &Ctx, args: &FleetArgs) -> Result<Strin
         match m.message {
             StreamMessage::Row { row } => {
                 let id = row.summary.customer_id.clone();
-                if wanted(args, &row) {
+                if filter.keeps(row.summary.status, row.summary.managed) {
                     rows.insert(id, row);
                 } else {
                     rows.remove(&id);
@@ -130,7 +121,7 @@ pub async fn fleet(client: &Client, ctx: &Ctx, args: &FleetArgs) -> Result<Strin
                 dirty |= rows.remove(&customer_id).is_some();
             }
             StreamMessage::Reset { .. } => {
-                let fresh: Fleet = client.get(&path).await?;
+                let fresh: Fleet = client.fleet(&filter).await?;
                 rows = fresh
                     .customers
                     .into_iter()
@@ -176,9 +167,7 @@ fn ok_word(v: Option<bool>) -> &'static str {
 }
 
 pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
-    let v: CustomerView = client
-        .get(&format!("/customers/{}", customer_id(id)?))
-        .await?;
+    let v: CustomerView = client.customer(customer_id(id)?).await?;
     if let Some(out) = ctx.data(&v) {
         return Ok(out);
     }
@@ -323,42 +312,71 @@ pub fn parse_since(s: &str, now: Timestamp) -> Result<Timestamp> {
     Ok(now - SignedDuration::from_secs(n * secs))
 }
 
+/// The events `args` asks for, one page, with the stream id to follow
+/// it from.
+pub async fn events_page(client: &Client, args: &EventsArgs) -> Result<Page<EventRecord>> {
+    let query = EventQuery {
+        customer: args.customer.clone(),
+        severity: args.severity.clone(),
+        event_type: args.event_type.clone(),
+        since: args
+            .since
+            .as_deref()
+            .map(|s| parse_since(s, Timestamp::now()))
+            .transpose()?,
+        limit: args.limit,
+    };
+    Ok(client.events(&query).await?)
+}
+
 pub async fn events(client: &Client, ctx: &Ctx, args: &EventsArgs) -> Result<String> {
-    let mut q = vec![format!("limit={}", args.limit)];
-    for (k, v) in [
-        ("customer", &args.customer),
-        ("severity", &args.severity),
-        ("type", &args.event_type),
-    ] {
-        if let Some(v) = v {
-            q.push(format!("{k}={v}"));
-        }
-    }
-    if let Some(s) = &args.since {
-        q.push(format!("since={}", parse_since(s, Timestamp::now())?));
-    }
-    let page: Page<EventRecord> = client.get(&format!("/events?{}", q.join("&"))).await?;
+    let page = events_page(client, args).await?;
     let first = ctx
         .data(&page)
         .unwrap_or_else(|| events_table(ctx, &page.items));
     if !args.follow {
         return Ok(first);
     }
-    // Subscribe before printing, so nothing falls between the page and
-    // the stream.
-    let mut follower = Follower::connect(client, None, reconnect_notice).await?;
+    let mut follower = events_follower(client, &page, reconnect_notice);
+    follower.connect().await?;
     if emit(&first).is_err() {
         return Ok(String::new());
     }
+    follow_events(ctx, args, &page, &mut follower, |line| emit(line).is_ok()).await;
+    Ok(String::new())
+}
+
+/// The stream to follow `page` with: from the page's stream id.
+pub fn events_follower(
+    client: &Client,
+    page: &Page<EventRecord>,
+    on_connection: impl FnMut(bool) + Send + 'static,
+) -> Follower {
+    Follower::new(client, page.stream_id, on_connection)
+}
+
+/// Prints (through `out`, until it says stop) the events `args` asks for
+/// as they arrive after `page`: the follower resumes from the page's stream
+/// id, so an event stored after the page was read is shown even if it was
+/// stored before the stream opened; one that came in both is shown once.
+pub async fn follow_events(
+    ctx: &Ctx,
+    args: &EventsArgs,
+    page: &Page<EventRecord>,
+    follower: &mut Follower,
+    mut out: impl FnMut(&str) -> bool,
+) {
+    let seen = page.items.iter().map(|e| e.id).max().unwrap_or(0);
     let keep = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
     loop {
         let m = follower.next().await;
         let StreamMessage::Event { event: e } = m.message else {
             continue;
         };
-        if !(keep(&args.customer, &e.customer_id)
-            && keep(&args.severity, &e.severity)
-            && keep(&args.event_type, &e.event_type))
+        if e.id <= seen
+            || !(keep(&args.customer, &e.customer_id)
+                && keep(&args.severity, &e.severity)
+                && keep(&args.event_type, &e.event_type))
         {
             continue;
         }
@@ -373,19 +391,14 @@ pub async fn events(client: &Client, ctx: &Ctx, args: &EventsArgs) -> Result<Str
                 clean(&e.message)
             ),
         };
-        if emit(&format!("{line}\n")).is_err() {
-            return Ok(String::new());
+        if !out(&format!("{line}\n")) {
+            return;
         }
     }
 }
 
 pub async fn history(client: &Client, ctx: &Ctx, id: &str, period: &str) -> Result<String> {
-    let h: HistoryResponse = client
-        .get(&format!(
-            "/customers/{}/history?period={period}",
-            customer_id(id)?
-        ))
-        .await?;
+    let h: HistoryResponse = client.history(customer_id(id)?, period).await?;
     if let Some(out) = ctx.data(&h) {
         return Ok(out);
     }
@@ -413,16 +426,9 @@ pub async fn history(client: &Client, ctx: &Ctx, id: &str, period: &str) -> Resu
     Ok(render(&t))
 }
 
-fn log_query(args: &LogArgs) -> String {
-    match &args.customer {
-        Some(c) => format!("?limit={}&customer={c}", args.limit),
-        None => format!("?limit={}", args.limit),
-    }
-}
-
 pub async fn notifications(client: &Client, ctx: &Ctx, args: &LogArgs) -> Result<String> {
     let rows: Vec<NotificationRecord> = client
-        .get(&format!("/notifications{}", log_query(args)))
+        .notifications(args.customer.as_deref(), args.limit)
         .await?;
     if let Some(out) = ctx.data(&rows) {
         return Ok(out);
@@ -454,7 +460,7 @@ pub async fn notifications(client: &Client, ctx: &Ctx, args: &LogArgs) -> Result
 }
 
 pub async fn audit(client: &Client, ctx: &Ctx, args: &LogArgs) -> Result<String> {
-    let page: Page<AuditEntry> = client.get(&format!("/audit{}", log_query(args))).await?;
+    let page: Page<AuditEntry> = client.audit(args.customer.as_deref(), args.limit).await?;
     if let Some(out) = ctx.data(&page) {
         return Ok(out);
     }
@@ -472,7 +478,7 @@ pub async fn audit(client: &Client, ctx: &Ctx, args: &LogArgs) -> Result<String>
 }
 
 pub async fn versions(client: &Client, ctx: &Ctx) -> Result<String> {
-    let v: Versions = client.get("/versions").await?;
+    let v: Versions = client.versions().await?;
     if let Some(out) = ctx.data(&v) {
         return Ok(out);
     }
@@ -493,7 +499,7 @@ pub async fn versions(client: &Client, ctx: &Ctx) -> Result<String> {
 
 /// Down (or, strict, also warn) customers that are not blocked.
 pub async fn check(client: &Client, ctx: &Ctx, strict: bool) -> Result<(String, Outcome)> {
-    let fleet: Fleet = client.get("/fleet").await?;
+    let fleet: Fleet = client.fleet(&FleetFilter::default()).await?;
     let bad: Vec<&FleetEntry> = fleet
         .customers
         .iter()

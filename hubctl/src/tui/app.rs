@@ -6,9 +6,12 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use hub_proto::admin::{CustomerView, Diff, EventRecord, Fleet, FleetEntry, StreamMessage};
-use hub_proto::{CustomerStatus, HistoryPeriod, Severity};
+use crossterm::event::KeyEvent;
+use hub_proto::actions::OperatorAction;
+use hub_proto::admin::{CustomerView, Diff, EventRecord, Fleet, StreamMessage};
+use hub_proto::{HistoryPeriod, Severity};
+
+pub use super::table::{Row, SortKey};
 
 /// How long a row whose status changed stays highlighted.
 pub const HIGHLIGHT_SECS: u64 = 3;
@@ -25,100 +28,34 @@ pub enum Screen {
     Diff,
 }
 
-/// The fleet table's sortable columns, in the order `s` steps through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    Status,
-    Customer,
-    Name,
-    LastReport,
-    Version,
-    Errors,
-    Hostname,
-}
-
-impl SortKey {
-    const ALL: [SortKey; 7] = [
-        SortKey::Status,
-        SortKey::Customer,
-        SortKey::Name,
-        SortKey::LastReport,
-        SortKey::Version,
-        SortKey::Errors,
-        SortKey::Hostname,
-    ];
-
-    fn next(self) -> SortKey {
-        let i = Self::ALL.iter().position(|k| *k == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Status => "status",
-            SortKey::Customer => "customer",
-            SortKey::Name => "name",
-            SortKey::LastReport => "last report",
-            SortKey::Version => "version",
-            SortKey::Errors => "errors",
-            SortKey::Hostname => "hostname",
-        }
-    }
-}
-
-/// An operator action on one customer.
+/// An operator action on one customer, as the TUI asks about it and runs
+/// it (the action's words come from the shared table).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    Block(String),
-    Unblock(String),
-    Push(String),
-    Pull(String),
-    Update(String, String),
-    Adopt(String),
-    Delete(String),
+pub struct Act {
+    pub action: OperatorAction,
+    pub customer: String,
+    /// For an update: the version (`latest` or x.y.z).
+    pub version: Option<String>,
 }
 
-impl Action {
-    pub fn customer(&self) -> &str {
-        match self {
-            Action::Block(c)
-            | Action::Unblock(c)
-            | Action::Push(c)
-            | Action::Pull(c)
-            | Action::Update(c, _)
-            | Action::Adopt(c)
-            | Action::Delete(c) => c,
+impl Act {
+    pub fn new(action: OperatorAction, customer: &str) -> Act {
+        Act {
+            action,
+            customer: customer.to_owned(),
+            version: None,
         }
     }
 
     /// What the confirmation asks, naming the customer.
     pub fn question(&self) -> String {
-        match self {
-            Action::Block(c) => format!("Block {c}? Reports are kept, no notifications are sent."),
-            Action::Unblock(c) => format!("Unblock {c}?"),
-            Action::Push(c) => format!("Push the hub's config to {c}'s controller?"),
-            Action::Pull(c) => format!("Pull {c}'s live config into the hub?"),
-            Action::Update(c, v) => format!("Update {c}'s controller to {v}?"),
-            Action::Adopt(c) => {
-                format!("Adopt {c}: create a managed config from its newest report?")
-            }
-            Action::Delete(c) => format!("Delete {c}'s config? It becomes a manual customer."),
-        }
+        self.action
+            .question(&self.customer, self.version.as_deref())
     }
 
     /// The line shown when it succeeded.
     pub fn done(&self) -> String {
-        match self {
-            Action::Block(c) => format!("{c}: blocked"),
-            Action::Unblock(c) => format!("{c}: unblocked"),
-            Action::Push(c) => format!("{c}: config applied on the controller"),
-            Action::Pull(c) => format!("{c}: config taken from the controller"),
-            Action::Update(c, v) => format!("{c}: update to {v} started"),
-            Action::Adopt(c) => {
-                format!("{c}: adopted (credentials: hubctl config credentials {c})")
-            }
-            Action::Delete(c) => format!("{c}: config deleted"),
-        }
+        self.action.done(&self.customer, self.version.as_deref())
     }
 }
 
@@ -126,7 +63,7 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
     /// `y` runs the action, `n`/`Esc` cancels.
-    Confirm(Action),
+    Confirm(Act),
     /// The version for an update (Enter keeps `latest`).
     Version {
         customer: String,
@@ -171,7 +108,7 @@ pub enum Effect {
     LoadDiff(String),
     LoadEvents,
     RefetchFleet,
-    Act(Action),
+    Act(Act),
     Quit,
 }
 
@@ -181,7 +118,8 @@ pub enum Msg {
     Key(KeyEvent),
     /// Mouse wheel: lines, positive is down.
     Scroll(i32),
-    Resize,
+    /// The terminal's size (at start and whenever it changes).
+    Resize(u16, u16),
     /// Seconds since the TUI started.
     Tick(u64),
     Fleet(Fleet),
@@ -192,50 +130,7 @@ pub enum Msg {
     History(String, HistoryPeriod, Result<Vec<Sample>, String>),
     Events(Result<Vec<EventRecord>, String>),
     Diff(String, Result<Diff, String>),
-    Done(Action, Result<(), String>),
-}
-
-/// A fleet row and when (TUI seconds) it arrived, for ticking ages.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub entry: FleetEntry,
-    pub seen_at: u64,
-    /// Id, name and hostname in lower case, what the filter searches.
-    haystack: String,
-}
-
-/// A row's value in the sorted column, comparable across rows.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum SortVal {
-    Num(i64),
-    Text(Option<String>),
-    Version(Option<hub_proto::Version>),
-    Pair(i64, i64),
-}
-
-impl Row {
-    pub fn new(entry: FleetEntry, seen_at: u64) -> Row {
-        let s = &entry.summary;
-        let haystack = format!(
-            "{}\t{}\t{}",
-            s.customer_id,
-            entry.display_name.as_deref().unwrap_or(""),
-            s.hostname.as_deref().unwrap_or("")
-        )
-        .to_lowercase();
-        Row {
-            entry,
-            seen_at,
-            haystack,
-        }
-    }
-
-    /// Seconds since the newest report, as of `now`.
-    pub fn age(&self, now: u64) -> Option<i64> {
-        self.entry
-            .last_report_age_secs
-            .map(|a| a + now.saturating_sub(self.seen_at) as i64)
-    }
+    Done(Act, Result<(), String>),
 }
 
 /// The whole state of the TUI.
@@ -250,8 +145,9 @@ pub struct App {
     pub selected: usize,
     /// First shown row of the fleet table.
     pub offset: usize,
-    /// Rows the fleet table shows (set by rendering, used for paging).
-    pub page: usize,
+    /// The terminal's size: paging and scrolling follow it (rendering
+    /// changes nothing).
+    pub size: (u16, u16),
     pub filter: String,
     pub editing_filter: bool,
     pub sort: SortKey,
@@ -267,6 +163,10 @@ pub struct App {
     pub events_min_severity: u8,
     pub events_filter: String,
     pub events_scroll: usize,
+    /// The customer whose page the events screen was opened from.
+    pub events_customer: Option<String>,
+    /// The screen to go back to from the events.
+    pub events_from: Screen,
     pub detail: Option<Detail>,
     pub diff: Option<(String, Result<Diff, String>)>,
     pub diff_scroll: u16,
@@ -285,7 +185,7 @@ impl App {
             index: Vec::new(),
             selected: 0,
             offset: 0,
-            page: 20,
+            size: (super::MIN_WIDTH, super::MIN_HEIGHT),
             filter: String::new(),
             editing_filter: false,
             sort: SortKey::Status,
@@ -301,6 +201,8 @@ impl App {
             events_min_severity: 0,
             events_filter: String::new(),
             events_scroll: 0,
+            events_customer: None,
+            events_from: Screen::Fleet,
             detail: None,
             diff: None,
             diff_scroll: 0,
@@ -311,133 +213,17 @@ impl App {
         app
     }
 
-    fn load_fleet(&mut self, fleet: Fleet) {
-        let keep = self.selected_id();
-        self.latest_version = fleet.latest_controller_version;
-        self.rows = fleet
-            .customers
-            .into_iter()
-            .map(|e| (e.summary.customer_id.clone(), Row::new(e, self.now)))
-            .collect();
-        self.rebuild_index();
-        self.select_id(keep.as_deref());
+    /// Fleet rows on one page: the body of the screen less its header.
+    pub fn page(&self) -> usize {
+        usize::from(super::body_height(self.size.1, self.connected).saturating_sub(1)).max(1)
     }
 
-    /// The id of the selected fleet row.
-    pub fn selected_id(&self) -> Option<String> {
-        self.index.get(self.selected).cloned()
-    }
-
-    fn select_id(&mut self, id: Option<&str>) {
-        if let Some(id) = id
-            && let Some(pos) = self.index.iter().position(|x| x == id)
-        {
-            self.selected = pos;
-        }
-        self.clamp();
-    }
-
-    fn clamp(&mut self) {
-        if self.selected >= self.index.len() {
-            self.selected = self.index.len().saturating_sub(1);
-        }
-        let page = self.page.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + page {
-            self.offset = self.selected + 1 - page;
-        }
-    }
-
-    /// Whether the filter and the blocked toggle let a row in.
-    fn shown(&self, r: &Row) -> bool {
-        (r.entry.summary.status != CustomerStatus::Blocked || self.show_blocked)
-            && (self.filter.is_empty() || r.haystack.contains(&self.filter.to_lowercase()))
-    }
-
-    /// The row's value in the sorted column.
-    fn sort_val(&self, r: &Row) -> SortVal {
-        let e = &r.entry;
-        match self.sort {
-            SortKey::Status => SortVal::Num(i64::from(e.summary.status.urgency())),
-            SortKey::Customer => SortVal::Num(0),
-            SortKey::Name => SortVal::Text(e.display_name.clone()),
-            // Oldest report first: the ones to look at.
-            SortKey::LastReport => SortVal::Num(
-                e.summary
-                    .last_received_at
-                    .map_or(i64::MIN, |t| t.as_second()),
-            ),
-            SortKey::Version => SortVal::Version(
-                e.summary
-                    .controller_version
-                    .as_deref()
-                    .and_then(hub_proto::parse_version),
-            ),
-            SortKey::Errors => SortVal::Pair(-e.errors_24h, -e.warnings_24h),
-            SortKey::Hostname => SortVal::Text(e.summary.hostname.clone()),
-        }
-    }
-
-    fn order(&self, by: std::cmp::Ordering) -> std::cmp::Ordering {
-        if self.reverse { by.reverse() } else { by }
-    }
-
-    fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
-        let (Some(ra), Some(rb)) = (self.rows.get(a), self.rows.get(b)) else {
-            return std::cmp::Ordering::Equal;
-        };
-        self.order(
-            self.sort_val(ra)
-                .cmp(&self.sort_val(rb))
-                .then_with(|| a.cmp(b)),
-        )
-    }
-
-    /// Recomputes the shown rows (filter, blocked toggle or sort changed):
-    /// each row's sort value is taken once, then a stable sort over the
-    /// rows in id order leaves ties in id order without comparing ids.
-    pub fn rebuild_index(&mut self) {
-        let needle = self.filter.to_lowercase();
-        let mut keyed: Vec<(SortVal, &String)> = self
-            .rows
-            .iter()
-            .filter(|(_, r)| {
-                (r.entry.summary.status != CustomerStatus::Blocked || self.show_blocked)
-                    && (needle.is_empty() || r.haystack.contains(needle.as_str()))
-            })
-            .map(|(id, r)| (self.sort_val(r), id))
-            .collect();
-        keyed.sort_by(|(va, _), (vb, _)| va.cmp(vb));
-        if self.reverse {
-            // `compare` reverses ties too.
-            keyed.reverse();
-        }
-        self.index = keyed.into_iter().map(|(_, id)| id.clone()).collect();
-        self.clamp();
-    }
-
-    /// Moves one row to where it belongs now, without re-sorting them all.
-    fn reposition(&mut self, id: &str) {
-        let keep = self.selected_id();
-        if let Some(pos) = self.index.iter().position(|x| x == id) {
-            self.index.remove(pos);
-        }
-        if self.rows.get(id).is_some_and(|r| self.shown(r)) {
-            let at = self
-                .index
-                .partition_point(|x| self.compare(x, id) == std::cmp::Ordering::Less);
-            self.index.insert(at, id.to_owned());
-        }
-        self.select_id(keep.as_deref());
-    }
-
-    fn say(&mut self, text: String, level: Level) {
+    pub(super) fn say(&mut self, text: String, level: Level) {
         self.status = Some((text, level, self.now + STATUS_SECS));
     }
 
     /// The customer actions act on: the detail's, else the selected row's.
-    fn target(&self) -> Option<String> {
+    pub(super) fn target(&self) -> Option<String> {
         match self.screen {
             Screen::Detail => self.detail.as_ref().map(|d| d.customer_id.clone()),
             Screen::Fleet => self.selected_id(),
@@ -452,7 +238,11 @@ impl App {
                 self.scroll(n);
                 Vec::new()
             }
-            Msg::Resize => Vec::new(),
+            Msg::Resize(width, height) => {
+                self.size = (width, height);
+                self.clamp();
+                Vec::new()
+            }
             Msg::Tick(now) => {
                 self.now = now;
                 self.highlight.retain(|_, until| *until > now);
@@ -472,6 +262,8 @@ impl App {
             Msg::Stream(m) => self.stream(m),
             Msg::Connection(up) => {
                 self.connected = up;
+                // The banner takes a line: the page is one shorter.
+                self.clamp();
                 Vec::new()
             }
             Msg::Detail(id, r) => {
@@ -507,16 +299,14 @@ impl App {
                 self.diff = Some((id, r));
                 Vec::new()
             }
-            Msg::Done(action, r) => {
+            Msg::Done(act, r) => {
                 match r {
-                    Ok(()) => self.say(action.done(), Level::Info),
-                    Err(e) => self.say(format!("{}: {e}", action.customer()), Level::Error),
+                    Ok(()) => self.say(act.done(), Level::Info),
+                    Err(e) => self.say(format!("{}: {e}", act.customer), Level::Error),
                 }
                 // The detail shows what the action changed.
                 match &self.detail {
-                    Some(d)
-                        if self.screen == Screen::Detail && d.customer_id == action.customer() =>
-                    {
+                    Some(d) if self.screen == Screen::Detail && d.customer_id == act.customer => {
                         vec![Effect::LoadDetail(d.customer_id.clone())]
                     }
                     _ => Vec::new(),
@@ -561,7 +351,7 @@ impl App {
         }
     }
 
-    fn scroll(&mut self, n: i32) {
+    pub(super) fn scroll(&mut self, n: i32) {
         match self.screen {
             Screen::Fleet => self.move_selection(n as i64),
             Screen::Detail => {
@@ -570,7 +360,9 @@ impl App {
                 }
             }
             Screen::Events => {
-                self.events_scroll = (self.events_scroll as i64 + i64::from(n)).max(0) as usize;
+                let last = self.shown_events().count().saturating_sub(self.page());
+                self.events_scroll =
+                    ((self.events_scroll as i64 + i64::from(n)).max(0) as usize).min(last);
             }
             Screen::Diff => {
                 self.diff_scroll =
@@ -579,335 +371,19 @@ impl App {
         }
     }
 
-    fn move_selection(&mut self, by: i64) {
-        if self.index.is_empty() {
-            return;
-        }
-        let last = self.index.len() as i64 - 1;
-        self.selected = (self.selected as i64 + by).clamp(0, last) as usize;
-        self.clamp();
-    }
-
-    fn key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
-            self.quit = true;
-            return vec![Effect::Quit];
-        }
-        if let Some(p) = self.popup.clone() {
-            return self.popup_key(p, k);
-        }
-        if self.editing_filter {
-            return self.filter_key(k);
-        }
-        let page = self.page.max(1) as i32;
-        match k.code {
-            KeyCode::Char('?') => {
-                self.popup = Some(Popup::Help);
-                return Vec::new();
-            }
-            KeyCode::Char('j') | KeyCode::Down => self.scroll(1),
-            KeyCode::Char('k') | KeyCode::Up => self.scroll(-1),
-            KeyCode::PageDown => self.scroll(page),
-            KeyCode::PageUp => self.scroll(-page),
-            KeyCode::Char('g') | KeyCode::Home => self.scroll(-1_000_000),
-            KeyCode::Char('G') | KeyCode::End => self.scroll(1_000_000),
-            _ => {}
-        }
-        match self.screen {
-            Screen::Fleet => self.fleet_key(k),
-            Screen::Detail => self.detail_key(k),
-            Screen::Events => self.events_key(k),
-            Screen::Diff => self.diff_key(k),
-        }
-    }
-
-    fn filter_key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        let text = match self.screen {
-            Screen::Events => &mut self.events_filter,
-            _ => &mut self.filter,
-        };
-        match k.code {
-            KeyCode::Enter => self.editing_filter = false,
-            KeyCode::Esc => {
-                text.clear();
-                self.editing_filter = false;
-            }
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Char(c) if !c.is_control() => text.push(c),
-            _ => {}
-        }
-        if self.screen == Screen::Fleet {
-            self.rebuild_index();
-            self.selected = self.selected.min(self.index.len().saturating_sub(1));
-        }
-        Vec::new()
-    }
-
-    fn popup_key(&mut self, popup: Popup, k: KeyEvent) -> Vec<Effect> {
-        match popup {
-            Popup::Help => {
-                if matches!(
-                    k.code,
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
-                ) {
-                    self.popup = None;
-                }
-                Vec::new()
-            }
-            Popup::Confirm(action) => match k.code {
-                KeyCode::Char('y') => {
-                    self.popup = None;
-                    self.say(
-                        format!("{}…", action.question().trim_end_matches('?')),
-                        Level::Info,
-                    );
-                    vec![Effect::Act(action)]
-                }
-                KeyCode::Char('n') | KeyCode::Esc => {
-                    self.popup = None;
-                    self.say("cancelled".into(), Level::Info);
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            },
-            Popup::Version {
-                customer,
-                mut input,
-            } => {
-                match k.code {
-                    KeyCode::Esc => {
-                        self.popup = None;
-                        return Vec::new();
-                    }
-                    KeyCode::Enter => {
-                        let v = input.trim();
-                        let v = if v.is_empty() { "latest" } else { v };
-                        if v != "latest" && hub_proto::parse_version(v).is_none() {
-                            self.say(format!("`{v}` is neither x.y.z nor latest"), Level::Error);
-                            self.popup = Some(Popup::Version { customer, input });
-                            return Vec::new();
-                        }
-                        self.popup = Some(Popup::Confirm(Action::Update(customer, v.to_owned())));
-                        return Vec::new();
-                    }
-                    KeyCode::Backspace => {
-                        input.pop();
-                    }
-                    KeyCode::Char(c) if c.is_ascii_alphanumeric() || c == '.' => input.push(c),
-                    _ => {}
-                }
-                self.popup = Some(Popup::Version { customer, input });
-                Vec::new()
-            }
-        }
-    }
-
-    /// The action keys of the fleet and detail screens.
-    fn action_key(&mut self, k: KeyEvent) -> Option<Vec<Effect>> {
-        let code = match k.code {
-            KeyCode::Char(c @ ('b' | 'p' | 'P' | 'd' | 'u' | 'a' | 'D')) => c,
-            _ => return None,
-        };
-        let Some(id) = self.target() else {
-            return Some(Vec::new());
-        };
-        if code == 'd' {
-            self.diff = None;
-            self.diff_scroll = 0;
-            self.diff_from = self.screen;
-            self.screen = Screen::Diff;
-            return Some(vec![Effect::LoadDiff(id)]);
-        }
-        if self.read_only {
-            self.say(
-                "read-only token: actions are disabled (log in with a full token to act)".into(),
-                Level::Error,
-            );
-            return Some(Vec::new());
-        }
-        let row = self.rows.get(&id).map(|r| &r.entry.summary);
-        let managed = row.is_none_or(|s| s.managed);
-        let action = match code {
-            'b' if row.is_some_and(|s| s.blocked) => Action::Unblock(id),
-            'b' => Action::Block(id),
-            'p' => Action::Push(id),
-            'P' => Action::Pull(id),
-            'a' if managed => {
-                self.say(format!("{id} is already managed"), Level::Error);
-                return Some(Vec::new());
-            }
-            'a' => Action::Adopt(id),
-            'D' => Action::Delete(id),
-            _ => {
-                self.popup = Some(Popup::Version {
-                    customer: id,
-                    input: String::new(),
-                });
-                return Some(Vec::new());
-            }
-        };
-        self.popup = Some(Popup::Confirm(action));
-        Some(Vec::new())
-    }
-
-    fn fleet_key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if let Some(e) = self.action_key(k) {
-            return e;
-        }
-        match k.code {
-            KeyCode::Char('q') => {
-                self.quit = true;
-                vec![Effect::Quit]
-            }
-            KeyCode::Esc if !self.filter.is_empty() => {
-                self.filter.clear();
-                self.rebuild_index();
-                Vec::new()
-            }
-            KeyCode::Char('/') => {
-                self.editing_filter = true;
-                Vec::new()
-            }
-            KeyCode::Char('s') => {
-                self.sort = self.sort.next();
-                self.rebuild_index();
-                Vec::new()
-            }
-            KeyCode::Char('S') => {
-                self.reverse = !self.reverse;
-                self.rebuild_index();
-                Vec::new()
-            }
-            KeyCode::Char('B') => {
-                let keep = self.selected_id();
-                self.show_blocked = !self.show_blocked;
-                self.rebuild_index();
-                self.select_id(keep.as_deref());
-                Vec::new()
-            }
-            KeyCode::Char('e') => {
-                self.screen = Screen::Events;
-                self.events_scroll = 0;
-                vec![Effect::LoadEvents]
-            }
-            KeyCode::Enter => match self.selected_id() {
-                Some(id) => self.open_detail(id),
-                None => Vec::new(),
-            },
-            _ => Vec::new(),
-        }
-    }
-
-    fn open_detail(&mut self, id: String) -> Vec<Effect> {
-        self.screen = Screen::Detail;
-        let period = HistoryPeriod::Day;
-        self.detail = Some(Detail {
-            customer_id: id.clone(),
-            period: Some(period),
-            ..Default::default()
-        });
-        vec![
-            Effect::LoadDetail(id.clone()),
-            Effect::LoadHistory(id, period),
-        ]
-    }
-
-    fn detail_key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if let Some(e) = self.action_key(k) {
-            return e;
-        }
-        match k.code {
-            KeyCode::Esc => {
-                self.screen = Screen::Fleet;
-                Vec::new()
-            }
-            KeyCode::Char('f') => {
-                if let Some(d) = self.detail.as_mut() {
-                    d.min_severity = (d.min_severity + 1) % 3;
-                }
-                Vec::new()
-            }
-            KeyCode::Char('t') => {
-                let Some(d) = self.detail.as_mut() else {
-                    return Vec::new();
-                };
-                let next = match d.period {
-                    Some(HistoryPeriod::Day) => HistoryPeriod::Week,
-                    Some(HistoryPeriod::Week) => HistoryPeriod::Month,
-                    _ => HistoryPeriod::Day,
-                };
-                d.period = Some(next);
-                d.history = None;
-                vec![Effect::LoadHistory(d.customer_id.clone(), next)]
-            }
-            KeyCode::Char('e') => {
-                self.screen = Screen::Events;
-                vec![Effect::LoadEvents]
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    fn events_key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        match k.code {
-            KeyCode::Esc if !self.events_filter.is_empty() => {
-                self.events_filter.clear();
-                Vec::new()
-            }
-            KeyCode::Esc => {
-                self.screen = if self.detail.is_some() && self.diff_from == Screen::Detail {
-                    Screen::Detail
-                } else {
-                    Screen::Fleet
-                };
-                Vec::new()
-            }
-            KeyCode::Char('/') => {
-                self.editing_filter = true;
-                Vec::new()
-            }
-            KeyCode::Char('f') => {
-                self.events_min_severity = (self.events_min_severity + 1) % 3;
-                Vec::new()
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    fn diff_key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if k.code == KeyCode::Esc {
-            self.screen = self.diff_from;
-        }
-        Vec::new()
-    }
-
-    /// The events the events screen shows, newest first.
+    /// The events the events screen shows, newest first: one customer's
+    /// when it was opened from its page, then the severity and the typed
+    /// filter.
     pub fn shown_events(&self) -> impl Iterator<Item = &EventRecord> {
         let f = self.events_filter.to_lowercase();
         self.events.iter().filter(move |e| {
             Severity::rank(&e.severity) >= self.events_min_severity
+                && self
+                    .events_customer
+                    .as_deref()
+                    .is_none_or(|c| c == e.customer_id)
                 && (f.is_empty() || e.customer_id.contains(&f))
         })
-    }
-
-    /// Rows per status, for the header.
-    pub fn counts(&self) -> [(CustomerStatus, usize); 6] {
-        let mut out = [
-            (CustomerStatus::Ok, 0),
-            (CustomerStatus::Warn, 0),
-            (CustomerStatus::Down, 0),
-            (CustomerStatus::Disabled, 0),
-            (CustomerStatus::Pending, 0),
-            (CustomerStatus::Blocked, 0),
-        ];
-        for r in self.rows.values() {
-            if let Some(slot) = out.iter_mut().find(|(s, _)| *s == r.entry.summary.status) {
-                slot.1 += 1;
-            }
-        }
-        out
     }
 
     pub fn severity_shown(min: u8) -> &'static str {

@@ -187,10 +187,11 @@ fn report_sections(
     if let Some(cpu) = sys.cpu_percent {
         out.push(kv("cpu", format!("{} {cpu:.0}%", gauge(cpu, bar))));
     }
-    if let (Some(used), Some(total)) = (sys.memory_used_bytes, sys.memory_total_bytes)
-        && total > 0
-    {
-        let pct = used as f64 * 100.0 / total as f64;
+    if let (Some(pct), Some(used), Some(total)) = (
+        sys.memory_percent(),
+        sys.memory_used_bytes,
+        sys.memory_total_bytes,
+    ) {
         out.push(kv(
             "memory",
             format!("{} {}", gauge(pct, bar), usage(used, total)),
@@ -220,11 +221,7 @@ fn report_sections(
     if !r.storage.is_empty() {
         section(out, theme, "Storage");
         for d in &r.storage {
-            let pct = if d.total_bytes > 0 {
-                d.used_bytes as f64 * 100.0 / d.total_bytes as f64
-            } else {
-                0.0
-            };
+            let pct = d.used_percent().unwrap_or(0.0);
             let smart = match d.smart_ok {
                 Some(true) => Span::styled("SMART ok", theme.good()),
                 Some(false) => Span::styled("SMART FAILING", theme.bad()),

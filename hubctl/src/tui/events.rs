@@ -8,13 +8,13 @@ use super::app::App;
 use super::theme::Theme;
 use crate::output::clean;
 
-pub fn render(f: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let height = area.height.saturating_sub(1) as usize;
     let total = app.shown_events().count();
-    app.events_scroll = app.events_scroll.min(total.saturating_sub(height));
+    let scroll = app.events_scroll.min(total.saturating_sub(height));
     let rows: Vec<Row> = app
         .shown_events()
-        .skip(app.events_scroll)
+        .skip(scroll)
         .take(height)
         .map(|e| {
             Row::new(vec![

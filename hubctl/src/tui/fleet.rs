@@ -23,7 +23,7 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-pub fn render(f: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let widths = [
         Constraint::Length(10),
         Constraint::Fill(3),
@@ -42,9 +42,10 @@ pub fn render(f: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         ]
         .map(|h| Cell::from(h).style(theme.title())),
     );
-    // The header takes a line; the rest are rows.
-    app.page = area.height.saturating_sub(1).max(1) as usize;
-    let (offset, page) = (app.offset, app.page);
+    // The header takes a line; the rest are rows (the model's page is
+    // the same height: it was told the terminal's size).
+    let page = usize::from(area.height.saturating_sub(1)).max(1);
+    let offset = app.offset;
     let now = app.now;
     let rows: Vec<Row> = app
         .index

@@ -9,16 +9,18 @@ mod detail;
 mod diff;
 mod events;
 mod fleet;
+mod keys;
+mod table;
 #[cfg(test)]
 mod tests;
 mod theme;
 
-use std::io::Stdout;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures_util::StreamExt;
-use hub_proto::admin::{CustomerView, Diff, EventRecord, Fleet, Page, Whoami};
+use hub_proto::actions::OperatorAction;
+use hub_proto::rules::FleetFilter;
 use hub_proto::{HistoryResponse, Report};
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -26,12 +28,11 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-use reqwest::Method;
 use tokio::sync::mpsc;
 
-use crate::client::{Client, Follower};
+use crate::client::{Client, ClientError, EventQuery, Follower};
 use crate::commands::{CliError, Result};
-pub use app::{Action, App, Effect, Level, Msg, Popup, Sample, Screen};
+pub use app::{Act, App, Effect, Level, Msg, Popup, Sample, Screen};
 pub use theme::Theme;
 
 /// The smallest terminal the layout is made for.
@@ -40,8 +41,15 @@ pub const MIN_HEIGHT: u16 = 24;
 /// The most frames drawn per second while messages stream in.
 const FRAME_EVERY: Duration = Duration::from_millis(100);
 
-/// Draws the whole screen.
-pub fn draw(f: &mut Frame, app: &mut App, theme: &Theme) {
+/// Lines of the screen's body at a terminal `height`: less the header (2),
+/// the reconnecting banner (1 while shown), the status line and the footer.
+pub fn body_height(height: u16, connected: bool) -> u16 {
+    height.saturating_sub(4 + u16::from(!connected))
+}
+
+/// Draws the whole screen. Reads the model, never changes it: paging
+/// follows the size the model was told ([`Msg::Resize`]).
+pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
@@ -202,58 +210,70 @@ fn status_line(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
+/// The operator actions' keys, from the shared table: (key, what, is an
+/// action that changes something).
+fn action_keys() -> Vec<(String, String, bool)> {
+    OperatorAction::ALL
+        .into_iter()
+        .filter(|a| *a != OperatorAction::Unblock)
+        .filter_map(|a| {
+            let what = match a {
+                OperatorAction::Block => "block / unblock".to_owned(),
+                a => a.name().to_owned(),
+            };
+            Some((a.key()?.to_string(), what, !a.read_only_allowed()))
+        })
+        .collect()
+}
+
 /// The keys of a screen: (keys, what, is an action that changes something).
-fn keys(screen: Screen) -> Vec<(&'static str, &'static str, bool)> {
-    let moves = [
+fn keys(screen: Screen) -> Vec<(String, String, bool)> {
+    let own = |list: &[(&str, &str, bool)]| -> Vec<(String, String, bool)> {
+        list.iter()
+            .map(|(k, w, a)| ((*k).to_owned(), (*w).to_owned(), *a))
+            .collect()
+    };
+    let actions = action_keys();
+    let mut out = own(&[
         ("j/k ↑/↓", "move", false),
         ("PgUp/PgDn g/G", "page, top, bottom", false),
-    ];
-    let actions = [
-        ("b", "block / unblock", true),
-        ("p", "push config", true),
-        ("P", "pull config", true),
-        ("d", "diff", false),
-        ("u", "update controller", true),
-        ("a", "adopt (manual)", true),
-        ("D", "delete config", true),
-    ];
-    let mut out: Vec<_> = moves.to_vec();
+    ]);
     match screen {
         Screen::Fleet => {
-            out.extend([
+            out.extend(own(&[
                 ("Enter", "open", false),
                 ("/", "filter", false),
                 ("s/S", "sort / reverse", false),
                 ("B", "show blocked", false),
                 ("e", "events", false),
-            ]);
+            ]));
             out.extend(actions);
-            out.extend([("Esc", "clear filter", false), ("q", "quit", false)]);
+            out.extend(own(&[("Esc", "clear filter", false), ("q", "quit", false)]));
         }
         Screen::Detail => {
-            out.extend([
+            out.extend(own(&[
                 ("f", "event severity", false),
                 ("t", "history period", false),
-                ("e", "events", false),
-            ]);
+                ("e", "events of this customer", false),
+            ]));
             out.extend(actions);
-            out.push(("Esc", "back", false));
+            out.extend(own(&[("Esc", "back", false)]));
         }
-        Screen::Events => out.extend([
+        Screen::Events => out.extend(own(&[
             ("f", "severity", false),
             ("/", "customer filter", false),
             ("Esc", "back", false),
-        ]),
-        Screen::Diff => out.push(("Esc", "back", false)),
+        ])),
+        Screen::Diff => out.extend(own(&[("Esc", "back", false)])),
     }
-    out.extend([("?", "help", false), ("Ctrl-C", "quit", false)]);
+    out.extend(own(&[("?", "help", false), ("Ctrl-C", "quit", false)]));
     out
 }
 
 fn footer(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut spans = Vec::new();
     for (k, what, acts) in keys(app.screen) {
-        if matches!(k, "PgUp/PgDn g/G" | "Ctrl-C" | "j/k ↑/↓") {
+        if matches!(k.as_str(), "PgUp/PgDn g/G" | "Ctrl-C" | "j/k ↑/↓") {
             continue;
         }
         let style = if acts && app.read_only {
@@ -262,8 +282,8 @@ fn footer(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ratatui::style::Style::default()
         };
         // The footer is one line: the first word of each key's meaning.
-        let word = what.split_whitespace().next().unwrap_or(what);
-        spans.push(Span::styled(k.to_owned(), theme.title().patch(style)));
+        let word = what.split_whitespace().next().unwrap_or(&what).to_owned();
+        spans.push(Span::styled(k, theme.title().patch(style)));
         spans.push(Span::styled(format!(":{word}  "), style));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -297,7 +317,11 @@ fn help(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 fn popup(f: &mut Frame, theme: &Theme, area: Rect, title: &str, lines: Vec<Line>) {
     let w = (lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4).min(area.width - 4);
-    let h = (lines.len() as u16 + 2).min(area.height - 2);
+    // A line wider than the popup wraps: it takes more rows (a long
+    // question must not push the keys out of the box).
+    let inner = usize::from(w.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let h = (rows as u16 + 2).min(area.height - 2);
     let rect = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
@@ -315,30 +339,26 @@ fn popup(f: &mut Frame, theme: &Theme, area: Rect, title: &str, lines: Vec<Line>
     );
 }
 
-/// History samples from stored reports: CPU, memory and the fullest disk.
+/// History samples from stored reports: CPU, memory and the fullest disk
+/// (the shared usage percentages).
 pub fn samples(h: &HistoryResponse) -> Vec<Sample> {
     h.reports
         .iter()
         .filter_map(|e| serde_json::from_str::<Report>(e.report.get()).ok())
-        .map(|r| {
-            let sys = r.system.unwrap_or_default();
-            let memory = match (sys.memory_used_bytes, sys.memory_total_bytes) {
-                (Some(u), Some(t)) if t > 0 => Some(u as f64 * 100.0 / t as f64),
-                _ => None,
-            };
-            let disk = r
-                .storage
-                .iter()
-                .filter(|d| d.total_bytes > 0)
-                .map(|d| d.used_bytes as f64 * 100.0 / d.total_bytes as f64)
-                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
-            Sample {
-                cpu: sys.cpu_percent,
-                memory,
-                disk,
-            }
+        .map(|r| Sample {
+            cpu: r.system.as_ref().and_then(|s| s.cpu_percent),
+            memory: r.system.as_ref().and_then(|s| s.memory_percent()),
+            disk: r.fullest_disk_percent(),
         })
         .collect()
+}
+
+/// What the hub said, for the status line.
+fn said(e: ClientError) -> String {
+    match e {
+        ClientError::Hub { message, .. } => message,
+        e => e.to_string(),
+    }
 }
 
 /// Runs one effect in the background; its result comes back as a message.
@@ -348,47 +368,46 @@ fn spawn_effect(client: &Client, effect: Effect, tx: &mpsc::UnboundedSender<Msg>
     tokio::spawn(async move {
         let msg = match effect {
             Effect::LoadDetail(id) => {
-                let r = client
-                    .get::<CustomerView>(&format!("/customers/{id}"))
-                    .await
-                    .map_err(|e| e.to_string());
+                let r = client.customer(&id).await.map_err(said);
                 Msg::Detail(id, Box::new(r))
             }
             Effect::LoadHistory(id, period) => {
                 let r = client
-                    .get::<HistoryResponse>(&format!(
-                        "/customers/{id}/history?period={}",
-                        period.as_str()
-                    ))
+                    .history(&id, period.as_str())
                     .await
                     .map(|h| samples(&h))
-                    .map_err(|e| e.to_string());
+                    .map_err(said);
                 Msg::History(id, period, r)
             }
             Effect::LoadDiff(id) => {
-                let r = client
-                    .get::<Diff>(&format!("/customers/{id}/diff"))
-                    .await
-                    .map_err(|e| e.to_string());
-                Msg::Diff(id, r)
+                let r = client.act(OperatorAction::Diff, &id, None).await;
+                Msg::Diff(
+                    id,
+                    match r {
+                        Ok(crate::client::Answer::Diff(d)) => Ok(d),
+                        Ok(_) => Err("the hub answered something else".into()),
+                        Err(e) => Err(said(e)),
+                    },
+                )
             }
-            Effect::LoadEvents => Msg::Events(
-                client
-                    .get::<Page<EventRecord>>("/events?limit=500")
-                    .await
-                    .map(|p| p.items)
-                    .map_err(|e| e.to_string()),
-            ),
-            Effect::RefetchFleet => match client.get::<Fleet>("/fleet?all=true").await {
+            Effect::LoadEvents => {
+                let q = EventQuery {
+                    limit: 500,
+                    ..Default::default()
+                };
+                Msg::Events(client.events(&q).await.map(|p| p.items).map_err(said))
+            }
+            Effect::RefetchFleet => match client.fleet(&all_customers()).await {
                 Ok(f) => Msg::Fleet(f),
                 Err(_) => Msg::Connection(false),
             },
-            Effect::Act(action) => {
-                let r = act(&client, &action).await.map_err(|e| match e {
-                    crate::client::ClientError::Hub { message, .. } => message,
-                    e => e.to_string(),
-                });
-                Msg::Done(action, r)
+            Effect::Act(act) => {
+                let r = client
+                    .act(act.action, &act.customer, act.version.as_deref())
+                    .await
+                    .map(drop)
+                    .map_err(said);
+                Msg::Done(act, r)
             }
             Effect::Quit => return,
         };
@@ -396,111 +415,124 @@ fn spawn_effect(client: &Client, effect: Effect, tx: &mpsc::UnboundedSender<Msg>
     });
 }
 
-async fn act(
-    client: &Client,
-    action: &Action,
-) -> std::result::Result<(), crate::client::ClientError> {
-    use hub_proto::admin::UpdateRequest;
-    let c = action.customer();
-    match action {
-        Action::Block(_) => client
-            .call::<(), serde_json::Value>(Method::POST, &format!("/customers/{c}/block"), None)
-            .await
-            .map(drop),
-        Action::Unblock(_) => client
-            .call::<(), serde_json::Value>(Method::POST, &format!("/customers/{c}/unblock"), None)
-            .await
-            .map(drop),
-        Action::Push(_) => client
-            .call::<(), serde_json::Value>(Method::POST, &format!("/customers/{c}/push"), None)
-            .await
-            .map(drop),
-        Action::Pull(_) => client
-            .call::<(), serde_json::Value>(Method::POST, &format!("/customers/{c}/pull"), None)
-            .await
-            .map(drop),
-        Action::Adopt(_) => client
-            .call::<(), serde_json::Value>(Method::POST, &format!("/customers/{c}/adopt"), None)
-            .await
-            .map(drop),
-        Action::Delete(_) => client
-            .call::<(), serde_json::Value>(Method::DELETE, &format!("/configs/{c}"), None)
-            .await
-            .map(drop),
-        Action::Update(_, v) => client
-            .call::<_, serde_json::Value>(
-                Method::POST,
-                &format!("/customers/{c}/update"),
-                Some(&UpdateRequest { version: v.clone() }),
-            )
-            .await
-            .map(drop),
+/// The TUI holds every customer (blocked ones too); its toggle hides them.
+fn all_customers() -> FleetFilter {
+    FleetFilter {
+        all: true,
+        ..Default::default()
     }
 }
 
-type Term = Terminal<CrosstermBackend<Stdout>>;
-
-/// Takes the terminal: raw mode, alternate screen, mouse. A panic restores
-/// it before the message is printed.
-fn enter() -> std::io::Result<Term> {
-    use crossterm::{event::EnableMouseCapture, execute, terminal};
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        leave();
-        hook(info);
-    }));
-    terminal::enable_raw_mode()?;
-    let mut out = std::io::stdout();
-    execute!(out, terminal::EnterAlternateScreen, EnableMouseCapture)?;
-    Terminal::new(CrosstermBackend::new(out))
+/// Follows the live stream from `from` for as long as the TUI runs,
+/// reconnecting with backoff — also when the first connection fails — and
+/// telling the model when it is lost and back.
+pub fn follow_stream(
+    client: &Client,
+    from: u64,
+    backoff: (Duration, Duration),
+    tx: mpsc::UnboundedSender<Msg>,
+) -> tokio::task::JoinHandle<()> {
+    let conn_tx = tx.clone();
+    let mut follower = Follower::new(client, Some(from), move |lost| {
+        let _ = conn_tx.send(Msg::Connection(!lost));
+    })
+    .with_backoff(backoff.0, backoff.1);
+    tokio::spawn(async move {
+        loop {
+            let m = follower.next().await;
+            if tx.send(Msg::Stream(m.message)).is_err() {
+                return;
+            }
+        }
+    })
 }
 
-/// Gives the terminal back as it was; safe to call twice.
+/// The terminal as the TUI takes and gives it back: raw mode and the
+/// alternate screen (a trait so the restore paths can be tested without
+/// a terminal).
+pub trait Console {
+    fn raw_mode(&mut self, on: bool) -> std::io::Result<()>;
+    fn alternate_screen(&mut self, on: bool) -> std::io::Result<()>;
+}
+
+/// The real terminal on stdout.
+pub struct Stdout;
+
+impl Console for Stdout {
+    fn raw_mode(&mut self, on: bool) -> std::io::Result<()> {
+        if on {
+            crossterm::terminal::enable_raw_mode()
+        } else {
+            crossterm::terminal::disable_raw_mode()
+        }
+    }
+
+    fn alternate_screen(&mut self, on: bool) -> std::io::Result<()> {
+        use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+        use crossterm::{cursor::Show, execute, terminal};
+        let mut out = std::io::stdout();
+        if on {
+            execute!(out, terminal::EnterAlternateScreen, EnableMouseCapture)
+        } else {
+            execute!(
+                out,
+                terminal::LeaveAlternateScreen,
+                DisableMouseCapture,
+                Show
+            )
+        }
+    }
+}
+
+/// Holds the terminal taken; gives it back when dropped — on quit, on
+/// an error of the event loop, and when taking it failed half-way.
+pub struct Taken<C: Console>(C);
+
+impl<C: Console> Taken<C> {
+    /// Raw mode, then the alternate screen; if the second fails the first
+    /// is undone before the error is returned.
+    pub fn take(mut console: C) -> std::io::Result<Taken<C>> {
+        console.raw_mode(true)?;
+        let mut taken = Taken(console);
+        taken.0.alternate_screen(true)?;
+        Ok(taken)
+    }
+}
+
+impl<C: Console> Drop for Taken<C> {
+    fn drop(&mut self) {
+        let _ = self.0.alternate_screen(false);
+        let _ = self.0.raw_mode(false);
+    }
+}
+
+/// Gives the terminal back as it was, from the panic hook; safe to call
+/// twice.
 fn leave() {
-    use crossterm::{cursor::Show, event::DisableMouseCapture, execute, terminal};
-    let _ = terminal::disable_raw_mode();
-    let _ = execute!(
-        std::io::stdout(),
-        terminal::LeaveAlternateScreen,
-        DisableMouseCapture,
-        Show
-    );
+    let mut out = Stdout;
+    let _ = out.alternate_screen(false);
+    let _ = out.raw_mode(false);
 }
+
+type Term = Terminal<CrosstermBackend<std::io::Stdout>>;
 
 /// `hubctl tui`. Fails (exit 4 or 3) before touching the terminal when the
 /// hub cannot be reached or refuses the token.
 pub async fn run(client: &Client, color: bool) -> Result<String> {
-    let me: Whoami = client.get("/whoami").await?;
-    let fleet: Fleet = client.get("/fleet?all=true").await?;
+    let me = client.whoami().await?;
+    let fleet = client.fleet(&all_customers()).await?;
     let stream_from = fleet.stream_id;
     let mut app = App::new(&client.server, me.read_only, fleet);
     let theme = Theme { color };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-
-    // The live stream, reconnecting by itself.
-    {
-        let tx = tx.clone();
-        let client = client.clone();
-        tokio::spawn(async move {
-            let conn_tx = tx.clone();
-            let Ok(mut follower) = Follower::connect(&client, Some(stream_from), move |lost| {
-                let _ = conn_tx.send(Msg::Connection(!lost));
-            })
-            .await
-            else {
-                let _ = tx.send(Msg::Connection(false));
-                return;
-            };
-            loop {
-                let m = follower.next().await;
-                if tx.send(Msg::Stream(m.message)).is_err() {
-                    return;
-                }
-            }
-        });
-    }
+    let stream = follow_stream(
+        client,
+        stream_from,
+        (Duration::from_millis(500), Duration::from_secs(15)),
+        tx.clone(),
+    );
     // Ages tick every second.
-    {
+    let ticks = {
         let tx = tx.clone();
         tokio::spawn(async move {
             let start = Instant::now();
@@ -511,12 +543,31 @@ pub async fn run(client: &Client, color: bool) -> Result<String> {
                     return;
                 }
             }
-        });
-    }
-    let mut terminal =
-        enter().map_err(|e| CliError::Usage(format!("cannot use the terminal: {e}")))?;
-    let result = event_loop(&mut terminal, &mut app, &theme, client, &tx, &mut rx).await;
-    leave();
+        })
+    };
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        hook(info);
+    }));
+    let result = {
+        let taken = Taken::take(Stdout)
+            .map_err(|e| CliError::Usage(format!("cannot use the terminal: {e}")));
+        match taken {
+            Ok(_taken) => {
+                match Terminal::new(CrosstermBackend::new(std::io::stdout())) {
+                    Ok(mut terminal) => {
+                        event_loop(&mut terminal, &mut app, &theme, client, &tx, &mut rx).await
+                    }
+                    Err(e) => Err(CliError::Usage(format!("cannot use the terminal: {e}"))),
+                }
+                // `_taken` gives the terminal back here, whatever happened.
+            }
+            Err(e) => Err(e),
+        }
+    };
+    stream.abort();
+    ticks.abort();
     result.map(|()| String::new())
 }
 
@@ -531,6 +582,9 @@ async fn event_loop(
     let mut input = EventStream::new();
     let mut last_frame = Instant::now() - FRAME_EVERY;
     let mut dirty = true;
+    if let Ok(size) = terminal.size() {
+        app.update(Msg::Resize(size.width, size.height));
+    }
     spawn_effect(client, Effect::LoadEvents, tx);
     loop {
         if dirty && last_frame.elapsed() >= FRAME_EVERY {
@@ -549,7 +603,7 @@ async fn event_loop(
                     MouseEventKind::ScrollUp => Msg::Scroll(-3),
                     _ => continue,
                 },
-                Some(Ok(Event::Resize(..))) => Msg::Resize,
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(CliError::Usage(format!("terminal input: {e}"))),
                 None => return Ok(()),
@@ -562,7 +616,7 @@ async fn event_loop(
         };
         // Keys and resizes draw at once; streamed changes at most 10 times
         // a second.
-        if matches!(msg, Msg::Key(_) | Msg::Resize | Msg::Scroll(_)) {
+        if matches!(msg, Msg::Key(_) | Msg::Resize(..) | Msg::Scroll(_)) {
             last_frame = Instant::now() - FRAME_EVERY;
         }
         for effect in app.update(msg) {

@@ -14,7 +14,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 
-use super::app::{Action, App, Effect, Msg, Popup, Sample, Screen};
+use hub_proto::actions::OperatorAction;
+
+use super::app::{Act, App, Effect, Msg, Popup, Sample, Screen};
 use super::{Theme, draw};
 
 fn ts(s: &str) -> jiff::Timestamp {
@@ -123,7 +125,8 @@ fn sorting_filtering_and_blocked_rows() {
 #[test]
 fn moving_paging_and_quitting() {
     let mut app = app();
-    app.page = 2;
+    // Two rows a page: 7 lines less header, status, footer and table header.
+    app.update(Msg::Resize(80, 7));
     app.update(key('j'));
     app.update(code(KeyCode::Down));
     assert_eq!(app.selected, 2);
@@ -170,14 +173,14 @@ fn actions_ask_first_and_run_only_on_y() {
     assert!(app.update(key('b')).is_empty());
     assert_eq!(
         app.popup,
-        Some(Popup::Confirm(Action::Block("szabo".into())))
+        Some(Popup::Confirm(Act::new(OperatorAction::Block, "szabo")))
     );
     assert!(app.update(key('n')).is_empty());
     assert_eq!(app.popup, None);
     app.update(key('p'));
     assert_eq!(
         app.update(key('y')),
-        vec![Effect::Act(Action::Push("szabo".into()))]
+        vec![Effect::Act(Act::new(OperatorAction::Push, "szabo"))]
     );
     // Update asks for a version first; Enter alone means latest.
     app.update(key('u'));
@@ -192,10 +195,11 @@ fn actions_ask_first_and_run_only_on_y() {
     app.update(code(KeyCode::Enter));
     assert_eq!(
         app.popup,
-        Some(Popup::Confirm(Action::Update(
-            "szabo".into(),
-            "1.9.0".into()
-        )))
+        Some(Popup::Confirm(Act {
+            action: OperatorAction::Update,
+            customer: "szabo".into(),
+            version: Some("1.9.0".into())
+        }))
     );
     app.update(code(KeyCode::Esc));
     // Adopt is for manual customers only; blocked ones are unblocked by b.
@@ -208,12 +212,12 @@ fn actions_ask_first_and_run_only_on_y() {
     app.update(key('b'));
     assert_eq!(
         app.popup,
-        Some(Popup::Confirm(Action::Unblock("toth".into())))
+        Some(Popup::Confirm(Act::new(OperatorAction::Unblock, "toth")))
     );
     // The result, or the hub's sentence, lands in the status line.
     app.update(code(KeyCode::Esc));
     app.update(Msg::Done(
-        Action::Push("szabo".into()),
+        Act::new(OperatorAction::Push, "szabo"),
         Err("cannot reach the controller at https://szabo.felhom.eu: timed out".into()),
     ));
     assert!(
@@ -412,6 +416,8 @@ fn diff() -> Diff {
 
 /// The screen as text, one line per row, trailing spaces cut.
 fn screen(app: &mut App, w: u16, h: u16) -> String {
+    // As the event loop does: the model hears of the size, then it is drawn.
+    app.update(Msg::Resize(w, h));
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| draw(f, app, &Theme { color: false }))
         .unwrap();
@@ -505,4 +511,89 @@ fn the_fleet_screen_builds_only_what_it_shows() {
     let text = screen(&mut app, 200, 60);
     assert!(text.contains("c00000") && !text.contains("c00100"));
     assert!(text.contains("10,000 of 10,000 customers"));
+}
+
+#[test]
+fn events_from_a_customer_are_its_own_and_esc_goes_back_there() {
+    let mut app = app();
+    app.update(Msg::Events(Ok(events())));
+    // Fleet → szabo → its diff → back → its events: only szabo's.
+    app.update(code(KeyCode::Enter));
+    app.update(key('d'));
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Detail);
+    assert_eq!(app.update(key('e')), vec![Effect::LoadEvents]);
+    app.update(Msg::Events(Ok(events())));
+    assert_eq!(app.screen, Screen::Events);
+    let shown: Vec<&str> = app.shown_events().map(|e| e.customer_id.as_str()).collect();
+    assert_eq!(shown, ["szabo"]);
+    // Esc goes back to the customer, not the fleet.
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Detail);
+    // Fleet → events: the whole fleet's, and Esc back to the fleet.
+    app.update(code(KeyCode::Esc));
+    app.update(key('e'));
+    assert_eq!(app.shown_events().count(), 3);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Fleet);
+}
+
+#[test]
+fn paging_follows_the_terminal_size_and_the_banner() {
+    let mut app = app();
+    app.update(Msg::Resize(80, 24));
+    assert_eq!(app.page(), 19);
+    app.update(Msg::Connection(false));
+    assert_eq!(app.page(), 18, "the reconnecting banner takes a line");
+    app.update(Msg::Resize(80, 3));
+    assert_eq!(app.page(), 1);
+}
+
+/// A console that records what was done to it and fails where told.
+#[derive(Default)]
+struct FakeConsole {
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    fail_screen: bool,
+}
+
+impl super::Console for FakeConsole {
+    fn raw_mode(&mut self, on: bool) -> std::io::Result<()> {
+        self.log.lock().unwrap().push(format!("raw {on}"));
+        Ok(())
+    }
+
+    fn alternate_screen(&mut self, on: bool) -> std::io::Result<()> {
+        self.log.lock().unwrap().push(format!("screen {on}"));
+        if on && self.fail_screen {
+            return Err(std::io::Error::other("no alternate screen"));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn the_terminal_is_given_back_on_every_path() {
+    // Taking it fails half-way: raw mode is undone.
+    let log = std::sync::Arc::default();
+    let failing = FakeConsole {
+        log: std::sync::Arc::clone(&log),
+        fail_screen: true,
+    };
+    assert!(super::Taken::take(failing).is_err());
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["raw true", "screen true", "screen false", "raw false"]
+    );
+    // Taken, then the event loop ends (quit or error): given back once.
+    let log = std::sync::Arc::default();
+    let taken = super::Taken::take(FakeConsole {
+        log: std::sync::Arc::clone(&log),
+        fail_screen: false,
+    })
+    .unwrap();
+    drop(taken);
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["raw true", "screen true", "screen false", "raw false"]
+    );
 }
