@@ -58,6 +58,7 @@ pub struct Gauges {
     pub job_overdue: Family<JobLabel, Gauge>,
     pub database_bytes: Gauge,
     pub wal_bytes: Gauge,
+    pub wal_peak_bytes: Gauge,
     pub last_backup: Gauge<f64, std::sync::atomic::AtomicU64>,
     pub log_lines_dropped: Gauge,
     pub poisoned_locks: Gauge,
@@ -152,6 +153,11 @@ impl Default for Metrics {
         );
         registry.register("database_bytes", "Size of hub.db", g.database_bytes.clone());
         registry.register("wal_bytes", "Size of hub.db-wal", g.wal_bytes.clone());
+        registry.register(
+            "wal_peak_bytes",
+            "The largest the WAL has been after a commit since the hub started",
+            g.wal_peak_bytes.clone(),
+        );
         registry.register(
             "last_backup_timestamp_seconds",
             "Unix time of the last scheduled backup (0: none)",

@@ -289,6 +289,8 @@ pub async fn metrics(st: &AppState) -> Result<String> {
     };
     g.database_bytes.set(size("hub.db"));
     g.wal_bytes.set(size("hub.db-wal"));
+    g.wal_peak_bytes
+        .set(i64::try_from(st.store.wal_peak_bytes()).unwrap_or(i64::MAX));
     g.log_lines_dropped
         .set(i64::try_from(crate::logwriter::dropped_lines()).unwrap_or(i64::MAX));
     g.poisoned_locks

@@ -182,6 +182,7 @@ struct Inner {
     key_source: secrets::KeySource,
     threads: Mutex<Vec<JoinHandle<()>>>,
     readers: usize,
+    checkpoints: Arc<wal::CheckpointShared>,
 }
 
 impl Store {
@@ -248,6 +249,7 @@ impl Store {
                 key_source,
                 threads: Mutex::new(Vec::new()),
                 readers,
+                checkpoints: shared.clone(),
             }),
         };
         let writer = worker::Writer {
@@ -355,6 +357,20 @@ impl Store {
             .send(msg)
             .map_err(|_| StoreError::Closed)?;
         rx.blocking_recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// Writes waiting for the writer now.
+    pub fn queued_writes(&self) -> usize {
+        self.inner.write_tx.len()
+    }
+
+    /// The largest the WAL has been after a commit since the store opened,
+    /// in bytes (0 when the hub leaves checkpoints to Litestream).
+    pub fn wal_peak_bytes(&self) -> u64 {
+        self.inner
+            .checkpoints
+            .peak_bytes
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Answers whether the database responds within `limit`, for

@@ -45,6 +45,10 @@ pub(super) struct CheckpointShared {
     /// was mid-copy, was taken for a long reader and backed off, and under
     /// sustained ingest the WAL grew to four times its bound.
     running: Mutex<()>,
+    /// The largest the WAL was after any commit, in bytes (what the bound
+    /// is measured by: the writer's own count, not the file, which keeps
+    /// its blocks when the WAL restarts).
+    pub(super) peak_bytes: std::sync::atomic::AtomicU64,
 }
 
 impl CheckpointShared {
@@ -101,6 +105,7 @@ impl WalBound {
         }
         let frames = u64::try_from(WAL_FRAMES.get()).unwrap_or(0);
         let size = frames.saturating_mul(self.frame_bytes);
+        self.shared.peak_bytes.fetch_max(size, Ordering::Relaxed);
         let now = std::time::Instant::now();
         let urgent = size > self.limit.saturating_mul(4);
         if size <= self.limit || (now < self.next_try.get() && !urgent) {

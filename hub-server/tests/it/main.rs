@@ -23,6 +23,7 @@ mod metrics;
 mod notify;
 mod process;
 mod properties;
+mod router;
 mod secrets;
 mod storage;
 

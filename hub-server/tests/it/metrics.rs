@@ -118,6 +118,8 @@ async fn metrics_need_a_token_and_are_strict_openmetrics() {
         "hub_http_request_duration_seconds_bucket{",
         "hub_database_bytes{}",
         "hub_wal_bytes{}",
+        "hub_wal_peak_bytes{}",
+        "hub_poisoned_locks{}",
         "hub_last_backup_timestamp_seconds{}",
         "hub_outbox_oldest_age_seconds{}",
         "hub_deliveries_pending{}",
