@@ -17,6 +17,7 @@ pub const REDACTED: &str = "<redacted>";
 
 /// A managed customer's config as the operator edits it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomerConfig {
     pub customer_id: String,
@@ -88,6 +89,7 @@ impl CustomerConfig {
 
 /// The credentials the hub generated for a customer, plus its tokens.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Credentials {
     pub customer_id: String,
     pub api_key: String,
@@ -110,6 +112,7 @@ impl std::fmt::Debug for Credentials {
 
 /// Which generated credential to rotate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
     ApiKey,
@@ -123,6 +126,7 @@ pub enum CredentialKind {
 /// Generic over the string type, like [`CustomerSummary`], so the hub can
 /// serialize rows it borrows from its live model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FleetEntry<S = String> {
     #[serde(flatten)]
     pub summary: CustomerSummary<S>,
@@ -137,6 +141,7 @@ pub struct FleetEntry<S = String> {
 
 /// `GET /api/admin/v1/fleet`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Fleet {
     pub customers: Vec<FleetEntry>,
     pub latest_controller_version: Option<String>,
@@ -149,6 +154,7 @@ pub struct Fleet {
 /// `GET /api/admin/v1/customers/{id}`: everything about one customer,
 /// secrets redacted.
 #[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CustomerView {
     pub customer: crate::CustomerDetail,
     /// The managed config, tokens redacted; `None` for a manual customer.
@@ -162,6 +168,7 @@ pub struct CustomerView {
 /// One row of the notification log: an email sent, skipped (with the
 /// reason) or failed (with the error).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NotificationRecord {
     pub id: i64,
     pub created_at: Timestamp,
@@ -183,12 +190,14 @@ pub struct NotificationRecord {
 
 /// `POST /api/admin/v1/configs/{id}/rotate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RotateRequest {
     pub credential: CredentialKind,
 }
 
 /// An event as the admin API lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EventRecord {
     pub id: i64,
     pub customer_id: String,
@@ -203,6 +212,7 @@ pub struct EventRecord {
 
 /// A page of a list, newest first; pass `next_cursor` as `cursor` for more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<i64>,
@@ -216,6 +226,7 @@ pub struct Page<T> {
 
 /// One row of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: Timestamp,
@@ -228,6 +239,7 @@ pub struct AuditEntry {
 
 /// One difference between the hub's generated config and the controller's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DiffEntry {
     /// Dotted path, e.g. `backup.keep_daily`.
     pub path: String,
@@ -239,6 +251,7 @@ pub struct DiffEntry {
 
 /// `GET /api/admin/v1/customers/{id}/diff`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diff {
     pub customer_id: String,
     pub differences: Vec<DiffEntry>,
@@ -250,6 +263,7 @@ pub struct Diff {
 
 /// `POST /api/admin/v1/customers/{id}/update`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateRequest {
     /// A version like `1.9.0`, or `latest`.
     #[serde(default = "latest")]
@@ -262,6 +276,7 @@ fn latest() -> String {
 
 /// `GET /api/admin/v1/versions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Versions {
     pub latest: Option<String>,
     /// Customers per reported controller version.
@@ -271,6 +286,7 @@ pub struct Versions {
 /// How one background job is doing, for `/healthz`, the admin status view
 /// and the heartbeat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobStatus {
     pub name: String,
     /// How often it runs, in seconds.
@@ -289,6 +305,7 @@ pub struct JobStatus {
 
 /// `GET /api/admin/v1/status`: the hub itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HubStatus {
     pub version: String,
     pub started_at: Timestamp,
@@ -304,6 +321,7 @@ pub struct HubStatus {
 /// `GET /api/admin/v1/whoami`: who the presented admin token is, so a
 /// front end can show actions disabled for a read-only token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Whoami {
     pub name: String,
     pub read_only: bool,
@@ -311,6 +329,7 @@ pub struct Whoami {
 
 /// An admin token as listed (never the token itself).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenInfo {
     pub name: String,
     pub read_only: bool,
@@ -322,6 +341,7 @@ pub struct TokenInfo {
 /// `id:` is the message's place in the stream (send it back as
 /// `Last-Event-ID` when reconnecting to get everything missed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamMessage {
     /// A fleet row changed (a report, an event, a status transition, an

@@ -8,6 +8,7 @@ use crate::report::Health;
 
 /// A customer's state as the operator sees it, computed at read time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerStatus {
     Blocked,
@@ -120,6 +121,7 @@ impl StatusInputs {
 /// hub can serialize rows borrowed straight from the database; clients use
 /// the owned default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CustomerSummary<S = String> {
     pub customer_id: S,
     pub status: CustomerStatus,
@@ -161,6 +163,7 @@ impl CustomerSummary<&str> {
 
 /// `GET /api/v1/customers`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CustomerList<S = String> {
     pub customers: Vec<CustomerSummary<S>>,
 }
@@ -168,6 +171,7 @@ pub struct CustomerList<S = String> {
 /// `GET /api/v1/customers/{id}`: the summary plus the newest report exactly
 /// as it was received.
 #[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CustomerDetail {
     #[serde(flatten)]
     pub summary: CustomerSummary,
@@ -176,6 +180,7 @@ pub struct CustomerDetail {
 
 /// The `period` values the history endpoint accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum HistoryPeriod {
     #[serde(rename = "1h")]
     Hour,
@@ -225,6 +230,7 @@ impl HistoryPeriod {
 
 /// `GET /api/v1/customers/{id}/history`.
 #[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HistoryResponse {
     pub customer_id: String,
     pub period: HistoryPeriod,
@@ -235,6 +241,7 @@ pub struct HistoryResponse {
 /// One stored report with its receipt time; `report` is byte for byte what
 /// the controller sent.
 #[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HistoryEntry {
     pub received_at: Timestamp,
     pub report: Box<RawValue>,

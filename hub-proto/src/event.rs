@@ -7,6 +7,7 @@ use crate::validate::{CustomerScoped, ValidationError, validate_customer_id, val
 
 /// How bad an event is; drives the operator channel (warning and error only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
@@ -46,6 +47,7 @@ macro_rules! event_types {
         /// whether only the hub may emit it and whether customers may be
         /// emailed about it, so those rules live in one table.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum EventType { $( $variant, )* }
 
@@ -114,6 +116,7 @@ pub const MAX_EVENT_ID_LEN: usize = 64;
 /// Body of `POST /api/v1/event`. Parsed through [`EventWire`] so the Go
 /// hub's `details_json` and an empty `event_id` are understood.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "EventWire")]
 pub struct EventIn {
     pub customer_id: String,
@@ -132,6 +135,7 @@ pub struct EventIn {
 /// `details_json` (a JSON object in a string, the Go hub's name) stands in
 /// for `details`, and `event_id: ""` means no id.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct EventWire {
     customer_id: String,
     event_type: EventType,
@@ -207,6 +211,7 @@ impl CustomerScoped for EventIn {
 
 /// Answer to `POST /api/v1/event`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EventAccepted {
     pub id: i64,
 }
@@ -214,6 +219,7 @@ pub struct EventAccepted {
 /// Body of `POST /api/v1/preferences`: replaces the customer's email
 /// preferences as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Preferences {
     pub customer_id: String,
     pub email: String,
@@ -281,6 +287,7 @@ pub fn validate_email(email: &str) -> Result<(), ValidationError> {
 
 /// Body of the legacy `POST /api/v1/notify`: one email to the operator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LegacyNotify {
     pub customer_id: String,
     pub subject: String,

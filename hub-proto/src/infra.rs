@@ -10,6 +10,7 @@ use crate::validate::{CustomerScoped, ValidationError, validate_customer_id, val
 /// Everything needed to rebuild a node after its system drive dies. The hub
 /// stores the body verbatim; these types exist so tools can read it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InfraBackup {
     pub customer_id: String,
     pub created_at: Timestamp,
@@ -53,6 +54,7 @@ impl CustomerScoped for InfraBackup {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InfraDisk {
     #[serde(default, deserialize_with = "go::null_default")]
     pub uuid: String,
@@ -67,6 +69,7 @@ pub struct InfraDisk {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BindMount {
     #[serde(default, deserialize_with = "go::null_default")]
     pub source: String,
@@ -75,6 +78,7 @@ pub struct BindMount {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InfraStack {
     #[serde(default, deserialize_with = "go::null_default")]
     pub name: String,
@@ -87,6 +91,7 @@ pub struct InfraStack {
 /// The restic repository passwords. `Debug` is redacted so they cannot reach
 /// a log line through `{:?}`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResticSecrets {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_password: Option<String>,
@@ -106,6 +111,7 @@ impl fmt::Debug for ResticSecrets {
 /// Answer of `GET /api/v1/recovery/{id}`. The infra backup is carried as raw
 /// JSON so it reaches the node byte for byte as the controller pushed it.
 #[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecoveryResponse {
     pub customer_id: String,
     pub config_yaml: String,

@@ -37,12 +37,14 @@ use serde::{Deserialize, Serialize};
 /// The error body every failing endpoint answers with, so a client can branch
 /// on a stable `code` and show `message` to a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 /// Inner part of [`ErrorBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     /// Stable snake_case identifier; scripts match on it.
     pub code: String,
@@ -65,6 +67,7 @@ impl ErrorBody {
 /// is overdue (still 200: the database answers, restarting would not help);
 /// `jobs` says which, by name (`ok` or `overdue`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HealthBody {
     pub status: String,
     #[serde(default)]
@@ -74,6 +77,7 @@ pub struct HealthBody {
 /// The `{"status": "ok"}` answer of infra-backup pushes and preference
 /// updates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatusOk {
     pub status: String,
 }

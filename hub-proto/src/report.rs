@@ -7,6 +7,7 @@ use crate::validate::{CustomerScoped, ValidationError, validate_customer_id, val
 
 /// A controller's overall verdict on its node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
     Ok,
@@ -39,6 +40,7 @@ impl Health {
 /// Known fields are typed; everything else lands in `extra` so that a report
 /// from a newer controller survives a round trip through older tools.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     pub customer_id: String,
     pub timestamp: Timestamp,
@@ -107,6 +109,7 @@ impl Report {
 
 /// Host facts; every field is optional because controllers fill what they can.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SystemInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
@@ -146,6 +149,7 @@ pub struct SystemInfo {
 
 /// One mounted file system.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StorageInfo {
     #[serde(default, deserialize_with = "go::null_default")]
     pub mount_point: String,
@@ -165,6 +169,7 @@ pub struct StorageInfo {
 
 /// One container of an installed app.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Container {
     #[serde(default, deserialize_with = "go::null_default")]
     pub name: String,
@@ -180,6 +185,7 @@ pub struct Container {
 
 /// Backup and database-dump state as the controller last saw it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BackupInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_backup_at: Option<Timestamp>,
@@ -205,6 +211,7 @@ pub struct BackupInfo {
 
 /// One named self-check of the controller.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Check {
     #[serde(default, deserialize_with = "go::null_default")]
     pub name: String,
@@ -216,6 +223,7 @@ pub struct Check {
 
 /// Answer to `POST /api/v1/report`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReportAccepted {
     pub status: String,
     pub customer_blocked: bool,

@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
+use hub_proto::admin;
+use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 use crate::state::AppState;
@@ -72,38 +75,71 @@ impl RouteDoc {
     }
 }
 
-/// Where each named body type lives, for the schema's description.
-const TYPES: &[(&str, &str)] = &[
-    ("AuditPage", "hub_proto::admin::Page<AuditEntry>"),
-    ("CustomerConfig", "hub_proto::admin::CustomerConfig"),
-    ("CustomerDetail", "hub_proto::CustomerDetail"),
-    ("CustomerList", "hub_proto::CustomerList"),
-    ("CustomerView", "hub_proto::admin::CustomerView"),
-    ("Credentials", "hub_proto::admin::Credentials"),
-    ("Diff", "hub_proto::admin::Diff"),
-    ("EventAccepted", "hub_proto::EventAccepted"),
-    ("EventIn", "hub_proto::EventIn"),
-    ("EventPage", "hub_proto::admin::Page<EventRecord>"),
-    ("Fleet", "hub_proto::admin::Fleet"),
-    ("HealthBody", "hub_proto::HealthBody"),
-    ("HistoryResponse", "hub_proto::HistoryResponse"),
-    ("HubStatus", "hub_proto::admin::HubStatus"),
-    ("InfraBackup", "hub_proto::InfraBackup"),
-    ("LegacyNotify", "hub_proto::LegacyNotify"),
-    ("NotificationRecord", "hub_proto::admin::NotificationRecord"),
-    ("Preferences", "hub_proto::Preferences"),
-    ("RecoveryResponse", "hub_proto::RecoveryResponse"),
-    ("Report", "hub_proto::Report"),
-    ("ReportAccepted", "hub_proto::ReportAccepted"),
-    ("RotateRequest", "hub_proto::admin::RotateRequest"),
-    ("StatusOk", "hub_proto::StatusOk"),
-    (
-        "StreamMessage",
-        "hub_proto::admin::StreamMessage (one per Server-Sent Event)",
-    ),
-    ("UpdateRequest", "hub_proto::admin::UpdateRequest"),
-    ("Versions", "hub_proto::admin::Versions"),
-    ("Whoami", "hub_proto::admin::Whoami"),
+/// The body types the routes name, and how to make each one's schema:
+/// generated from the `hub-proto` type itself, so the document cannot
+/// drift from what is sent and accepted.
+type SchemaFn = fn(&mut SchemaGenerator) -> schemars::Schema;
+
+const TYPES: &[(&str, SchemaFn)] = &[
+    ("AuditPage", |g| {
+        g.subschema_for::<admin::Page<admin::AuditEntry>>()
+    }),
+    ("CustomerConfig", |g| {
+        g.subschema_for::<admin::CustomerConfig>()
+    }),
+    ("CustomerDetail", |g| {
+        g.subschema_for::<hub_proto::CustomerDetail>()
+    }),
+    ("CustomerList", |g| {
+        g.subschema_for::<hub_proto::CustomerList>()
+    }),
+    ("CustomerView", |g| g.subschema_for::<admin::CustomerView>()),
+    ("Credentials", |g| g.subschema_for::<admin::Credentials>()),
+    ("Diff", |g| g.subschema_for::<admin::Diff>()),
+    ("EventAccepted", |g| {
+        g.subschema_for::<hub_proto::EventAccepted>()
+    }),
+    ("EventIn", |g| g.subschema_for::<hub_proto::EventIn>()),
+    ("EventPage", |g| {
+        g.subschema_for::<admin::Page<admin::EventRecord>>()
+    }),
+    ("Fleet", |g| g.subschema_for::<admin::Fleet>()),
+    ("HealthBody", |g| g.subschema_for::<hub_proto::HealthBody>()),
+    ("HistoryResponse", |g| {
+        g.subschema_for::<hub_proto::HistoryResponse>()
+    }),
+    ("HubStatus", |g| g.subschema_for::<admin::HubStatus>()),
+    ("InfraBackup", |g| {
+        g.subschema_for::<hub_proto::InfraBackup>()
+    }),
+    ("LegacyNotify", |g| {
+        g.subschema_for::<hub_proto::LegacyNotify>()
+    }),
+    ("NotificationRecord", |g| {
+        g.subschema_for::<admin::NotificationRecord>()
+    }),
+    ("Preferences", |g| {
+        g.subschema_for::<hub_proto::Preferences>()
+    }),
+    ("RecoveryResponse", |g| {
+        g.subschema_for::<hub_proto::RecoveryResponse>()
+    }),
+    ("Report", |g| g.subschema_for::<hub_proto::Report>()),
+    ("ReportAccepted", |g| {
+        g.subschema_for::<hub_proto::ReportAccepted>()
+    }),
+    ("RotateRequest", |g| {
+        g.subschema_for::<admin::RotateRequest>()
+    }),
+    ("StatusOk", |g| g.subschema_for::<hub_proto::StatusOk>()),
+    ("StreamMessage", |g| {
+        g.subschema_for::<admin::StreamMessage>()
+    }),
+    ("UpdateRequest", |g| {
+        g.subschema_for::<admin::UpdateRequest>()
+    }),
+    ("Versions", |g| g.subschema_for::<admin::Versions>()),
+    ("Whoami", |g| g.subschema_for::<admin::Whoami>()),
 ];
 
 /// The content of a body named `name`, and the schema names it uses.
@@ -205,25 +241,33 @@ pub fn document(routes: &[RouteDoc]) -> Value {
     })
 }
 
-/// A schema per body type the routes name: an object described by the
-/// `hub-proto` type that defines it (docs/api.md has the fields).
+/// A schema per body type the routes name, generated from its `hub-proto`
+/// type (OpenAPI 3.0 flavour), with every type they use in turn.
 fn schemas(used: &[&'static str]) -> Value {
-    let mut out = Map::new();
-    out.insert(
-        "ErrorBody".into(),
-        json!({"type": "object", "required": ["error"], "properties": {"error": {
-            "type": "object", "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}),
-    );
+    let mut generator = SchemaSettings::openapi3().into_generator();
+    let mut named = Map::new();
+    let error = generator.subschema_for::<hub_proto::ErrorBody>();
+    named.insert("ErrorBody".into(), error.to_value());
     for name in used {
-        if let Some((n, rust)) = TYPES.iter().find(|(n, _)| n == name) {
-            out.insert(
-                (*n).to_owned(),
-                json!({"type": "object", "title": n, "description": format!("The JSON form of `{rust}`."), "x-rust-type": rust}),
-            );
+        let Some((n, make)) = TYPES.iter().find(|(n, _)| n == name) else {
+            continue;
+        };
+        let schema = make(&mut generator).to_value();
+        // A type whose generated name is the route's name is already a
+        // definition; an alias (`EventPage` for `Page<EventRecord>`)
+        // points at it.
+        if schema.get("$ref").and_then(Value::as_str) != Some(&format!("#/components/schemas/{n}"))
+        {
+            named.insert((*n).to_owned(), schema);
         }
     }
-    Value::Object(out)
+    let mut all = generator.take_definitions(true);
+    for (k, v) in named {
+        if !all.contains_key(&k) {
+            all.insert(k, v);
+        }
+    }
+    Value::Object(all.into_iter().collect())
 }
 
 /// The document of this hub's routes, built once.

@@ -936,6 +936,74 @@ async fn the_openapi_document_covers_every_route_and_every_route_answers() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
+    // Every body schema is the real type's: a field each one has on the
+    // wire is among its properties (not an empty placeholder).
+    let schemas = &doc["components"]["schemas"];
+    fn follow(schemas: &Value, v: &Value) -> Value {
+        match v["$ref"].as_str() {
+            Some(r) => follow(
+                schemas,
+                &schemas[r.trim_start_matches("#/components/schemas/")],
+            ),
+            None => v.clone(),
+        }
+    }
+    let resolve = |v: &Value| follow(schemas, v);
+    let has = |schema: &Value, field: &str| -> bool {
+        let s = resolve(schema);
+        s["properties"][field].is_object()
+            || ["oneOf", "anyOf", "allOf"].iter().any(|k| {
+                s[*k].as_array().is_some_and(|parts| {
+                    parts
+                        .iter()
+                        .any(|p| resolve(p)["properties"][field].is_object())
+                })
+            })
+    };
+    for (name, field) in [
+        ("AuditPage", "next_cursor"),
+        ("CustomerConfig", "tokens"),
+        ("CustomerDetail", "latest_report"),
+        ("CustomerList", "customers"),
+        ("CustomerView", "recent_events"),
+        ("Credentials", "api_key"),
+        ("Diff", "differences"),
+        ("EventAccepted", "id"),
+        ("EventIn", "event_type"),
+        ("EventPage", "stream_id"),
+        ("Fleet", "stream_id"),
+        ("HealthBody", "jobs"),
+        ("HistoryResponse", "reports"),
+        ("HubStatus", "outbox_pending"),
+        ("InfraBackup", "disks"),
+        ("LegacyNotify", "subject"),
+        ("NotificationRecord", "outcome"),
+        ("Preferences", "enabled_events"),
+        ("RecoveryResponse", "config_yaml"),
+        ("Report", "health"),
+        ("ReportAccepted", "customer_blocked"),
+        ("RotateRequest", "credential"),
+        ("StatusOk", "status"),
+        ("StreamMessage", "type"),
+        ("UpdateRequest", "version"),
+        ("Versions", "fleet"),
+        ("Whoami", "read_only"),
+        ("ErrorBody", "error"),
+    ] {
+        assert!(
+            schemas[name].is_object(),
+            "schema {name} is missing: {schemas:#}"
+        );
+        assert!(
+            has(&schemas[name], field),
+            "schema {name} has no `{field}`: {}",
+            resolve(&schemas[name])
+        );
+    }
+    // A field's own type is described too (an enum's values).
+    let report = resolve(&schemas["Report"]);
+    let health = resolve(&report["properties"]["health"]);
+    assert_eq!(health["enum"], json!(["ok", "warn", "fail"]), "{health}");
     hub.stop().await;
 }
 
