@@ -246,6 +246,8 @@ where
         let JsonBody { value, raw } =
             JsonBody::<T>::from_request(Request::from_parts(parts, body), state).await?;
         value.validate(state.clock.now())?;
+        // The request's span names the customer the body is about.
+        tracing::Span::current().record("customer", value.customer_id());
         caller.check(value.customer_id())?;
         Ok(Scoped { value, raw, caller })
     }

@@ -608,20 +608,35 @@ async fn audit_denied(
 
 /// One line per request: method, route, status, latency, customer. Never
 /// headers or bodies, so no credential can reach the log. The same is
-/// counted for `/metrics`.
+/// counted for `/metrics`. The request runs in a `request` span (method,
+/// route, and the customer when the path or the body names one), so what
+/// it logs on the way says which request it belongs to.
 async fn log_request(
     axum::extract::State(st): axum::extract::State<Arc<AppState>>,
+    params: axum::extract::RawPathParams,
     req: Request,
     next: Next,
 ) -> Response {
+    use tracing::Instrument;
     let method = req.method().clone();
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
+    let span = if route == "/healthz" {
+        tracing::debug_span!("request", %method, %route, customer = tracing::field::Empty)
+    } else {
+        tracing::info_span!("request", %method, %route, customer = tracing::field::Empty)
+    };
+    if let Some((_, id)) = params
+        .iter()
+        .find(|(k, _)| *k == "customer_id" || *k == "id")
+    {
+        span.record("customer", id);
+    }
     let start = Instant::now();
-    let resp = next.run(req).await;
+    let resp = next.run(req).instrument(span).await;
     let elapsed = start.elapsed();
     let latency_us = elapsed.as_micros() as u64;
     let status = resp.status().as_u16();

@@ -32,6 +32,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
+use tracing::Instrument;
 
 use crate::state::AppState;
 
@@ -149,7 +150,10 @@ where
                 _ = shutdown.changed() => return,
             }
             st.jobs.started(name, st.clock.now());
-            let run = tokio::spawn(job(st.clone()));
+            // Everything a run logs (and the store work it causes) carries
+            // the job's name.
+            let span = tracing::info_span!("job", job = name);
+            let run = tokio::spawn(job(st.clone()).instrument(span));
             let abort = run.abort_handle();
             let outcome = tokio::select! {
                 r = run => r,

@@ -109,7 +109,11 @@ impl Dispatcher {
         loop {
             self.board.started(JOB, self.clock.now());
             let me = self.clone();
-            let round = tokio::spawn(async move { me.round().await });
+            let span = tracing::info_span!("job", job = JOB);
+            let round = tokio::spawn(tracing::Instrument::instrument(
+                async move { me.round().await },
+                span,
+            ));
             let abort = round.abort_handle();
             let outcome = tokio::select! {
                 r = round => r,
