@@ -3,7 +3,7 @@
 //! two of them can disagree: which customers a fleet list shows, and how a
 //! usage becomes a percentage.
 
-use crate::customer::CustomerStatus;
+use crate::customer::{CustomerStatus, short_age};
 use crate::report::{Report, StorageInfo, SystemInfo};
 use crate::validate::ValidationError;
 
@@ -86,6 +86,39 @@ impl SystemInfo {
             self.memory_total_bytes? as f64,
         )
     }
+
+    /// Uptime, load and temperature as the front ends show them:
+    /// `10d · load 1.20 0.90 0.70 · 61 °C` (`-` for what is unknown).
+    pub fn uptime_load_temperature(&self) -> String {
+        let load = if self.load_avg.is_empty() {
+            "-".to_owned()
+        } else {
+            self.load_avg
+                .iter()
+                .map(|l| format!("{l:.2}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        format!(
+            "{} · load {load} · {}",
+            self.uptime_seconds
+                .map(|u| short_age(Some(i64::try_from(u).unwrap_or(i64::MAX))))
+                .unwrap_or_else(|| "-".into()),
+            self.temperature_c
+                .map(|t| format!("{t:.0} °C"))
+                .unwrap_or_else(|| "-".into())
+        )
+    }
+}
+
+/// A backup's or dump's last outcome in a word: `ok`, `FAILED`, or `-`
+/// when the report does not say.
+pub fn outcome_word(ok: Option<bool>) -> &'static str {
+    match ok {
+        Some(true) => "ok",
+        Some(false) => "FAILED",
+        None => "-",
+    }
 }
 
 impl StorageInfo {
@@ -159,6 +192,18 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(sys.memory_percent(), Some(25.0));
+        assert_eq!(sys.uptime_load_temperature(), "- · load - · -");
+        let sys = SystemInfo {
+            uptime_seconds: Some(864_000),
+            load_avg: vec![1.2, 0.9],
+            temperature_c: Some(61.4),
+            ..Default::default()
+        };
+        assert_eq!(
+            sys.uptime_load_temperature(),
+            "10d · load 1.20 0.90 · 61 °C"
+        );
+        assert_eq!(outcome_word(Some(false)), "FAILED");
         assert_eq!(SystemInfo::default().memory_percent(), None);
     }
 }

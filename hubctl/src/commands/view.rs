@@ -9,7 +9,7 @@ use hub_proto::admin::{
     AuditEntry, CustomerView, EventRecord, Fleet, FleetEntry, NotificationRecord, Page,
     StreamMessage, Versions,
 };
-use hub_proto::rules::FleetFilter;
+use hub_proto::rules::{FleetFilter, outcome_word};
 use hub_proto::{CustomerStatus, HistoryResponse, Report};
 use jiff::{SignedDuration, Timestamp};
 
@@ -158,14 +158,6 @@ fn opt(v: Option<&str>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-fn ok_word(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "ok",
-        Some(false) => "FAILED",
-        None => "-",
-    }
-}
-
 pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     let v: CustomerView = client.customer(customer_id(id)?).await?;
     if let Some(out) = ctx.data(&v) {
@@ -255,9 +247,9 @@ pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
             out.push_str(&format!(
                 "\nbackup: last {} ({}) · db dump {} ({}) · {} snapshots\n",
                 ts(b.last_backup_at),
-                ok_word(b.last_backup_ok),
+                outcome_word(b.last_backup_ok),
                 ts(b.last_dbdump_at),
-                ok_word(b.last_dbdump_ok),
+                outcome_word(b.last_dbdump_ok),
                 b.snapshot_count
                     .map(|n| n.to_string())
                     .unwrap_or_else(|| "-".into()),

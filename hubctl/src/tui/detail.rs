@@ -197,27 +197,7 @@ fn report_sections(
             format!("{} {}", gauge(pct, bar), usage(used, total)),
         ));
     }
-    let load = if sys.load_avg.is_empty() {
-        "-".into()
-    } else {
-        sys.load_avg
-            .iter()
-            .map(|l| format!("{l:.2}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    out.push(kv(
-        "uptime",
-        format!(
-            "{} · load {load} · {}",
-            sys.uptime_seconds
-                .map(|s| short_age(Some(s as i64)))
-                .unwrap_or_else(|| "-".into()),
-            sys.temperature_c
-                .map(|t| format!("{t:.0} °C"))
-                .unwrap_or_else(|| "-".into())
-        ),
-    ));
+    out.push(kv("uptime", sys.uptime_load_temperature()));
     if !r.storage.is_empty() {
         section(out, theme, "Storage");
         for d in &r.storage {

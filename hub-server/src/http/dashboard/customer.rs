@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use hub_proto::actions::OperatorAction;
 use hub_proto::admin::{Credentials, CustomerView};
+use hub_proto::rules::outcome_word;
 use hub_proto::{HistoryPeriod, Report, Severity, short_age};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -166,14 +167,6 @@ fn when(t: Option<Timestamp>, now: Timestamp) -> String {
     }
 }
 
-fn ok_word(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "ok",
-        Some(false) => "FAILED",
-        None => "-",
-    }
-}
-
 /// The page's data from the customer's view at `now`, events at least
 /// `min_severity` (0 all, 1 warnings, 2 errors).
 pub fn customer_data(view: &CustomerView, now: Timestamp, min_severity: u8) -> CustomerData {
@@ -222,33 +215,16 @@ pub fn customer_data(view: &CustomerView, now: Timestamp, min_severity: u8) -> C
                 usage(sys.memory_used_bytes?, sys.memory_total_bytes?),
             ))
         }),
-        uptime: format!(
-            "{} · load {} · {}",
-            sys.uptime_seconds
-                .map(|u| short_age(Some(u as i64)))
-                .unwrap_or_else(|| "-".into()),
-            if sys.load_avg.is_empty() {
-                "-".into()
-            } else {
-                sys.load_avg
-                    .iter()
-                    .map(|l| format!("{l:.2}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            },
-            sys.temperature_c
-                .map(|t| format!("{t:.0} °C"))
-                .unwrap_or_else(|| "-".into())
-        ),
+        uptime: sys.uptime_load_temperature(),
         backup: format!(
             "{} · {}",
             when(backup.last_backup_at, now),
-            ok_word(backup.last_backup_ok)
+            outcome_word(backup.last_backup_ok)
         ),
         dbdump: format!(
             "{} · {}",
             when(backup.last_dbdump_at, now),
-            ok_word(backup.last_dbdump_ok)
+            outcome_word(backup.last_dbdump_ok)
         ),
     };
     let storage = report
