@@ -519,9 +519,9 @@ fn real_main() -> anyhow::Result<()> {
         let state = hub_server::build_state(config, key, store, Arc::new(SystemClock)).await?;
         if hub_server::service::session::gate(&state) == Gate::Refused {
             tracing::warn!(
-                "dashboard disabled: no password is set and the hub listens beyond loopback; \
-                 run `hub-server hash-password` and put the hash in auth.password_hash \
-                 (or HUB_AUTH_PASSWORD_HASH)"
+                "dashboard disabled: no password is set and the hub listens beyond loopback \
+                 or its server.public_url is not a loopback URL; run `hub-server hash-password` \
+                 and put the hash in auth.password_hash (or HUB_AUTH_PASSWORD_HASH)"
             );
         }
         tracing::info!(

@@ -16,6 +16,7 @@
 //! Each request carries its peer address as `ConnectInfo<SocketAddr>`.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,6 +49,11 @@ impl Default for Limits {
         }
     }
 }
+
+/// The address a request's connection was accepted on (a request
+/// extension, beside the peer's `ConnectInfo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalAddr(pub SocketAddr);
 
 /// Serves `app` on `listener` until `shutdown` resolves, then drains.
 pub async fn serve(
@@ -96,9 +102,13 @@ pub async fn serve(
             _ = &mut shutdown => break,
         };
         let _ = tcp.set_nodelay(true);
+        let local = tcp.local_addr().ok().map(LocalAddr);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo(peer));
+            if let Some(local) = local {
+                req.extensions_mut().insert(local);
+            }
             app.clone().oneshot(req.map(axum::body::Body::new))
         });
         let conn = builder.serve_connection(TokioIo::new(tcp), service);

@@ -20,9 +20,10 @@ pub use crate::store::{SESSION_ABSOLUTE as ABSOLUTE, SESSION_IDLE as IDLE};
 pub enum Gate {
     /// A password is set: log in.
     Login,
-    /// No password, listening on loopback: open, with a warning.
+    /// No password, listening on loopback and known by a loopback URL:
+    /// open (with a warning) to requests made directly on this machine.
     Open,
-    /// No password on a reachable address: refused.
+    /// No password on a reachable address or public URL: refused.
     Refused,
 }
 
@@ -30,10 +31,31 @@ pub fn gate(st: &AppState) -> Gate {
     if !st.config.auth.password_hash.is_empty() {
         return Gate::Login;
     }
-    match st.config.listen_addr() {
-        Ok(addr) if addr.ip().is_loopback() => Gate::Open,
-        _ => Gate::Refused,
+    let listens_locally = st
+        .config
+        .listen_addr()
+        .is_ok_and(|addr| addr.ip().is_loopback());
+    if listens_locally && is_loopback_url(&st.config.server.public_url) {
+        Gate::Open
+    } else {
+        Gate::Refused
     }
+}
+
+/// Whether `host` (a name or an address, IPv6 in brackets or not) is this
+/// machine's loopback.
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether a URL names a loopback host.
+pub fn is_loopback_url(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(is_loopback_host))
+        .unwrap_or(false)
 }
 
 /// A new session: the token for the cookie, the token for the forms.

@@ -746,7 +746,10 @@ async fn the_config_form_validates_keeps_input_and_shows_credentials_once() {
 #[tokio::test]
 async fn without_a_password_the_dashboard_is_open_only_on_loopback() {
     // On loopback (the laptop trial): open, with a warning.
-    let hub = Hub::start().await;
+    let local = |c: &mut hub_server::config::Config| {
+        c.server.public_url = "http://127.0.0.1:8080".into();
+    };
+    let hub = Hub::start_with(Arc::new(tempfile::tempdir().unwrap()), crate::fast(), local).await;
     let b = Browser::new(&hub);
     let r = b.get("/").await;
     assert_eq!(r.status(), 303);
@@ -755,6 +758,43 @@ async fn without_a_password_the_dashboard_is_open_only_on_loopback() {
     let page = b.text("/").await;
     assert!(page.contains("No dashboard password is set"));
     assert!(!page.contains(">Log out</button>"));
+    // But only for a request made directly on this machine: a foreign
+    // Host (DNS rebinding) or a proxy's headers get a refusal and no
+    // session.
+    let port = hub.url.rsplit(':').next().unwrap().to_owned();
+    for (name, value) in [
+        ("host", format!("attacker.example:{port}")),
+        ("host", "127.0.0.1:1".to_owned()),
+        ("x-forwarded-for", "203.0.113.7".to_owned()),
+        ("forwarded", "for=203.0.113.7".to_owned()),
+    ] {
+        for path in ["/", "/customers/kovacs", "/login"] {
+            let r = hub
+                .client
+                .get(format!("{}{path}", hub.url))
+                .header(name, &value)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}: {value} {path}");
+            assert!(session_cookie(r.headers()).is_none(), "{name}: {value}");
+            assert!(r.text().await.unwrap().contains("directly on this machine"));
+        }
+        // A session made directly does not help such a request either.
+        let r = b
+            .with_cookie(hub.client.get(format!("{}/", hub.url)))
+            .header(name, &value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}: {value}");
+    }
+    hub.stop().await;
+
+    // A public URL beyond loopback: refused, even on a loopback listener.
+    let hub = Hub::start().await;
+    let r = Browser::new(&hub).get("/").await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     hub.stop().await;
 
     // Beyond loopback: refused, nothing served.

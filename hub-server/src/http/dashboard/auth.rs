@@ -113,6 +113,46 @@ impl FromRequestParts<Arc<AppState>> for Dash {
     }
 }
 
+/// Whether a request may use the password-less dashboard: made from this
+/// machine (a loopback peer), to this machine (a `Host` that is a loopback
+/// name or address with the port the connection came in on), and not
+/// through a proxy (no `Forwarded` or `X-Forwarded-*`, `X-Real-IP`). A
+/// reverse proxy on the same host or a DNS-rebinding page in the
+/// operator's browser fails one of these; the error says which.
+pub fn direct_local_request(
+    peer: Option<std::net::SocketAddr>,
+    local: Option<std::net::SocketAddr>,
+    headers: &HeaderMap,
+) -> Result<(), &'static str> {
+    if !peer.is_some_and(|p| p.ip().is_loopback()) {
+        return Err("the client is not on this machine");
+    }
+    let proxied = headers.keys().any(|k| {
+        let k = k.as_str();
+        k == "forwarded" || k == "x-real-ip" || k.starts_with("x-forwarded-")
+    });
+    if proxied {
+        return Err("the request came through a proxy");
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let (name, port) = match host.rsplit_once(':') {
+        Some((n, p)) if !n.is_empty() && !p.contains(']') => (n, p.parse::<u16>().ok()),
+        _ => (host, None),
+    };
+    let port_ok = match (port, local) {
+        (Some(p), Some(l)) => p == l.port(),
+        (None, Some(l)) => l.port() == 80,
+        (_, None) => false,
+    };
+    if !session::is_loopback_host(name) || !port_ok {
+        return Err("the Host is not this machine's loopback address and port");
+    }
+    Ok(())
+}
+
 /// Percent-encodes a path for a query value.
 pub fn urlencode(s: &str) -> String {
     s.bytes()
@@ -138,6 +178,56 @@ pub fn safe_next(next: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_direct_local_request_may_use_the_open_dashboard() {
+        let local: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap_or_else(|_| panic!());
+        let peer: std::net::SocketAddr = "127.0.0.1:50000".parse().unwrap_or_else(|_| panic!());
+        let with = |pairs: &[(&'static str, &str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.append(*k, v.parse().unwrap_or_else(|_| panic!()));
+            }
+            h
+        };
+        for ok in ["127.0.0.1:8080", "localhost:8080", "LOCALHOST:8080"] {
+            assert_eq!(
+                direct_local_request(Some(peer), Some(local), &with(&[("host", ok)])),
+                Ok(()),
+                "{ok}"
+            );
+        }
+        let v6: std::net::SocketAddr = "[::1]:8080".parse().unwrap_or_else(|_| panic!());
+        assert!(direct_local_request(Some(v6), Some(v6), &with(&[("host", "[::1]:8080")])).is_ok());
+        for bad in [
+            "attacker.example:8080",
+            "127.0.0.1:9999",
+            "127.0.0.1",
+            "",
+            "127.0.0.1.attacker.example:8080",
+        ] {
+            assert!(
+                direct_local_request(Some(peer), Some(local), &with(&[("host", bad)])).is_err(),
+                "{bad}"
+            );
+        }
+        for header in [
+            "x-forwarded-for",
+            "x-forwarded-host",
+            "forwarded",
+            "x-real-ip",
+        ] {
+            let h = with(&[("host", "127.0.0.1:8080"), (header, "10.0.0.1")]);
+            assert!(
+                direct_local_request(Some(peer), Some(local), &h).is_err(),
+                "{header}"
+            );
+        }
+        let remote: std::net::SocketAddr = "10.1.2.3:5000".parse().unwrap_or_else(|_| panic!());
+        let h = with(&[("host", "127.0.0.1:8080")]);
+        assert!(direct_local_request(Some(remote), Some(local), &h).is_err());
+        assert!(direct_local_request(None, Some(local), &h).is_err());
+    }
 
     #[test]
     fn next_targets_stay_on_this_hub() {

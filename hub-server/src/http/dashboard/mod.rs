@@ -102,13 +102,35 @@ async fn headers(req: Request, next: Next) -> Response {
 /// Refuses the dashboard when it has no password and listens beyond
 /// loopback, and refuses cross-origin POSTs.
 async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    if session::gate(&st) == Gate::Refused && !req.uri().path().starts_with("/assets/") {
+    let gate = session::gate(&st);
+    if gate == Gate::Open && !req.uri().path().starts_with("/assets/") {
+        let peer = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0);
+        let local = req
+            .extensions()
+            .get::<crate::http::serve::LocalAddr>()
+            .map(|l| l.0);
+        if let Err(why) = auth::direct_local_request(peer, local, req.headers()) {
+            tracing::warn!(path = %req.uri().path(), why, "dashboard: password-less request refused");
+            return error_page(
+                StatusCode::FORBIDDEN,
+                "Refused",
+                &format!(
+                    "Without a password the dashboard answers only requests made directly on this machine ({why}). Set auth.password_hash to use it from elsewhere."
+                ),
+            );
+        }
+    }
+    if gate == Gate::Refused && !req.uri().path().starts_with("/assets/") {
         return error_page(
             StatusCode::SERVICE_UNAVAILABLE,
             "Dashboard disabled",
             "No dashboard password is set (auth.password_hash) and the hub listens beyond \
-             loopback. Set one: run `hub-server hash-password` and put the hash in \
-             auth.password_hash or HUB_AUTH_PASSWORD_HASH.",
+             loopback or is known by a public URL that is not. Set one: run \
+             `hub-server hash-password` and put the hash in auth.password_hash or \
+             HUB_AUTH_PASSWORD_HASH.",
         );
     }
     if req.method() == Method::POST && !same_origin(&st, req.headers()) {
