@@ -889,3 +889,39 @@ async fn charts_sample_long_periods_evenly_and_keep_the_newest_report() {
     assert!(page.contains("<polyline class=\"c-cpu\""));
     hub.stop().await;
 }
+
+/// A confirmation page cannot be pointed at another action: an id with an
+/// encoded `/` or `?` is refused on every customer route, and Confirm posts
+/// to `/customers/{id}/{action}` of the page's own id and action.
+#[tokio::test]
+async fn a_confirmation_page_posts_to_its_own_action_only() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    hub.add_config("victim").await;
+    let b = logged_in(&hub).await;
+    let evil = "x%2F..%2F..%2Fcustomers%2Fvictim%2Fblock%3F";
+    for action in ["unblock", "delete", "rotate-password"] {
+        let r = b.get(&format!("/customers/{evil}/confirm/{action}")).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{action}");
+        assert!(!r.text().await.unwrap().contains("victim/block"));
+    }
+    for path in [
+        format!("/customers/{evil}"),
+        format!("/customers/{evil}/diff"),
+        format!("/configs/{evil}/edit"),
+        "/customers/Victim".to_owned(),
+    ] {
+        assert_eq!(b.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let csrf = b.csrf().await;
+    let r = b
+        .post(&format!("/customers/{evil}/block"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(!is_blocked(&hub, "victim"));
+    let page = b.text("/customers/victim/confirm/unblock").await;
+    assert!(
+        page.contains("action=\"/customers/victim/unblock\""),
+        "{page}"
+    );
+    hub.stop().await;
+}

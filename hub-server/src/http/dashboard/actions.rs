@@ -27,7 +27,8 @@ use crate::state::AppState;
 struct ConfirmPage {
     chrome: Chrome,
     id: String,
-    action: &'static str,
+    /// Where Confirm posts: built from the validated id and the action.
+    form_action: String,
     heading: &'static str,
     question: String,
     danger: bool,
@@ -58,11 +59,14 @@ pub async fn confirm(d: Dash, Path((id, action)): Path<(String, String)>) -> Res
     let Some(a) = confirmable(&action) else {
         return no_such_action();
     };
+    if hub_proto::validate_customer_id(&id).is_err() {
+        return error_page(StatusCode::NOT_FOUND, "Not found", "No such customer.");
+    }
     html(ConfirmPage {
         chrome: Chrome::new(&d, a.label()),
         question: a.question(&id, None),
+        form_action: format!("/customers/{}/{}", urlencode(&id), a.name()),
         id,
-        action: a.name(),
         heading: a.label(),
         danger: a.danger(),
         ask_version: a == OperatorAction::Update,

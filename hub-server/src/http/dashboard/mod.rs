@@ -101,7 +101,20 @@ async fn headers(req: Request, next: Next) -> Response {
 
 /// Refuses the dashboard when it has no password and listens beyond
 /// loopback, and refuses cross-origin POSTs.
-async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+async fn guard(
+    State(st): State<Arc<AppState>>,
+    params: axum::extract::RawPathParams,
+    req: Request,
+    next: Next,
+) -> Response {
+    // Every route's customer id is one (as the API requires): an encoded
+    // `/` or `?` never reaches a page that builds a link or a form from it.
+    if params
+        .iter()
+        .any(|(k, v)| k == "id" && hub_proto::validate_customer_id(v).is_err())
+    {
+        return error_page(StatusCode::NOT_FOUND, "Not found", "No such customer.");
+    }
     let gate = session::gate(&st);
     if gate == Gate::Open && !req.uri().path().starts_with("/assets/") {
         let peer = req
