@@ -78,6 +78,9 @@ pub struct Metrics {
     /// Reports and events stored (retries of one event_id count once).
     pub reports_ingested: Counter,
     pub events_ingested: Counter,
+    /// Dashboard passwords checked with bcrypt (not the attempts refused
+    /// before: a lockout or the account's backoff).
+    pub login_checks: Counter,
     pub gauges: Gauges,
 }
 
@@ -109,6 +112,12 @@ impl Default for Metrics {
             "events_ingested",
             "Events stored (a retried event_id once)",
             events_ingested.clone(),
+        );
+        let login_checks = Counter::default();
+        registry.register(
+            "login_password_checks",
+            "Dashboard passwords checked (attempts refused by a lockout are not)",
+            login_checks.clone(),
         );
         let g = Gauges::default();
         registry.register(
@@ -179,6 +188,7 @@ impl Default for Metrics {
             latency,
             reports_ingested,
             events_ingested,
+            login_checks,
             gauges: g,
         }
     }

@@ -68,12 +68,28 @@ fn token() -> Result<String> {
     random_token().map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
-/// Checks the password and opens a session (always a new id). Five
-/// failures within 15 minutes from one address lock it out.
+/// Who a login attempt counts against: an IPv4 address, or an IPv6
+/// address's /64 (one host usually has a whole /64 to rotate through).
+pub fn login_key(client: Option<IpAddr>) -> String {
+    match client.map(|c| c.to_canonical()) {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(v4) => v4.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Checks the password and opens a session (always a new id). The attempt
+/// is reserved before bcrypt runs (parallel guesses cannot race past the
+/// limit): five failures within 15 minutes from one address (an IPv6 /64)
+/// lock it out, and failures from anywhere past ten make every login wait,
+/// doubling each time.
 pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Result<NewSession> {
     let now = st.clock.now();
-    let from = client.map(|c| c.to_string()).unwrap_or_default();
-    let wait = st.store.login_locked(from.clone(), now).await?;
+    let from = login_key(client);
+    let wait = st.store.reserve_login(from.clone(), now).await?;
     if wait > 0 {
         tracing::warn!(client = %from, "dashboard login refused: too many failures");
         return Err(ServiceError::Locked {
@@ -84,6 +100,7 @@ pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Res
         Gate::Open => true,
         Gate::Refused => false,
         Gate::Login => {
+            st.metrics.login_checks.inc();
             let hash = st.config.auth.password_hash.expose().to_owned();
             let password = password.to_owned();
             // bcrypt takes tens of milliseconds on purpose: not on the runtime.
@@ -95,8 +112,8 @@ pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Res
         }
     };
     if !ok {
-        let locked = st.store.record_login_failure(from.clone(), now).await?;
         tracing::warn!(client = %from, "dashboard login failed");
+        let locked = st.store.login_locked(from, now).await?;
         if locked > 0 {
             return Err(ServiceError::Locked {
                 retry_after_secs: locked,
@@ -104,6 +121,7 @@ pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Res
         }
         return Err(ServiceError::Unauthorized);
     }
+    st.store.login_succeeded(from, now).await?;
     let session = NewSession {
         token: token()?,
         csrf: token()?,

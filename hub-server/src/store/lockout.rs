@@ -130,6 +130,46 @@ pub(super) fn locked_for(c: &Connection, key: &str, max: usize, now: Timestamp) 
     Ok(((left_ms + 999) / 1000) as u64)
 }
 
+/// Seconds `key` backs off at `now`: nothing for its first `free`
+/// failures within the window, then 1 s after the newest failure, doubling
+/// with each further one up to the window (an account-wide brake that no
+/// number of addresses gets around).
+pub(super) fn backoff_for(c: &Connection, key: &str, free: usize, now: Timestamp) -> Result<u64> {
+    let times = recent(c, key, now)?;
+    let Some(newest) = times.last() else {
+        return Ok(0);
+    };
+    let Some(over) = times.len().checked_sub(free) else {
+        return Ok(0);
+    };
+    let delay_ms = 1000i64
+        .saturating_mul(1i64 << over.min(20))
+        .min(WINDOW.as_millis() as i64);
+    let left_ms = newest + delay_ms - ms(now);
+    Ok(if left_ms <= 0 {
+        0
+    } else {
+        ((left_ms + 999) / 1000) as u64
+    })
+}
+
+/// Removes one failure recorded at `at` from `key` (a reservation given
+/// back).
+pub(super) fn forget_one(c: &Connection, key: &str, at: Timestamp) -> Result<()> {
+    let mut times = recent(c, key, at)?;
+    if let Some(pos) = times.iter().rposition(|t| *t == ms(at)) {
+        times.remove(pos);
+    }
+    let text = times
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    c.prepare_cached("UPDATE retrieval_failures SET failures = ?2 WHERE key = ?1")?
+        .execute(params![key, text])?;
+    Ok(())
+}
+
 pub(super) fn record_failure(c: &Connection, key: &str, max: usize, now: Timestamp) -> Result<()> {
     let mut times = recent(c, key, now)?;
     times.push(ms(now));

@@ -6,7 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
 use super::customers::key_digest;
-use super::lockout::{locked_for, record_failure};
+use super::lockout::{backoff_for, forget_one, locked_for, record_failure};
 use super::{Result, Store, from_ms, ms};
 
 /// A session ends this long after login at the latest.
@@ -151,21 +151,57 @@ impl Store {
         .await
     }
 
-    /// Seconds the address `client` must wait before trying to log in
-    /// again (0: it may).
-    pub async fn login_locked(&self, client: String, now: Timestamp) -> Result<u64> {
-        self.read(move |c| locked_for(c, &format!("login:{client}"), MAX_LOGIN_FAILURES, now))
-            .await
-    }
-
-    /// Counts a failed login from `client`; returns the seconds it is now
-    /// locked for (0: not yet).
-    pub async fn record_login_failure(&self, client: String, now: Timestamp) -> Result<u64> {
+    /// Reserves a login attempt from `client` (an address key, see
+    /// `service::session`), in one write: refused while the address is
+    /// locked or the account backs off; otherwise counted as a failure
+    /// before the password is checked, so parallel guesses cannot all
+    /// reach bcrypt. A correct password gives the reservation back
+    /// ([`Store::login_succeeded`]).
+    pub async fn reserve_login(&self, client: String, now: Timestamp) -> Result<u64> {
         self.write(move |c, _| {
             let key = format!("login:{client}");
+            let wait = locked_for(c, &key, MAX_LOGIN_FAILURES, now)?.max(backoff_for(
+                c,
+                ACCOUNT_KEY,
+                ACCOUNT_FREE_FAILURES,
+                now,
+            )?);
+            if wait > 0 {
+                return Ok(wait);
+            }
             record_failure(c, &key, MAX_LOGIN_FAILURES, now)?;
-            locked_for(c, &key, MAX_LOGIN_FAILURES, now)
+            record_failure(c, ACCOUNT_KEY, ACCOUNT_KEPT_FAILURES, now)?;
+            Ok(0)
+        })
+        .await
+    }
+
+    /// Seconds `client` is locked for now (after a failed attempt).
+    pub async fn login_locked(&self, client: String, now: Timestamp) -> Result<u64> {
+        self.read(move |c| {
+            Ok(
+                locked_for(c, &format!("login:{client}"), MAX_LOGIN_FAILURES, now)?
+                    .max(backoff_for(c, ACCOUNT_KEY, ACCOUNT_FREE_FAILURES, now)?),
+            )
+        })
+        .await
+    }
+
+    /// The password was right: the address's failures are forgotten and
+    /// the reservation made at `reserved_at` leaves the account's count.
+    pub async fn login_succeeded(&self, client: String, reserved_at: Timestamp) -> Result<()> {
+        self.write(move |c, _| {
+            c.prepare_cached("DELETE FROM retrieval_failures WHERE key = ?1")?
+                .execute([format!("login:{client}")])?;
+            forget_one(c, ACCOUNT_KEY, reserved_at)
         })
         .await
     }
 }
+
+/// The account-wide count of failed logins, from any address.
+const ACCOUNT_KEY: &str = "login-account";
+/// Failures from anywhere within the window before the account backs off.
+pub const ACCOUNT_FREE_FAILURES: usize = 10;
+/// Account failures remembered (the backoff doubles with each).
+const ACCOUNT_KEPT_FAILURES: usize = 64;

@@ -925,3 +925,99 @@ async fn a_confirmation_page_posts_to_its_own_action_only() {
     );
     hub.stop().await;
 }
+
+/// A login attempt is counted before bcrypt runs: 20 guesses at once from
+/// one address get at most five password checks (the others a 429).
+#[tokio::test]
+async fn parallel_guesses_cannot_race_past_the_login_limit() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let guesses = (0..20).map(|i| {
+        let mut b = Browser::new(&hub);
+        async move { b.login(&format!("guess {i}"), "/").await.status() }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let checks = hub.state.metrics.login_checks.get();
+    assert!(checks <= 5, "{checks} bcrypt checks: {answers:?}");
+    assert!(
+        answers.iter().all(|s| *s == 401 || *s == 429),
+        "{answers:?}"
+    );
+    assert!(answers.iter().filter(|s| **s == 429).count() >= 15);
+    hub.stop().await;
+}
+
+/// Lockouts follow an IPv6 /64, and failures from many addresses slow
+/// every login down (doubling), with `Retry-After`.
+#[tokio::test]
+async fn rotating_addresses_does_not_get_around_the_login_limit() {
+    let hash = hub_server::service::session::hash_password(PASSWORD, 4).unwrap();
+    let hub = Hub::start_with(Arc::new(tempfile::tempdir().unwrap()), crate::fast(), |c| {
+        c.auth.password_hash = Secret(hash);
+        c.server.trusted_proxies = vec![hub_server::config::Cidr::parse("127.0.0.0/8").unwrap()];
+    })
+    .await;
+    let b = Browser::new(&hub);
+    let login_from = |from: String, password: &'static str| {
+        b.with_cookie(b.http.post(format!("{}/login", b.base)))
+            .header("sec-fetch-site", "same-origin")
+            .header("x-forwarded-for", from)
+            .form(&[("password", password), ("next", "/")])
+            .send()
+    };
+    // One /64, a new address each time: locked after five.
+    for i in 1..=4 {
+        let r = login_from(format!("2001:db8:1:2::{i}"), "guess")
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "try {i}");
+    }
+    assert_eq!(
+        login_from("2001:db8:1:2::5".into(), "guess")
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
+    let r = login_from("2001:db8:1:2:ffff::9".into(), PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429, "another address of the same /64");
+    // Another /64 is not locked (yet): the right password works.
+    let r = login_from("2001:db8:1:3::1".into(), PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    // Failures from many addresses: from the tenth, every login waits.
+    for i in 1..=4 {
+        let r = login_from(format!("198.51.100.{i}"), "guess")
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "address {i}");
+    }
+    let r = login_from("198.51.100.5".into(), "guess").await.unwrap();
+    assert_eq!(r.status(), 429, "the tenth failure");
+    let r = login_from("203.0.113.1".into(), PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 429, "the account backs off");
+    let wait: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(wait, 1);
+    hub.clock.advance(SignedDuration::from_secs(1));
+    // The eleventh failure doubles the wait.
+    let r = login_from("203.0.113.2".into(), "guess").await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "2", "it doubles");
+    let r = login_from("203.0.113.3".into(), PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 429);
+    hub.clock.advance(SignedDuration::from_secs(2));
+    assert_eq!(
+        login_from("203.0.113.3".into(), PASSWORD)
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    hub.stop().await;
+}
