@@ -82,6 +82,11 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// Dashboard sessions.
+    Sessions {
+        #[command(subcommand)]
+        command: SessionsCommand,
+    },
     /// The key that seals customer secrets at rest.
     Secrets {
         #[command(subcommand)]
@@ -219,8 +224,13 @@ fn secrets_command(config: &Config, cmd: &SecretsCommand) -> anyhow::Result<()> 
                     }
                     total += n;
                 }
+                // Nothing sealed with the old key may stay in free pages.
+                store.scrub().await?;
                 println!(
-                    "Re-sealed {total} row(s) under the new key; HUB_SECRETS_KEY_OLD can be removed."
+                    "Re-sealed {total} row(s) under the new key and rewrote the database (no \
+                     old-key copy left in it); HUB_SECRETS_KEY_OLD can be removed. Backups and \
+                     Litestream generations made before still open with the old key: take a \
+                     fresh backup and start a new generation."
                 );
                 Ok(())
             })
@@ -245,6 +255,13 @@ fn with_store<T>(
         store.close().await;
         result
     })
+}
+
+#[derive(Debug, Subcommand)]
+enum SessionsCommand {
+    /// End every dashboard session (also of a running hub: its next page
+    /// asks for the password).
+    RevokeAll,
 }
 
 #[derive(Debug, Subcommand)]
@@ -452,6 +469,26 @@ fn real_main() -> anyhow::Result<()> {
     }
     if let Some(Command::Secrets { command }) = &cli.command {
         return secrets_command(&config, command);
+    }
+    if let Some(Command::Sessions {
+        command: SessionsCommand::RevokeAll,
+    }) = &cli.command
+    {
+        return with_store(&config, async |store| {
+            let n = store.delete_all_sessions().await?;
+            store
+                .audit(
+                    "command".into(),
+                    "sessions.revoke_all",
+                    None,
+                    serde_json::json!({"sessions": n}),
+                    "ok".into(),
+                    jiff::Timestamp::now(),
+                )
+                .await?;
+            println!("Ended {n} dashboard session(s); everyone logs in again.");
+            Ok(())
+        });
     }
     if let Some(Command::Backup { to }) = &cli.command {
         let summary = hub_server::store::backup::backup_to(&config.server.data_dir, to)?;

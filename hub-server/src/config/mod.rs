@@ -34,11 +34,22 @@ pub enum ConfigError {
     Invalid { key: String, message: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuthConfig {
     /// bcrypt hash of the dashboard password; empty disables the login.
     pub password_hash: Secret,
+    /// A dashboard session ends after this long unused.
+    pub session_idle: GoDuration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            password_hash: Secret::default(),
+            session_idle: GoDuration::secs(30 * 60),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -397,6 +408,21 @@ impl Config {
                     .into(),
             ));
         }
+        if !hash.is_empty() && bcrypt_cost(hash) < MIN_BCRYPT_COST {
+            return Err(invalid(
+                "auth.password_hash",
+                format!(
+                    "has a bcrypt cost below {MIN_BCRYPT_COST}: too cheap to guess against; make a new one with `hub-server hash-password`"
+                ),
+            ));
+        }
+        let idle = self.auth.session_idle.0;
+        if idle < Duration::from_secs(60) || idle > Duration::from_secs(12 * 3600) {
+            return Err(invalid(
+                "auth.session_idle",
+                "must be 1m to 12h (a session ends 12 h after login anyway)".into(),
+            ));
+        }
         if !(1..=MAX_RETENTION_DAYS).contains(&self.retention.max_days) {
             return Err(invalid(
                 "retention.max_days",
@@ -473,6 +499,14 @@ impl Config {
         full.parse()
             .map_err(|_| format!("`{l}` is not host:port or :port"))
     }
+}
+
+/// The least bcrypt cost a dashboard password hash may have.
+pub const MIN_BCRYPT_COST: u32 = 10;
+
+/// The cost of a checked bcrypt hash (its two digits after `$2b$`).
+fn bcrypt_cost(h: &str) -> u32 {
+    h.get(4..6).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
 /// `$2a$`, `$2b$` or `$2y$`, a two-digit cost and 53 characters of salt

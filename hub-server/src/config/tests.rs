@@ -171,3 +171,21 @@ fn seed_example_parses() {
     assert_eq!(c.server.data_dir, PathBuf::from("/data"));
     assert_eq!(c.listen_addr().unwrap().port(), 8080);
 }
+
+#[test]
+fn a_cheap_password_hash_is_refused_without_being_echoed() {
+    let cheap = "$2b$04$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    assert_eq!(cheap.len(), 60);
+    let err = Config::load(None, env(&[("HUB_AUTH_PASSWORD_HASH", cheap)]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("auth.password_hash") && err.contains("cost"),
+        "{err}"
+    );
+    assert!(!err.contains("abcdefgh"), "{err}");
+    let fine = cheap.replace("$04$", "$10$");
+    assert!(Config::load(None, env(&[("HUB_AUTH_PASSWORD_HASH", &fine)])).is_ok());
+    let err = Config::load(None, env(&[("HUB_AUTH_SESSION_IDLE", "13h")])).unwrap_err();
+    assert!(err.to_string().contains("auth.session_idle"), "{err}");
+}

@@ -20,6 +20,7 @@ use super::extract::{bearer, parse_json, read_body};
 use super::stream;
 use crate::fleet_cache::ListKind;
 use crate::http::error::AppError;
+use crate::service::Actor;
 use crate::service::auth::{self, AdminIdentity};
 use crate::service::customers as configs;
 use crate::service::views::{self, EventFilter, FleetFilter};
@@ -27,8 +28,9 @@ use crate::state::AppState;
 
 type St = State<Arc<AppState>>;
 
-/// An authenticated operator (admin token).
-pub struct Admin(pub AdminIdentity);
+/// An authenticated operator (admin token) and where the request came
+/// from.
+pub struct Admin(pub AdminIdentity, Option<std::net::IpAddr>);
 
 impl Admin {
     /// 403 for read-only tokens.
@@ -40,8 +42,12 @@ impl Admin {
         }
     }
 
-    fn actor(&self) -> String {
-        format!("token:{}", self.0.name)
+    fn actor(&self) -> Actor {
+        Actor {
+            name: format!("token:{}", self.0.name),
+            client: self.1,
+            session: None,
+        }
     }
 }
 
@@ -50,7 +56,9 @@ impl FromRequestParts<Arc<AppState>> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, AppError> {
         let token = bearer(parts)?.ok_or(AppError::Unauthorized)?;
-        Ok(Admin(auth::admin(st, token).await?))
+        let id = auth::admin(st, token).await?;
+        let client = super::extract::ClientAddr::from_request_parts(parts, st).await?;
+        Ok(Admin(id, client.0))
     }
 }
 

@@ -11,7 +11,7 @@ use super::JobError;
 use super::staleness::hub_event;
 use crate::config::TimeOfDay;
 use crate::state::AppState;
-use crate::store::{Pruned, SESSION_ABSOLUTE, SESSION_IDLE};
+use crate::store::{Pruned, SESSION_ABSOLUTE};
 
 pub const BACKUP_DEADLINE_JOB: &str = "backup_deadline";
 pub const PRUNE_JOB: &str = "prune";
@@ -117,7 +117,10 @@ pub async fn prune(st: &Arc<AppState>) -> Result<Option<Pruned>, JobError> {
     let before = |d: SignedDuration| now.checked_sub(d).unwrap_or(Timestamp::MIN);
     pruned.sessions = st
         .store
-        .prune_sessions(before(SESSION_IDLE), before(SESSION_ABSOLUTE))
+        .prune_sessions(
+            before(SignedDuration::try_from(st.config.auth.session_idle.0).unwrap_or_default()),
+            before(SESSION_ABSOLUTE),
+        )
         .await?;
     st.store
         .complete_daily_job(PRUNE_JOB, day.to_string(), Vec::new(), now)

@@ -10,7 +10,7 @@ use hub_proto::admin::{
 use hub_proto::validate_customer_id;
 use serde_json::{Value, json};
 
-use super::ServiceError;
+use super::{Actor, ServiceError};
 use crate::controller::Controller;
 use crate::controller_yaml::{self, VOLATILE_PATHS};
 use crate::secrets::random_token;
@@ -21,7 +21,7 @@ use crate::store::{NewCustomerConfig, StoredConfig};
 /// successful change is announced on the live stream.
 async fn audited<T>(
     st: &AppState,
-    actor: &str,
+    actor: &Actor,
     action: &'static str,
     customer_id: &str,
     details: Value,
@@ -31,7 +31,7 @@ async fn audited<T>(
         st.live().publish(crate::live::Msg::Action {
             customer_id: customer_id.to_owned(),
             action: action.to_owned(),
-            actor: actor.to_owned(),
+            actor: actor.name.clone(),
         });
     }
     audit_only(st, actor, action, customer_id, details, result).await
@@ -41,7 +41,7 @@ async fn audited<T>(
 /// is announced).
 async fn audit_only<T>(
     st: &AppState,
-    actor: &str,
+    actor: &Actor,
     action: &'static str,
     customer_id: &str,
     details: Value,
@@ -53,10 +53,10 @@ async fn audit_only<T>(
     };
     st.store
         .audit(
-            actor.to_owned(),
+            actor.name.clone(),
             action,
             Some(customer_id.to_owned()),
-            details,
+            actor.describe(details),
             outcome,
             st.clock.now(),
         )
@@ -79,7 +79,7 @@ async fn stored(st: &AppState, id: &str) -> Result<StoredConfig, ServiceError> {
 /// Creates a managed customer with fresh credentials (≥ 128 bits each).
 pub async fn create(
     st: &AppState,
-    actor: &str,
+    actor: &Actor,
     cfg: CustomerConfig,
 ) -> Result<Credentials, ServiceError> {
     let id = cfg.customer_id.clone();
@@ -123,7 +123,7 @@ pub async fn create(
 /// Replaces a config; tokens sent as `<redacted>` keep their stored value.
 pub async fn update(
     st: &AppState,
-    actor: &str,
+    actor: &Actor,
     mut cfg: CustomerConfig,
 ) -> Result<CustomerConfig, ServiceError> {
     let id = cfg.customer_id.clone();
@@ -149,7 +149,7 @@ pub async fn update(
     audited(st, actor, "config.update", &id, json!({}), result).await
 }
 
-pub async fn delete(st: &AppState, actor: &str, id: &str) -> Result<(), ServiceError> {
+pub async fn delete(st: &AppState, actor: &Actor, id: &str) -> Result<(), ServiceError> {
     let result = async {
         validate_customer_id(id)?;
         if st.store.delete_config(id.to_owned()).await? {
@@ -164,7 +164,7 @@ pub async fn delete(st: &AppState, actor: &str, id: &str) -> Result<(), ServiceE
 
 pub async fn set_blocked(
     st: &AppState,
-    actor: &str,
+    actor: &Actor,
     id: &str,
     blocked: bool,
 ) -> Result<(), ServiceError> {
@@ -187,7 +187,7 @@ pub async fn set_blocked(
 
 pub async fn rotate(
     st: &AppState,
-    actor: &str,
+    actor: &Actor,
     id: &str,
     kind: CredentialKind,
 ) -> Result<Credentials, ServiceError> {
@@ -230,7 +230,7 @@ pub async fn rotate(
 }
 
 /// Creates a config for a manual customer from its newest report.
-pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, ServiceError> {
+pub async fn adopt(st: &AppState, actor: &Actor, id: &str) -> Result<Credentials, ServiceError> {
     let result = async {
         validate_customer_id(id)?;
         if st.store.customer_config(id.to_owned()).await?.is_some() {
@@ -262,7 +262,11 @@ pub async fn adopt(st: &AppState, actor: &str, id: &str) -> Result<Credentials, 
 
 /// The generated controller.yaml of a managed customer, which holds its
 /// secrets: every read is audited.
-pub async fn generated_yaml(st: &AppState, actor: &str, id: &str) -> Result<String, ServiceError> {
+pub async fn generated_yaml(
+    st: &AppState,
+    actor: &Actor,
+    id: &str,
+) -> Result<String, ServiceError> {
     let result = async { render(st, &stored(st, id).await?) }.await;
     audit_only(st, actor, "config.yaml_read", id, json!({}), result).await
 }
@@ -270,7 +274,7 @@ pub async fn generated_yaml(st: &AppState, actor: &str, id: &str) -> Result<Stri
 /// A managed customer's credentials and tokens; every reveal is audited.
 pub async fn credentials(
     st: &AppState,
-    actor: &str,
+    actor: &Actor,
     id: &str,
 ) -> Result<Credentials, ServiceError> {
     let result = async {
@@ -304,7 +308,7 @@ fn controller<'a>(st: &'a AppState, cfg: &'a StoredConfig) -> Result<Controller<
     )?)
 }
 
-pub async fn push(st: &AppState, actor: &str, id: &str) -> Result<(), ServiceError> {
+pub async fn push(st: &AppState, actor: &Actor, id: &str) -> Result<(), ServiceError> {
     let result = async {
         let cfg = stored(st, id).await?;
         let yaml = render(st, &cfg)?;
@@ -328,7 +332,7 @@ async fn live(st: &AppState, cfg: &StoredConfig) -> Result<(String, Value), Serv
 
 /// Takes identity, monitoring overrides and known tokens from the live
 /// config into the stored one — only after the read succeeded and parsed.
-pub async fn pull(st: &AppState, actor: &str, id: &str) -> Result<CustomerConfig, ServiceError> {
+pub async fn pull(st: &AppState, actor: &Actor, id: &str) -> Result<CustomerConfig, ServiceError> {
     let result = async {
         let old = stored(st, id).await?;
         let (_, live) = live(st, &old).await?;
@@ -394,7 +398,7 @@ pub async fn diff(st: &AppState, id: &str) -> Result<Diff, ServiceError> {
 
 pub async fn trigger_update(
     st: &AppState,
-    actor: &str,
+    actor: &Actor,
     id: &str,
     req: UpdateRequest,
 ) -> Result<(), ServiceError> {
@@ -424,7 +428,7 @@ pub async fn trigger_update(
 
 /// Lifts a retrieval-password lockout early; audited with whether there
 /// was one.
-pub async fn clear_lockout(st: &AppState, actor: &str, id: &str) -> Result<bool, ServiceError> {
+pub async fn clear_lockout(st: &AppState, actor: &Actor, id: &str) -> Result<bool, ServiceError> {
     validate_customer_id(id)?;
     let cleared = st.store.clear_lockout(id.to_owned()).await?;
     audit_only(

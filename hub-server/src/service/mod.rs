@@ -81,5 +81,40 @@ impl ServiceError {
     }
 }
 
+/// Who acts, as the audit log records it: the name in its `actor` column
+/// (`token:ci`, `dashboard`), where from and — for the dashboard — which
+/// session (a short digest, never the token) in its details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub client: Option<std::net::IpAddr>,
+    pub session: Option<String>,
+}
+
+impl Actor {
+    /// An actor known by name only (a command on the server's host).
+    pub fn named(name: impl Into<String>) -> Actor {
+        Actor {
+            name: name.into(),
+            client: None,
+            session: None,
+        }
+    }
+
+    /// `details` with where the action came from added (`client`,
+    /// `session`).
+    pub fn describe(&self, mut details: serde_json::Value) -> serde_json::Value {
+        if let Some(obj) = details.as_object_mut() {
+            if let Some(c) = self.client {
+                obj.insert("client".into(), c.to_string().into());
+            }
+            if let Some(s) = &self.session {
+                obj.insert("session".into(), s.clone().into());
+            }
+        }
+        details
+    }
+}
+
 /// Shorthand for service results.
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;

@@ -1,6 +1,8 @@
 //! The dashboard's own access: one operator password (bcrypt, checked off
-//! the async runtime), server-side sessions (7 days at most, 12 hours
-//! idle), a per-session form token, and login throttling per address.
+//! the async runtime), server-side sessions bound to that password (12
+//! hours at most, `auth.session_idle` unused, 30 minutes by default; a
+//! changed password ends them all), the password asked again before a
+//! secret is shown, a per-session form token, and login throttling.
 //! Without a password the dashboard is open only on a loopback address
 //! (someone trying the hub on a laptop) and refused everywhere else.
 
@@ -13,7 +15,32 @@ use crate::secrets::random_token;
 use crate::state::AppState;
 use crate::store::Session;
 
-pub use crate::store::{SESSION_ABSOLUTE as ABSOLUTE, SESSION_IDLE as IDLE};
+pub use crate::store::SESSION_ABSOLUTE as ABSOLUTE;
+
+/// How long after the password was last given Reveal and a rotation ask
+/// for it again.
+pub const REAUTH_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+
+/// A fingerprint of the configured password hash ("" without one): a
+/// session opened under another hash (the password changed) ends.
+pub fn password_fingerprint(st: &AppState) -> String {
+    let hash = st.config.auth.password_hash.expose();
+    if hash.is_empty() {
+        return String::new();
+    }
+    use sha2::Digest;
+    let d = sha2::Sha256::new()
+        .chain_update(b"felhom-hub dashboard password\0")
+        .chain_update(hash.as_bytes())
+        .finalize();
+    d.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The idle limit of a session (`auth.session_idle`).
+fn idle(st: &AppState) -> jiff::SignedDuration {
+    jiff::SignedDuration::try_from(st.config.auth.session_idle.0)
+        .unwrap_or(jiff::SignedDuration::from_mins(30))
+}
 
 /// Whether and how the dashboard can be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,17 +108,14 @@ pub fn login_key(client: Option<IpAddr>) -> String {
     }
 }
 
-/// Checks the password and opens a session (always a new id). The attempt
-/// is reserved before bcrypt runs (parallel guesses cannot race past the
-/// limit): five failures within 15 minutes from one address (an IPv6 /64)
-/// lock it out, and failures from anywhere past ten make every login wait,
-/// doubling each time.
-pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Result<NewSession> {
+/// Whether `password` is the dashboard's, under the same rules as a login
+/// (the attempt reserved first, the address and account limits): `Ok` or
+/// why not.
+async fn check_password(st: &AppState, password: &str, from: &str) -> Result<()> {
     let now = st.clock.now();
-    let from = login_key(client);
-    let wait = st.store.reserve_login(from.clone(), now).await?;
+    let wait = st.store.reserve_login(from.to_owned(), now).await?;
     if wait > 0 {
-        tracing::warn!(client = %from, "dashboard login refused: too many failures");
+        tracing::warn!(client = %from, "dashboard password refused: too many failures");
         return Err(ServiceError::Locked {
             retry_after_secs: wait,
         });
@@ -112,8 +136,8 @@ pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Res
         }
     };
     if !ok {
-        tracing::warn!(client = %from, "dashboard login failed");
-        let locked = st.store.login_locked(from, now).await?;
+        tracing::warn!(client = %from, "dashboard password wrong");
+        let locked = st.store.login_locked(from.to_owned(), now).await?;
         if locked > 0 {
             return Err(ServiceError::Locked {
                 retry_after_secs: locked,
@@ -121,22 +145,68 @@ pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Res
         }
         return Err(ServiceError::Unauthorized);
     }
-    st.store.login_succeeded(from, now).await?;
+    st.store.login_succeeded(from.to_owned(), now).await?;
+    Ok(())
+}
+
+/// Checks the password and opens a session (always a new id). The attempt
+/// is reserved before bcrypt runs (parallel guesses cannot race past the
+/// limit): five failures within 15 minutes from one address (an IPv6 /64)
+/// lock it out, and failures from anywhere past ten make every login wait,
+/// doubling each time.
+pub async fn login(st: &AppState, password: &str, client: Option<IpAddr>) -> Result<NewSession> {
+    check_password(st, password, &login_key(client)).await?;
     let session = NewSession {
         token: token()?,
         csrf: token()?,
     };
     st.store
-        .create_session(session.token.clone(), session.csrf.clone(), now)
+        .create_session(
+            session.token.clone(),
+            session.csrf.clone(),
+            password_fingerprint(st),
+            st.clock.now(),
+        )
         .await?;
     Ok(session)
+}
+
+/// Whether a secret may be shown in `session` without asking for the
+/// password again: it was given within [`REAUTH_AFTER`] (or there is none).
+pub fn fresh(st: &AppState, session: &Session) -> bool {
+    gate(st) != Gate::Login || st.clock.now().duration_since(session.authed_at) < REAUTH_AFTER
+}
+
+/// The password given again in the session of `token`, before a secret is
+/// shown: checked like a login, and noted.
+pub async fn reauth(
+    st: &AppState,
+    token: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> Result<()> {
+    check_password(st, password, &login_key(client)).await?;
+    st.store.reauthed(token.to_owned(), st.clock.now()).await?;
+    Ok(())
+}
+
+/// Ends every dashboard session (the operator's "log out everywhere", or
+/// `hub-server sessions revoke-all`); how many there were.
+pub async fn revoke_all(st: &AppState) -> Result<usize> {
+    Ok(st.store.delete_all_sessions().await?)
 }
 
 /// The session behind a cookie, if it is still valid.
 pub async fn session(st: &AppState, token: &str) -> Result<Option<Session>> {
     Ok(st
         .store
-        .use_session(token.to_owned(), st.clock.now(), IDLE, ABSOLUTE)
+        .use_session(
+            token.to_owned(),
+            st.clock.now(),
+            idle(st),
+            ABSOLUTE,
+            password_fingerprint(st),
+        )
         .await?)
 }
 

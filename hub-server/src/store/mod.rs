@@ -53,7 +53,7 @@ pub use jobs::{NodeState, Pruned, Watched};
 pub use lockout::{Attempt, MAX_ADDRESS_FAILURES, MAX_FAILURES, WINDOW};
 pub use notify::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, StoredEvent};
 pub use reports::{NewReport, ReportInsert};
-pub use sessions::{MAX_LOGIN_FAILURES, SESSION_ABSOLUTE, SESSION_IDLE, Session};
+pub use sessions::{ACCOUNT_FREE_FAILURES, MAX_LOGIN_FAILURES, SESSION_ABSOLUTE, Session};
 
 /// Failures of the storage layer. The HTTP layer maps them to a 500 (or a
 /// 503 for health checks) without showing the cause to the client.
@@ -274,6 +274,20 @@ impl Store {
             .write_tx
             .try_send(WriteMsg::Attach((sink, reply)))
             .map_err(queue_error)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Rewrites the whole database with `secure_delete` on (a `VACUUM`) and
+    /// truncates the WAL, so no deleted value — a secret from before it
+    /// was sealed, a value sealed with a rotated-out key — is left in free
+    /// pages or the WAL. Holds the writer for as long as it takes.
+    pub async fn scrub(&self) -> Result<()> {
+        let (reply, rx) = oneshot::channel();
+        let work: worker::ExclusiveWork = Box::new(secrets::scrub);
+        self.inner
+            .write_tx
+            .send(WriteMsg::Exclusive((work, reply)))
+            .map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 

@@ -113,21 +113,33 @@ pub(super) fn prepare(
             )?;
         }
     }
-    // Pages that held a plain secret are overwritten, not just freed, and
-    // the WAL frames with the old pages are checkpointed and truncated.
+    // Pages that held a plain secret are overwritten, not just freed; the
+    // pages an older hub freed while secure_delete was off are rewritten
+    // by the VACUUM, and the WAL frames with the old pages are truncated.
     c.pragma_update(None, "secure_delete", "ON")?;
     let tx = c.transaction()?;
     let sealed = seal_plain_rows(&tx, &sealer)?;
     tx.commit()?;
     c.pragma_update(None, "secure_delete", "OFF")?;
     if sealed > 0 {
-        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+        scrub(c)?;
         tracing::info!(
             rows = sealed,
             "store: sealed secrets an older hub kept in plain text"
         );
     }
     Ok((sealer, source))
+}
+
+/// Rewrites the database with `secure_delete` on and truncates the WAL:
+/// no free page or WAL frame keeps a value that was deleted or replaced.
+pub(super) fn scrub(c: &Connection) -> Result<()> {
+    c.pragma_update(None, "secure_delete", "ON")?;
+    let vacuumed = c.execute_batch("VACUUM");
+    c.pragma_update(None, "secure_delete", "OFF")?;
+    vacuumed?;
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
 }
 
 /// Seals what a hub before sealing stored in plain text: the credentials,

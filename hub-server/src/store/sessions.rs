@@ -4,18 +4,17 @@
 
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{OptionalExtension, params};
+use subtle::ConstantTimeEq;
 
 use super::customers::key_digest;
 use super::lockout::{backoff_for, forget_one, locked_for, record_failure};
 use super::{Result, Store, from_ms, ms};
 
 /// A session ends this long after login at the latest.
-pub const SESSION_ABSOLUTE: SignedDuration = SignedDuration::from_hours(7 * 24);
-/// A session ends after this long unused.
-pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(12);
+pub const SESSION_ABSOLUTE: SignedDuration = SignedDuration::from_hours(12);
 
 /// How stale a session's last use may be noted: the idle expiry is
-/// hours, so a minute's precision spares a disk write per page view.
+/// minutes, so a minute's precision spares a disk write per page view.
 const SEEN_GRANULARITY: SignedDuration = SignedDuration::from_secs(60);
 
 /// Failed logins from one address within the window before it is refused.
@@ -26,6 +25,9 @@ pub const MAX_LOGIN_FAILURES: usize = 5;
 pub struct Session {
     pub csrf_token: String,
     pub created_at: Timestamp,
+    /// When the password was last given in this session (the login, or a
+    /// re-entry before a secret is shown).
+    pub authed_at: Timestamp,
     /// The message left for this page, taken (shown once).
     pub flash: Option<String>,
 }
@@ -39,55 +41,71 @@ impl std::fmt::Debug for Session {
 }
 
 impl Store {
-    /// Stores a new session for `token` (only its digest).
+    /// Stores a new session for `token` (only its digest), opened under
+    /// the password whose fingerprint is `password_fp`.
     pub async fn create_session(
         &self,
         token: String,
         csrf_token: String,
+        password_fp: String,
         now: Timestamp,
     ) -> Result<()> {
         self.write(move |c, _| {
             c.prepare_cached(
-                "INSERT INTO sessions (id_sha256, created_at, last_seen_at, csrf_token) \
-                 VALUES (?1, ?2, ?2, ?3)",
+                "INSERT INTO sessions (id_sha256, created_at, last_seen_at, csrf_token, \
+                    password_fp, authed_at) VALUES (?1, ?2, ?2, ?3, ?4, ?2)",
             )?
-            .execute(params![key_digest(&token), ms(now), csrf_token])?;
+            .execute(params![
+                key_digest(&token),
+                ms(now),
+                csrf_token,
+                password_fp
+            ])?;
             Ok(())
         })
         .await
     }
 
-    /// The session of `token` if it is still valid at `now` (younger than
-    /// `absolute`, used within `idle`); marks it used and takes its flash.
-    /// A page view is a read: the writer (and its fsync) is used only to
-    /// take a flash, to note use at most once a minute, or to delete.
+    /// The session of `token` if it is still valid at `now`: younger than
+    /// `absolute`, used within `idle`, and opened under the password whose
+    /// fingerprint is `password_fp` (a changed password ends it). Marks it
+    /// used and takes its flash. A page view is a read: the writer (and
+    /// its fsync) is used only to take a flash, to note use at most once a
+    /// minute, or to delete.
     pub async fn use_session(
         &self,
         token: String,
         now: Timestamp,
         idle: SignedDuration,
         absolute: SignedDuration,
+        password_fp: String,
     ) -> Result<Option<Session>> {
         let digest = key_digest(&token);
-        let row: Option<(i64, i64, String, Option<String>)> = {
-            let digest = digest.clone();
-            self.read(move |c| {
-                Ok(c.prepare_cached(
-                    "SELECT created_at, last_seen_at, csrf_token, flash FROM sessions \
-                     WHERE id_sha256 = ?1",
+        type Row = (i64, i64, String, Option<String>, String, i64);
+        let row: Option<Row> =
+            {
+                let digest = digest.clone();
+                self.read(move |c| {
+                    Ok(c.prepare_cached(
+                    "SELECT created_at, last_seen_at, csrf_token, flash, password_fp, authed_at \
+                     FROM sessions WHERE id_sha256 = ?1",
                 )?
                 .query_row([&digest], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
                 })
                 .optional()?)
-            })
-            .await?
-        };
-        let Some((created, seen, csrf_token, flash)) = row else {
+                })
+                .await?
+            };
+        let Some((created, seen, csrf_token, flash, fp, authed)) = row else {
             return Ok(None);
         };
         let (created, seen) = (from_ms(created), from_ms(seen));
-        if now.duration_since(created) >= absolute || now.duration_since(seen) >= idle {
+        let same_password: bool = fp.as_bytes().ct_eq(password_fp.as_bytes()).into();
+        if !same_password
+            || now.duration_since(created) >= absolute
+            || now.duration_since(seen) >= idle
+        {
             self.write(move |c, _| {
                 c.prepare_cached("DELETE FROM sessions WHERE id_sha256 = ?1")?
                     .execute([&digest])?;
@@ -109,6 +127,7 @@ impl Store {
         Ok(Some(Session {
             csrf_token,
             created_at: created,
+            authed_at: from_ms(authed),
             flash,
         }))
     }
@@ -121,6 +140,22 @@ impl Store {
             Ok(())
         })
         .await
+    }
+
+    /// Notes that the password was given again in the session of `token`.
+    pub async fn reauthed(&self, token: String, now: Timestamp) -> Result<()> {
+        self.write(move |c, _| {
+            c.prepare_cached("UPDATE sessions SET authed_at = ?2 WHERE id_sha256 = ?1")?
+                .execute(params![key_digest(&token), ms(now)])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Ends every session; how many there were.
+    pub async fn delete_all_sessions(&self) -> Result<usize> {
+        self.write(|c, _| Ok(c.execute("DELETE FROM sessions", [])?))
+            .await
     }
 
     /// Ends a session; `false` if there was none.

@@ -82,9 +82,17 @@ where
 /// Attaching the fleet model: answered once the model is loaded.
 pub(super) type Attach = (Arc<dyn CommitSink>, oneshot::Sender<Result<()>>);
 
+/// Work that must run outside any transaction (a `VACUUM`), between two
+/// groups, and its answer.
+pub(super) type Exclusive = (ExclusiveWork, oneshot::Sender<Result<()>>);
+
+/// See [`Exclusive`].
+pub(super) type ExclusiveWork = Box<dyn FnOnce(&Connection) -> Result<()> + Send>;
+
 pub(super) enum WriteMsg {
     Op(Box<dyn WriteOp>),
     Attach(Attach),
+    Exclusive(Exclusive),
     Close(oneshot::Sender<()>),
 }
 
@@ -187,6 +195,9 @@ impl Writer {
             match self.rx.recv() {
                 Ok(WriteMsg::Op(op)) => batch.push(op),
                 Ok(WriteMsg::Attach(a)) => self.attach(a, &mut sink),
+                Ok(WriteMsg::Exclusive((f, reply))) => {
+                    let _ = reply.send(f(&self.conn));
+                }
                 Ok(WriteMsg::Close(tx)) => close = Some(tx),
                 Err(_) => break,
             }
@@ -198,6 +209,10 @@ impl Writer {
                         // the model it loads already holds those changes.
                         self.commit(&mut batch, sink.as_deref());
                         self.attach(a, &mut sink);
+                    }
+                    Ok(WriteMsg::Exclusive((f, reply))) => {
+                        self.commit(&mut batch, sink.as_deref());
+                        let _ = reply.send(f(&self.conn));
                     }
                     Ok(WriteMsg::Close(tx)) => close = Some(tx),
                     Err(_) => break,

@@ -227,7 +227,7 @@ def main():
 
         step("log out; the old cookie is refused")
         old = ctx.cookies()
-        page.get_by_role("button", name="Log out").click()
+        page.get_by_role("button", name="Log out", exact=True).click()
         expect(page).to_have_url(f"{HUB}/login")
         ctx2 = browser.new_context()
         ctx2.add_cookies(old)

@@ -77,7 +77,7 @@ fn the_dashboard_in_headless_chromium() {
                 .unwrap()
         );
     });
-    let hash = hub_server::service::session::hash_password(PASSWORD, 4).unwrap();
+    let hash = hub_server::service::session::hash_password(PASSWORD, 10).unwrap();
     let mut child = hub()
         .env("HUB_SERVER_DATA_DIR", &data)
         .env("HUB_SERVER_LISTEN", "127.0.0.1:0")

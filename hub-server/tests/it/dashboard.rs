@@ -16,9 +16,14 @@ use crate::*;
 
 const PASSWORD: &str = "correct horse battery staple";
 
-/// A hub with a dashboard password (bcrypt cost 4: tests only).
+/// A hub with a dashboard password (the least bcrypt cost allowed).
 async fn hub_with_password(dir: Arc<tempfile::TempDir>) -> Hub {
-    let hash = hub_server::service::session::hash_password(PASSWORD, 4).unwrap();
+    // One hash for every start: a new hash (a new salt) would be a changed
+    // password, which ends the sessions.
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = HASH
+        .get_or_init(|| hub_server::service::session::hash_password(PASSWORD, 10).unwrap())
+        .clone();
     Hub::start_with(dir, crate::fast(), move |c| {
         c.auth.password_hash = Secret(hash);
     })
@@ -294,6 +299,7 @@ async fn five_failures_lock_the_login_even_across_a_restart() {
 
 #[tokio::test]
 async fn sessions_survive_a_restart_and_end_idle_absolute_and_at_logout() {
+    // (30 minutes idle, 12 hours at most: the review's limits.)
     let dir = Arc::new(tempfile::tempdir().unwrap());
     let hub = hub_with_password(dir.clone()).await;
     let b = logged_in(&hub).await;
@@ -307,27 +313,30 @@ async fn sessions_survive_a_restart_and_end_idle_absolute_and_at_logout() {
     b.cookie = cookie;
     assert_eq!(b.get("/").await.status(), 200, "survives a restart");
 
-    // Idle: used within 12 hours it lives; 12 hours unused ends it.
-    hub.clock.advance(SignedDuration::from_hours(11));
+    // Idle: used within 30 minutes it lives; 30 minutes unused ends it.
+    hub.clock.advance(SignedDuration::from_mins(29));
     assert_eq!(b.get("/").await.status(), 200);
-    hub.clock.advance(SignedDuration::from_hours(12));
+    hub.clock.advance(SignedDuration::from_mins(30));
     let r = b.get("/").await;
     assert_eq!(r.status(), 303);
     assert!(location(&r).starts_with("/login"));
 
-    // Absolute: used every 6 hours it still ends 7 days after login.
+    // Absolute: used every 20 minutes it still ends 12 hours after login.
     let b = logged_in(&hub).await;
     let start = hub.clock.now_ts();
     let mut alive_for = SignedDuration::ZERO;
     loop {
-        hub.clock.advance(SignedDuration::from_hours(6));
+        hub.clock.advance(SignedDuration::from_mins(20));
         if b.get("/").await.status() != 200 {
             break;
         }
         alive_for = hub.clock.now_ts().duration_since(start);
-        assert!(alive_for < SignedDuration::from_hours(7 * 24 + 6));
+        assert!(alive_for < SignedDuration::from_hours(12) + SignedDuration::from_mins(20));
     }
-    assert_eq!(alive_for, SignedDuration::from_hours(7 * 24 - 6));
+    assert_eq!(
+        alive_for,
+        SignedDuration::from_hours(12) - SignedDuration::from_mins(20)
+    );
 
     // Logout deletes it on the server: the old cookie is refused.
     let b = logged_in(&hub).await;
@@ -950,7 +959,7 @@ async fn parallel_guesses_cannot_race_past_the_login_limit() {
 /// every login down (doubling), with `Retry-After`.
 #[tokio::test]
 async fn rotating_addresses_does_not_get_around_the_login_limit() {
-    let hash = hub_server::service::session::hash_password(PASSWORD, 4).unwrap();
+    let hash = hub_server::service::session::hash_password(PASSWORD, 10).unwrap();
     let hub = Hub::start_with(Arc::new(tempfile::tempdir().unwrap()), crate::fast(), |c| {
         c.auth.password_hash = Secret(hash);
         c.server.trusted_proxies = vec![hub_server::config::Cidr::parse("127.0.0.0/8").unwrap()];
@@ -1019,5 +1028,92 @@ async fn rotating_addresses_does_not_get_around_the_login_limit() {
             .status(),
         303
     );
+    hub.stop().await;
+}
+
+/// A session is bound to the password it was opened under: a changed
+/// password (the hub restarted with a new hash) ends it, and "Log out
+/// everywhere" ends every session at once.
+#[tokio::test]
+async fn a_changed_password_or_log_out_everywhere_ends_sessions() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let hub = hub_with_password(dir.clone()).await;
+    let b = logged_in(&hub).await;
+    let dir = hub.stop().await;
+    // The same password, hashed anew: a new hash all the same.
+    let hash = hub_server::service::session::hash_password(PASSWORD, 10).unwrap();
+    let hub = Hub::start_with(dir, crate::fast(), move |c| {
+        c.auth.password_hash = Secret(hash);
+    })
+    .await;
+    let mut old = Browser::new(&hub);
+    old.cookie = b.cookie.clone();
+    assert_eq!(old.get("/").await.status(), 303, "the old session ended");
+
+    let one = logged_in(&hub).await;
+    let two = logged_in(&hub).await;
+    let csrf = one.csrf().await;
+    let r = one.post("/logout-all", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/login");
+    assert_eq!(one.get("/").await.status(), 303);
+    assert_eq!(two.get("/").await.status(), 303, "the other session too");
+    let token = hub.admin_token("ops", false).await;
+    let audit: Value = hub
+        .admin(reqwest::Method::GET, "/audit", &token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = &audit["items"][0];
+    assert_eq!(row["action"], "sessions.revoke_all");
+    assert_eq!(row["details"]["sessions"], 2);
+    assert_eq!(row["details"]["client"], "127.0.0.1");
+    assert!(row["details"]["session"].as_str().unwrap().len() == 12);
+    hub.stop().await;
+}
+
+/// Reveal and rotating the retrieval password ask for the password again
+/// when it was last given more than 5 minutes ago.
+#[tokio::test]
+async fn secrets_need_the_password_again_after_five_minutes() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    hub.add_config("kovacs").await;
+    let b = logged_in(&hub).await;
+    let csrf = b.csrf().await;
+    // Just logged in: shown at once.
+    let r = b.post("/customers/kovacs/reveal", &[("csrf", &csrf)]).await;
+    assert!(r.text().await.unwrap().contains("kovacs-api-key-secret"));
+    hub.clock.advance(SignedDuration::from_mins(6));
+    for path in [
+        "/customers/kovacs/reveal",
+        "/customers/kovacs/rotate-password",
+    ] {
+        let r = b.post(path, &[("csrf", &csrf)]).await;
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("Confirm with your password"),
+            "{path}: {page}"
+        );
+        assert!(!page.contains("kovacs-api-key-secret"));
+        let r = b
+            .post(path, &[("csrf", &csrf), ("password", "not it")])
+            .await;
+        assert_eq!(r.status(), 401, "{path}");
+    }
+    let r = b
+        .post(
+            "/customers/kovacs/reveal",
+            &[("csrf", &csrf), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(r.text().await.unwrap().contains("kovacs-api-key-secret"));
+    // Given now: the rotation goes ahead without asking.
+    let r = b
+        .post("/customers/kovacs/rotate-password", &[("csrf", &csrf)])
+        .await;
+    assert!(r.text().await.unwrap().contains("Credentials of kovacs"));
     hub.stop().await;
 }

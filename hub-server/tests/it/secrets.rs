@@ -64,6 +64,13 @@ async fn add_known(store: &Store) {
 
 /// Every file of the data dir (database, WAL, backups), searched for the
 /// secrets; the key file is the one place a key may be.
+/// 8 KB that do not compress.
+fn padding() -> String {
+    (0..128)
+        .map(|_| hub_server::secrets::random_token().unwrap())
+        .collect::<String>()
+}
+
 fn assert_nothing_readable(dir: &Path) {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -206,6 +213,49 @@ async fn plain_rows_of_an_older_hub_are_sealed_on_the_first_start_with_a_key() {
     assert_nothing_readable(dir.path());
 }
 
+/// An older hub stored secrets in plain text and deleted some with
+/// `secure_delete` off: the free pages kept them. The first start with a
+/// key seals the rows and rewrites the file: none is left.
+#[tokio::test]
+async fn an_older_database_keeps_no_plain_text_in_free_pages() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    add_known(&store).await;
+    store.close().await;
+    drop(store);
+    unseal_like_an_old_hub(dir.path());
+    const FREED: &str = "freed-secret-7c1e55aa90";
+    {
+        let c = rusqlite::Connection::open(dir.path().join("hub.db")).unwrap();
+        c.execute_batch("PRAGMA secure_delete = OFF; CREATE TABLE scratch (v TEXT);")
+            .unwrap();
+        for _ in 0..200 {
+            c.execute("INSERT INTO scratch VALUES (?1)", [FREED.repeat(20)])
+                .unwrap();
+        }
+        c.execute_batch(
+            "DELETE FROM scratch; DROP TABLE scratch; PRAGMA wal_checkpoint(TRUNCATE);",
+        )
+        .unwrap();
+        let bytes = std::fs::read(dir.path().join("hub.db")).unwrap();
+        assert!(
+            bytes.windows(FREED.len()).any(|w| w == FREED.as_bytes()),
+            "the test's free pages hold the text"
+        );
+    }
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    store.close().await;
+    drop(store);
+    for file in ["hub.db", "hub.db-wal"] {
+        let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(
+            !bytes.windows(FREED.len()).any(|w| w == FREED.as_bytes()),
+            "plain text left in the free pages of {file}"
+        );
+    }
+    assert_nothing_readable(dir.path());
+}
+
 #[tokio::test]
 async fn a_wrong_or_missing_key_stops_the_start_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -285,7 +335,7 @@ async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
 }
 
 #[tokio::test]
-async fn rotation_reseals_everything_under_the_new_key() {
+async fn rotation_reseals_everything_under_the_new_key_and_leaves_no_old_copy() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
     add_known(&store).await;
@@ -295,13 +345,41 @@ async fn rotation_reseals_everything_under_the_new_key() {
                 "kovacs".into(),
                 T0.parse().unwrap(),
                 T0.parse().unwrap(),
-                infra().replace("u1", &format!("u{i}")).into_bytes(),
+                // Large enough for overflow pages, which re-sealing frees.
+                infra()
+                    .replace("u1", &format!("u{i}"))
+                    .replace("\"disks\"", &format!("\"pad\":\"{}\",\"disks\"", padding()))
+                    .into_bytes(),
             )
             .await
             .unwrap();
     }
     store.close().await;
     drop(store);
+    // The values as sealed under the old key, to look for afterwards.
+    let sealed_before: Vec<Vec<u8>> = {
+        let c = rusqlite::Connection::open(dir.path().join("hub.db")).unwrap();
+        let mut out: Vec<Vec<u8>> = c
+            .prepare("SELECT body FROM infra_backups")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        out.push(
+            c.query_row("SELECT api_key FROM customer_configs", [], |r| r.get(0))
+                .unwrap(),
+        );
+        // A backup pruned away (by a hub without secure_delete): its pages
+        // are free, and still hold its old-key ciphertext.
+        c.execute_batch(
+            "PRAGMA secure_delete = OFF; \
+             DELETE FROM infra_backups WHERE id = (SELECT min(id) FROM infra_backups); \
+             PRAGMA wal_checkpoint(TRUNCATE);",
+        )
+        .unwrap();
+        out
+    };
 
     // New key, old key for reading: everything opens before the re-seal.
     let store = Store::open(dir.path(), opts(Some(key(2)), Some(key(1)))).unwrap();
@@ -322,9 +400,34 @@ async fn rotation_reseals_everything_under_the_new_key() {
         }
         total += n;
     }
-    assert_eq!(total, 4, "one config row and three backups");
+    assert_eq!(total, 3, "one config row and two backups");
+    // What `hub-server secrets rotate` does last: rewrite the file.
+    store.scrub().await.unwrap();
     store.close().await;
     drop(store);
+    // No value sealed with the old key is left anywhere in the file (a
+    // sealed value starts with FHS\x01 and its key's id).
+    let old = [
+        b"FHS\x01".as_slice(),
+        &hub_server::secrets::cipher::Sealer::new(key(1), None).current_id(),
+    ]
+    .concat();
+    for file in ["hub.db", "hub.db-wal"] {
+        let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(
+            !bytes.windows(old.len()).any(|w| w == old),
+            "an old-key ciphertext is left in {file}"
+        );
+        // Nor any part of one (overflow pages carry no header).
+        for value in &sealed_before {
+            for piece in value.chunks(32).filter(|p| p.len() == 32) {
+                assert!(
+                    !bytes.windows(32).any(|w| w == piece),
+                    "a piece of an old-key ciphertext is left in {file}"
+                );
+            }
+        }
+    }
 
     // The old key is no longer needed; alone it no longer opens anything.
     let store = Store::open(dir.path(), opts(Some(key(2)), None)).unwrap();

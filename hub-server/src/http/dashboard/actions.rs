@@ -16,8 +16,8 @@ use hub_proto::actions::OperatorAction;
 use hub_proto::admin::{CredentialKind, Credentials, UpdateRequest};
 use serde::Deserialize;
 
-use super::render::{Chrome, flash_and_go, html, no_store, refuse_form};
-use super::{ACTOR, Dash, error_page, urlencode};
+use super::render::{Chrome, flash_and_go, html, no_store, refuse_form, require_fresh};
+use super::{Dash, error_page, urlencode};
 use crate::service::ServiceError;
 use crate::service::customers as svc;
 use crate::state::AppState;
@@ -79,6 +79,9 @@ pub struct ActionForm {
     csrf: String,
     #[serde(default)]
     version: String,
+    /// Given again before a secret is replaced.
+    #[serde(default)]
+    password: Option<String>,
 }
 
 /// `Confirm`: runs the action and goes back to the customer with its
@@ -96,6 +99,21 @@ pub async fn act(
         return no_such_action();
     };
     let back = format!("/customers/{}", urlencode(&id));
+    if a == OperatorAction::RotatePassword {
+        let here = format!("/customers/{}/{}", urlencode(&id), a.name());
+        let asked = require_fresh(
+            &st,
+            &d,
+            f.password.as_deref(),
+            here,
+            Vec::new(),
+            back.clone(),
+        )
+        .await;
+        if let Some(r) = asked {
+            return r;
+        }
+    }
     let version = match f.version.trim() {
         "" => "latest".to_owned(),
         v => v.to_owned(),
@@ -108,17 +126,17 @@ pub async fn act(
         }))
     };
     let result: Result<(), ServiceError> = match a {
-        OperatorAction::Block => svc::set_blocked(&st, ACTOR, &id, true).await,
-        OperatorAction::Unblock => svc::set_blocked(&st, ACTOR, &id, false).await,
-        OperatorAction::Push => svc::push(&st, ACTOR, &id).await,
-        OperatorAction::Pull => svc::pull(&st, ACTOR, &id).await.map(drop),
+        OperatorAction::Block => svc::set_blocked(&st, &d.actor(), &id, true).await,
+        OperatorAction::Unblock => svc::set_blocked(&st, &d.actor(), &id, false).await,
+        OperatorAction::Push => svc::push(&st, &d.actor(), &id).await,
+        OperatorAction::Pull => svc::pull(&st, &d.actor(), &id).await.map(drop),
         OperatorAction::Update => {
             let req = UpdateRequest {
                 version: version.clone(),
             };
-            svc::trigger_update(&st, ACTOR, &id, req).await
+            svc::trigger_update(&st, &d.actor(), &id, req).await
         }
-        OperatorAction::Delete => match svc::delete(&st, ACTOR, &id).await {
+        OperatorAction::Delete => match svc::delete(&st, &d.actor(), &id).await {
             Ok(()) => {
                 let done = format!("ok:{}", a.done(&id, None));
                 return flash_and_go(&st, &d, done, "/configs").await;
@@ -126,12 +144,12 @@ pub async fn act(
             Err(e) => Err(e),
         },
         OperatorAction::RotatePassword => {
-            match svc::rotate(&st, ACTOR, &id, CredentialKind::RetrievalPassword).await {
+            match svc::rotate(&st, &d.actor(), &id, CredentialKind::RetrievalPassword).await {
                 Ok(creds) => return credentials(creds, back),
                 Err(e) => Err(e),
             }
         }
-        OperatorAction::Adopt => match svc::adopt(&st, ACTOR, &id).await {
+        OperatorAction::Adopt => match svc::adopt(&st, &d.actor(), &id).await {
             Ok(creds) => return credentials(creds, format!("/configs/{}/edit", urlencode(&id))),
             Err(e) => Err(e),
         },

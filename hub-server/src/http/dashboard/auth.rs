@@ -10,6 +10,8 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::render::{error_page, service_error};
+use crate::http::extract::ClientAddr;
+use crate::service::Actor;
 use crate::service::session::{self, Gate};
 use crate::state::AppState;
 use crate::store::Session;
@@ -64,6 +66,23 @@ pub struct Dash {
     pub session: Session,
     /// No password is set (the laptop trial).
     pub open: bool,
+    /// Where the request came from.
+    pub client: Option<std::net::IpAddr>,
+}
+
+impl Dash {
+    /// Who acts, for the audit log: `dashboard`, from this address, in
+    /// this session (the first 12 hex digits of its token's digest: enough
+    /// to tell sessions apart, useless to take one over).
+    pub fn actor(&self) -> Actor {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(self.token.as_bytes());
+        Actor {
+            name: super::ACTOR.to_owned(),
+            client: self.client,
+            session: Some(digest.iter().take(6).map(|b| format!("{b:02x}")).collect()),
+        }
+    }
 }
 
 impl FromRequestParts<Arc<AppState>> for Dash {
@@ -71,6 +90,10 @@ impl FromRequestParts<Arc<AppState>> for Dash {
 
     async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Self, Response> {
         let gate = session::gate(st);
+        let client = ClientAddr::from_request_parts(parts, st)
+            .await
+            .map(|c| c.0)
+            .unwrap_or(None);
         if let Some(token) = cookie_token(st, &parts.headers) {
             match session::session(st, &token).await {
                 Ok(Some(session)) => {
@@ -78,6 +101,7 @@ impl FromRequestParts<Arc<AppState>> for Dash {
                         token,
                         session,
                         open: gate == Gate::Open,
+                        client,
                     });
                 }
                 Ok(None) => {}

@@ -16,8 +16,8 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::charts::{self, Chart, Point};
-use super::render::{Chrome, CsrfForm, html, no_store, refuse_form};
-use super::{ACTOR, Dash, service_error};
+use super::render::{Chrome, ReauthForm, html, no_store, refuse_form, require_fresh};
+use super::{Dash, service_error};
 use crate::service::customers as svc;
 use crate::service::{ServiceError, views};
 use crate::state::AppState;
@@ -412,17 +412,23 @@ pub async fn page(
         .unwrap_or_else(service_error)
 }
 
-/// `Reveal`: the credentials on the page, audited, not cached.
+/// `Reveal`: the credentials on the page, audited, not cached; the
+/// password first when it was last given more than 5 minutes ago.
 pub async fn reveal(
     State(st): State<Arc<AppState>>,
     d: Dash,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<ReauthForm>,
 ) -> Response {
     if let Some(r) = refuse_form(&d, &f.csrf) {
         return r;
     }
-    let creds = match svc::credentials(&st, ACTOR, &id).await {
+    let here = format!("/customers/{id}/reveal");
+    let back = format!("/customers/{id}");
+    if let Some(r) = require_fresh(&st, &d, f.password.as_deref(), here, Vec::new(), back).await {
+        return r;
+    }
+    let creds = match svc::credentials(&st, &d.actor(), &id).await {
         Ok(c) => c,
         Err(e) => return service_error(e),
     };

@@ -15,7 +15,7 @@ use hub_proto::admin::{CustomerConfig, REDACTED};
 
 use super::actions::CredentialsPage;
 use super::render::{Chrome, flash_and_go, html, no_store, refuse_form};
-use super::{ACTOR, Dash, service_error, urlencode};
+use super::{Dash, service_error, urlencode};
 use crate::service::customers as svc;
 use crate::service::{ServiceError, views};
 use crate::state::AppState;
@@ -255,7 +255,7 @@ pub async fn create(
     }
     let (fields, parsed) = read_form(&pairs, &[]);
     let errors = match parsed {
-        Ok(cfg) => match svc::create(&st, ACTOR, cfg).await {
+        Ok(cfg) => match svc::create(&st, &d.actor(), cfg).await {
             Ok(creds) => {
                 let next = format!("/customers/{}", urlencode(&creds.customer_id));
                 return no_store(html(CredentialsPage {
@@ -300,7 +300,7 @@ pub async fn edit(
     pairs.push(("customer_id".into(), id.clone()));
     let (fields, parsed) = read_form(&pairs, &stored);
     let errors = match parsed {
-        Ok(cfg) => match svc::update(&st, ACTOR, cfg).await {
+        Ok(cfg) => match svc::update(&st, &d.actor(), cfg).await {
             Ok(_) => {
                 let to = format!("/customers/{}", urlencode(&id));
                 return flash_and_go(&st, &d, format!("ok:{id}'s config was saved."), &to).await;

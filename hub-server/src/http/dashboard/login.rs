@@ -74,6 +74,46 @@ pub async fn login(
     }
 }
 
+/// `POST /logout-all`: "Log out everywhere" ends every dashboard session
+/// (this one too), audited.
+pub async fn logout_all(
+    State(st): State<Arc<AppState>>,
+    d: Dash,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Some(r) = refuse_form(&d, &f.csrf) {
+        return r;
+    }
+    let ended = match session::revoke_all(&st).await {
+        Ok(n) => n,
+        Err(e) => return service_error(e),
+    };
+    let actor = d.actor();
+    let details = actor.describe(serde_json::json!({"sessions": ended}));
+    if let Err(e) = st
+        .store
+        .audit(
+            actor.name,
+            "sessions.revoke_all",
+            None,
+            details,
+            "ok".into(),
+            st.clock.now(),
+        )
+        .await
+    {
+        return service_error(e.into());
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, expired_cookie(&st)),
+            (header::LOCATION, "/login".to_owned()),
+        ],
+    )
+        .into_response()
+}
+
 /// `POST /logout`.
 pub async fn logout(State(st): State<Arc<AppState>>, d: Dash, Form(f): Form<CsrfForm>) -> Response {
     if let Some(r) = refuse_form(&d, &f.csrf) {

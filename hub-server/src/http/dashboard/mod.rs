@@ -58,6 +58,7 @@ pub fn router(st: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/", get(fleet::page))
         .route("/login", get(login::form).post(login::login))
         .route("/logout", post(login::logout))
+        .route("/logout-all", post(login::logout_all))
         .route("/configs", get(customers::page))
         .route("/configs/new", get(form::new_form).post(form::create))
         .route("/configs/{id}/edit", get(form::edit_form).post(form::edit))

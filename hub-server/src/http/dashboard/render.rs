@@ -146,3 +146,61 @@ pub struct CsrfForm {
     #[serde(default)]
     pub csrf: String,
 }
+
+/// A form with the session's form token and, when asked for, the
+/// password given again.
+#[derive(serde::Deserialize)]
+pub struct ReauthForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "ui/reauth.html")]
+struct ReauthPage {
+    chrome: Chrome,
+    why: &'static str,
+    error: Option<&'static str>,
+    action: String,
+    hidden: Vec<(&'static str, String)>,
+    back: String,
+}
+
+/// Before a secret is shown or replaced: `None` when the session gave the
+/// password within the last minutes (or `password` is it, now noted);
+/// otherwise the page that asks for it, posting back to `action` with
+/// `hidden`, or the refusal of a wrong one (401) or of too many (429).
+pub async fn require_fresh(
+    st: &AppState,
+    d: &Dash,
+    password: Option<&str>,
+    action: String,
+    hidden: Vec<(&'static str, String)>,
+    back: String,
+) -> Option<Response> {
+    if session::fresh(st, &d.session) {
+        return None;
+    }
+    let error = match password {
+        None | Some("") => None,
+        Some(p) => match session::reauth(st, &d.token, p, d.client).await {
+            Ok(()) => return None,
+            Err(ServiceError::Unauthorized) => Some("Wrong password."),
+            Err(e) => return Some(service_error(e)),
+        },
+    };
+    let mut r = html(ReauthPage {
+        chrome: Chrome::new(d, "Confirm with your password"),
+        why: "Showing or replacing a secret needs the password again when it was last given more than 5 minutes ago.",
+        error,
+        action,
+        hidden,
+        back,
+    });
+    if error.is_some() {
+        *r.status_mut() = StatusCode::UNAUTHORIZED;
+    }
+    Some(no_store(r))
+}
