@@ -77,13 +77,35 @@ impl CustomerConfig {
         Ok(())
     }
 
-    /// The same config with every token value replaced by [`REDACTED`].
+    /// The same config with every token value, and every secret in
+    /// `settings` and `monitoring` ([`crate::secrets`]), replaced by
+    /// [`REDACTED`].
     pub fn redacted(&self) -> CustomerConfig {
         let mut c = self.clone();
         for v in c.tokens.values_mut() {
             *v = REDACTED.to_owned();
         }
+        crate::secrets::redact_map(&mut c.settings);
+        crate::secrets::redact_map(&mut c.monitoring);
         c
+    }
+
+    /// The JSON pointers of the secrets in `settings` and `monitoring`,
+    /// from the config's root (`/settings/smtp/password`).
+    pub fn secret_pointers(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (section, map) in [
+            ("settings", &self.settings),
+            ("monitoring", &self.monitoring),
+        ] {
+            let v = Value::Object(map.clone());
+            out.extend(
+                crate::secrets::secret_pointers(&v)
+                    .into_iter()
+                    .map(|p| format!("/{section}{p}")),
+            );
+        }
+        out
     }
 }
 
@@ -100,6 +122,11 @@ pub struct Credentials {
     pub retrieval_password: Option<String>,
     pub session_secret: String,
     pub tokens: BTreeMap<String, String>,
+    /// The secrets kept in `settings` and `monitoring`, by JSON pointer
+    /// (`/settings/smtp/password`): sealed at rest and `<redacted>`
+    /// everywhere else.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, Value>,
 }
 
 impl std::fmt::Debug for Credentials {

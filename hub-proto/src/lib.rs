@@ -15,6 +15,7 @@ pub mod go;
 mod infra;
 mod report;
 pub mod rules;
+pub mod secrets;
 mod validate;
 mod version;
 

@@ -261,73 +261,73 @@ pub fn diff(hub: &Value, live: &Value, ignored: &[&str]) -> Vec<hub_proto::admin
         .collect()
 }
 
-/// Whether a controller.yaml key holds a secret (the hub's API key, a
-/// tunnel or DNS token, a password, a session secret).
-pub fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    k == "api_key" || k.ends_with("token") || k.contains("password") || k.contains("secret")
-}
-
 /// What a diff shows for a secret: never its value, only whether the two
 /// sides hold the same one.
 pub const SECRET_SAME: &str = "<redacted>";
 pub const SECRET_DIFFERENT: &str = "<redacted, different>";
 
 /// Replaces every secret in both documents before they are compared or
-/// shown: equal secrets both become [`SECRET_SAME`]; when they differ the
-/// controller's side becomes [`SECRET_DIFFERENT`], so a diff still says
-/// that a push would change it.
+/// shown — by the one rule of `hub_proto::secrets` (names at any depth,
+/// URLs with credentials): equal secrets both become [`SECRET_SAME`]; when
+/// they differ the controller's side becomes [`SECRET_DIFFERENT`], so a
+/// diff still says that a push would change it.
 pub fn redact_secrets(hub: &mut Value, live: &mut Value) {
-    fn walk(hub: Option<&mut Value>, live: Option<&mut Value>) {
+    use hub_proto::secrets::{has_url_credentials, is_secret_key};
+    let url_secret = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(has_url_credentials);
+    /// Hides one place on both sides, saying whether they were the same.
+    fn hide(h: Option<&mut Value>, l: Option<&mut Value>) {
+        let same = match (&h, &l) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => true,
+            _ => false,
+        };
+        if let Some(v) = h {
+            *v = Value::String(SECRET_SAME.into());
+        }
+        if let Some(v) = l {
+            let shown = if same { SECRET_SAME } else { SECRET_DIFFERENT };
+            *v = Value::String(shown.into());
+        }
+    }
+    fn walk(
+        hub: Option<&mut Value>,
+        live: Option<&mut Value>,
+        url_secret: &dyn Fn(Option<&Value>) -> bool,
+    ) {
         match (hub, live) {
             (Some(Value::Object(h)), Some(Value::Object(l))) => {
                 let keys: Vec<String> = h.keys().chain(l.keys()).cloned().collect();
                 for k in keys {
-                    if is_secret_key(&k) {
-                        let same = h.get(&k) == l.get(&k);
-                        if let Some(v) = h.get_mut(&k) {
-                            *v = Value::String(SECRET_SAME.into());
-                        }
-                        if let Some(v) = l.get_mut(&k) {
-                            let shown = if same { SECRET_SAME } else { SECRET_DIFFERENT };
-                            *v = Value::String(shown.into());
-                        }
+                    if is_secret_key(&k) || url_secret(h.get(&k)) || url_secret(l.get(&k)) {
+                        hide(h.get_mut(&k), l.get_mut(&k));
                     } else {
-                        walk(h.get_mut(&k), l.get_mut(&k));
+                        walk(h.get_mut(&k), l.get_mut(&k), url_secret);
                     }
                 }
             }
             (Some(Value::Array(h)), Some(Value::Array(l))) => {
                 let n = h.len().max(l.len());
                 for i in 0..n {
-                    walk(h.get_mut(i), l.get_mut(i));
+                    if url_secret(h.get(i)) || url_secret(l.get(i)) {
+                        hide(h.get_mut(i), l.get_mut(i));
+                    } else {
+                        walk(h.get_mut(i), l.get_mut(i), url_secret);
+                    }
                 }
             }
-            (Some(one), None) | (None, Some(one)) => walk_alone(one),
+            (Some(one), None) | (None, Some(one)) => hub_proto::secrets::redact(one),
             (Some(h), Some(l)) => {
-                walk_alone(h);
-                walk_alone(l);
+                hub_proto::secrets::redact(h);
+                hub_proto::secrets::redact(l);
             }
             (None, None) => {}
         }
     }
-    /// A subtree only one side has: its secrets are simply hidden.
-    fn walk_alone(v: &mut Value) {
-        match v {
-            Value::Object(m) => {
-                for (k, v) in m.iter_mut() {
-                    if is_secret_key(k) {
-                        *v = Value::String(SECRET_SAME.into());
-                    } else {
-                        walk_alone(v);
-                    }
-                }
-            }
-            Value::Array(a) => a.iter_mut().for_each(walk_alone),
-            _ => {}
-        }
+    if url_secret(Some(hub)) || url_secret(Some(live)) {
+        hide(Some(hub), Some(live));
+        return;
     }
-    walk(Some(hub), Some(live));
+    walk(Some(hub), Some(live), &url_secret);
 }
 
 /// A unified diff of two YAML texts, for people.
@@ -382,5 +382,37 @@ mod diff_tests {
         );
         let tunnel = d.iter().find(|e| e.path == "tunnel.token").unwrap();
         assert_eq!(tunnel.controller, Some(serde_json::json!(SECRET_DIFFERENT)));
+    }
+
+    /// The review's corpus: names a name list missed, a `tokens:` list and
+    /// credentials inside URLs, on either side or both.
+    #[test]
+    fn a_diff_shows_no_secret_of_any_usual_shape() {
+        let live = parse_yaml(
+            "backup:\n  encryption_key: EK1\n  passphrase: PP1\n  target: sftp://u:URLPW@nas/b\n\
+             db:\n  pass: DBP1\n  dsn: postgres://app:DSNPW@db:5432/app\n\
+             ssh:\n  private_key: PK1\n  accessKey: AK1\n\
+             vault:\n  tokens:\n    - VT1\n    - VT2\n\
+             mirrors:\n  - https://m.example\n  - https://x:MIRRORPW@m2.example\n\
+             smtp:\n  Password: SMTPPW\n  credentials:\n    user: u\n    secret: CREDPW\n",
+        )
+        .unwrap();
+        let mut hub = parse_yaml("backup:\n  encryption_key: EK2\n").unwrap();
+        let mut live2 = live.clone();
+        redact_secrets(&mut hub, &mut live2);
+        let d = diff(&hub, &live2, &[]);
+        let text = serde_json::to_string(&d).unwrap();
+        for secret in [
+            "EK1", "EK2", "PP1", "URLPW", "DBP1", "DSNPW", "PK1", "AK1", "VT1", "VT2", "MIRRORPW",
+            "SMTPPW", "CREDPW",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let ek = d
+            .iter()
+            .find(|e| e.path == "backup.encryption_key")
+            .unwrap();
+        assert_eq!(ek.controller, Some(serde_json::json!(SECRET_DIFFERENT)));
+        assert!(text.contains("https://m.example"), "not a secret: {text}");
     }
 }

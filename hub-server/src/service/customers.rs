@@ -64,6 +64,64 @@ async fn audit_only<T>(
     result
 }
 
+/// The secrets of a config's `settings` and `monitoring`, by pointer.
+fn secret_values(cfg: &CustomerConfig) -> Vec<(String, Value)> {
+    let doc = serde_json::to_value(cfg).unwrap_or_default();
+    cfg.secret_pointers()
+        .into_iter()
+        .filter_map(|p| Some((p.clone(), doc.pointer(&p)?.clone())))
+        .collect()
+}
+
+/// A secret sent back as `<redacted>` keeps its stored value (as tokens
+/// do); one that is new needs a real value.
+fn keep_redacted_secrets(
+    cfg: &mut CustomerConfig,
+    old: &CustomerConfig,
+) -> Result<(), ServiceError> {
+    // Every `<redacted>` in settings and monitoring: a URL with its
+    // credentials hidden no longer looks like one, so the place counts.
+    fn redacted_at(v: &Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if s == REDACTED => out.push(at.to_owned()),
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let key = k.replace('~', "~0").replace('/', "~1");
+                    redacted_at(v, &format!("{at}/{key}"), out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    redacted_at(v, &format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut kept = Vec::new();
+    redacted_at(&Value::Object(cfg.settings.clone()), "/settings", &mut kept);
+    redacted_at(
+        &Value::Object(cfg.monitoring.clone()),
+        "/monitoring",
+        &mut kept,
+    );
+    if kept.is_empty() {
+        return Ok(());
+    }
+    let old_doc = serde_json::to_value(old).unwrap_or_default();
+    let mut doc = serde_json::to_value(&*cfg).unwrap_or_default();
+    for p in kept {
+        let value = old_doc.pointer(&p).cloned().ok_or_else(|| {
+            ServiceError::invalid("settings", format!("{p}: is new and needs a real value"))
+        })?;
+        if let Some(slot) = doc.pointer_mut(&p) {
+            *slot = value;
+        }
+    }
+    *cfg = serde_json::from_value(doc).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(())
+}
+
 fn token() -> Result<String, ServiceError> {
     random_token().map_err(|e| ServiceError::Internal(e.to_string()))
 }
@@ -91,6 +149,12 @@ pub async fn create(
                 "tokens: a new config needs real token values",
             ));
         }
+        if let Some(p) = secret_values(&cfg).into_iter().find(|(_, v)| v == REDACTED) {
+            return Err(ServiceError::invalid(
+                "settings",
+                format!("{}: a new config needs the real value", p.0),
+            ));
+        }
         if st.store.customer_config(id.clone()).await?.is_some() {
             return Err(ServiceError::Conflict(format!(
                 "`{id}` already has a config"
@@ -108,6 +172,7 @@ pub async fn create(
             retrieval_password: Some(new.retrieval_password.clone()),
             session_secret: new.session_secret.clone(),
             tokens: cfg.tokens.clone(),
+            secrets: secret_values(&cfg).into_iter().collect(),
         };
         if !st.store.insert_customer_config(new, st.clock.now()).await? {
             return Err(ServiceError::Conflict(format!(
@@ -140,6 +205,7 @@ pub async fn update(
                 })?;
             }
         }
+        keep_redacted_secrets(&mut cfg, &old.config)?;
         st.store
             .update_config_document(cfg.clone(), st.clock.now())
             .await?;

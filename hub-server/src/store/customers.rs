@@ -7,9 +7,8 @@ use sha2::{Digest, Sha256};
 
 use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig};
 
-use super::secrets::{config_place, split_tokens, tokens_place};
+use super::secrets::{config_place, join_secrets, split_tokens};
 use super::{Change, Result, Store, StoreError, ms};
-use crate::secrets::cipher::Sealer;
 
 /// A registry row.
 #[derive(Debug, Clone, Copy)]
@@ -48,20 +47,6 @@ impl std::fmt::Debug for NewCustomerConfig {
 /// in constant time afterwards.
 pub fn key_digest(key: &str) -> Vec<u8> {
     Sha256::digest(key.as_bytes()).to_vec()
-}
-
-/// A customer's token values, opened (none stored: none).
-fn open_tokens(
-    seal: &Sealer,
-    customer_id: &str,
-    sealed: Option<&[u8]>,
-) -> Result<std::collections::BTreeMap<String, String>> {
-    let Some(sealed) = sealed else {
-        return Ok(Default::default());
-    };
-    let plain = seal.open(&tokens_place(customer_id), sealed)?;
-    serde_json::from_slice(&plain)
-        .map_err(|e| StoreError::Corrupt(format!("tokens of {customer_id}: {e}")))
 }
 
 pub(super) fn lookup(c: &Connection, customer_id: &str) -> Result<Option<CustomerRow>> {
@@ -216,9 +201,9 @@ impl Store {
                 .optional()?;
             row.map(|(doc, api_key, controller_url, previous, until, tokens)| {
                 let id = customer_id.as_str();
-                let mut config: CustomerConfig = serde_json::from_str(&doc)
+                let joined = join_secrets(&seal, id, &doc, tokens.as_deref())?;
+                let config: CustomerConfig = serde_json::from_value(joined.document)
                     .map_err(|e| StoreError::Corrupt(format!("config of {id}: {e}")))?;
-                config.tokens = open_tokens(&seal, id, tokens.as_deref())?;
                 let previous = previous
                     .map(|p| seal.open_str(&config_place(id, "previous_api_key"), &p))
                     .transpose()?;
@@ -256,24 +241,28 @@ impl Store {
     pub async fn credentials(&self, customer_id: String) -> Result<Option<Credentials>> {
         let seal = self.sealer().clone();
         self.read(move |c| {
-            type Row = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+            type Row = (Vec<u8>, Vec<u8>, Option<Vec<u8>>, String);
             let row: Option<Row> = c
                 .prepare_cached(
-                    "SELECT cc.api_key, cc.session_secret, cc.tokens \
+                    "SELECT cc.api_key, cc.session_secret, cc.tokens, cc.document \
                      FROM customer_configs cc JOIN customers c ON c.id = cc.customer \
                      WHERE c.customer_id = ?1",
                 )?
-                .query_row([&customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_row([&customer_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .optional()?;
-            row.map(|(api_key, session_secret, tokens)| {
+            row.map(|(api_key, session_secret, tokens, doc)| {
                 let id = customer_id.as_str();
+                let joined = join_secrets(&seal, id, &doc, tokens.as_deref())?;
                 Ok(Credentials {
                     customer_id: customer_id.clone(),
                     api_key: seal.open_str(&config_place(id, "api_key"), &api_key)?,
                     retrieval_password: None,
                     session_secret: seal
                         .open_str(&config_place(id, "session_secret"), &session_secret)?,
-                    tokens: open_tokens(&seal, id, tokens.as_deref())?,
+                    tokens: joined.tokens,
+                    secrets: joined.secrets,
                 })
             })
             .transpose()

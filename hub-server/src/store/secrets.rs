@@ -5,7 +5,10 @@
 //! text; where each sealed value belongs; and re-sealing under a new key
 //! during a rotation.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use hub_proto::admin::REDACTED;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -118,7 +121,7 @@ pub(super) fn prepare(
     // by the VACUUM, and the WAL frames with the old pages are truncated.
     c.pragma_update(None, "secure_delete", "ON")?;
     let tx = c.transaction()?;
-    let sealed = seal_plain_rows(&tx, &sealer)?;
+    let sealed = seal_plain_rows(&tx, &sealer)? + seal_config_secrets(&tx, &sealer)?;
     tx.commit()?;
     c.pragma_update(None, "secure_delete", "OFF")?;
     if sealed > 0 {
@@ -266,29 +269,131 @@ pub fn config_place<'a>(customer: &'a str, column: &'static str) -> Place<'a> {
     }
 }
 
-/// Moves the token values out of a config document: the document keeps
-/// the names (with empty values) and the values are sealed on their own.
+/// Moves the secrets out of a config document: the token values (the
+/// document keeps the names, with empty values) and every secret in
+/// `settings` and `monitoring` (the document keeps `<redacted>` in its
+/// place), sealed together as one JSON object — token names, and JSON
+/// pointers (`/settings/smtp/password`, which no token name can be).
 pub fn split_tokens(s: &Sealer, customer: &str, document: &str) -> Result<(String, Vec<u8>)> {
     let mut doc: serde_json::Value = serde_json::from_str(document)
         .map_err(|e| StoreError::Corrupt(format!("config of {customer}: {e}")))?;
-    let tokens = doc
+    let mut sealed = doc
         .get_mut("tokens")
         .and_then(|t| t.as_object_mut())
         .map(std::mem::take)
         .unwrap_or_default();
-    let names: serde_json::Map<String, serde_json::Value> = tokens
+    let names: serde_json::Map<String, serde_json::Value> = sealed
         .keys()
         .map(|k| (k.clone(), serde_json::Value::String(String::new())))
         .collect();
     if let Some(obj) = doc.as_object_mut() {
         obj.insert("tokens".into(), serde_json::Value::Object(names));
     }
+    for pointer in config_secret_pointers(&doc) {
+        if let Some(v) = doc.pointer_mut(&pointer) {
+            let value = std::mem::replace(v, serde_json::Value::String(REDACTED.to_owned()));
+            sealed.insert(pointer, value);
+        }
+    }
     let plain = Zeroizing::new(
-        serde_json::to_vec(&tokens)
+        serde_json::to_vec(&sealed)
             .map_err(|e| StoreError::Corrupt(format!("tokens of {customer}: {e}")))?,
     );
     let sealed = s.seal(&tokens_place(customer), &plain)?;
     Ok((doc.to_string(), sealed))
+}
+
+/// The pointers of the secrets in a config document's `settings` and
+/// `monitoring` (the rule of `hub_proto::secrets`).
+fn config_secret_pointers(doc: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for section in ["settings", "monitoring"] {
+        if let Some(v) = doc.get(section) {
+            out.extend(
+                hub_proto::secrets::secret_pointers(v)
+                    .into_iter()
+                    .map(|p| format!("/{section}{p}")),
+            );
+        }
+    }
+    out
+}
+
+/// A config document with its sealed values put back, its token values,
+/// and its other secrets by pointer.
+pub struct Joined {
+    pub document: serde_json::Value,
+    pub tokens: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, serde_json::Value>,
+}
+
+/// Puts a config document's sealed values back ([`Joined`]).
+pub fn join_secrets(
+    s: &Sealer,
+    customer: &str,
+    document: &str,
+    sealed: Option<&[u8]>,
+) -> Result<Joined> {
+    let mut doc: serde_json::Value = serde_json::from_str(document)
+        .map_err(|e| StoreError::Corrupt(format!("config of {customer}: {e}")))?;
+    let mut tokens = BTreeMap::new();
+    let mut secrets = BTreeMap::new();
+    if let Some(sealed) = sealed {
+        let plain = s.open(&tokens_place(customer), sealed)?;
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&plain)
+            .map_err(|e| StoreError::Corrupt(format!("tokens of {customer}: {e}")))?;
+        for (k, v) in map {
+            if k.starts_with('/') {
+                if let Some(slot) = doc.pointer_mut(&k) {
+                    *slot = v.clone();
+                }
+                secrets.insert(k, v);
+            } else if let serde_json::Value::String(v) = v {
+                tokens.insert(k, v);
+            }
+        }
+    }
+    if let Some(obj) = doc.get_mut("tokens").and_then(|t| t.as_object_mut()) {
+        for (k, v) in &tokens {
+            obj.insert(k.clone(), serde_json::Value::String(v.clone()));
+        }
+    }
+    Ok(Joined {
+        document: doc,
+        tokens,
+        secrets,
+    })
+}
+
+/// Seals the secrets an older hub left in plain text in the `settings` and
+/// `monitoring` of config documents (only tokens were sealed then).
+fn seal_config_secrets(c: &Connection, s: &Sealer) -> Result<usize> {
+    let rows: Vec<(i64, String, String, Option<Vec<u8>>)> = c
+        .prepare(
+            "SELECT cc.customer, c.customer_id, cc.document, cc.tokens \
+             FROM customer_configs cc JOIN customers c ON c.id = cc.customer",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut sealed = 0;
+    for (id, customer, document, tokens) in rows {
+        let doc: serde_json::Value = serde_json::from_str(&document)
+            .map_err(|e| StoreError::Corrupt(format!("config of {customer}: {e}")))?;
+        let plain_left = config_secret_pointers(&doc)
+            .iter()
+            .any(|p| doc.pointer(p).and_then(|v| v.as_str()) != Some(REDACTED));
+        if !plain_left {
+            continue;
+        }
+        let joined = join_secrets(s, &customer, &document, tokens.as_deref())?;
+        let (document, tokens) = split_tokens(s, &customer, &joined.document.to_string())?;
+        c.execute(
+            "UPDATE customer_configs SET document = ?2, tokens = ?3 WHERE customer = ?1",
+            params![id, document, tokens],
+        )?;
+        sealed += 1;
+    }
+    Ok(sealed)
 }
 
 /// A config row's sealed values: customer, id, api key, previous key,

@@ -447,3 +447,131 @@ async fn rotation_reseals_everything_under_the_new_key_and_leaves_no_old_copy() 
     drop(store);
     assert!(Store::open(dir.path(), opts(Some(key(1)), None)).is_err());
 }
+
+/// Secrets anywhere in `settings` or `monitoring` are sealed at rest,
+/// `<redacted>` for a read-only token and on the customer page, kept when
+/// sent back redacted, and given only by the credentials endpoint and in
+/// the generated controller.yaml.
+#[tokio::test]
+async fn settings_secrets_are_sealed_and_hidden() {
+    let hub = Hub::start().await;
+    let full = hub.admin_token("ops", false).await;
+    let ro = hub.admin_token("ci", true).await;
+    const SMTP: &str = "smtp-password-4e7a01c2";
+    const URLPW: &str = "url-pw-93aa17";
+    let cfg = serde_json::json!({
+        "customer_id": "kovacs",
+        "settings": {"smtp": {"host": "mail", "password": SMTP},
+                     "backup": {"target": format!("sftp://u:{URLPW}@nas/b")}},
+        "monitoring": {"disk_space_warning_percent": 80}
+    });
+    let r = hub
+        .admin(reqwest::Method::POST, "/configs", &full, Some(cfg))
+        .await;
+    assert_eq!(r.status(), 201);
+    let creds: Value = r.json().await.unwrap();
+    assert_eq!(creds["secrets"]["/settings/smtp/password"], SMTP);
+    for token in [&ro, &full] {
+        let view: Value = hub
+            .admin(reqwest::Method::GET, "/configs/kovacs", token, None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view["settings"]["smtp"]["password"], "<redacted>");
+        assert_eq!(view["settings"]["smtp"]["host"], "mail");
+        assert_eq!(view["settings"]["backup"]["target"], "<redacted>");
+        assert_eq!(view["monitoring"]["disk_space_warning_percent"], 80);
+    }
+    let view: Value = hub
+        .admin(reqwest::Method::GET, "/customers/kovacs", &ro, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!view.to_string().contains(SMTP));
+    // Sent back redacted: kept.
+    let mut edited: Value = hub
+        .admin(reqwest::Method::GET, "/configs/kovacs", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    edited["display_name"] = "Kovács".into();
+    let r = hub
+        .admin(reqwest::Method::PUT, "/configs/kovacs", &full, Some(edited))
+        .await;
+    assert_eq!(r.status(), 200);
+    let yaml = hub
+        .admin(reqwest::Method::GET, "/configs/kovacs/yaml", &full, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(yaml.contains(SMTP) && yaml.contains(URLPW), "{yaml}");
+    let creds: Value = hub
+        .admin(
+            reqwest::Method::GET,
+            "/configs/kovacs/credentials",
+            &full,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(creds["secrets"]["/settings/smtp/password"], SMTP);
+    for file in ["hub.db", "hub.db-wal"] {
+        let bytes = std::fs::read(hub.dir.path().join(file)).unwrap_or_default();
+        for s in [SMTP, URLPW] {
+            assert!(
+                !bytes.windows(s.len()).any(|w| w == s.as_bytes()),
+                "{s} readable in {file}"
+            );
+        }
+    }
+    hub.stop().await;
+}
+
+/// An older hub kept settings secrets in the config document: the first
+/// start seals them and leaves no copy in the file.
+#[tokio::test]
+async fn settings_secrets_of_an_older_hub_are_sealed_on_the_first_start() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    add_known(&store).await;
+    store.close().await;
+    drop(store);
+    const SMTP: &str = "old-smtp-secret-55aa";
+    {
+        let c = rusqlite::Connection::open(dir.path().join("hub.db")).unwrap();
+        let doc: String = c
+            .query_row("SELECT document FROM customer_configs", [], |r| r.get(0))
+            .unwrap();
+        let mut doc: Value = serde_json::from_str(&doc).unwrap();
+        doc["settings"] = serde_json::json!({"smtp": {"password": SMTP}});
+        c.execute(
+            "UPDATE customer_configs SET document = ?1",
+            [doc.to_string()],
+        )
+        .unwrap();
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    }
+    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let cfg = store
+        .customer_config("kovacs".into())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cfg.config.settings["smtp"]["password"], SMTP);
+    assert_eq!(cfg.config.tokens["tunnel"], TOKEN);
+    store.close().await;
+    drop(store);
+    for file in ["hub.db", "hub.db-wal"] {
+        let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(
+            !bytes.windows(SMTP.len()).any(|w| w == SMTP.as_bytes()),
+            "plain in {file}"
+        );
+    }
+}
