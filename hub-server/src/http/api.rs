@@ -73,7 +73,7 @@ pub async fn get_infra_backup(
     Path(customer_id): Path<String>,
 ) -> Result<Response, AppError> {
     path_id(&customer_id)?;
-    caller.check(&customer_id)?;
+    caller.check_infra_read(&st, &customer_id)?;
     match st.store.latest_infra_backup(customer_id.clone()).await? {
         Some(raw) => Ok(with_customer(
             (

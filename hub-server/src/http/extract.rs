@@ -248,7 +248,7 @@ where
         value.validate(state.clock.now())?;
         // The request's span names the customer the body is about.
         tracing::Span::current().record("customer", value.customer_id());
-        caller.check(value.customer_id())?;
+        caller.check_writes(state, value.customer_id())?;
         Ok(Scoped { value, raw, caller })
     }
 }

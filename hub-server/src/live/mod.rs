@@ -159,8 +159,10 @@ impl Live {
                     controller_version,
                     controller_url,
                     hostname,
+                    own_key,
                 } => {
                     let r = row(&mut rows, &customer_id).record_mut();
+                    r.own_key_seen |= own_key;
                     // As the store does: receipt time always advances; the
                     // other columns follow the newest report by timestamp.
                     r.last_received_at = r.last_received_at.max(Some(received_at));
@@ -202,6 +204,8 @@ impl Live {
                 Change::ConfigRemoved { customer_id } => {
                     if let Some(r) = rows.get_mut(&customer_id) {
                         r.record_mut().display_name = None;
+                        // A config made again starts a new adoption window.
+                        r.record_mut().own_key_seen = false;
                         changed.insert(customer_id);
                     }
                 }
@@ -281,6 +285,21 @@ impl Live {
         let last = self.last_id();
         let mut it = rows.values().filter(|r| r.listed());
         f(&mut it, last)
+    }
+
+    /// Whether `customer_id` is a managed customer whose node reported with
+    /// its own key (the global key then no longer speaks for it).
+    pub fn speaks_for_itself(&self, customer_id: &str) -> bool {
+        crate::sync::read(&self.rows, "live model")
+            .get(customer_id)
+            .is_some_and(|r| r.managed() && r.own_key_seen)
+    }
+
+    /// Whether `customer_id` has a managed config.
+    pub fn is_managed(&self, customer_id: &str) -> bool {
+        crate::sync::read(&self.rows, "live model")
+            .get(customer_id)
+            .is_some_and(|r| r.managed())
     }
 
     /// One customer's row, if it is in the fleet.

@@ -19,6 +19,7 @@ fn report(id: &str, t: &str, health: Health) -> Change {
         controller_version: Some("1.8.2".into()),
         controller_url: None,
         hostname: Some("h".into()),
+        own_key: false,
     }
 }
 
@@ -119,6 +120,7 @@ fn late_reports_advance_receipt_but_not_the_newest_columns() {
         controller_version: None,
         controller_url: None,
         hostname: None,
+        own_key: false,
     }]);
     let row = live.row("a").unwrap();
     assert_eq!(row.health, Some(Health::Warn));

@@ -30,6 +30,32 @@ impl Caller {
         }
     }
 
+    /// Forbidden unless this caller may write for `customer_id`: its own
+    /// key, or the global key while the customer is manual or has not yet
+    /// reported with its own key (the adoption window).
+    pub fn check_writes(&self, st: &AppState, customer_id: &str) -> Result<()> {
+        self.check(customer_id)?;
+        if *self == Caller::Global && st.live().speaks_for_itself(customer_id) {
+            return Err(ServiceError::Forbidden(
+                "this customer reports with its own API key; the global key no longer speaks for it",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Forbidden unless this caller may read `customer_id`'s infra backup
+    /// (restic passwords): its own key; the global key only for a manual
+    /// customer.
+    pub fn check_infra_read(&self, st: &AppState, customer_id: &str) -> Result<()> {
+        self.check(customer_id)?;
+        if *self == Caller::Global && st.live().is_managed(customer_id) {
+            return Err(ServiceError::Forbidden(
+                "the global key does not read a managed customer's infra backup",
+            ));
+        }
+        Ok(())
+    }
+
     /// Forbidden unless this is the global key (fleet-wide reads).
     pub fn require_global(&self) -> Result<()> {
         match self {

@@ -29,6 +29,8 @@ pub enum Change {
         controller_version: Option<String>,
         controller_url: Option<String>,
         hostname: Option<String>,
+        /// Sent with the customer's own API key.
+        own_key: bool,
     },
     /// An event was stored (not a repeat).
     Event(EventRecord),
@@ -95,6 +97,9 @@ pub struct FleetRecord {
     pub controller_version: Option<String>,
     pub controller_url: Option<String>,
     pub hostname: Option<String>,
+    /// A managed customer whose node reported with its own API key: the
+    /// global key no longer speaks for it.
+    pub own_key_seen: bool,
     /// Receipt times of the error and warning events of about the last
     /// 24 h, oldest first.
     pub recent: VecDeque<(Timestamp, Severity)>,

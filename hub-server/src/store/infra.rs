@@ -57,7 +57,7 @@ impl Store {
             };
             let mut stmt = c.prepare_cached(
                 "SELECT id, body FROM infra_backups WHERE customer = ?1 \
-                 ORDER BY created_at DESC, id DESC",
+                 ORDER BY min(created_at, received_at) DESC, id DESC",
             )?;
             let mut rows = stmt.query([cust.id])?;
             while let Some(row) = rows.next()? {

@@ -163,7 +163,7 @@ pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
     let mut stmt = c.prepare(
         "SELECT c.customer_id, c.blocked, cc.display_name, cc.customer IS NOT NULL, \
             l.ts, l.received_at, l.health, l.monitoring_disabled, l.controller_version, \
-            l.controller_url, l.hostname \
+            l.controller_url, l.hostname, cc.own_key_seen_at IS NOT NULL \
          FROM customers c \
          LEFT JOIN latest_reports l ON l.customer = c.id \
          LEFT JOIN customer_configs cc ON cc.customer = c.id \
@@ -190,6 +190,7 @@ pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
             controller_version: r.get(8)?,
             controller_url: r.get(9)?,
             hostname: r.get(10)?,
+            own_key_seen: r.get::<_, Option<bool>>(11)?.unwrap_or(false),
             recent: Default::default(),
         };
         index.insert(row.customer_id.clone(), rows.len());
@@ -276,9 +277,15 @@ fn insert_report(c: &Connection, r: &NewReport, changes: &mut Changes) -> Result
             controller_version: r.controller_version.clone(),
             controller_url: r.controller_url.clone(),
             hostname: r.hostname.clone(),
+            own_key: r.own_key.is_some(),
         });
     }
     if inserted == 1 && r.own_key.is_some() {
+        c.prepare_cached(
+            "UPDATE customer_configs SET own_key_seen_at = ?2 \
+             WHERE customer = ?1 AND own_key_seen_at IS NULL",
+        )?
+        .execute(params![cust.id, ms(r.received_at)])?;
         let newest: Option<i64> = c
             .prepare_cached("SELECT ts FROM latest_reports WHERE customer = ?1")?
             .query_row([cust.id], |row| row.get(0))

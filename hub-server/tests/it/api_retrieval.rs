@@ -260,3 +260,143 @@ fn client_address_trusts_only_configured_proxies() {
     // Not from a trusted proxy: the header is ignored.
     assert_eq!(client_address(peer, &h, &[]), peer);
 }
+
+/// The global report key is no master key over managed customers: it
+/// never reads one's infra backup (restic passwords), and once the node
+/// reported with its own key, it no longer writes for it (reports, events,
+/// infra backups, preferences). Before that — adopting a node — it does.
+#[tokio::test]
+async fn the_global_key_stops_speaking_for_a_customer_with_its_own_key() {
+    let hub = Hub::start().await;
+    let (api_key, _) = hub.add_config("kovacs").await;
+    let infra = |at: &str, mark: &str| {
+        format!(
+            r#"{{"customer_id":"kovacs","created_at":"{at}","restic":{{"primary_password":"{mark}"}},"disks":[{{"uuid":"u1"}}]}}"#
+        )
+    };
+    let get_infra = |key: &'static str| {
+        hub.client
+            .get(format!("{}/api/v1/infra-backup/kovacs", hub.url))
+            .bearer_auth(key)
+            .send()
+    };
+    let t0 = hub.clock.now_ts();
+    // The adoption window: the global key still reports and pushes.
+    let r = hub
+        .post_json(
+            "/api/v1/report",
+            Some(KEY),
+            &report("kovacs", &t0.to_string()),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = hub
+        .post(
+            "/api/v1/infra-backup",
+            Some(KEY),
+            infra(&t0.to_string(), "g1"),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    // But never reads a managed customer's backup.
+    assert_eq!(get_infra(KEY).await.unwrap().status(), 403);
+    // The node reports with its own key.
+    hub.clock.advance(jiff::SignedDuration::from_mins(15));
+    let t1 = hub.clock.now_ts();
+    let r = hub
+        .post_json(
+            "/api/v1/report",
+            Some(&api_key),
+            &report("kovacs", &t1.to_string()),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    // From now on the global key is refused for it, for every write.
+    let ts = t1.to_string();
+    let refused = [
+        ("/api/v1/report", report("kovacs", &ts).to_string()),
+        (
+            "/api/v1/event",
+            serde_json::json!({"customer_id": "kovacs", "event_type": "backup_completed",
+                               "severity": "info", "message": "m"})
+            .to_string(),
+        ),
+        ("/api/v1/infra-backup", infra(&ts, "g2")),
+        (
+            "/api/v1/preferences",
+            serde_json::json!({"customer_id": "kovacs", "email": "x@example.hu",
+                               "enabled_events": [], "cooldown_hours": 6})
+            .to_string(),
+        ),
+    ];
+    for (path, body) in &refused {
+        let r = hub.post(path, Some(KEY), body.clone()).await;
+        assert_eq!(r.status(), 403, "{path}");
+        let r = hub.post(path, Some(&api_key), body.clone()).await;
+        assert!(
+            r.status().is_success(),
+            "{path} with its own key: {}",
+            r.status()
+        );
+    }
+    assert_eq!(get_infra(KEY).await.unwrap().status(), 403);
+    // A manual customer is the global key's as before.
+    let r = hub
+        .post_json("/api/v1/report", Some(KEY), &report("manual-one", &ts))
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = hub
+        .post(
+            "/api/v1/infra-backup",
+            Some(KEY),
+            infra(&ts, "m").replace("kovacs", "manual-one"),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    // It is remembered across a restart.
+    let at = hub.clock.now_ts();
+    let dir = hub.stop().await;
+    let hub = Hub::start_at(dir, crate::fast(), at, |_| {}).await;
+    let r = hub.post_json("/api/v1/report", Some(KEY), &report("kovacs", &ts)).await;
+    assert_eq!(r.status(), 403);
+    hub.stop().await;
+}
+
+/// A backup dated in the future does not shadow the ones pushed after it:
+/// the newest is chosen by the earlier of its date and its receipt.
+#[tokio::test]
+async fn a_future_dated_infra_backup_does_not_win_recovery() {
+    let hub = Hub::start().await;
+    let (api_key, pw) = hub.add_config("kovacs").await;
+    let infra = |at: jiff::Timestamp, mark: &str| {
+        format!(
+            r#"{{"customer_id":"kovacs","created_at":"{at}","restic":{{"primary_password":"{mark}"}},"disks":[{{"uuid":"u1"}}]}}"#
+        )
+    };
+    let t0 = hub.clock.now_ts();
+    let future = t0 + jiff::SignedDuration::from_hours(23);
+    let r = hub
+        .post(
+            "/api/v1/infra-backup",
+            Some(&api_key),
+            infra(future, "from-the-future"),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    hub.clock.advance(jiff::SignedDuration::from_hours(1));
+    let r = hub
+        .post(
+            "/api/v1/infra-backup",
+            Some(&api_key),
+            infra(hub.clock.now_ts(), "real"),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let rec: Value = get_pw(&hub, "/api/v1/recovery/kovacs", Some(&pw))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rec["infra_backup"]["restic"]["primary_password"], "real");
+    hub.stop().await;
+}
