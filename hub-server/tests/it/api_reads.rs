@@ -206,7 +206,7 @@ impl Hub {
 #[tokio::test]
 async fn data_survives_a_restart() {
     let hub = Hub::start().await;
-    hub.add_config("kept").await;
+    let (api_key, _) = hub.add_config("kept").await;
     let raw = report("kept", T0).to_string();
     hub.post("/api/v1/report", Some(KEY), raw.clone()).await;
     let infra = r#"{"customer_id": "kept", "created_at": "2026-11-27T03:00:00Z"}"#;
@@ -223,7 +223,7 @@ async fn data_survives_a_restart() {
     assert!(d.contains(&raw));
     assert!(d.contains(r#""managed":true"#), "{d}");
     let got = hub
-        .get("/api/v1/infra-backup/kept", Some(KEY))
+        .get("/api/v1/infra-backup/kept", Some(&api_key))
         .await
         .text()
         .await

@@ -55,7 +55,7 @@ async fn read_everything(hub: &Hub, id: &str, password: &str, admin: &str) {
 #[tokio::test]
 async fn trailing_bytes_and_repeated_headers_are_refused_and_store_nothing() {
     let hub = Hub::start().await;
-    let (_, password) = hub.add_config("poison").await;
+    let (api_key, password) = hub.add_config("poison").await;
     let admin = hub.admin_token("ops", false).await;
     let good = report("poison", T0).to_string();
     let event = json!({"customer_id": "poison", "event_type": "backup_failed",
@@ -114,8 +114,9 @@ async fn trailing_bytes_and_repeated_headers_are_refused_and_store_nothing() {
         .await
         .unwrap();
     assert_eq!(v["reports"].as_array().unwrap().len(), 1);
+    // (Its own key: the global one never reads a managed customer's.)
     assert_eq!(
-        hub.get("/api/v1/infra-backup/poison", Some(KEY))
+        hub.get("/api/v1/infra-backup/poison", Some(&api_key))
             .await
             .status(),
         404
@@ -265,7 +266,7 @@ async fn what_go_controllers_send_is_accepted_and_read_back() {
 async fn poisoned_rows_do_not_break_reads_or_recovery() {
     use hub_server::store::NewReport;
     let hub = Hub::start().await;
-    let (_, password) = hub.add_config("poison").await;
+    let (api_key, password) = hub.add_config("poison").await;
     let admin = hub.admin_token("ops", true).await;
     let good_infra = json!({"customer_id": "poison", "created_at": T0,
                             "restic": {"primary_password": "restic-pw-1"}});
