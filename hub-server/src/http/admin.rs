@@ -17,7 +17,7 @@ use hub_proto::admin::{CustomerConfig, RotateRequest, UpdateRequest, Whoami};
 use jiff::Timestamp;
 
 use super::extract::{bearer, parse_json, read_body};
-use super::stream;
+use super::{secret_answer, stream};
 use crate::fleet_cache::ListKind;
 use crate::http::error::AppError;
 use crate::service::Actor;
@@ -212,7 +212,7 @@ pub async fn create_config(
 ) -> Result<Response, AppError> {
     admin.write()?;
     let creds = configs::create(&st, &admin.actor(), cfg).await?;
-    Ok((StatusCode::CREATED, Json(creds)).into_response())
+    Ok(secret_answer((StatusCode::CREATED, Json(creds))))
 }
 
 pub async fn get_config(
@@ -257,7 +257,10 @@ pub async fn config_yaml(
 ) -> Result<Response, AppError> {
     admin.write()?;
     let yaml = configs::generated_yaml(&st, &admin.actor(), &id).await?;
-    Ok(([(header::CONTENT_TYPE, "application/yaml")], yaml).into_response())
+    Ok(secret_answer((
+        [(header::CONTENT_TYPE, "application/yaml")],
+        yaml,
+    )))
 }
 
 pub async fn credentials(
@@ -267,7 +270,7 @@ pub async fn credentials(
 ) -> Result<Response, AppError> {
     admin.write()?;
     let creds = configs::credentials(&st, &admin.actor(), &id).await?;
-    Ok(Json(creds).into_response())
+    Ok(secret_answer(Json(creds)))
 }
 
 pub async fn rotate(
@@ -277,7 +280,9 @@ pub async fn rotate(
     Body(req): Body<RotateRequest>,
 ) -> Result<Response, AppError> {
     admin.write()?;
-    Ok(Json(configs::rotate(&st, &admin.actor(), &id, req.credential).await?).into_response())
+    Ok(secret_answer(Json(
+        configs::rotate(&st, &admin.actor(), &id, req.credential).await?,
+    )))
 }
 
 pub async fn block(
@@ -307,7 +312,7 @@ pub async fn adopt(
 ) -> Result<Response, AppError> {
     admin.write()?;
     let creds = configs::adopt(&st, &admin.actor(), &id).await?;
-    Ok((StatusCode::CREATED, Json(creds)).into_response())
+    Ok(secret_answer((StatusCode::CREATED, Json(creds))))
 }
 
 pub async fn push(

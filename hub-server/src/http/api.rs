@@ -70,18 +70,39 @@ fn path_id(id: &str) -> Result<(), AppError> {
 pub async fn get_infra_backup(
     State(st): St,
     caller: Caller,
+    client: ClientAddr,
     Path(customer_id): Path<String>,
 ) -> Result<Response, AppError> {
     path_id(&customer_id)?;
     caller.check_infra_read(&st, &customer_id)?;
     match st.store.latest_infra_backup(customer_id.clone()).await? {
-        Some(raw) => Ok(with_customer(
-            (
-                [(header::CONTENT_TYPE, "application/json")],
-                raw.get().to_owned(),
-            ),
-            &customer_id,
-        )),
+        Some(raw) => {
+            if caller == Caller::Global {
+                // The fleet-wide key read a customer's restic passwords.
+                let actor = crate::service::Actor {
+                    name: "report-key".into(),
+                    client: client.0,
+                    session: None,
+                };
+                st.store
+                    .audit(
+                        actor.name.clone(),
+                        "infra_backup.read",
+                        Some(customer_id.clone()),
+                        actor.describe(serde_json::json!({})),
+                        "ok".into(),
+                        st.clock.now(),
+                    )
+                    .await?;
+            }
+            Ok(with_customer(
+                super::secret_answer((
+                    [(header::CONTENT_TYPE, "application/json")],
+                    raw.get().to_owned(),
+                )),
+                &customer_id,
+            ))
+        }
         None => Err(AppError::NotFound(format!(
             "no infra backup stored for `{customer_id}`"
         ))),
@@ -127,9 +148,9 @@ pub async fn get_config(
     Path(customer_id): Path<String>,
 ) -> Result<Response, AppError> {
     retrieval::authorize(&st, &customer_id, client.0, retrieval_password(&headers)?).await?;
-    let yaml = retrieval::config_yaml(&st, &customer_id).await?;
+    let yaml = retrieval::config_yaml(&st, &customer_id, client.0).await?;
     Ok(with_customer(
-        ([(header::CONTENT_TYPE, "application/yaml")], yaml),
+        super::secret_answer(([(header::CONTENT_TYPE, "application/yaml")], yaml)),
         &customer_id,
     ))
 }
@@ -141,8 +162,11 @@ pub async fn get_recovery(
     Path(customer_id): Path<String>,
 ) -> Result<Response, AppError> {
     retrieval::authorize(&st, &customer_id, client.0, retrieval_password(&headers)?).await?;
-    let body = retrieval::recovery(&st, &customer_id).await?;
-    Ok(with_customer(Json(body), &customer_id))
+    let body = retrieval::recovery(&st, &customer_id, client.0).await?;
+    Ok(with_customer(
+        super::secret_answer(Json(body)),
+        &customer_id,
+    ))
 }
 
 pub async fn list_customers(

@@ -28,6 +28,22 @@ use extract::BodyLimit;
 #[derive(Debug, Clone)]
 pub struct LoggedCustomer(pub String);
 
+/// An answer that carries secrets: never stored by a browser or a proxy
+/// (`Cache-Control: no-store`), never sniffed as another type.
+pub fn secret_answer(resp: impl IntoResponse) -> Response {
+    let mut resp = resp.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    h.insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    resp
+}
+
 /// Attaches the customer id to a response for the log line.
 pub fn with_customer(resp: impl IntoResponse, customer_id: &str) -> Response {
     let mut resp = resp.into_response();

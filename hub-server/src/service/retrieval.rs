@@ -41,8 +41,43 @@ pub async fn authorize(
     }
 }
 
-/// The generated controller.yaml of an authorized customer.
-pub async fn config_yaml(st: &AppState, customer_id: &str) -> Result<String> {
+/// Records a successful retrieval: which customer's secrets went where.
+async fn audited(
+    st: &AppState,
+    action: &'static str,
+    customer_id: &str,
+    client: Option<IpAddr>,
+) -> Result<()> {
+    let actor = super::Actor {
+        name: "retrieval-password".into(),
+        client,
+        session: None,
+    };
+    st.store
+        .audit(
+            actor.name.clone(),
+            action,
+            Some(customer_id.to_owned()),
+            actor.describe(serde_json::json!({})),
+            "ok".into(),
+            st.clock.now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The generated controller.yaml of an authorized customer (audited).
+pub async fn config_yaml(
+    st: &AppState,
+    customer_id: &str,
+    client: Option<IpAddr>,
+) -> Result<String> {
+    let yaml = generate(st, customer_id).await?;
+    audited(st, "config.retrieved", customer_id, client).await?;
+    Ok(yaml)
+}
+
+async fn generate(st: &AppState, customer_id: &str) -> Result<String> {
     let cfg = st
         .store
         .customer_config(customer_id.to_owned())
@@ -53,10 +88,15 @@ pub async fn config_yaml(st: &AppState, customer_id: &str) -> Result<String> {
     super::customers::render(st, &cfg)
 }
 
-/// Generated config and newest readable infra backup.
-pub async fn recovery(st: &AppState, customer_id: &str) -> Result<RecoveryResponse> {
-    let config_yaml = config_yaml(st, customer_id).await?;
+/// Generated config and newest readable infra backup (audited).
+pub async fn recovery(
+    st: &AppState,
+    customer_id: &str,
+    client: Option<IpAddr>,
+) -> Result<RecoveryResponse> {
+    let config_yaml = generate(st, customer_id).await?;
     let infra_backup = st.store.latest_infra_backup(customer_id.to_owned()).await?;
+    audited(st, "recovery.retrieved", customer_id, client).await?;
     Ok(RecoveryResponse {
         customer_id: customer_id.to_owned(),
         config_yaml,

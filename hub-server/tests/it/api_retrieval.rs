@@ -357,7 +357,9 @@ async fn the_global_key_stops_speaking_for_a_customer_with_its_own_key() {
     let at = hub.clock.now_ts();
     let dir = hub.stop().await;
     let hub = Hub::start_at(dir, crate::fast(), at, |_| {}).await;
-    let r = hub.post_json("/api/v1/report", Some(KEY), &report("kovacs", &ts)).await;
+    let r = hub
+        .post_json("/api/v1/report", Some(KEY), &report("kovacs", &ts))
+        .await;
     assert_eq!(r.status(), 403);
     hub.stop().await;
 }
@@ -398,5 +400,91 @@ async fn a_future_dated_infra_backup_does_not_win_recovery() {
         .await
         .unwrap();
     assert_eq!(rec["infra_backup"]["restic"]["primary_password"], "real");
+    hub.stop().await;
+}
+
+/// A successful retrieval is audited (which customer, from where), and
+/// every answer that carries secrets says `no-store` and `nosniff`.
+#[tokio::test]
+async fn retrievals_are_audited_and_secret_answers_are_not_stored() {
+    let hub = Hub::start().await;
+    let (_, pw) = hub.add_config("kovacs").await;
+    let full = hub.admin_token("ops", false).await;
+    for path in ["/api/v1/config/kovacs", "/api/v1/recovery/kovacs"] {
+        let r = get_pw(&hub, path, Some(&pw)).await;
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+    let audit: Value = hub
+        .admin(reqwest::Method::GET, "/audit?customer=kovacs", &full, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<(&str, &str)> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["details"]["client"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        actions.contains(&("config.retrieved", "127.0.0.1")),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("recovery.retrieved", "127.0.0.1")),
+        "{actions:?}"
+    );
+    for (method, path, body) in [
+        (reqwest::Method::GET, "/configs/kovacs/credentials", None),
+        (reqwest::Method::GET, "/configs/kovacs/yaml", None),
+        (
+            reqwest::Method::POST,
+            "/configs/kovacs/rotate",
+            Some(serde_json::json!({"credential": "session_secret"})),
+        ),
+        (
+            reqwest::Method::POST,
+            "/configs",
+            Some(serde_json::json!({"customer_id": "uj"})),
+        ),
+    ] {
+        let r = hub.admin(method, path, &full, body).await;
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+    }
+    // A read of a manual customer's infra backup with the global key is
+    // audited too.
+    hub.post_json("/api/v1/report", Some(KEY), &report("manual-one", T0))
+        .await;
+    let infra = r#"{"customer_id":"manual-one","created_at":"2026-11-27T03:00:00Z","disks":[]}"#;
+    assert_eq!(
+        hub.post("/api/v1/infra-backup", Some(KEY), infra)
+            .await
+            .status(),
+        201
+    );
+    let r = hub.get("/api/v1/infra-backup/manual-one", Some(KEY)).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let audit: Value = hub
+        .admin(
+            reqwest::Method::GET,
+            "/audit?customer=manual-one",
+            &full,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["items"][0]["action"], "infra_backup.read");
+    assert_eq!(audit["items"][0]["actor"], "report-key");
     hub.stop().await;
 }
