@@ -266,7 +266,7 @@ async fn what_go_controllers_send_is_accepted_and_read_back() {
 async fn poisoned_rows_do_not_break_reads_or_recovery() {
     use hub_server::store::NewReport;
     let hub = Hub::start().await;
-    let (api_key, password) = hub.add_config("poison").await;
+    let (_, password) = hub.add_config("poison").await;
     let admin = hub.admin_token("ops", true).await;
     let good_infra = json!({"customer_id": "poison", "created_at": T0,
                             "restic": {"primary_password": "restic-pw-1"}});
