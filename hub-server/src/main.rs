@@ -436,6 +436,9 @@ async fn shutdown_signal() {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // Everything the hub creates (database, WAL, keys, backups, the lock)
+    // is its user's alone, whatever the container's umask.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     match real_main() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -34,6 +34,31 @@ pub fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Makes a file readable by its owner only (0600), or a directory
+/// enterable by its owner only (0700): what the hub keeps is every
+/// customer's secrets, sealed or not. A no-op where there are no modes.
+pub fn restrict(path: &Path, is_dir: bool) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if is_dir { 0o700 } else { 0o600 };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, is_dir);
+        Ok(())
+    }
+}
+
+/// [`restrict`], saying so in the log when it cannot (a volume the hub
+/// does not own): the hub goes on.
+pub fn restrict_or_warn(path: &Path, is_dir: bool) {
+    if let Err(e) = restrict(path, is_dir) {
+        tracing::warn!(path = %path.display(), error = %e, "cannot make it private to the hub's user");
+    }
+}
+
 /// The `secrets` section of `hub.yaml`: the key customer secrets are
 /// sealed with (`secrets.key`, `HUB_SECRETS_KEY`: 64 hex characters or 32
 /// bytes in base64) and, during a rotation, the previous one

@@ -201,7 +201,10 @@ fn copy_to(data_dir: &Path, dest: &Path) -> Result<BackupSummary> {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir).map_err(|e| io("cannot create", &dir, e))?;
+    if !dir.exists() {
+        std::fs::create_dir_all(&dir).map_err(|e| io("cannot create", &dir, e))?;
+        crate::secrets::restrict_or_warn(&dir, true);
+    }
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -219,6 +222,7 @@ fn copy_to(data_dir: &Path, dest: &Path) -> Result<BackupSummary> {
         c.progress_handler(PACE_EVERY_OPS, None::<fn() -> bool>)?;
         drop(c);
         let counts = check(&tmp)?;
+        crate::secrets::restrict(&tmp, false).map_err(|e| io("cannot make private", &tmp, e))?;
         File::open(&tmp)
             .and_then(|f| f.sync_all())
             .map_err(|e| io("cannot sync", &tmp, e))?;
@@ -278,6 +282,7 @@ impl DataDirLock {
             .write(true)
             .open(&path)
             .map_err(|e| io("cannot open", &path, e))?;
+        crate::secrets::restrict_or_warn(&path, false);
         match file.try_lock() {
             Ok(()) => Ok(DataDirLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(format!(

@@ -195,10 +195,18 @@ impl Store {
             path: data_dir.to_owned(),
             source,
         })?;
+        crate::secrets::restrict_or_warn(data_dir, true);
         let path = data_dir.join("hub.db");
         let sync = opts.synchronous_full;
         let mut conn = open_conn(&path, false, sync)?;
         migrate::run(&mut conn, &path)?;
+        // SQLite made them with the process's umask.
+        for name in ["hub.db", "hub.db-wal", "hub.db-shm"] {
+            let file = data_dir.join(name);
+            if file.exists() {
+                crate::secrets::restrict_or_warn(&file, false);
+            }
+        }
         let (sealer, key_source) = secrets::prepare(&mut conn, data_dir, &opts.secrets)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         if opts.checkpoints {

@@ -241,6 +241,7 @@ async fn configs_are_created_edited_and_served_to_the_node() {
                 "config.create".into(),
                 "error: `kovacs` already has a config".into()
             ),
+            ("config.retrieved".into(), "ok".into()),
             ("config.yaml_read".into(), "ok".into()),
             ("config.update".into(), "ok".into()),
             ("credentials.reveal".into(), "ok".into()),

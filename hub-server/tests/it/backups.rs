@@ -60,7 +60,7 @@ async fn a_backup_under_load_holds_every_report_acknowledged_before_it_began() {
     }
     let before: Vec<(String, Timestamp)> = acked.lock().unwrap().clone();
     let out = tempfile::tempdir().unwrap();
-    let dest = out.path().join("copy.db");
+    let dest = out.path().join("nightly/copy.db");
     let data = hub.dir.path().to_owned();
     let d = dest.clone();
     let summary = tokio::task::spawn_blocking(move || backup_to(&data, &d))
@@ -73,6 +73,15 @@ async fn a_backup_under_load_holds_every_report_acknowledged_before_it_began() {
         w.await.unwrap();
     }
     assert!(during > 0, "ingest went on during the backup");
+    // The copy holds every secret: its own user's alone, as is the
+    // directory the backup made for it (this test runs with umask 022).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dest), 0o600);
+        assert_eq!(mode(&out.path().join("nightly")), 0o700);
+    }
     let reports = summary
         .counts
         .iter()

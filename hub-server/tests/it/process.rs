@@ -72,6 +72,16 @@ fn first_start_generates_a_private_key_and_sigterm_exits_zero() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+        // Everything else it made is private too, whatever the umask it
+        // was started with (this test's is the usual 022).
+        let data = dir.path().join("hub-data");
+        let mode = std::fs::metadata(&data).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "data dir");
+        for entry in std::fs::read_dir(&data).unwrap() {
+            let entry = entry.unwrap();
+            let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", entry.path().display());
+        }
     }
 
     // The key works over real HTTP; the request is logged without it.
