@@ -5,7 +5,7 @@
 //! secrets).
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -116,21 +116,6 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn truncation_respects_characters() {
-        let s = "á".repeat(150);
-        // Byte 200 falls inside no character here, byte 199 does.
-        assert_eq!(truncate_chars(&s, 200).chars().count(), 101);
-        assert_eq!(truncate_chars(&s, 199).chars().count(), 100);
-        assert_eq!(truncate_chars("short", 200), "short");
-        assert_eq!(truncate_chars("", 0), "");
-    }
-}
-
 /// Where the hub may send a customer's secrets: the rules of PROTOCOL.md
 /// "Hub → controller", from `controllers.*` in hub.yaml. Checked on the URL
 /// before a call, and on every address the host resolves to while
@@ -156,14 +141,20 @@ pub enum Refused {
     )]
     ForeignHost { host: String, domain: String },
     #[error(
-        "address {0} is loopback, private, link-local or unique-local (controllers.allowed_networks can allow it)"
+        "address {0} is loopback, private, link-local, unique-local or reserved, not the internet (controllers.allowed_networks can allow it)"
     )]
     InternalAddress(IpAddr),
 }
 
 /// Ranges a controller must not resolve to unless allowed: loopback,
 /// private (RFC 1918, CGNAT), link-local, unique-local, unspecified,
-/// multicast and broadcast.
+/// multicast and broadcast; the IETF protocol block, benchmarking,
+/// documentation and reserved (240/4) ranges; and the IPv6 forms that
+/// carry an IPv4 address to somewhere else (IPv4-compatible `::/96`,
+/// NAT64 `64:ff9b::/96` and `64:ff9b:1::/48`, 6to4 `2002::/16`), whose
+/// embedded address a gateway would reach on the hub's behalf.
+/// (IPv4-mapped `::ffff:0:0/96` counts as the IPv4 it carries, see
+/// [`Cidr::contains`].)
 const INTERNAL: &[&str] = &[
     "0.0.0.0/8",
     "10.0.0.0/8",
@@ -171,15 +162,32 @@ const INTERNAL: &[&str] = &[
     "127.0.0.0/8",
     "169.254.0.0/16",
     "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
     "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
     "224.0.0.0/4",
-    "255.255.255.255/32",
-    "::/128",
-    "::1/128",
+    "240.0.0.0/4",
+    "::/96",
+    "64:ff9b::/96",
+    "64:ff9b:1::/48",
+    "100::/64",
+    "2001:db8::/32",
+    "2002::/16",
     "fc00::/7",
     "fe80::/10",
     "ff00::/8",
 ];
+
+/// [`INTERNAL`], parsed once.
+static INTERNAL_NETS: LazyLock<Vec<Cidr>> = LazyLock::new(|| {
+    INTERNAL
+        .iter()
+        .filter_map(|r| Cidr::parse(r).ok())
+        .collect()
+});
 
 impl ControllerPolicy {
     pub fn from_config(c: &crate::config::ControllersConfig) -> Self {
@@ -199,11 +207,7 @@ impl ControllerPolicy {
         if self.allowed_networks.iter().any(|n| n.contains(ip)) {
             return Ok(());
         }
-        let internal = INTERNAL
-            .iter()
-            .filter_map(|r| Cidr::parse(r).ok())
-            .any(|n| n.contains(ip));
-        if internal {
+        if INTERNAL_NETS.iter().any(|n| n.contains(ip)) {
             Err(Refused::InternalAddress(ip))
         } else {
             Ok(())
@@ -292,5 +296,99 @@ impl Resolve for GuardedResolver {
             let addrs: Addrs = Box::new(allowed.into_iter());
             Ok(addrs)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn truncation_respects_characters() {
+        let s = "á".repeat(150);
+        // Byte 200 falls inside no character here, byte 199 does.
+        assert_eq!(truncate_chars(&s, 200).chars().count(), 101);
+        assert_eq!(truncate_chars(&s, 199).chars().count(), 100);
+        assert_eq!(truncate_chars("short", 200), "short");
+        assert_eq!(truncate_chars("", 0), "");
+    }
+
+    #[test]
+    fn internal_and_relay_ranges_are_refused_and_the_internet_is_not() {
+        let policy = ControllerPolicy::default();
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "100.64.0.1",
+            "169.254.169.254",
+            "172.31.255.255",
+            "192.168.1.1",
+            "192.0.0.8",
+            "198.18.0.7",
+            "198.19.255.255",
+            "192.0.2.1",
+            "198.51.100.7",
+            "203.0.113.9",
+            "240.0.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "0.0.0.0",
+            "::",
+            "::1",
+            "::a00:1",
+            "::ffff:10.0.0.1",
+            "::ffff:198.18.0.7",
+            "64:ff9b::a00:1",
+            "64:ff9b::808:808",
+            "64:ff9b:1::1",
+            "2002:a00:1::1",
+            "2002:808:808::1",
+            "2001:db8::1",
+            "100::1",
+            "fd00::1",
+            "fe80::1",
+            "ff02::1",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            let err = policy.address_allowed(ip).unwrap_err();
+            assert_eq!(err, Refused::InternalAddress(ip));
+            assert!(
+                err.to_string().contains("controllers.allowed_networks"),
+                "{err}"
+            );
+        }
+        for ip in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "198.17.255.255",
+            "198.20.0.1",
+            "223.255.255.255",
+            "192.0.1.1",
+            "::ffff:8.8.8.8",
+            "2001:4860:4860::8888",
+            "2a00:1450::1",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(policy.address_allowed(ip), Ok(()), "{ip}");
+        }
+        // An allowed network opens a refused range, and only it.
+        let lab = ControllerPolicy {
+            allowed_networks: vec![Cidr::parse("198.18.0.0/24").unwrap()],
+            ..ControllerPolicy::default()
+        };
+        assert_eq!(lab.address_allowed("198.18.0.7".parse().unwrap()), Ok(()));
+        assert!(lab.address_allowed("198.18.1.7".parse().unwrap()).is_err());
+        // A URL naming such an address is refused before any call.
+        assert_eq!(
+            policy.check("https://198.18.0.7:8443/", ""),
+            Err(Refused::InternalAddress("198.18.0.7".parse().unwrap()))
+        );
+        assert_eq!(
+            policy.check("https://[64:ff9b::a9fe:a9fe]/", ""),
+            Err(Refused::InternalAddress(
+                "64:ff9b::a9fe:a9fe".parse().unwrap()
+            ))
+        );
     }
 }

@@ -212,7 +212,7 @@ pub struct ControllersConfig {
     /// Allow plain `http://` controller URLs (tests, private networks).
     pub allow_insecure: bool,
     /// Address ranges a controller may resolve to although they are
-    /// loopback, private, link-local or unique-local.
+    /// loopback, private, link-local, unique-local, reserved or an IPv4 relay.
     pub allowed_networks: Vec<Cidr>,
     /// Hosts a controller URL may name besides the customer's domain.
     pub allowed_hosts: Vec<String>,
@@ -478,12 +478,8 @@ impl Config {
             ));
         }
         let template = &self.registry.template_url;
-        let is_http = |u: &str| u.starts_with("http://") || u.starts_with("https://");
-        if !template.is_empty() && !is_http(template) {
-            return Err(invalid(
-                "registry.template_url",
-                "is not an http(s) URL".into(),
-            ));
+        if !template.is_empty() {
+            template_url_allowed(template).map_err(|e| invalid("registry.template_url", e))?;
         }
         Ok(())
     }
@@ -498,6 +494,28 @@ impl Config {
         };
         full.parse()
             .map_err(|_| format!("`{l}` is not host:port or :port"))
+    }
+}
+
+/// The template flows into every config the hub pushes, so it comes only
+/// over https, where no one on the way can change it; plain http only
+/// from this machine (tests, a sidecar).
+fn template_url_allowed(u: &str) -> Result<(), String> {
+    let url = url::Url::parse(u).map_err(|_| "is not an http(s) URL".to_owned())?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(
+            "must be https:// (plain http only on loopback): the template goes into every push"
+                .into(),
+        ),
+        _ => Err("is not an http(s) URL".into()),
     }
 }
 

@@ -189,3 +189,27 @@ fn a_cheap_password_hash_is_refused_without_being_echoed() {
     let err = Config::load(None, env(&[("HUB_AUTH_SESSION_IDLE", "13h")])).unwrap_err();
     assert!(err.to_string().contains("auth.session_idle"), "{err}");
 }
+
+#[test]
+fn a_template_over_plain_http_is_refused_but_on_loopback() {
+    for bad in [
+        "http://templates.felhom.eu/controller.yaml",
+        "http://10.0.0.5/t.yaml",
+        "ftp://templates.felhom.eu/t.yaml",
+        "templates.felhom.eu/t.yaml",
+    ] {
+        let err = Config::load(None, env(&[("HUB_REGISTRY_TEMPLATE_URL", bad)]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("registry.template_url"), "{bad}: {err}");
+    }
+    for good in [
+        "https://templates.felhom.eu/controller.yaml",
+        "http://127.0.0.1:9000/t.yaml",
+        "http://[::1]:9000/t.yaml",
+        "http://localhost/t.yaml",
+    ] {
+        let c = Config::load(None, env(&[("HUB_REGISTRY_TEMPLATE_URL", good)]));
+        assert!(c.is_ok(), "{good}: {:?}", c.err());
+    }
+}

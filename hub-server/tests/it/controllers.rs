@@ -97,19 +97,19 @@ async fn the_default_policy_refuses_every_way_of_aiming_the_hub() {
         (target.clone(), "only https://"),
         (
             format!("https://127.0.0.1:{port}"),
-            "loopback, private, link-local or unique-local",
+            "loopback, private, link-local, unique-local or reserved",
         ),
         (
             format!("https://[::1]:{port}"),
-            "loopback, private, link-local or unique-local",
+            "loopback, private, link-local, unique-local or reserved",
         ),
         (
             "https://10.1.2.3:8443".to_owned(),
-            "loopback, private, link-local or unique-local",
+            "loopback, private, link-local, unique-local or reserved",
         ),
         (
             "https://169.254.169.254/latest".to_owned(),
-            "loopback, private, link-local or unique-local",
+            "loopback, private, link-local, unique-local or reserved",
         ),
         (
             "https://evil.example.com".to_owned(),
