@@ -5,7 +5,7 @@ NAMESPACE ?= felhom-system
 COMMIT    := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 TAG        = v$(VERSION)
 
-.PHONY: help check-version docker docker-push deploy rollback validate
+.PHONY: help check-version docker docker-push deploy rollback validate pin-images
 
 help:
 	@echo "make VERSION=x.y.z docker        build $(IMAGE):vX.Y.Z (deploy/Dockerfile)"
@@ -13,6 +13,7 @@ help:
 	@echo "make VERSION=x.y.z deploy        apply deploy/k8s and roll deploy/hub to it"
 	@echo "make rollback                    back to the previous ReplicaSet"
 	@echo "make validate                    hadolint + strict manifest validation (as CI)"
+	@echo "make pin-images                  pin the Dockerfile's base images by digest (needs the registries)"
 
 check-version:
 	@echo "$(VERSION)" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$$' \
@@ -36,3 +37,6 @@ rollback:
 
 validate:
 	scripts/validate-deploy.sh
+
+pin-images:
+	scripts/pin-images.sh

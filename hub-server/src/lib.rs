@@ -221,7 +221,7 @@ pub async fn dispatcher(state: &Arc<AppState>) -> Result<Dispatcher, HubError> {
         store: state.store.clone(),
         clock: state.clock.clone(),
         config: n.clone(),
-        public_url: state.config.server.public_url.clone(),
+        dashboard_url: state.config.server.dashboard_url().to_owned(),
         mailer: Mailer::new(
             state.http.clone(),
             &n.resend_base_url,

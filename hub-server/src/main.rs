@@ -350,7 +350,7 @@ fn preview(
         message: "Example message from the controller",
         details: Some(r#"{"example":true}"#),
         occurred_at: "2026-11-27T02:10:00Z",
-        public_url: &config.server.public_url,
+        dashboard_url: config.server.dashboard_url(),
     };
     let rendered = match channel {
         PreviewChannel::Operator => {

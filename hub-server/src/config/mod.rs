@@ -171,7 +171,13 @@ pub struct ServerConfig {
     /// `host:port`, or `:port` for every interface.
     pub listen: String,
     pub data_dir: PathBuf,
+    /// Where controllers reach the hub (`hub.url` of controller.yaml).
     pub public_url: String,
+    /// Where the operator opens the dashboard, when it is not on the
+    /// public host (the cluster serves it on an internal ingress): the
+    /// links in the operator's emails and the dashboard cookie's `Secure`.
+    /// Empty: `public_url`.
+    pub dashboard_url: String,
     pub max_body_bytes: usize,
     /// Connections served at once; beyond it the hub stops accepting (and
     /// says so in the log) until one closes.
@@ -188,12 +194,24 @@ pub struct ServerConfig {
     pub litestream: bool,
 }
 
+impl ServerConfig {
+    /// `dashboard_url`, or `public_url` when it is not set.
+    pub fn dashboard_url(&self) -> &str {
+        if self.dashboard_url.is_empty() {
+            &self.public_url
+        } else {
+            &self.dashboard_url
+        }
+    }
+}
+
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./hub-data"),
             public_url: "http://127.0.0.1:8080".into(),
+            dashboard_url: String::new(),
             max_body_bytes: 1024 * 1024,
             max_connections: 512,
             trusted_proxies: Vec::new(),
@@ -455,6 +473,10 @@ impl Config {
         }
         for (key, url) in [
             ("server.public_url", &self.server.public_url),
+            (
+                "server.dashboard_url",
+                &self.server.dashboard_url().to_owned(),
+            ),
             (
                 "notifications.resend_base_url",
                 &self.notifications.resend_base_url,

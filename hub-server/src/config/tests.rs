@@ -213,3 +213,26 @@ fn a_template_over_plain_http_is_refused_but_on_loopback() {
         assert!(c.is_ok(), "{good}: {:?}", c.err());
     }
 }
+
+#[test]
+fn the_dashboard_url_defaults_to_the_public_url_and_must_be_http() {
+    let c = Config::load(
+        None,
+        env(&[("HUB_SERVER_PUBLIC_URL", "https://hub.felhom.eu")]),
+    )
+    .unwrap();
+    assert_eq!(c.server.dashboard_url(), "https://hub.felhom.eu");
+    let c = Config::load(
+        None,
+        env(&[
+            ("HUB_SERVER_PUBLIC_URL", "https://hub.felhom.eu"),
+            ("HUB_SERVER_DASHBOARD_URL", "https://hub-admin.felhom.eu"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(c.server.dashboard_url(), "https://hub-admin.felhom.eu");
+    let err = Config::load(None, env(&[("HUB_SERVER_DASHBOARD_URL", "hub-admin")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("server.dashboard_url"), "{err}");
+}

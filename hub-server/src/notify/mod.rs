@@ -61,7 +61,7 @@ pub struct Dispatcher {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub config: NotificationsConfig,
-    pub public_url: String,
+    pub dashboard_url: String,
     pub mailer: Mailer,
     /// Distinguishes this hub's idempotency keys from another hub's on the
     /// same Resend account.
@@ -232,7 +232,7 @@ impl Dispatcher {
                     message: &ev.message,
                     details: ev.details.as_deref(),
                     occurred_at: &occurred,
-                    public_url: &self.public_url,
+                    dashboard_url: &self.dashboard_url,
                 };
                 if ev.severity >= Severity::Warning {
                     let d = self
@@ -257,7 +257,7 @@ impl Dispatcher {
                         message: &n.message,
                         details: None,
                         occurred_at: &now,
-                        public_url: &self.public_url,
+                        dashboard_url: &self.dashboard_url,
                     };
                     let d = self
                         .operator_decision(&item, "legacy_notify", false, || {

@@ -22,14 +22,14 @@ pub struct Facts<'a> {
     pub details: Option<&'a str>,
     /// RFC 3339.
     pub occurred_at: &'a str,
-    pub public_url: &'a str,
+    pub dashboard_url: &'a str,
 }
 
 impl Facts<'_> {
     fn link(&self) -> String {
         format!(
             "{}/customers/{}",
-            self.public_url.trim_end_matches('/'),
+            self.dashboard_url.trim_end_matches('/'),
             self.customer_id
         )
     }
@@ -252,7 +252,7 @@ mod tests {
             message: "restic <exited> 1",
             details: Some(r#"{"repo":"/mnt"}"#),
             occurred_at: "2026-11-27T02:10:00Z",
-            public_url: "https://hub.felhom.eu/",
+            dashboard_url: "https://hub.felhom.eu/",
         }
     }
 

@@ -62,7 +62,11 @@ pub fn gate(st: &AppState) -> Gate {
         .config
         .listen_addr()
         .is_ok_and(|addr| addr.ip().is_loopback());
-    if listens_locally && is_loopback_url(&st.config.server.public_url) {
+    let server = &st.config.server;
+    if listens_locally
+        && is_loopback_url(&server.public_url)
+        && is_loopback_url(server.dashboard_url())
+    {
         Gate::Open
     } else {
         Gate::Refused

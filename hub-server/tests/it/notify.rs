@@ -556,3 +556,34 @@ async fn ingest_never_waits_for_email() {
     assert_eq!(hub.store.pending_deliveries().await.unwrap().0, 1);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn the_operators_link_opens_the_dashboard_where_it_is_served() {
+    // The cluster serves the dashboard on an internal host: the email's
+    // link goes there, not to the controllers' public URL.
+    let (fake, url) = FakeResend::start().await;
+    let hub = Hub::start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        Default::default(),
+        |c| {
+            c.notifications.resend_base_url = url.clone();
+            c.notifications.resend_api_key = Secret(RESEND_KEY.into());
+            c.notifications.operator_email = OPERATOR.into();
+            c.server.dashboard_url = "https://hub-admin.example.test/".into();
+        },
+    )
+    .await;
+    let body = event("c1", "backup_failed", "error");
+    let resp = hub.post_json("/api/v1/event", Some(KEY), &body).await;
+    assert_eq!(resp.status(), 201);
+    assert_eq!(hub.drain().await, 1);
+    let sent = fake.delivered();
+    assert_eq!(sent.len(), 1);
+    let html = sent[0].body["html"].as_str().unwrap();
+    assert!(
+        html.contains("https://hub-admin.example.test/customers/c1"),
+        "{html}"
+    );
+    assert!(!html.contains("https://hub.example.test/"), "{html}");
+    hub.stop().await;
+}

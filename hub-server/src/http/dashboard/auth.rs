@@ -27,7 +27,7 @@ fn cookie_name(st: &AppState) -> &'static str {
 }
 
 fn secure(st: &AppState) -> bool {
-    st.config.server.public_url.starts_with("https://")
+    st.config.server.dashboard_url().starts_with("https://")
 }
 
 /// The `Set-Cookie` value for a new session token.

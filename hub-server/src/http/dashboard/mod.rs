@@ -169,7 +169,7 @@ fn same_origin(st: &AppState, h: &HeaderMap) -> bool {
     let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let public = st.config.server.public_url.trim_end_matches('/');
+    let public = st.config.server.dashboard_url().trim_end_matches('/');
     if origin == public || public.starts_with(&format!("{origin}/")) {
         return true;
     }
