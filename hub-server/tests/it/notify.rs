@@ -11,6 +11,12 @@ use crate::*;
 const OPERATOR: &str = "ops@felhom.eu";
 
 async fn hub_with_resend() -> (Hub, FakeResend) {
+    hub_with_resend_and(|_| {}).await
+}
+
+/// A hub that mails the operator through a fake Resend, with `tweak` on
+/// top of that configuration.
+async fn hub_with_resend_and(tweak: impl FnOnce(&mut Config)) -> (Hub, FakeResend) {
     let (fake, url) = FakeResend::start().await;
     let hub = Hub::start_with(
         Arc::new(tempfile::tempdir().unwrap()),
@@ -19,6 +25,7 @@ async fn hub_with_resend() -> (Hub, FakeResend) {
             c.notifications.resend_base_url = url.clone();
             c.notifications.resend_api_key = Secret(RESEND_KEY.into());
             c.notifications.operator_email = OPERATOR.into();
+            tweak(c);
         },
     )
     .await;
@@ -561,17 +568,9 @@ async fn ingest_never_waits_for_email() {
 async fn the_operators_link_opens_the_dashboard_where_it_is_served() {
     // The cluster serves the dashboard on an internal host: the email's
     // link goes there, not to the controllers' public URL.
-    let (fake, url) = FakeResend::start().await;
-    let hub = Hub::start_with(
-        Arc::new(tempfile::tempdir().unwrap()),
-        Default::default(),
-        |c| {
-            c.notifications.resend_base_url = url.clone();
-            c.notifications.resend_api_key = Secret(RESEND_KEY.into());
-            c.notifications.operator_email = OPERATOR.into();
-            c.server.dashboard_url = "https://hub-admin.example.test/".into();
-        },
-    )
+    let (hub, fake) = hub_with_resend_and(|c| {
+        c.server.dashboard_url = "https://hub-admin.example.test/".into();
+    })
     .await;
     let body = event("c1", "backup_failed", "error");
     let resp = hub.post_json("/api/v1/event", Some(KEY), &body).await;
