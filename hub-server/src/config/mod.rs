@@ -16,7 +16,7 @@ mod values;
 
 pub use crate::secrets::SecretsConfig;
 use layers::{apply_env, merge_file};
-pub use values::{Cidr, GoDuration, Secret, TimeOfDay};
+pub use values::{Cidr, GoDuration, Secret, TimeOfDay, is_loopback_host, is_loopback_url};
 
 /// Start-up configuration errors; each names the key or file at fault.
 #[derive(Debug, Error)]
@@ -472,14 +472,11 @@ impl Config {
             ));
         }
         for (key, url) in [
-            ("server.public_url", &self.server.public_url),
-            (
-                "server.dashboard_url",
-                &self.server.dashboard_url().to_owned(),
-            ),
+            ("server.public_url", self.server.public_url.as_str()),
+            ("server.dashboard_url", self.server.dashboard_url()),
             (
                 "notifications.resend_base_url",
-                &self.notifications.resend_base_url,
+                self.notifications.resend_base_url.as_str(),
             ),
         ] {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -524,15 +521,9 @@ impl Config {
 /// from this machine (tests, a sidecar).
 fn template_url_allowed(u: &str) -> Result<(), String> {
     let url = url::Url::parse(u).map_err(|_| "is not an http(s) URL".to_owned())?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
     match url.scheme() {
         "https" if url.host().is_some() => Ok(()),
-        "http" if loopback => Ok(()),
+        "http" if is_loopback_url(u) => Ok(()),
         "http" => Err(
             "must be https:// (plain http only on loopback): the template goes into every push"
                 .into(),

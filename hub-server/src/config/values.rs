@@ -117,6 +117,22 @@ pub struct Cidr {
     pub prefix: u8,
 }
 
+/// Whether `host` (a name or an address, IPv6 in brackets or not) is this
+/// machine's loopback.
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether a URL names a loopback host.
+pub fn is_loopback_url(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(is_loopback_host))
+        .unwrap_or(false)
+}
+
 impl Cidr {
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();

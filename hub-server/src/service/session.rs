@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use subtle::ConstantTimeEq;
 
 use super::{Result, ServiceError};
+use crate::config::is_loopback_url;
 use crate::secrets::random_token;
 use crate::state::AppState;
 use crate::store::Session;
@@ -71,22 +72,6 @@ pub fn gate(st: &AppState) -> Gate {
     } else {
         Gate::Refused
     }
-}
-
-/// Whether `host` (a name or an address, IPv6 in brackets or not) is this
-/// machine's loopback.
-pub fn is_loopback_host(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// Whether a URL names a loopback host.
-pub fn is_loopback_url(url: &str) -> bool {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(is_loopback_host))
-        .unwrap_or(false)
 }
 
 /// A new session: the token for the cookie, the token for the forms.

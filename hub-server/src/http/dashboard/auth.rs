@@ -171,7 +171,7 @@ pub fn direct_local_request(
         (None, Some(l)) => l.port() == 80,
         (_, None) => false,
     };
-    if !session::is_loopback_host(name) || !port_ok {
+    if !crate::config::is_loopback_host(name) || !port_ok {
         return Err("the Host is not this machine's loopback address and port");
     }
     Ok(())

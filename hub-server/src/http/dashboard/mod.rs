@@ -169,8 +169,8 @@ fn same_origin(st: &AppState, h: &HeaderMap) -> bool {
     let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let public = st.config.server.dashboard_url().trim_end_matches('/');
-    if origin == public || public.starts_with(&format!("{origin}/")) {
+    let dashboard = st.config.server.dashboard_url().trim_end_matches('/');
+    if origin == dashboard || dashboard.starts_with(&format!("{origin}/")) {
         return true;
     }
     let host = h
