@@ -164,6 +164,9 @@ pub struct FleetEntry<S = String> {
     pub last_report_age_secs: Option<i64>,
     pub errors_24h: i64,
     pub warnings_24h: i64,
+    /// Why the status is not a plain `ok` (see `StatusInputs::verdict`).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// `GET /api/admin/v1/fleet`.
@@ -190,6 +193,16 @@ pub struct CustomerView {
     pub recent_events: Vec<EventRecord>,
     /// Newest first.
     pub notifications: Vec<NotificationRecord>,
+    /// Why the status is not a plain ok (the fleet row's reason).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The customer's incidents, newest first.
+    #[serde(default)]
+    pub incidents: Vec<crate::alerts::Incident>,
+    /// Maintenance windows that cover it (its own and the fleet's), with
+    /// their times as of the answer.
+    #[serde(default)]
+    pub maintenance: Vec<crate::alerts::MaintenanceWindow>,
 }
 
 /// One row of the notification log: an email sent, skipped (with the

@@ -4,7 +4,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::report::Health;
+use jiff::tz::TimeZone;
+
+use crate::alerts::Family;
+use crate::report::{Health, ReportSignals};
 
 /// A customer's state as the operator sees it, computed at read time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -78,42 +81,152 @@ pub struct StatusThresholds {
 
 /// What the status rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StatusInputs {
+pub struct StatusInputs<'a> {
     pub blocked: bool,
     pub has_config: bool,
     /// Receipt time of the newest report, if any.
     pub last_received_at: Option<Timestamp>,
     pub health: Option<Health>,
     pub monitoring_disabled: bool,
+    /// What the newest report says about backups and checks.
+    pub signals: Option<&'a ReportSignals>,
+    /// Open incidents of the backup and dbdump families: (family, the
+    /// event type that opened it, when).
+    pub open_incidents: &'a [(Family, String, Timestamp)],
+    /// The end of the maintenance window covering the customer now.
+    pub maintenance_until: Option<Timestamp>,
 }
 
-impl StatusInputs {
+/// A status and, for anything but a plain `ok`, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub status: CustomerStatus,
+    /// "no report for 5m", "health fail: tunnel", "backup failed
+    /// 2026-11-27", "maintenance until 02:30", "blocked"; several joined by
+    /// "; ".
+    pub reason: Option<String>,
+}
+
+impl StatusInputs<'_> {
     /// The table of PROTOCOL.md "Status of a customer": the first rule that
     /// holds wins.
     pub fn status(&self, now: Timestamp, t: StatusThresholds) -> CustomerStatus {
+        self.rule(now, t, None).status
+    }
+
+    /// The status with its reason; dates and times in the reason are
+    /// local to `tz` (`alerting.timezone`).
+    pub fn verdict(&self, now: Timestamp, t: StatusThresholds, tz: &TimeZone) -> Verdict {
+        self.rule(now, t, Some(tz))
+    }
+
+    fn rule(&self, now: Timestamp, t: StatusThresholds, tz: Option<&TimeZone>) -> Verdict {
+        let verdict = |status, reasons: Vec<String>| Verdict {
+            status,
+            reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
+        };
+        let mut reasons = Vec::new();
+        let maintenance = match (self.maintenance_until, tz) {
+            (Some(until), Some(tz)) => Some(format!(
+                "maintenance until {}",
+                until.to_zoned(tz.clone()).strftime("%H:%M")
+            )),
+            _ => None,
+        };
+        let finish = |status, mut reasons: Vec<String>| {
+            reasons.extend(maintenance.clone());
+            verdict(status, reasons)
+        };
         if self.blocked {
-            return CustomerStatus::Blocked;
+            return verdict(CustomerStatus::Blocked, vec!["blocked".into()]);
         }
         let Some(received) = self.last_received_at else {
             // No report yet: a configured customer waits for its node. A
             // customer without config and report cannot exist, but if one
             // did it would be waiting too.
-            return CustomerStatus::Pending;
+            return finish(CustomerStatus::Pending, vec!["no report yet".into()]);
         };
         if self.monitoring_disabled {
-            return CustomerStatus::Disabled;
+            return finish(CustomerStatus::Disabled, vec!["monitoring disabled".into()]);
         }
         let age = now
             .duration_since(received)
             .try_into()
             .unwrap_or(Duration::ZERO);
+        let checks = self
+            .signals
+            .map(|s| s.failing_checks.as_str())
+            .unwrap_or("");
+        let health = |h: &str| {
+            if checks.is_empty() {
+                format!("health {h}")
+            } else {
+                format!("health {h}: {checks}")
+            }
+        };
         if age > t.down || self.health == Some(Health::Fail) {
-            return CustomerStatus::Down;
+            if age > t.down {
+                reasons.push(format!("no report for {}", human_duration(age)));
+            }
+            if self.health == Some(Health::Fail) {
+                reasons.push(health("fail"));
+            }
+            return finish(CustomerStatus::Down, reasons);
         }
-        if age > t.stale || self.health == Some(Health::Warn) {
-            return CustomerStatus::Warn;
+        if age > t.stale {
+            reasons.push(format!("no report for {}", human_duration(age)));
         }
-        CustomerStatus::Ok
+        if self.health == Some(Health::Warn) {
+            reasons.push(health("warn"));
+        }
+        let day = |at: Timestamp| match tz {
+            Some(tz) => at.to_zoned(tz.clone()).date().to_string(),
+            None => at.to_string(),
+        };
+        let mut failed = |what: &str, at: Option<Timestamp>, family: Family| {
+            if let Some(at) = at {
+                reasons.push(format!("{what} failed {}", day(at)));
+            } else if let Some((_, by, at)) =
+                self.open_incidents.iter().find(|(f, ..)| *f == family)
+            {
+                let how = if by.ends_with("_missed") {
+                    "missed"
+                } else {
+                    "failed"
+                };
+                reasons.push(format!("{what} {how} {}", day(*at)));
+            }
+        };
+        failed(
+            "backup",
+            self.signals.and_then(|s| s.backup_failed_at),
+            Family::Backup,
+        );
+        failed(
+            "database dump",
+            self.signals.and_then(|s| s.dbdump_failed_at),
+            Family::Dbdump,
+        );
+        if reasons.is_empty() {
+            finish(CustomerStatus::Ok, reasons)
+        } else {
+            finish(CustomerStatus::Warn, reasons)
+        }
+    }
+}
+
+/// "45s", "5m", "1h 5m", "3d 2h": a duration as a reason says it.
+pub fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let mins = secs / 60;
+    let (days, hours, m) = (mins / 1440, (mins / 60) % 24, mins % 60);
+    match (days, hours, m) {
+        (0, 0, 0) => format!("{secs}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d {h}h"),
     }
 }
 

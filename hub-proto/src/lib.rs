@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod alerts;
 pub mod codes;
 mod customer;
 mod event;
@@ -21,12 +22,13 @@ mod version;
 
 pub use customer::{
     CustomerDetail, CustomerList, CustomerStatus, CustomerSummary, HistoryEntry, HistoryPeriod,
-    HistoryResponse, StatusInputs, StatusThresholds, short_age,
+    HistoryResponse, StatusInputs, StatusThresholds, Verdict, human_duration, short_age,
 };
 pub use event::{EventAccepted, EventIn, EventType, LegacyNotify, Preferences, Severity};
 pub use infra::{BindMount, InfraBackup, InfraDisk, InfraStack, RecoveryResponse, ResticSecrets};
 pub use report::{
-    BackupInfo, Check, Container, Health, Report, ReportAccepted, StorageInfo, SystemInfo,
+    BackupInfo, Check, Container, Health, Report, ReportAccepted, ReportSignals, StorageInfo,
+    SystemInfo,
 };
 pub use validate::{
     CustomerScoped, EARLIEST, MAX_FUTURE, ValidationError, validate_customer_id, validate_timestamp,

@@ -228,3 +228,44 @@ pub struct ReportAccepted {
     pub status: String,
     pub customer_blocked: bool,
 }
+
+/// What a report says beyond `health` that the status and its reason
+/// use: kept with the newest report, so a failed backup shows as `warn`
+/// and the reason can name the failing checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportSignals {
+    /// The last backup failed: when (its time, or the report's).
+    pub backup_failed_at: Option<Timestamp>,
+    pub dbdump_failed_at: Option<Timestamp>,
+    /// Names of the checks whose status is not `ok`, comma separated.
+    pub failing_checks: String,
+    /// The fullest file system, in percent.
+    pub disk_used_pct: Option<u8>,
+}
+
+impl Report {
+    pub fn signals(&self) -> ReportSignals {
+        let b = self.backup.as_ref();
+        let failed = |ok: Option<bool>, at: Option<Timestamp>| {
+            (ok == Some(false)).then(|| at.unwrap_or(self.timestamp))
+        };
+        let failing: Vec<&str> = self
+            .checks
+            .iter()
+            .filter(|c| !c.status.is_empty() && !c.status.eq_ignore_ascii_case("ok"))
+            .map(|c| c.name.as_str())
+            .collect();
+        let disk_used_pct = self
+            .storage
+            .iter()
+            .filter(|s| s.total_bytes > 0)
+            .map(|s| (s.used_bytes.min(s.total_bytes) * 100 / s.total_bytes) as u8)
+            .max();
+        ReportSignals {
+            backup_failed_at: b.and_then(|b| failed(b.last_backup_ok, b.last_backup_at)),
+            dbdump_failed_at: b.and_then(|b| failed(b.last_dbdump_ok, b.last_dbdump_at)),
+            failing_checks: failing.join(", "),
+            disk_used_pct,
+        }
+    }
+}

@@ -184,6 +184,9 @@ fn status_rules_first_match_wins() {
         last_received_at: Some(ago(5)),
         health: Some(Health::Ok),
         monitoring_disabled: false,
+        signals: None,
+        open_incidents: &[],
+        maintenance_until: None,
     };
     assert_eq!(base.status(now, t), CustomerStatus::Ok);
     let s = |i: StatusInputs| i.status(now, t);
@@ -244,6 +247,105 @@ fn status_rules_first_match_wins() {
             ..base
         }),
         CustomerStatus::Ok
+    );
+}
+
+/// The finding: a report that says the last backup failed left the
+/// status `ok`. Every non-ok status now says why.
+#[test]
+fn failed_backups_warn_and_every_status_has_a_reason() {
+    use crate::alerts::Family;
+    use crate::{ReportSignals, Verdict};
+    let t = StatusThresholds {
+        stale: std::time::Duration::from_secs(30 * 60),
+        down: std::time::Duration::from_secs(60 * 60),
+    };
+    let tz = jiff::tz::TimeZone::get("Europe/Budapest").unwrap();
+    let now: jiff::Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
+    let ago = |m: i64| now - jiff::SignedDuration::from_mins(m);
+    let failed = ReportSignals {
+        backup_failed_at: Some("2026-11-26T23:30:00Z".parse().unwrap()),
+        failing_checks: "tunnel".into(),
+        ..Default::default()
+    };
+    let base = StatusInputs {
+        blocked: false,
+        has_config: true,
+        last_received_at: Some(ago(5)),
+        health: Some(Health::Ok),
+        monitoring_disabled: false,
+        signals: None,
+        open_incidents: &[],
+        maintenance_until: None,
+    };
+    let v = |i: StatusInputs| {
+        let Verdict { status, reason } = i.verdict(now, t, &tz);
+        (status.as_str(), reason.unwrap_or_default())
+    };
+    assert_eq!(v(base), ("ok", String::new()));
+    // 23:30Z on the 26th is the 27th in Budapest.
+    assert_eq!(
+        v(StatusInputs {
+            signals: Some(&failed),
+            ..base
+        }),
+        ("warn", "backup failed 2026-11-27".into())
+    );
+    let missed = [(
+        Family::Backup,
+        "expected_backup_missed".to_string(),
+        ago(300),
+    )];
+    assert_eq!(
+        v(StatusInputs {
+            open_incidents: &missed,
+            ..base
+        }),
+        ("warn", "backup missed 2026-11-27".into())
+    );
+    assert_eq!(
+        v(StatusInputs {
+            last_received_at: Some(ago(65)),
+            ..base
+        }),
+        ("down", "no report for 1h 5m".into())
+    );
+    assert_eq!(
+        v(StatusInputs {
+            health: Some(Health::Fail),
+            signals: Some(&failed),
+            ..base
+        }),
+        ("down", "health fail: tunnel".into())
+    );
+    assert_eq!(
+        v(StatusInputs {
+            last_received_at: Some(ago(35)),
+            maintenance_until: Some("2026-11-27T01:30:00Z".parse().unwrap()),
+            ..base
+        }),
+        ("warn", "no report for 35m; maintenance until 02:30".into())
+    );
+    assert_eq!(
+        v(StatusInputs {
+            maintenance_until: Some(now),
+            ..base
+        }),
+        ("ok", "maintenance until 11:00".into())
+    );
+    assert_eq!(
+        v(StatusInputs {
+            blocked: true,
+            ..base
+        }),
+        ("blocked", "blocked".into())
+    );
+    assert_eq!(
+        v(StatusInputs {
+            last_received_at: None,
+            ..base
+        }),
+        ("pending", "no report yet".into())
     );
 }
 

@@ -48,6 +48,7 @@
     var c = cell(tr, "");
     if (r.errors_24h) { var e = document.createElement("span"); e.className = "count-e"; e.textContent = r.errors_24h + " err"; c.appendChild(e); }
     if (r.warnings_24h) { var w = document.createElement("span"); w.className = "count-w"; w.textContent = " " + r.warnings_24h + " warn"; c.appendChild(w); }
+    cell(tr, r.reason || "");
     cell(tr, r.hostname || "");
     return tr;
   }

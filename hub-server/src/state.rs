@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::controller_yaml::Template;
 use crate::fleet_cache::FleetCache;
 use crate::job_board::JobBoard;
-use crate::live::{Live, StatusView};
+use crate::live::{ActiveWindows, Live, StatusView};
 use crate::outbound::ControllerPolicy;
 use crate::store::Store;
 
@@ -48,6 +48,8 @@ pub struct AppState {
     /// Counters and histograms for `/metrics`.
     pub metrics: crate::metrics::Metrics,
     latest_version: RwLock<Option<String>>,
+    /// `alerting.timezone` (validated at load; UTC if it ever were not).
+    pub tz: jiff::tz::TimeZone,
     /// How often an idle live stream sends a comment so proxies keep it
     /// open (15 s; tests shorten it).
     pub stream_keepalive: std::time::Duration,
@@ -72,6 +74,8 @@ impl AppState {
             controller_policy: ControllerPolicy::from_config(&config.controllers),
             controller_http,
             started_at: clock.now(),
+            tz: jiff::tz::TimeZone::get(&config.alerting.timezone)
+                .unwrap_or(jiff::tz::TimeZone::UTC),
             jobs: Default::default(),
             denials: Default::default(),
             config,
@@ -106,13 +110,16 @@ impl AppState {
     /// What statuses are computed against right now: the clock, the
     /// alerting thresholds and the newest controller version.
     pub fn status_view(&self) -> StatusView {
+        let now = self.clock.now();
         StatusView {
-            now: self.clock.now(),
+            now,
             thresholds: StatusThresholds {
                 stale: self.config.alerting.stale_threshold.0,
                 down: self.config.alerting.down_threshold.0,
             },
             latest: self.latest_version().as_deref().and_then(parse_version),
+            tz: self.tz.clone(),
+            maintenance: ActiveWindows::at(&self.live.windows(), now),
         }
     }
 

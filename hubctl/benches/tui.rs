@@ -39,6 +39,7 @@ fn entry(i: usize, status: CustomerStatus) -> FleetEntry {
         last_report_age_secs: Some((i % 3600) as i64),
         errors_24h: (i % 11) as i64,
         warnings_24h: (i % 13) as i64,
+        reason: None,
     }
 }
 

@@ -190,9 +190,9 @@ async fn fleet_table_json_and_yaml() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        " CUSTOMER  STATUS  HEALTH  LAST REPORT  VERSION  TYPE    ERR/WARN 24H
+        " CUSTOMER  STATUS  HEALTH  LAST REPORT  VERSION  TYPE    ERR/WARN 24H  REASON
  kovacs    ok      ok      4m ago       1.8.2 ↑  manual  0/0
- nagy      warn    warn    4m ago       1.9.0    manual  0/1
+ nagy      warn    warn    4m ago       1.9.0    manual  0/1           health warn
 
 newest controller: 1.9.0 (↑ = update available)
 "
@@ -219,13 +219,13 @@ async fn check_exits_one_when_a_customer_is_down() {
     assert_eq!(stdout(&out), "all 2 customers healthy\n");
     let out = h.run(&h.ro, &["check", "--strict"]).await;
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out), "b: warn (last report 0s ago)\n");
+    assert_eq!(stdout(&out), "b: warn: health warn (last report 0s ago)\n");
     h.clock.advance(SignedDuration::from_mins(90));
     let out = h.run(&h.ro, &["check"]).await;
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&out),
-        "a: down (last report 1h ago)\nb: down (last report 1h ago)\n"
+        "a: down: no report for 1h 30m (last report 1h ago)\nb: down: no report for 1h 30m (last report 1h ago)\n"
     );
     let out = h.run(&h.ro, &["check", "-o", "json"]).await;
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

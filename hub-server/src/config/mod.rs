@@ -11,10 +11,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
+mod alerting;
 mod layers;
 mod values;
 
 pub use crate::secrets::SecretsConfig;
+pub use alerting::{AlertingConfig, MaintenanceConfig};
 use layers::{apply_env, merge_file};
 pub use values::{Cidr, GoDuration, Secret, TimeOfDay, is_loopback_host, is_loopback_url};
 
@@ -104,35 +106,6 @@ impl Default for RetentionConfig {
                 hour: 4,
                 minute: 30,
             },
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct AlertingConfig {
-    pub stale_threshold: GoDuration,
-    pub down_threshold: GoDuration,
-    pub check_interval: GoDuration,
-    pub backup_deadline: TimeOfDay,
-    pub timezone: String,
-    /// Called every `heartbeat_interval` while the hub is healthy, so an
-    /// outside dead man's switch notices when the hub itself is not.
-    /// Empty: none. A secret (a ping URL names its check).
-    pub heartbeat_url: Secret,
-    pub heartbeat_interval: GoDuration,
-}
-
-impl Default for AlertingConfig {
-    fn default() -> Self {
-        Self {
-            stale_threshold: GoDuration::secs(30 * 60),
-            down_threshold: GoDuration::secs(60 * 60),
-            check_interval: GoDuration::secs(60),
-            backup_deadline: TimeOfDay { hour: 5, minute: 0 },
-            timezone: "Europe/Budapest".into(),
-            heartbeat_url: Secret::default(),
-            heartbeat_interval: GoDuration::secs(5 * 60),
         }
     }
 }
@@ -263,6 +236,7 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub retention: RetentionConfig,
     pub alerting: AlertingConfig,
+    pub maintenance: MaintenanceConfig,
     pub registry: RegistryConfig,
     pub server: ServerConfig,
     pub controllers: ControllersConfig,
@@ -405,6 +379,7 @@ impl Config {
         }
         jiff::tz::TimeZone::get(&a.timezone)
             .map_err(|e| invalid("alerting.timezone", format!("unknown time zone: {e}")))?;
+        alerting::validate(a, &self.maintenance)?;
         if self.secrets.key.is_none() && self.secrets.key_old.is_some() {
             return Err(invalid(
                 "secrets.key_old",

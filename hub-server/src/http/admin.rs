@@ -26,7 +26,7 @@ use crate::service::customers as configs;
 use crate::service::views::{self, EventFilter, FleetFilter};
 use crate::state::AppState;
 
-type St = State<Arc<AppState>>;
+pub(super) type St = State<Arc<AppState>>;
 
 /// An authenticated operator (admin token) and where the request came
 /// from.
@@ -34,7 +34,7 @@ pub struct Admin(pub AdminIdentity, Option<std::net::IpAddr>);
 
 impl Admin {
     /// 403 for read-only tokens.
-    fn write(&self) -> Result<&str, AppError> {
+    pub(super) fn write(&self) -> Result<&str, AppError> {
         if self.0.read_only {
             Err(AppError::Forbidden("this admin token is read-only"))
         } else {
@@ -42,7 +42,7 @@ impl Admin {
         }
     }
 
-    fn actor(&self) -> Actor {
+    pub(super) fn actor(&self) -> Actor {
         Actor {
             name: format!("token:{}", self.0.name),
             client: self.1,
@@ -74,13 +74,13 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     }
 }
 
-fn ok() -> Json<StatusOk> {
+pub(super) fn ok() -> Json<StatusOk> {
     Json(StatusOk::ok())
 }
 
-type Q = Query<HashMap<String, String>>;
+pub(super) type Q = Query<HashMap<String, String>>;
 
-fn parse_bool(q: &HashMap<String, String>, key: &str) -> Result<bool, AppError> {
+pub(super) fn parse_bool(q: &HashMap<String, String>, key: &str) -> Result<bool, AppError> {
     match q.get(key).map(String::as_str) {
         None | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") | Some("") => Ok(true),
@@ -91,7 +91,7 @@ fn parse_bool(q: &HashMap<String, String>, key: &str) -> Result<bool, AppError> 
     }
 }
 
-fn parse_limit(q: &HashMap<String, String>) -> Result<usize, AppError> {
+pub(super) fn parse_limit(q: &HashMap<String, String>) -> Result<usize, AppError> {
     match q.get("limit") {
         None => Ok(100),
         Some(v) => v

@@ -1,6 +1,7 @@
 //! HTTP surface: shared state, the router and the per-request log line.
 
 pub mod admin;
+pub mod alerts;
 pub mod api;
 pub mod dashboard;
 pub mod error;
@@ -555,6 +556,9 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
             get(a::stream),
         ),
     ]
+    .into_iter()
+    .chain(alerts::routes())
+    .collect()
 }
 
 async fn not_found() -> AppError {

@@ -109,11 +109,23 @@ const TYPES: &[(&str, SchemaFn)] = &[
         g.subschema_for::<hub_proto::HistoryResponse>()
     }),
     ("HubStatus", |g| g.subschema_for::<admin::HubStatus>()),
+    ("IncidentList", |g| {
+        g.subschema_for::<hub_proto::alerts::IncidentList>()
+    }),
     ("InfraBackup", |g| {
         g.subschema_for::<hub_proto::InfraBackup>()
     }),
     ("LegacyNotify", |g| {
         g.subschema_for::<hub_proto::LegacyNotify>()
+    }),
+    ("MaintenanceList", |g| {
+        g.subschema_for::<hub_proto::alerts::MaintenanceList>()
+    }),
+    ("MaintenanceWindow", |g| {
+        g.subschema_for::<hub_proto::alerts::MaintenanceWindow>()
+    }),
+    ("NewMaintenance", |g| {
+        g.subschema_for::<hub_proto::alerts::NewMaintenance>()
     }),
     ("NotificationRecord", |g| {
         g.subschema_for::<admin::NotificationRecord>()

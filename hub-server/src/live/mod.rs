@@ -23,11 +23,12 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
 
 use hub_proto::admin::{EventRecord, FleetEntry, StreamMessage};
+use hub_proto::alerts::MaintenanceWindow;
 use hub_proto::{CustomerStatus, Severity};
 use tokio::sync::broadcast;
 
 use crate::store::{Change, CommitSink, FleetRecord};
-pub use row::{Row, StatusView};
+pub use row::{ActiveWindows, Row, StatusView};
 
 /// Messages kept for reconnecting clients.
 pub const RING: usize = 10_000;
@@ -79,6 +80,7 @@ pub fn into_owned(e: FleetEntry<&str>) -> FleetEntry {
         last_report_age_secs: e.last_report_age_secs,
         errors_24h: e.errors_24h,
         warnings_24h: e.warnings_24h,
+        reason: e.reason,
     }
 }
 
@@ -101,6 +103,8 @@ struct Ring {
 /// it) and everything that reads the fleet.
 pub struct Live {
     rows: RwLock<BTreeMap<String, Row>>,
+    /// The maintenance windows that are not over.
+    windows: RwLock<Arc<Vec<MaintenanceWindow>>>,
     ring: Mutex<Ring>,
     tx: broadcast::Sender<(u64, Msg)>,
 }
@@ -112,6 +116,7 @@ impl Live {
     pub fn new(first_id: u64, buffer: usize) -> Live {
         Live {
             rows: RwLock::new(BTreeMap::new()),
+            windows: RwLock::new(Arc::new(Vec::new())),
             ring: Mutex::new(Ring {
                 next_id: first_id.max(1),
                 kept: VecDeque::with_capacity(RING),
@@ -143,6 +148,7 @@ impl Live {
         let listed_before: BTreeMap<String, bool> = changes
             .iter()
             .map(Change::customer_id)
+            .filter(|id| !id.is_empty())
             .map(|id| (id.to_owned(), rows.get(id).is_some_and(Row::listed)))
             .collect();
         fn row<'a>(rows: &'a mut BTreeMap<String, Row>, id: &str) -> &'a mut Row {
@@ -159,6 +165,7 @@ impl Live {
                     controller_version,
                     controller_url,
                     hostname,
+                    signals,
                     own_key,
                 } => {
                     let r = row(&mut rows, &customer_id).record_mut();
@@ -173,6 +180,7 @@ impl Live {
                         r.controller_version = controller_version;
                         r.controller_url = controller_url;
                         r.hostname = hostname;
+                        r.signals = signals;
                     }
                     changed.insert(customer_id);
                 }
@@ -201,6 +209,21 @@ impl Live {
                     row(&mut rows, &customer_id).record_mut().display_name = Some(display_name);
                     changed.insert(customer_id);
                 }
+                Change::Incidents { customer_id, open } => {
+                    row(&mut rows, &customer_id).record_mut().incidents = open;
+                    changed.insert(customer_id);
+                }
+                Change::Maintenance { windows } => {
+                    // Whether a window is active depends on the moment of
+                    // reading; every row it covers is announced again.
+                    let old = self.windows();
+                    for (id, _) in rows.iter() {
+                        if windows.iter().chain(old.iter()).any(|w| w.covers(id)) {
+                            changed.insert(id.clone());
+                        }
+                    }
+                    *crate::sync::write(&self.windows, "live windows") = Arc::new(windows);
+                }
                 Change::ConfigRemoved { customer_id } => {
                     if let Some(r) = rows.get_mut(&customer_id) {
                         r.record_mut().display_name = None;
@@ -228,6 +251,11 @@ impl Live {
                 _ => {}
             }
         }
+    }
+
+    /// The maintenance windows that are not over, as last committed.
+    pub fn windows(&self) -> Arc<Vec<MaintenanceWindow>> {
+        crate::sync::read(&self.windows, "live windows").clone()
     }
 
     /// Adds a message to the stream; never waits.
@@ -316,7 +344,8 @@ impl Live {
 
 /// The store hands the model what it loaded and what it committed.
 impl CommitSink for Live {
-    fn load(&self, records: Vec<FleetRecord>) {
+    fn load(&self, records: Vec<FleetRecord>, windows: Vec<MaintenanceWindow>) {
+        *crate::sync::write(&self.windows, "live windows") = Arc::new(windows);
         *crate::sync::write(&self.rows, "live model") = records
             .into_iter()
             .map(|r| (r.customer_id.clone(), Row::from_record(r)))

@@ -3,12 +3,15 @@
 //! timestamp per row and read.
 
 use hub_proto::admin::FleetEntry;
+use hub_proto::alerts::MaintenanceWindow;
 use hub_proto::{
-    CustomerStatus, CustomerSummary, Health, Severity, StatusInputs, StatusThresholds, Version,
-    update_available,
+    CustomerStatus, CustomerSummary, Health, Severity, StatusInputs, StatusThresholds, Verdict,
+    Version, update_available,
 };
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
+use std::sync::Arc;
 
 use crate::store::FleetRecord;
 
@@ -16,12 +19,44 @@ use crate::store::FleetRecord;
 const COUNT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 
 /// What a customer's status and update mark are computed against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct StatusView {
     pub now: Timestamp,
     pub thresholds: StatusThresholds,
     /// The newest controller version the registry check found.
     pub latest: Option<Version>,
+    /// `alerting.timezone`, for the times in reasons.
+    pub tz: TimeZone,
+    pub maintenance: ActiveWindows,
+}
+
+/// The maintenance windows active at one moment, each evaluated once (a
+/// fleet list reads them for every row): (customer or the whole fleet,
+/// end of the occurrence).
+#[derive(Debug, Clone, Default)]
+pub struct ActiveWindows(Arc<Vec<(Option<String>, Timestamp)>>);
+
+impl ActiveWindows {
+    pub fn at(windows: &[MaintenanceWindow], now: Timestamp) -> ActiveWindows {
+        ActiveWindows(Arc::new(
+            windows
+                .iter()
+                .filter_map(|w| {
+                    w.active_at(now)
+                        .map(|(_, end)| (w.customer_id.clone(), end))
+                })
+                .collect(),
+        ))
+    }
+
+    /// The latest end of a window covering `customer_id`.
+    pub fn until(&self, customer_id: &str) -> Option<Timestamp> {
+        self.0
+            .iter()
+            .filter(|(c, _)| c.as_deref().is_none_or(|c| c == customer_id))
+            .map(|(_, end)| *end)
+            .max()
+    }
 }
 
 /// One customer's row as the model keeps it: the stored record (read
@@ -127,7 +162,12 @@ impl Row {
     pub fn write_json(&self, view: &StatusView, full: bool, out: &mut Vec<u8>) {
         use std::io::Write;
         let f = &self.fixed;
-        let status = self.status(view).as_str();
+        let verdict = if full { Some(self.verdict(view)) } else { None };
+        let status = match &verdict {
+            Some(v) => v.status,
+            None => self.status(view),
+        }
+        .as_str();
         let update = update_available(self.controller_version.as_deref(), view.latest);
         // Writing to a Vec cannot fail.
         let _ = write!(
@@ -148,7 +188,12 @@ impl Row {
                 }
                 None => out.extend_from_slice(b"null"),
             }
-            let _ = write!(out, ",\"errors_24h\":{errors},\"warnings_24h\":{warnings}");
+            let _ = write!(
+                out,
+                ",\"errors_24h\":{errors},\"warnings_24h\":{warnings},\"reason\":"
+            );
+            let reason = verdict.and_then(|v| v.reason);
+            out.extend_from_slice(erased::Json::json(&reason).as_bytes());
         }
         out.push(b'}');
     }
@@ -162,15 +207,27 @@ impl Row {
         self.last_report_at.is_some() || self.managed()
     }
 
-    pub fn status(&self, view: &StatusView) -> CustomerStatus {
+    fn inputs(&self, view: &StatusView) -> StatusInputs<'_> {
         StatusInputs {
             blocked: self.blocked,
             has_config: self.managed(),
             last_received_at: self.last_received_at,
             health: self.health,
             monitoring_disabled: self.monitoring_disabled,
+            signals: Some(&self.signals),
+            open_incidents: &self.incidents,
+            maintenance_until: view.maintenance.until(&self.customer_id),
         }
-        .status(view.now, view.thresholds)
+    }
+
+    pub fn status(&self, view: &StatusView) -> CustomerStatus {
+        self.inputs(view).status(view.now, view.thresholds)
+    }
+
+    /// The status with its reason: what every front end shows.
+    pub fn verdict(&self, view: &StatusView) -> Verdict {
+        self.inputs(view)
+            .verdict(view.now, view.thresholds, &view.tz)
     }
 
     /// Error and warning events received in the 24 h before `now`.
@@ -197,6 +254,7 @@ impl Row {
                 .map(|t| view.now.duration_since(t).as_secs()),
             errors_24h,
             warnings_24h,
+            reason: self.verdict(view).reason,
         }
     }
 

@@ -19,6 +19,7 @@ fn report(id: &str, t: &str, health: Health) -> Change {
         controller_version: Some("1.8.2".into()),
         controller_url: None,
         hostname: Some("h".into()),
+        signals: Default::default(),
         own_key: false,
     }
 }
@@ -91,6 +92,8 @@ fn the_spliced_json_is_the_serialized_row() {
             down: std::time::Duration::from_secs(3600),
         },
         latest: Some((1, 9, 0)),
+        tz: jiff::tz::TimeZone::UTC,
+        maintenance: Default::default(),
     };
     for row in live.rows() {
         for full in [false, true] {
@@ -120,6 +123,7 @@ fn late_reports_advance_receipt_but_not_the_newest_columns() {
         controller_version: None,
         controller_url: None,
         hostname: None,
+        signals: Default::default(),
         own_key: false,
     }]);
     let row = live.row("a").unwrap();

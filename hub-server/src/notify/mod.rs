@@ -274,11 +274,12 @@ impl Dispatcher {
             _ => {}
         }
         self.store
-            .finish_outbox(
-                item.id,
-                item.customer_id.clone(),
+            .record_decisions(
+                Some(item.id),
+                Some(item.customer_id.clone()),
                 skipped,
                 queued,
+                Vec::new(),
                 self.clock.now(),
             )
             .await

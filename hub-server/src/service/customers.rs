@@ -19,7 +19,7 @@ use crate::store::{NewCustomerConfig, StoredConfig};
 
 /// Runs `action` and records it in the audit log, success or failure; a
 /// successful change is announced on the live stream.
-async fn audited<T>(
+pub(super) async fn audited<T>(
     st: &AppState,
     actor: &Actor,
     action: &'static str,
@@ -378,7 +378,12 @@ pub async fn push(st: &AppState, actor: &Actor, id: &str) -> Result<(), ServiceE
     let result = async {
         let cfg = stored(st, id).await?;
         let yaml = render(st, &cfg)?;
-        controller(st, &cfg)?.apply(yaml).await?;
+        let ctl = controller(st, &cfg)?;
+        let window = super::alerts::open_action_window(st, actor, id, "push").await?;
+        if let Err(e) = ctl.apply(yaml).await {
+            super::alerts::close_action_window(st, window).await?;
+            return Err(e.into());
+        }
         Ok(())
     }
     .await;
@@ -477,7 +482,12 @@ pub async fn trigger_update(
             ));
         }
         let cfg = stored(st, id).await?;
-        controller(st, &cfg)?.update(v).await?;
+        let ctl = controller(st, &cfg)?;
+        let window = super::alerts::open_action_window(st, actor, id, "update").await?;
+        if let Err(e) = ctl.update(v).await {
+            super::alerts::close_action_window(st, window).await?;
+            return Err(e.into());
+        }
         Ok(())
     }
     .await;

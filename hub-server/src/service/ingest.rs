@@ -26,6 +26,7 @@ pub async fn report(
             health: r.health,
             monitoring_disabled: r.monitoring_disabled,
             hostname: r.hostname().map(str::to_owned),
+            signals: r.signals(),
             controller_version: r.controller_version,
             controller_url: r.controller_url,
             dict,

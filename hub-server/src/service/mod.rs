@@ -3,6 +3,7 @@
 //! the HTTP layer and the store, owns the audit log's contents, and speaks
 //! [`ServiceError`], which the HTTP layer maps to status codes in one place.
 
+pub mod alerts;
 pub mod auth;
 pub mod customers;
 pub mod ingest;

@@ -15,6 +15,7 @@ use crate::fleet_cache::{ListKind, Snapshot};
 use crate::live::into_owned;
 use crate::state::AppState;
 pub use crate::store::EventFilter;
+use crate::store::IncidentFilter;
 pub use hub_proto::rules::FleetFilter;
 
 /// The cached serialized list of `kind` (built on a blocking thread when
@@ -62,6 +63,11 @@ pub async fn customer_detail(st: &AppState, id: &str) -> Result<CustomerDetail> 
     })
 }
 
+/// The reason of a customer's status, as its fleet row says it.
+fn reason(st: &AppState, id: &str) -> Option<String> {
+    st.live().row(id)?.verdict(&st.status_view()).reason
+}
+
 /// Everything about one customer, secrets redacted.
 pub async fn customer_view(st: &AppState, id: &str) -> Result<CustomerView> {
     let customer = customer_detail(st, id).await?;
@@ -83,11 +89,31 @@ pub async fn customer_view(st: &AppState, id: &str) -> Result<CustomerView> {
         .store
         .notification_log_for(Some(id.to_owned()), 50)
         .await?;
+    let incidents = st
+        .store
+        .incidents(IncidentFilter {
+            customer_id: Some(id.to_owned()),
+            limit: 20,
+            ..Default::default()
+        })
+        .await?;
+    let now = st.clock.now();
+    let maintenance = st
+        .live()
+        .windows()
+        .iter()
+        .filter(|w| w.covers(id))
+        .map(|w| w.clone().with_times(now))
+        .filter(|w| w.active_until.is_some() || w.next_start.is_some())
+        .collect();
     Ok(CustomerView {
         customer,
         config,
         recent_events,
         notifications,
+        reason: reason(st, id),
+        incidents,
+        maintenance,
     })
 }
 

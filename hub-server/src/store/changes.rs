@@ -13,7 +13,8 @@
 use std::collections::VecDeque;
 
 use hub_proto::admin::EventRecord;
-use hub_proto::{Health, Severity};
+use hub_proto::alerts::{Family, MaintenanceWindow};
+use hub_proto::{Health, ReportSignals, Severity};
 use jiff::Timestamp;
 
 /// A committed change to the fleet.
@@ -29,6 +30,7 @@ pub enum Change {
         controller_version: Option<String>,
         controller_url: Option<String>,
         hostname: Option<String>,
+        signals: ReportSignals,
         /// Sent with the customer's own API key.
         own_key: bool,
     },
@@ -46,6 +48,16 @@ pub enum Change {
     ConfigRemoved {
         customer_id: String,
     },
+    /// The customer's open backup and dbdump incidents, after a change.
+    Incidents {
+        customer_id: String,
+        open: Vec<(Family, String, Timestamp)>,
+    },
+    /// The maintenance windows that are not over, after one was added or
+    /// ended.
+    Maintenance {
+        windows: Vec<MaintenanceWindow>,
+    },
 }
 
 impl Change {
@@ -54,8 +66,11 @@ impl Change {
             Change::Report { customer_id, .. }
             | Change::Blocked { customer_id, .. }
             | Change::Config { customer_id, .. }
-            | Change::ConfigRemoved { customer_id } => customer_id,
+            | Change::ConfigRemoved { customer_id }
+            | Change::Incidents { customer_id, .. } => customer_id,
             Change::Event(e) => &e.customer_id,
+            // Not one customer's: every row is looked at again.
+            Change::Maintenance { .. } => "",
         }
     }
 }
@@ -97,6 +112,10 @@ pub struct FleetRecord {
     pub controller_version: Option<String>,
     pub controller_url: Option<String>,
     pub hostname: Option<String>,
+    /// What the newest report says about backups, checks and disks.
+    pub signals: ReportSignals,
+    /// Open backup and dbdump incidents: (family, opened by, when).
+    pub incidents: Vec<(Family, String, Timestamp)>,
     /// A managed customer whose node reported with its own API key: the
     /// global key no longer speaks for it.
     pub own_key_seen: bool,
@@ -112,7 +131,7 @@ pub trait CommitSink: Send + Sync {
     /// The fleet as the database has it, once, when the sink is attached
     /// (between two groups: no commit falls between this and the first
     /// [`CommitSink::committed`]).
-    fn load(&self, records: Vec<FleetRecord>);
+    fn load(&self, records: Vec<FleetRecord>, windows: Vec<MaintenanceWindow>);
     /// The changes of one committed group, in the order they were made.
     fn committed(&self, changes: Vec<Change>);
 }

@@ -159,17 +159,25 @@ impl Store {
     }
 
     /// Records the decisions about one outbox entry — skips logged, emails
-    /// queued as deliveries — and removes it, in one transaction.
-    pub async fn finish_outbox(
+    /// queued as deliveries, incidents changed — and removes it, in one
+    /// transaction. Without an outbox entry: the decisions of the
+    /// dispatcher's tick (reminders, held openings, resolutions), about one
+    /// customer or (`None`) the fleet.
+    pub async fn record_decisions(
         &self,
-        outbox_id: i64,
-        customer_id: String,
+        outbox_id: Option<i64>,
+        customer_id: Option<String>,
         entries: Vec<LogEntry>,
         deliveries: Vec<NewDelivery>,
+        ops: Vec<super::IncidentOp>,
         now: Timestamp,
     ) -> Result<()> {
-        self.write(move |c, _| {
-            let cust = lookup(c, &customer_id)?.map(|r| r.id);
+        self.write(move |c, changes| {
+            super::incidents::apply(c, changes, &ops)?;
+            let cust = match &customer_id {
+                Some(id) => lookup(c, id)?.map(|r| r.id),
+                None => None,
+            };
             let mut queue = c.prepare_cached(
                 "INSERT INTO deliveries (created_at, channel, customer, event_type, event, \
                     recipient, subject, text, html, idempotency_key, next_attempt_at) \
@@ -208,8 +216,10 @@ impl Store {
                     e.provider_id,
                 ])?;
             }
-            c.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
-                .execute([outbox_id])?;
+            if let Some(id) = outbox_id {
+                c.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+                    .execute([id])?;
+            }
             Ok(())
         })
         .await

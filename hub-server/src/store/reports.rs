@@ -1,6 +1,7 @@
 //! Report history and the newest-report table the fleet view reads.
 
-use hub_proto::{Health, HistoryEntry, Severity};
+use hub_proto::alerts::Family;
+use hub_proto::{Health, HistoryEntry, ReportSignals, Severity};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::value::RawValue;
@@ -18,6 +19,7 @@ pub struct NewReport {
     pub controller_version: Option<String>,
     pub controller_url: Option<String>,
     pub hostname: Option<String>,
+    pub signals: ReportSignals,
     pub dict: i64,
     pub body: Vec<u8>,
     /// Sent with the customer's own API key: `Some(true)` for its current
@@ -163,7 +165,8 @@ pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
     let mut stmt = c.prepare(
         "SELECT c.customer_id, c.blocked, cc.display_name, cc.customer IS NOT NULL, \
             l.ts, l.received_at, l.health, l.monitoring_disabled, l.controller_version, \
-            l.controller_url, l.hostname, cc.own_key_seen_at IS NOT NULL \
+            l.controller_url, l.hostname, cc.own_key_seen_at IS NOT NULL, \
+            l.backup_failed_at, l.dbdump_failed_at, l.failing_checks, l.disk_used_pct \
          FROM customers c \
          LEFT JOIN latest_reports l ON l.customer = c.id \
          LEFT JOIN customer_configs cc ON cc.customer = c.id \
@@ -191,6 +194,13 @@ pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
             controller_url: r.get(9)?,
             hostname: r.get(10)?,
             own_key_seen: r.get::<_, Option<bool>>(11)?.unwrap_or(false),
+            signals: ReportSignals {
+                backup_failed_at: r.get::<_, Option<i64>>(12)?.map(from_ms),
+                dbdump_failed_at: r.get::<_, Option<i64>>(13)?.map(from_ms),
+                failing_checks: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
+                disk_used_pct: r.get(15)?,
+            },
+            incidents: Vec::new(),
             recent: Default::default(),
         };
         index.insert(row.customer_id.clone(), rows.len());
@@ -203,6 +213,19 @@ pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
            AND e.received_at >= (SELECT max(received_at) FROM events) - ?1 \
          ORDER BY e.received_at",
     )?;
+    let mut inc = c.prepare(
+        "SELECT cu.customer_id, i.family, i.opened_by, i.opened_at FROM incidents i \
+         JOIN customers cu ON cu.id = i.customer \
+         WHERE i.resolved_at IS NULL AND i.family IN ('backup', 'dbdump') ORDER BY i.id",
+    )?;
+    let mut q = inc.query([])?;
+    while let Some(r) = q.next()? {
+        let id: String = r.get(0)?;
+        let family = r.get::<_, String>(1)?;
+        if let (Some(&i), Some(f)) = (index.get(&id), Family::parse(&family)) {
+            rows[i].incidents.push((f, r.get(2)?, from_ms(r.get(3)?)));
+        }
+    }
     let window = 24 * 3600 * 1000i64;
     let mut q = stmt.query([window])?;
     while let Some(r) = q.next()? {
@@ -245,8 +268,9 @@ fn insert_report(c: &Connection, r: &NewReport, changes: &mut Changes) -> Result
         // (a late, queued report still proves the node is alive).
         c.prepare_cached(
             "INSERT INTO latest_reports (customer, ts, received_at, health, monitoring_disabled, \
-                controller_version, controller_url, hostname) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+                controller_version, controller_url, hostname, backup_failed_at, dbdump_failed_at, \
+                failing_checks, disk_used_pct) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
              ON CONFLICT (customer) DO UPDATE SET \
                 received_at = max(received_at, excluded.received_at), \
                 health = iif(excluded.ts >= ts, excluded.health, health), \
@@ -254,6 +278,10 @@ fn insert_report(c: &Connection, r: &NewReport, changes: &mut Changes) -> Result
                 controller_version = iif(excluded.ts >= ts, excluded.controller_version, controller_version), \
                 controller_url = iif(excluded.ts >= ts, excluded.controller_url, controller_url), \
                 hostname = iif(excluded.ts >= ts, excluded.hostname, hostname), \
+                backup_failed_at = iif(excluded.ts >= ts, excluded.backup_failed_at, backup_failed_at), \
+                dbdump_failed_at = iif(excluded.ts >= ts, excluded.dbdump_failed_at, dbdump_failed_at), \
+                failing_checks = iif(excluded.ts >= ts, excluded.failing_checks, failing_checks), \
+                disk_used_pct = iif(excluded.ts >= ts, excluded.disk_used_pct, disk_used_pct), \
                 ts = max(ts, excluded.ts)",
         )?
         .execute(params![
@@ -265,7 +293,12 @@ fn insert_report(c: &Connection, r: &NewReport, changes: &mut Changes) -> Result
             r.controller_version,
             r.controller_url,
             r.hostname,
+            r.signals.backup_failed_at.map(ms),
+            r.signals.dbdump_failed_at.map(ms),
+            r.signals.failing_checks,
+            r.signals.disk_used_pct,
         ])?;
+        super::maintenance::end_action_windows(c, changes, cust.id, r.received_at)?;
     }
     if inserted == 1 {
         changes.push(Change::Report {
@@ -277,6 +310,7 @@ fn insert_report(c: &Connection, r: &NewReport, changes: &mut Changes) -> Result
             controller_version: r.controller_version.clone(),
             controller_url: r.controller_url.clone(),
             hostname: r.hostname.clone(),
+            signals: r.signals.clone(),
             own_key: r.own_key.is_some(),
         });
     }

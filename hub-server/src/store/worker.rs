@@ -229,7 +229,10 @@ impl Writer {
     }
 
     fn attach(&self, (new, reply): Attach, sink: &mut Option<Arc<dyn CommitSink>>) {
-        let loaded = super::reports::load_fleet(&self.conn).map(|records| new.load(records));
+        let loaded = super::reports::load_fleet(&self.conn).and_then(|records| {
+            new.load(records, super::maintenance::live_windows(&self.conn)?);
+            Ok(())
+        });
         if loaded.is_ok() {
             *sink = Some(new);
         }

@@ -300,6 +300,7 @@ async fn poisoned_rows_do_not_break_reads_or_recovery() {
                 controller_version: None,
                 controller_url: None,
                 hostname: None,
+                signals: Default::default(),
                 dict,
                 body: packed,
                 own_key: None,

@@ -406,6 +406,7 @@ async fn run_ops(ops: Vec<Op>) -> Result<(), TestCaseError> {
                         controller_version: Some(format!("1.{who}.0")),
                         controller_url: Some(format!("https://{}.example", id(who))),
                         hostname: Some(format!("host-{minutes}")),
+                        signals: Default::default(),
                         dict,
                         body: packed,
                         own_key: None,
@@ -481,6 +482,8 @@ async fn run_ops(ops: Vec<Op>) -> Result<(), TestCaseError> {
             down: Duration::from_secs(3600),
         },
         latest: Some((1, 3, 0)),
+        tz: jiff::tz::TimeZone::UTC,
+        maintenance: Default::default(),
     };
     let entries = |rows: Vec<hub_server::live::Row>| -> Vec<Value> {
         rows.iter()

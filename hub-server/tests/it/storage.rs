@@ -276,7 +276,11 @@ struct Recorder {
 }
 
 impl hub_server::store::CommitSink for Recorder {
-    fn load(&self, records: Vec<hub_server::store::FleetRecord>) {
+    fn load(
+        &self,
+        records: Vec<hub_server::store::FleetRecord>,
+        _windows: Vec<hub_proto::alerts::MaintenanceWindow>,
+    ) {
         *self.loaded.lock().unwrap() = records.into_iter().map(|r| r.customer_id).collect();
     }
 

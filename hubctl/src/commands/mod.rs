@@ -2,6 +2,7 @@
 //! a string and an [`Outcome`]; `main` prints and maps errors to exit codes.
 
 pub mod actions;
+pub mod alerts;
 pub mod config;
 pub mod session;
 pub mod view;

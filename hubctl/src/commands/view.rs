@@ -45,6 +45,7 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
         "VERSION",
         "TYPE",
         "ERR/WARN 24H",
+        "REASON",
     ]);
     for c in &fleet.customers {
         let s = &c.summary;
@@ -61,6 +62,7 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
             cell(version),
             cell(if s.managed { "managed" } else { "manual" }),
             cell(format!("{}/{}", c.errors_24h, c.warnings_24h)),
+            cell(c.reason.as_deref().map(clean).unwrap_or_default()),
         ]);
     }
     let mut out = render(&t);
@@ -182,11 +184,26 @@ pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
         },
     );
     let ts = |t: Option<Timestamp>| t.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
+    if let Some(r) = &v.reason {
+        out.push_str(&format!("reason: {}\n", clean(r)));
+    }
     out.push_str(&format!(
         "last report {}  received {}\n",
         ts(c.last_report_at),
         ts(c.last_received_at)
     ));
+    for w in &v.maintenance {
+        out.push_str(&format!(
+            "maintenance: {}\n",
+            crate::commands::alerts::window_line(w)
+        ));
+    }
+    for i in v.incidents.iter().filter(|i| i.resolved_at.is_none()) {
+        out.push_str(&format!(
+            "open incident: {}\n",
+            crate::commands::alerts::incident_line(i)
+        ));
+    }
     match &v.config {
         Some(cfg) => out.push_str(&format!(
             "config: managed — {} · {} · {}\n",
@@ -517,8 +534,13 @@ pub async fn check(client: &Client, ctx: &Ctx, strict: bool) -> Result<(String, 
     }
     let mut out = String::new();
     for c in bad {
+        let why = c
+            .reason
+            .as_deref()
+            .map(|r| format!(": {}", clean(r)))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "{}: {} (last report {})\n",
+            "{}: {}{why} (last report {})\n",
             clean(&c.summary.customer_id),
             c.summary.status.as_str(),
             age(c.last_report_age_secs)

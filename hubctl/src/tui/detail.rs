@@ -123,6 +123,24 @@ fn lines(app: &App, d: &Detail, theme: &Theme, width: usize) -> Vec<Line<'static
             },
         )),
     ]));
+    if let Some(r) = &view.reason {
+        out.push(Line::from(Span::styled(
+            format!(" {}", clean(r)),
+            theme.status(s.status),
+        )));
+    }
+    for w in &view.maintenance {
+        out.push(Line::from(format!(
+            " maintenance: {}",
+            crate::commands::alerts::window_line(w)
+        )));
+    }
+    for i in view.incidents.iter().filter(|i| i.resolved_at.is_none()) {
+        out.push(Line::from(format!(
+            " open incident: {}",
+            crate::commands::alerts::incident_line(i)
+        )));
+    }
     config(&mut out, theme, view);
     let report: Option<Report> = view
         .customer

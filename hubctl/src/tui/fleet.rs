@@ -33,11 +33,12 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Constraint::Length(9),
         Constraint::Length(7),
         Constraint::Length(7),
+        Constraint::Fill(3),
         Constraint::Fill(2),
     ];
     let header = Row::new(
         [
-            "STATUS", "CUSTOMER", "NAME", "HEALTH", "LAST", "VERSION", "ERR/WRN", "TYPE",
+            "STATUS", "CUSTOMER", "NAME", "HEALTH", "LAST", "VERSION", "ERR/WRN", "TYPE", "REASON",
             "HOSTNAME",
         ]
         .map(|h| Cell::from(h).style(theme.title())),
@@ -71,6 +72,7 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 Cell::from(version),
                 Cell::from(format!("{}/{}", r.entry.errors_24h, r.entry.warnings_24h)),
                 Cell::from(if s.managed { "managed" } else { "manual" }),
+                Cell::from(clean(r.entry.reason.as_deref().unwrap_or("")).into_owned()),
                 Cell::from(clean(s.hostname.as_deref().unwrap_or("")).into_owned()),
             ]);
             if i == app.selected {

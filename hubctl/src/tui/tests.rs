@@ -48,6 +48,7 @@ fn entry(id: &str, status: CustomerStatus, age: i64) -> FleetEntry {
         last_report_age_secs: Some(age),
         errors_24h: if status == CustomerStatus::Down { 3 } else { 0 },
         warnings_24h: i64::from(status == CustomerStatus::Warn),
+        reason: None,
     }
 }
 
@@ -376,6 +377,9 @@ fn view() -> CustomerView {
             provider_id: Some("email-1".into()),
             attempts: 1,
         }],
+        reason: Some("no report for 1h 5m".into()),
+        incidents: Vec::new(),
+        maintenance: Vec::new(),
     }
 }
 

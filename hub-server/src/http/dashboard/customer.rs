@@ -482,6 +482,9 @@ mod tests {
                 })
                 .collect(),
             notifications: Vec::new(),
+            reason: None,
+            incidents: Vec::new(),
+            maintenance: Vec::new(),
         }
     }
 

@@ -32,6 +32,8 @@ pub struct FleetRow<'a> {
     pub update: bool,
     pub errors: i64,
     pub warnings: i64,
+    /// Why the status is not a plain ok.
+    pub reason: String,
     pub hostname: &'a str,
 }
 
@@ -88,6 +90,7 @@ pub fn fleet_data<'a>(rows: impl Iterator<Item = &'a Row>, view: &StatusView) ->
                 update: s.update_available,
                 errors: e.errors_24h,
                 warnings: e.warnings_24h,
+                reason: e.reason.unwrap_or_default(),
                 hostname: s.hostname.unwrap_or(""),
             }
         })
@@ -175,6 +178,8 @@ mod tests {
                 down: std::time::Duration::from_secs(3600),
             },
             latest: None,
+            tz: jiff::tz::TimeZone::UTC,
+            maintenance: Default::default(),
         };
         let rows = [
             row("a-ok", Health::Ok, false, 5, now),
