@@ -97,15 +97,7 @@ pub async fn customer_view(st: &AppState, id: &str) -> Result<CustomerView> {
             ..Default::default()
         })
         .await?;
-    let now = st.clock.now();
-    let maintenance = st
-        .live()
-        .windows()
-        .iter()
-        .filter(|w| w.covers(id))
-        .map(|w| w.clone().with_times(now))
-        .filter(|w| w.active_until.is_some() || w.next_start.is_some())
-        .collect();
+    let maintenance = super::alerts::maintenance(st, Some(id)).windows;
     Ok(CustomerView {
         customer,
         config,

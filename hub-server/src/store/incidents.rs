@@ -357,21 +357,6 @@ pub struct IncidentFilter {
 }
 
 impl Store {
-    /// Incidents still to be resolved or whose resolution is still to be
-    /// said, oldest first: what the dispatcher's tick works on.
-    pub async fn unsettled_incidents(&self) -> Result<Vec<IncidentRow>> {
-        self.read(|c| {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
-                 WHERE i.resolve_notified = 0 ORDER BY i.id"
-            );
-            let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map([], incident_row)?;
-            Ok(rows.collect::<std::result::Result<_, _>>()?)
-        })
-        .await
-    }
-
     /// Incidents for the admin API, newest first.
     pub async fn incidents(&self, f: IncidentFilter) -> Result<Vec<Incident>> {
         self.read(move |c| {
@@ -393,52 +378,5 @@ impl Store {
             Ok(rows.collect::<std::result::Result<_, _>>()?)
         })
         .await
-    }
-
-    /// What the dispatcher decides one customer's event against: the
-    /// customer's open incidents, and the fleet incident if it is open or
-    /// ended less than `grace` before `now`.
-    pub async fn incidents_for(
-        &self,
-        customer_id: String,
-        now: Timestamp,
-        grace: std::time::Duration,
-    ) -> Result<Vec<IncidentRow>> {
-        self.read(move |c| {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
-                 WHERE (cu.customer_id = ?1 AND i.resolved_at IS NULL) \
-                    OR (i.family = 'fleet' AND (i.resolved_at IS NULL OR i.resolved_at > ?2)) \
-                 ORDER BY i.id"
-            );
-            let since = ms(now) - grace.as_millis() as i64;
-            let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params![customer_id, since], incident_row)?;
-            Ok(rows.collect::<std::result::Result<_, _>>()?)
-        })
-        .await
-    }
-
-    /// How many events of `event_type` a customer had since `since`: how
-    /// often its node went down lately.
-    pub async fn events_since(
-        &self,
-        customer_id: String,
-        event_type: &'static str,
-        since: Timestamp,
-    ) -> Result<i64> {
-        self.read(move |c| {
-            Ok(c.prepare_cached(
-                "SELECT count(*) FROM events e JOIN customers cu ON cu.id = e.customer \
-                 WHERE cu.customer_id = ?1 AND e.occurred_at >= ?3 AND e.event_type = ?2",
-            )?
-            .query_row(params![customer_id, event_type, ms(since)], |r| r.get(0))?)
-        })
-        .await
-    }
-
-    /// Applies incident changes that go with no other write.
-    pub async fn update_incidents(&self, ops: Vec<IncidentOp>) -> Result<()> {
-        self.write(move |c, changes| apply(c, changes, &ops)).await
     }
 }
