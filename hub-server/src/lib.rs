@@ -231,5 +231,9 @@ pub async fn dispatcher(state: &Arc<AppState>) -> Result<Dispatcher, HubError> {
         instance,
         wake: state.wake.clone(),
         board: state.jobs.clone(),
+        alerting: state.config.alerting.clone(),
+        maintenance: state.config.maintenance.clone(),
+        live: state.live.clone(),
+        tz: state.tz.clone(),
     })
 }

@@ -42,6 +42,9 @@ pub struct AlertingConfig {
     pub flap_transitions: u32,
     pub flap_window: GoDuration,
     pub flap_settle: GoDuration,
+    /// A disk incident is over on the first report after it whose fullest
+    /// disk is below this percentage (the controller sends no "disk ok").
+    pub disk_clear_percent: u8,
 }
 
 impl Default for AlertingConfig {
@@ -63,6 +66,7 @@ impl Default for AlertingConfig {
             flap_transitions: 4,
             flap_window: GoDuration::secs(6 * 3600),
             flap_settle: GoDuration::secs(3600),
+            disk_clear_percent: 85,
         }
     }
 }
@@ -126,6 +130,12 @@ pub(super) fn validate(a: &AlertingConfig, m: &MaintenanceConfig) -> Result<(), 
         return Err(invalid(
             "alerting.mass_outage_fraction",
             "must be above 0 and at most 1".into(),
+        ));
+    }
+    if !(1..=100).contains(&a.disk_clear_percent) {
+        return Err(invalid(
+            "alerting.disk_clear_percent",
+            "must be 1 to 100".into(),
         ));
     }
     if a.flap_transitions < 2 {

@@ -9,22 +9,28 @@
 //! restart after an outage gives every node a full threshold to check in
 //! before anyone is woken. Recovery needs a report fresher than
 //! `stale_threshold`; the grace never makes a silent node look recovered.
+//!
+//! The mass-outage guard runs on the same pass, before any transition is
+//! recorded: when enough nodes went silent at once that the hub itself is
+//! more likely cut off than they are, the fleet incident is opened first,
+//! so the dispatcher holds every per-node email of that silence.
 
 use std::sync::Arc;
 
 use hub_proto::EventType;
+use hub_proto::alerts::Family;
 use jiff::{SignedDuration, Timestamp};
 
 use super::JobError;
 use crate::state::AppState;
-use crate::store::{NewEvent, NodeState};
+use crate::store::{IncidentFilter, IncidentOp, NewEvent, NodeState, Watched};
 
 /// Runs one check; returns how many transitions were recorded.
 pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
     let now = st.clock.now();
     let stale = st.config.alerting.stale_threshold.0;
     let down = st.config.alerting.down_threshold.0;
-    let mut transitions = 0;
+    let mut plan = Vec::new();
     for node in st.store.watched_nodes().await? {
         // Recovery needs a fresh report; escalation waits out the grace.
         let real_age = now.duration_since(node.last_received_at);
@@ -43,7 +49,12 @@ pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
             };
             escalated.max(node.state)
         };
-        let age = real_age;
+        plan.push((node, new));
+    }
+    mass_outage(st, &plan, now).await?;
+    let mut transitions = 0;
+    for (node, new) in plan {
+        let age = now.duration_since(node.last_received_at);
         if new == node.state {
             continue;
         }
@@ -87,6 +98,144 @@ pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
         transitions += 1;
     }
     Ok(transitions)
+}
+
+/// What the mass-outage guard counts on one pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Silence {
+    /// Nodes not ok whose silence began within `stale_threshold +
+    /// mass_outage_window` (counted from the later of receipt and the
+    /// hub's start, as escalation is): the ones that turned stale within
+    /// the window.
+    pub recent: usize,
+    /// Nodes not ok at all.
+    pub silent: usize,
+    /// The earliest last report among the recent ones.
+    pub since: Option<Timestamp>,
+}
+
+pub fn silence(
+    plan: &[(Watched, NodeState)],
+    now: Timestamp,
+    started_at: Timestamp,
+    stale: std::time::Duration,
+    window: std::time::Duration,
+) -> Silence {
+    let span =
+        SignedDuration::try_from(stale.saturating_add(window)).unwrap_or(SignedDuration::MAX);
+    let edge = now.checked_sub(span).unwrap_or(Timestamp::MIN);
+    let mut s = Silence {
+        recent: 0,
+        silent: 0,
+        since: None,
+    };
+    for (n, state) in plan {
+        if *state == NodeState::Ok {
+            continue;
+        }
+        s.silent += 1;
+        if n.last_received_at.max(started_at) >= edge {
+            s.recent += 1;
+            s.since = Some(
+                s.since
+                    .map_or(n.last_received_at, |t| t.min(n.last_received_at)),
+            );
+        }
+    }
+    s
+}
+
+/// How many nodes turning stale at once make a mass outage:
+/// max(`mass_outage_min_nodes`, `mass_outage_fraction` × watched).
+pub fn mass_outage_threshold(min_nodes: u32, fraction: f64, watched: usize) -> usize {
+    let share = (fraction * watched as f64).ceil();
+    let share = if share.is_finite() && share > 0.0 {
+        share as usize
+    } else {
+        0
+    };
+    share.max(min_nodes as usize)
+}
+
+/// Opens the fleet incident when the silence is a mass outage, keeps its
+/// peak, and ends it once at most half of its peak is still silent.
+async fn mass_outage(
+    st: &Arc<AppState>,
+    plan: &[(Watched, NodeState)],
+    now: Timestamp,
+) -> Result<(), JobError> {
+    let a = &st.config.alerting;
+    let s = silence(
+        plan,
+        now,
+        st.started_at,
+        a.stale_threshold.0,
+        a.mass_outage_window.0,
+    );
+    let open = st
+        .store
+        .incidents(IncidentFilter {
+            open: true,
+            customer_id: None,
+            family: Some(Family::Fleet),
+            limit: 1,
+        })
+        .await?
+        .into_iter()
+        .next();
+    let op = match open {
+        None => {
+            let need =
+                mass_outage_threshold(a.mass_outage_min_nodes, a.mass_outage_fraction, plan.len());
+            if s.recent < need {
+                return Ok(());
+            }
+            tracing::warn!(
+                silent = s.recent,
+                watched = plan.len(),
+                "staleness: mass outage"
+            );
+            IncidentOp::Open {
+                customer_id: None,
+                family: Family::Fleet,
+                at: now,
+                event: None,
+                opened_by: "mass_outage".into(),
+                message: format!("{} of {} nodes silent at once", s.recent, plan.len()),
+                held: None,
+                held_until: None,
+                notified_operator: false,
+                notified_customer: false,
+                next_reminder_at: None,
+                detail: serde_json::json!({
+                    "silent": s.recent,
+                    "total": plan.len(),
+                    "since": s.since.unwrap_or(now),
+                }),
+            }
+        }
+        Some(inc) => {
+            let peak = inc.detail["silent"].as_u64().unwrap_or(0) as usize;
+            if s.silent * 2 <= peak {
+                tracing::info!(silent = s.silent, peak, "staleness: mass outage over");
+                IncidentOp::Resolve {
+                    id: inc.id,
+                    at: now,
+                    event: None,
+                    notified: false,
+                }
+            } else if s.silent > peak {
+                let mut detail = inc.detail.clone();
+                detail["silent"] = s.silent.into();
+                IncidentOp::Detail { id: inc.id, detail }
+            } else {
+                return Ok(());
+            }
+        }
+    };
+    st.store.update_incidents(vec![op]).await?;
+    st.wake.notify_one();
+    Ok(())
 }
 
 /// An event the hub itself emits.

@@ -17,8 +17,11 @@
 //!
 //! Ingest never waits for email.
 
+pub mod alert_texts;
+pub mod incidents;
 pub mod resend;
 pub mod texts;
+mod tick;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,9 +32,11 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
-use crate::config::NotificationsConfig;
+use crate::config::{AlertingConfig, MaintenanceConfig, NotificationsConfig};
 use crate::job_board::JobBoard;
-use crate::store::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, Store, StoreError};
+use crate::live::Live;
+use crate::store::{Channel, Delivery, IncidentOp, OutboxItem, Store, StoreError, StoredEvent};
+use incidents::Batch;
 use resend::{Email, Mailer, SendError};
 use texts::Facts;
 
@@ -55,6 +60,17 @@ pub mod reason {
     pub const BLOCKED: &str = "blocked";
     pub const NO_ADDRESS: &str = "no_address";
     pub const NOT_APPLICABLE: &str = "not_applicable";
+    /// Inside a maintenance window.
+    pub const MAINTENANCE: &str = "maintenance";
+    /// The node itself is down or stale.
+    pub const INHIBITED: &str = "inhibited";
+    /// Many nodes went silent at once: the hub may be cut off.
+    pub const MASS_OUTAGE: &str = "mass_outage";
+    pub const FLAPPING: &str = "flapping";
+    /// Down again within `alerting.resolve_hold`: the same outage.
+    pub const RESOLVE_HOLD: &str = "resolve_hold";
+    /// Already open and told; reminders say it again.
+    pub const OPEN_INCIDENT: &str = "open_incident";
 }
 
 pub struct Dispatcher {
@@ -70,6 +86,12 @@ pub struct Dispatcher {
     /// Where each round is recorded (job `notify`), so a stuck dispatcher
     /// shows as overdue.
     pub board: Arc<JobBoard>,
+    pub alerting: AlertingConfig,
+    pub maintenance: MaintenanceConfig,
+    /// The maintenance windows and the fleet's newest reports.
+    pub live: Arc<Live>,
+    /// `alerting.timezone`.
+    pub tz: jiff::tz::TimeZone,
 }
 
 /// A channel's verdict on one outbox entry.
@@ -172,6 +194,8 @@ impl Dispatcher {
                 round.decided += 1;
             }
         }
+        // The timed decisions, after the events they depend on.
+        self.tick().await?;
         loop {
             let due = self.store.due_deliveries(self.clock.now(), ROUND).await?;
             let n = due.len();
@@ -193,60 +217,13 @@ impl Dispatcher {
         }
     }
 
-    /// Decides one outbox entry: skips are logged and emails to send are
-    /// queued as deliveries, atomically with removing the entry.
+    /// Decides one outbox entry: skips are logged, emails to send queued
+    /// as deliveries and incidents changed, atomically with removing the
+    /// entry.
     async fn decide(&self, item: OutboxItem) -> Result<(), StoreError> {
-        let mut skipped = Vec::new();
-        let mut queued = Vec::new();
-        let mut record =
-            |channel: Channel, event_type: &str, event: Option<i64>, d: Decision| match d {
-                Decision::Skip(why) => skipped.push(LogEntry {
-                    channel,
-                    event_type: event_type.to_owned(),
-                    event,
-                    outcome: "skipped",
-                    reason: why.to_owned(),
-                    recipient: String::new(),
-                    subject: String::new(),
-                    provider_id: None,
-                }),
-                Decision::Send(r, to) => queued.push(NewDelivery {
-                    channel,
-                    event_type: event_type.to_owned(),
-                    event,
-                    recipient: to,
-                    subject: r.subject,
-                    text: r.text,
-                    html: r.html,
-                    idempotency_key: format!("{}-{}-{}", self.instance, item.id, channel.as_str()),
-                }),
-            };
+        let mut b = Batch::default();
         match (item.kind.as_str(), &item.event) {
-            ("event", Some(ev)) => {
-                let occurred = ev.occurred_at.to_string();
-                let type_name = ev.event_type.as_str();
-                let facts = Facts {
-                    customer_id: &item.customer_id,
-                    event_type: type_name,
-                    severity: ev.severity,
-                    message: &ev.message,
-                    details: ev.details.as_deref(),
-                    occurred_at: &occurred,
-                    dashboard_url: &self.dashboard_url,
-                };
-                if ev.severity >= Severity::Warning {
-                    let d = self
-                        .operator_decision(&item, type_name, true, || texts::operator(&facts, None))
-                        .await?;
-                    record(Channel::Operator, type_name, Some(ev.id), d);
-                }
-                if ev.event_type.customer_facing() {
-                    let d = self
-                        .customer_decision(&item, ev.event_type, ev.details.as_deref(), &facts)
-                        .await?;
-                    record(Channel::Customer, type_name, Some(ev.id), d);
-                }
-            }
+            ("event", Some(ev)) => self.decide_event(&item, ev, &mut b).await?,
             ("legacy_notify", _) => match serde_json::from_str::<LegacyNotify>(&item.payload) {
                 Ok(n) => {
                     let now = self.clock.now().to_string();
@@ -264,7 +241,7 @@ impl Dispatcher {
                             texts::operator(&facts, Some(&n.subject))
                         })
                         .await?;
-                    record(Channel::Operator, "legacy_notify", None, d);
+                    self.record(&mut b, &item, Channel::Operator, "legacy_notify", None, d);
                 }
                 Err(e) => {
                     tracing::warn!(outbox = item.id, error = %e, "notify: unreadable legacy relay dropped")
@@ -277,12 +254,100 @@ impl Dispatcher {
             .record_decisions(
                 Some(item.id),
                 Some(item.customer_id.clone()),
-                skipped,
-                queued,
-                Vec::new(),
+                b.skipped,
+                b.queued,
+                b.ops,
                 self.clock.now(),
             )
             .await
+    }
+
+    fn record(
+        &self,
+        b: &mut Batch,
+        item: &OutboxItem,
+        channel: Channel,
+        event_type: &str,
+        event: Option<i64>,
+        d: Decision,
+    ) {
+        match d {
+            Decision::Skip(why) => b.skip(channel, event_type, event, why),
+            Decision::Send(r, to) => {
+                let key = format!("{}-{}-{}", self.instance, item.id, channel.as_str());
+                b.send(channel, event_type, event, r, to, key)
+            }
+        }
+    }
+
+    /// One event: its incident first, then each channel.
+    async fn decide_event(
+        &self,
+        item: &OutboxItem,
+        ev: &StoredEvent,
+        b: &mut Batch,
+    ) -> Result<(), StoreError> {
+        let occurred = ev.occurred_at.to_string();
+        let type_name = ev.event_type.as_str();
+        let facts = Facts {
+            customer_id: &item.customer_id,
+            event_type: type_name,
+            severity: ev.severity,
+            message: &ev.message,
+            details: ev.details.as_deref(),
+            occurred_at: &occurred,
+            dashboard_url: &self.dashboard_url,
+        };
+        let s = self.situation(&item.customer_id).await?;
+        let (then, family) = match incidents::effect(ev.event_type) {
+            incidents::Effect::Resolve(f) => return self.resolve(item, ev, f, &s, b).await,
+            incidents::Effect::Open(f) => match self.open(item, ev, f, &s, b).await? {
+                None => return Ok(()),
+                Some(then) => (Some(then), Some(f)),
+            },
+            incidents::Effect::None => {
+                if let Some(h) = self.hold(&s, ev.event_type, None) {
+                    if let Some(src) = h.source {
+                        b.ops.push(IncidentOp::Inhibited {
+                            id: src,
+                            event_type: type_name.to_owned(),
+                        });
+                    }
+                    if ev.severity >= Severity::Warning {
+                        b.skip(Channel::Operator, type_name, Some(ev.id), h.reason);
+                    }
+                    if ev.event_type.customer_facing() {
+                        b.skip(Channel::Customer, type_name, Some(ev.id), h.reason);
+                    }
+                    return Ok(());
+                }
+                (None, None)
+            }
+        };
+        // An opening is news: no cooldown. Anything else keeps it.
+        let cooldown = then.is_none();
+        if ev.severity >= Severity::Warning {
+            let d = self
+                .operator_decision(item, type_name, cooldown, || texts::operator(&facts, None))
+                .await?;
+            self.record(b, item, Channel::Operator, type_name, Some(ev.id), d);
+        }
+        if ev.event_type.customer_facing() {
+            let d = self
+                .customer_decision(
+                    &item.customer_id,
+                    item.customer_blocked,
+                    ev.event_type,
+                    cooldown,
+                    &facts,
+                )
+                .await?;
+            self.record(b, item, Channel::Customer, type_name, Some(ev.id), d);
+        }
+        if let (Some(then), Some(f)) = (then, family) {
+            self.opened(then, item, ev, f, b);
+        }
+        Ok(())
     }
 
     /// One attempt of one delivery, and its persisted consequence.
@@ -360,7 +425,7 @@ impl Dispatcher {
         if cooldown
             && self
                 .in_cooldown(
-                    item,
+                    &item.customer_id,
                     Channel::Operator,
                     event_type,
                     self.config.operator_cooldown.0,
@@ -374,31 +439,29 @@ impl Dispatcher {
 
     async fn customer_decision(
         &self,
-        item: &OutboxItem,
+        customer_id: &str,
+        blocked: bool,
         event_type: EventType,
-        details: Option<&str>,
+        cooldown: bool,
         facts: &Facts<'_>,
     ) -> Result<Decision, StoreError> {
-        if event_type == EventType::NodeRecovered && !recovered_from_down(details) {
-            // The customer only hears "back" if they could have heard "down".
-            return Ok(Decision::Skip(reason::NOT_APPLICABLE));
-        }
-        if item.customer_blocked {
+        if blocked {
             return Ok(Decision::Skip(reason::BLOCKED));
         }
-        let Some(prefs) = self.store.preferences(item.customer_id.clone()).await? else {
+        let Some(prefs) = self.store.preferences(customer_id.to_owned()).await? else {
             return Ok(Decision::Skip(reason::NO_ADDRESS));
         };
         if !prefs.enabled_events.contains(&event_type) {
             return Ok(Decision::Skip(reason::DISABLED));
         }
-        let cooldown = prefs
+        let wait = prefs
             .cooldown_hours
             .map(|h| Duration::from_secs(u64::from(h) * 3600))
             .unwrap_or(self.config.customer_cooldown_default.0);
-        if self
-            .in_cooldown(item, Channel::Customer, event_type.as_str(), cooldown)
-            .await?
+        if cooldown
+            && self
+                .in_cooldown(customer_id, Channel::Customer, event_type.as_str(), wait)
+                .await?
         {
             return Ok(Decision::Skip(reason::COOLDOWN));
         }
@@ -410,14 +473,14 @@ impl Dispatcher {
 
     async fn in_cooldown(
         &self,
-        item: &OutboxItem,
+        customer_id: &str,
         channel: Channel,
         event_type: &str,
         cooldown: Duration,
     ) -> Result<bool, StoreError> {
         let last = self
             .store
-            .last_sent(item.customer_id.clone(), channel, event_type.to_owned())
+            .last_sent(customer_id.to_owned(), channel, event_type.to_owned())
             .await?;
         Ok(last.is_some_and(|t| {
             let age = self.clock.now().duration_since(t);
@@ -431,10 +494,4 @@ enum Outcome {
     Sent,
     Deferred,
     Failed,
-}
-
-fn recovered_from_down(details: Option<&str>) -> bool {
-    details
-        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-        .is_some_and(|v| v["previous"] == "down")
 }

@@ -225,7 +225,7 @@ pub fn customer(f: &Facts<'_>) -> Option<Rendered> {
     })
 }
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -93,6 +93,13 @@ pub enum IncidentOp {
         id: i64,
         detail: serde_json::Value,
     },
+    /// The cause of a hold ended: every open, untold incident held under
+    /// `tag` (of `customer_id`, if given) is looked at again from `until`.
+    Release {
+        customer_id: Option<String>,
+        tag: String,
+        until: Timestamp,
+    },
 }
 
 const COLUMNS: &str = "i.id, cu.customer_id, i.family, i.opened_at, i.opened_by, i.message, \
@@ -184,7 +191,7 @@ impl IncidentOp {
     /// The existing incident the op changes.
     fn incident(&self) -> Option<i64> {
         match self {
-            IncidentOp::Open { .. } => None,
+            IncidentOp::Open { .. } | IncidentOp::Release { .. } => None,
             IncidentOp::Escalate { id, .. }
             | IncidentOp::Notified { id, .. }
             | IncidentOp::Hold { id, .. }
@@ -342,6 +349,25 @@ fn apply_one(c: &Connection, op: &IncidentOp) -> Result<()> {
                 c.prepare_cached("UPDATE incidents SET detail = ?2 WHERE id = ?1")?
                     .execute(params![id, detail.to_string()])?;
             }
+            IncidentOp::Release {
+                customer_id,
+                tag,
+                until,
+            } => {
+                let cust = match customer_id {
+                    Some(id) => match lookup(c, id)? {
+                        Some(r) => Some(r.id),
+                        None => return Ok(()),
+                    },
+                    None => None,
+                };
+                c.prepare_cached(
+                    "UPDATE incidents SET held_until = ?2 \
+                     WHERE held = ?1 AND resolved_at IS NULL \
+                       AND (?3 IS NULL OR customer = ?3)",
+                )?
+                .execute(params![tag, ms(*until), cust])?;
+            }
         }
     }
     Ok(())
@@ -357,6 +383,35 @@ pub struct IncidentFilter {
 }
 
 impl Store {
+    /// The incidents the dispatcher's tick has something to do with at
+    /// `now`, oldest first: a resolution still to be said, the fleet and
+    /// flapping incidents while open, a resolve hold over, a held opening
+    /// whose hold ended, a reminder due, an open disk incident (resolved by
+    /// the next report). Open node incidents held by a mass outage are not
+    /// read until it ends, so a silent fleet costs the tick nothing.
+    pub async fn due_incidents(
+        &self,
+        now: Timestamp,
+        resolve_hold: std::time::Duration,
+    ) -> Result<Vec<IncidentRow>> {
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
+                 WHERE i.resolve_notified = 0 AND (i.resolved_at IS NOT NULL \
+                    OR i.family IN ('fleet', 'flapping', 'disk') \
+                    OR i.resolving_since <= ?2 \
+                    OR (i.held IS NOT NULL AND i.held_until <= ?1) \
+                    OR i.next_reminder_at <= ?1) \
+                 ORDER BY i.id"
+            );
+            let hold_start = ms(now) - resolve_hold.as_millis() as i64;
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![ms(now), hold_start], incident_row)?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
     /// Incidents for the admin API, newest first.
     pub async fn incidents(&self, f: IncidentFilter) -> Result<Vec<Incident>> {
         self.read(move |c| {
@@ -378,5 +433,52 @@ impl Store {
             Ok(rows.collect::<std::result::Result<_, _>>()?)
         })
         .await
+    }
+
+    /// What the dispatcher decides one customer's event against: the
+    /// customer's open incidents, and the fleet incident if it is open or
+    /// ended less than `grace` before `now`.
+    pub async fn incidents_for(
+        &self,
+        customer_id: String,
+        now: Timestamp,
+        grace: std::time::Duration,
+    ) -> Result<Vec<IncidentRow>> {
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
+                 WHERE (cu.customer_id = ?1 AND i.resolved_at IS NULL) \
+                    OR (i.family = 'fleet' AND (i.resolved_at IS NULL OR i.resolved_at > ?2)) \
+                 ORDER BY i.id"
+            );
+            let since = ms(now) - grace.as_millis() as i64;
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![customer_id, since], incident_row)?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
+    /// How many events of `event_type` a customer had since `since`: how
+    /// often its node went down lately.
+    pub async fn events_since(
+        &self,
+        customer_id: String,
+        event_type: &'static str,
+        since: Timestamp,
+    ) -> Result<i64> {
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT count(*) FROM events e JOIN customers cu ON cu.id = e.customer \
+                 WHERE cu.customer_id = ?1 AND e.occurred_at >= ?3 AND e.event_type = ?2",
+            )?
+            .query_row(params![customer_id, event_type, ms(since)], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    /// Applies incident changes that go with no other write.
+    pub async fn update_incidents(&self, ops: Vec<IncidentOp>) -> Result<()> {
+        self.write(move |c, changes| apply(c, changes, &ops)).await
     }
 }

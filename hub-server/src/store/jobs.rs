@@ -84,6 +84,25 @@ impl Store {
         .await
     }
 
+    /// A node's switch state and when it last changed (`None`: never
+    /// left ok).
+    pub async fn node_state(&self, customer_id: String) -> Result<Option<(NodeState, Timestamp)>> {
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT s.state, s.changed_at FROM node_states s \
+                 JOIN customers cu ON cu.id = s.customer WHERE cu.customer_id = ?1",
+            )?
+            .query_row([customer_id], |r| {
+                Ok((
+                    NodeState::parse(&r.get::<_, String>(0)?),
+                    from_ms(r.get(1)?),
+                ))
+            })
+            .optional()?)
+        })
+        .await
+    }
+
     /// Records a new switch state and, atomically with it, the event that
     /// announces it (if any). Returns the event id.
     pub async fn set_node_state(

@@ -93,8 +93,9 @@ async fn operator_gets_warnings_and_errors_once_per_cooldown() {
             row("operator", "backup_failed", "sent", ""),
             // backup_failed is customer-facing: a decision for that channel too.
             row("customer", "backup_failed", "skipped", "no_address"),
-            row("operator", "backup_failed", "skipped", "cooldown"),
-            row("customer", "backup_failed", "skipped", "no_address"),
+            // The backup incident is open and told: reminders say it again.
+            row("operator", "backup_failed", "skipped", "open_incident"),
+            row("customer", "backup_failed", "skipped", "open_incident"),
             row("operator", "container_unhealthy", "sent", ""),
         ]
     );
@@ -119,7 +120,7 @@ async fn operator_gets_warnings_and_errors_once_per_cooldown() {
     assert_eq!(rows[0].provider_id.as_deref(), Some("email-1"));
     assert_eq!(rows[0].recipient, OPERATOR);
 
-    // After the cooldown the same kind is sent again.
+    // After the cooldown a failure of the still open incident is not news…
     hub.clock.advance(SignedDuration::from_mins(61));
     hub.post_json(
         "/api/v1/event",
@@ -128,7 +129,25 @@ async fn operator_gets_warnings_and_errors_once_per_cooldown() {
     )
     .await;
     hub.drain().await;
-    assert_eq!(resend.delivered().len(), 3);
+    assert_eq!(resend.delivered().len(), 2);
+    // …a warning of another kind is sent again after its cooldown, and a
+    // failure after a success opens a new incident, told at once.
+    for body in [
+        event("c1", "container_unhealthy", "warning"),
+        event("c1", "backup_completed", "info"),
+        event("c1", "backup_failed", "error"),
+    ] {
+        hub.post_json("/api/v1/event", Some(KEY), &body).await;
+    }
+    hub.drain().await;
+    let subjects: Vec<String> = resend
+        .delivered()
+        .iter()
+        .map(|m| m.body["subject"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(subjects.len(), 5, "{subjects:?}");
+    assert!(subjects[3].contains("backup works again"), "{subjects:?}");
+    assert!(subjects[4].contains("backup failed"), "{subjects:?}");
     hub.stop().await;
 }
 
@@ -159,7 +178,7 @@ async fn customers_get_hungarian_mail_for_what_they_enabled() {
         vec![
             row("customer", "backup_failed", "sent", ""),
             row("customer", "dbdump_failed", "skipped", "disabled"),
-            row("customer", "backup_failed", "skipped", "cooldown"),
+            row("customer", "backup_failed", "skipped", "open_incident"),
         ]
     );
     let to_customer: Vec<_> = resend
@@ -179,20 +198,26 @@ async fn customers_get_hungarian_mail_for_what_they_enabled() {
     assert!(m["text"].as_str().unwrap().starts_with("Kedves Ügyfelünk!"));
     assert!(m["text"].as_str().unwrap().contains("kovacs"));
 
-    hub.clock.advance(SignedDuration::from_hours(2));
-    hub.post_json(
-        "/api/v1/event",
-        Some(KEY),
-        &event("kovacs", "backup_failed", "error"),
-    )
-    .await;
+    // A success closes the incident: the customer, told of the failure, is
+    // told it is over (paired, whatever the preferences); the next failure
+    // is a new incident and news, cooldown or not.
+    hub.clock.advance(SignedDuration::from_mins(30));
+    for body in [
+        event("kovacs", "backup_completed", "info"),
+        event("kovacs", "backup_failed", "error"),
+    ] {
+        hub.post_json("/api/v1/event", Some(KEY), &body).await;
+    }
     hub.drain().await;
-    let n = resend
+    let subjects: Vec<String> = resend
         .delivered()
         .into_iter()
         .filter(|m| m.body["to"] == json!(["kovacs@example.hu"]))
-        .count();
-    assert_eq!(n, 2, "customer cooldown of 2 h passed");
+        .map(|m| m.body["subject"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(subjects.len(), 3, "{subjects:?}");
+    assert!(subjects[1].contains("ismét sikeres"), "{subjects:?}");
+    assert!(subjects[2].contains("Nem sikerült a biztonsági mentés"));
     hub.stop().await;
 }
 
@@ -524,14 +549,18 @@ async fn a_dead_node_wakes_the_operator_exactly_once() {
         .await;
     staleness::check(&hub.state).await.unwrap();
     hub.drain().await;
+    // The recovery waits out alerting.resolve_hold (15m).
+    assert_eq!(to("dead@example.hu").len(), 1);
+    hub.clock.advance(SignedDuration::from_mins(15));
+    hub.drain().await;
     let customer = to("dead@example.hu");
     assert_eq!(customer.len(), 2);
     assert!(customer[1].contains("ismét elérhető"));
-    assert_eq!(
-        to(OPERATOR).len(),
-        2,
-        "recovery is info: not an operator page"
-    );
+    // The operator got the down, so the operator gets the recovered, with
+    // how long it took.
+    let ops = to(OPERATOR);
+    assert_eq!(ops.len(), 3, "{ops:?}");
+    assert!(ops[2].contains("node recovered after 1h"), "{ops:?}");
     hub.stop().await;
 }
 
