@@ -208,14 +208,16 @@ impl Dispatcher {
         b: &mut Batch,
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
+        // Over since the event that began the resolve hold.
+        let at = row.inc.resolving_since.unwrap_or(now);
         let told = row.inc.notified_operator_at.is_some() || row.inc.notified_customer_at.is_some();
         if told && let Some(customer) = row.inc.customer_id.as_deref() {
-            self.say_resolved(customer, self.blocked(customer), row, now, event, b)
+            self.say_resolved(customer, self.blocked(customer), row, at, event, b)
                 .await?;
         }
         b.ops.push(IncidentOp::Resolve {
             id: row.inc.id,
-            at: now,
+            at,
             event,
             notified: true,
         });

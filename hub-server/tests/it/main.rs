@@ -15,6 +15,7 @@ mod controllers;
 mod dashboard;
 mod fakes;
 mod hostile;
+mod incidents;
 mod jobs;
 mod layers;
 mod litestream;
