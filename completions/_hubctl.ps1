@@ -51,6 +51,8 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('notifications', 'notifications', [CompletionResultType]::ParameterValue, 'The notification log: what was sent, skipped or failed')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The audit log of operator actions')
             [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'The newest controller version and the fleet''s versions')
+            [CompletionResult]::new('incidents', 'incidents', [CompletionResultType]::ParameterValue, 'Incidents, newest first: what is open, what was said, what was held')
+            [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: no opening notifications while one is active')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron and CI: exit 1 when a non-blocked customer is down')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), e.g. `hubctl man > hubctl.1`')
@@ -501,6 +503,113 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hubctl;incidents' {
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'customer')
+            [CompletionResult]::new('--family', '--family', [CompletionResultType]::ParameterName, 'node, backup, dbdump, disk, flapping or fleet')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'limit')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Only incidents not yet resolved')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;maintenance' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a window for one customer or (--all) the whole fleet')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Windows active now or still to come')
+            [CompletionResult]::new('end', 'end', [CompletionResultType]::ParameterValue, 'End a window now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hubctl;maintenance;add' {
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'One-off, from now: 30m, 2h, 1d')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'One-off start: RFC 3339, or "2026-12-07 02:00" in --timezone')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'until')
+            [CompletionResult]::new('--daily', '--daily', [CompletionResultType]::ParameterName, 'Every day at HH:MM (local to --timezone), for --duration')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'duration')
+            [CompletionResult]::new('--weekdays', '--weekdays', [CompletionResultType]::ParameterName, 'Only on these days (makes it weekly): sun,wed')
+            [CompletionResult]::new('--timezone', '--timezone', [CompletionResultType]::ParameterName, 'Default: the hub''s alerting.timezone')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'reason')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'The whole fleet')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;maintenance;list' {
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'customer')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;maintenance;end' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;maintenance;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a window for one customer or (--all) the whole fleet')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Windows active now or still to come')
+            [CompletionResult]::new('end', 'end', [CompletionResultType]::ParameterValue, 'End a window now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hubctl;maintenance;help;add' {
+            break
+        }
+        'hubctl;maintenance;help;list' {
+            break
+        }
+        'hubctl;maintenance;help;end' {
+            break
+        }
+        'hubctl;maintenance;help;help' {
+            break
+        }
         'hubctl;check' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
@@ -564,6 +673,8 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('notifications', 'notifications', [CompletionResultType]::ParameterValue, 'The notification log: what was sent, skipped or failed')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'The audit log of operator actions')
             [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'The newest controller version and the fleet''s versions')
+            [CompletionResult]::new('incidents', 'incidents', [CompletionResultType]::ParameterValue, 'Incidents, newest first: what is open, what was said, what was held')
+            [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: no opening notifications while one is active')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron and CI: exit 1 when a non-blocked customer is down')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), e.g. `hubctl man > hubctl.1`')
@@ -657,6 +768,24 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             break
         }
         'hubctl;help;versions' {
+            break
+        }
+        'hubctl;help;incidents' {
+            break
+        }
+        'hubctl;help;maintenance' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a window for one customer or (--all) the whole fleet')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Windows active now or still to come')
+            [CompletionResult]::new('end', 'end', [CompletionResultType]::ParameterValue, 'End a window now')
+            break
+        }
+        'hubctl;help;maintenance;add' {
+            break
+        }
+        'hubctl;help;maintenance;list' {
+            break
+        }
+        'hubctl;help;maintenance;end' {
             break
         }
         'hubctl;help;check' {

@@ -48,6 +48,8 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand notifications 'The notification log: what was sent, skipped or failed'
             cand audit 'The audit log of operator actions'
             cand versions 'The newest controller version and the fleet''s versions'
+            cand incidents 'Incidents, newest first: what is open, what was said, what was held'
+            cand maintenance 'Maintenance windows: no opening notifications while one is active'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), e.g. `hubctl man > hubctl.1`'
@@ -460,6 +462,103 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hubctl;incidents'= {
+            cand --customer 'customer'
+            cand --family 'node, backup, dbdump, disk, flapping or fleet'
+            cand --limit 'limit'
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --open 'Only incidents not yet resolved'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;maintenance'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a window for one customer or (--all) the whole fleet'
+            cand list 'Windows active now or still to come'
+            cand end 'End a window now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hubctl;maintenance;add'= {
+            cand --for 'One-off, from now: 30m, 2h, 1d'
+            cand --from 'One-off start: RFC 3339, or "2026-12-07 02:00" in --timezone'
+            cand --until 'until'
+            cand --daily 'Every day at HH:MM (local to --timezone), for --duration'
+            cand --duration 'duration'
+            cand --weekdays 'Only on these days (makes it weekly): sun,wed'
+            cand --timezone 'Default: the hub''s alerting.timezone'
+            cand --reason 'reason'
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --all 'The whole fleet'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;maintenance;list'= {
+            cand --customer 'customer'
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;maintenance;end'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;maintenance;help'= {
+            cand add 'Add a window for one customer or (--all) the whole fleet'
+            cand list 'Windows active now or still to come'
+            cand end 'End a window now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hubctl;maintenance;help;add'= {
+        }
+        &'hubctl;maintenance;help;list'= {
+        }
+        &'hubctl;maintenance;help;end'= {
+        }
+        &'hubctl;maintenance;help;help'= {
+        }
         &'hubctl;check'= {
             cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
             cand --token 'An admin token (`hub-server token create`)'
@@ -520,6 +619,8 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand notifications 'The notification log: what was sent, skipped or failed'
             cand audit 'The audit log of operator actions'
             cand versions 'The newest controller version and the fleet''s versions'
+            cand incidents 'Incidents, newest first: what is open, what was said, what was held'
+            cand maintenance 'Maintenance windows: no opening notifications while one is active'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), e.g. `hubctl man > hubctl.1`'
@@ -586,6 +687,19 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         &'hubctl;help;audit'= {
         }
         &'hubctl;help;versions'= {
+        }
+        &'hubctl;help;incidents'= {
+        }
+        &'hubctl;help;maintenance'= {
+            cand add 'Add a window for one customer or (--all) the whole fleet'
+            cand list 'Windows active now or still to come'
+            cand end 'End a window now'
+        }
+        &'hubctl;help;maintenance;add'= {
+        }
+        &'hubctl;help;maintenance;list'= {
+        }
+        &'hubctl;help;maintenance;end'= {
         }
         &'hubctl;help;check'= {
         }

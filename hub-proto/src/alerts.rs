@@ -88,7 +88,8 @@ pub struct MaintenanceWindow {
     pub next_start: Option<Timestamp>,
 }
 
-/// `POST /api/admin/v1/maintenance`: one of the three shapes, by `kind`.
+/// `POST /api/admin/v1/maintenance`: one of the three shapes, by `kind`
+/// (a one-off window may give only `duration_s`: it starts now).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -145,6 +146,21 @@ pub fn parse_local_time(s: &str) -> Option<Time> {
 impl NewMaintenance {
     /// The checks both `hubctl` and the server make; `max_once` is
     /// `maintenance.max_once`, `default_tz` `alerting.timezone`.
+    /// A one-off window given as only `duration_s` ("for 2h") starts
+    /// now: the hub's now, so a client's clock does not matter.
+    pub fn anchored(mut self, now: Timestamp) -> NewMaintenance {
+        if self.kind == WindowKind::Once
+            && self.starts_at.is_none()
+            && self.ends_at.is_none()
+            && let Some(d) = self.duration_s.filter(|d| *d > 0)
+        {
+            self.starts_at = Some(now);
+            self.ends_at = now.checked_add(SignedDuration::from_secs(d)).ok();
+            self.duration_s = None;
+        }
+        self
+    }
+
     pub fn validate(
         &self,
         now: Timestamp,
@@ -424,6 +440,41 @@ mod tests {
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_window_for_a_duration_starts_at_the_hubs_now() {
+        let now = ts("2026-11-27T10:00:00Z");
+        let w = NewMaintenance {
+            customer_id: None,
+            kind: WindowKind::Once,
+            starts_at: None,
+            ends_at: None,
+            start_time: None,
+            duration_s: Some(7200),
+            weekdays: vec![],
+            timezone: String::new(),
+            reason: "r".into(),
+        };
+        let a = w.clone().anchored(now);
+        assert_eq!(a.starts_at, Some(now));
+        assert_eq!(a.ends_at, Some(ts("2026-11-27T12:00:00Z")));
+        assert_eq!(a.duration_s, None);
+        assert!(
+            a.validate(now, SignedDuration::from_hours(168), "UTC")
+                .is_ok()
+        );
+        // Without anchoring it is incomplete; a daily window is left alone.
+        assert!(
+            w.validate(now, SignedDuration::from_hours(168), "UTC")
+                .is_err()
+        );
+        let daily = NewMaintenance {
+            kind: WindowKind::Daily,
+            start_time: Some("02:00".into()),
+            ..w
+        };
+        assert_eq!(daily.clone().anchored(now), daily);
     }
 
     fn recurring(kind: WindowKind, start: &str, secs: i64, days: &[&str]) -> MaintenanceWindow {

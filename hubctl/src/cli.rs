@@ -91,6 +91,11 @@ pub enum Command {
     Audit(LogArgs),
     /// The newest controller version and the fleet's versions.
     Versions,
+    /// Incidents, newest first: what is open, what was said, what was held.
+    Incidents(IncidentArgs),
+    /// Maintenance windows: no opening notifications while one is active.
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
     /// For cron and CI: exit 1 when a non-blocked customer is down.
     Check {
         /// Also fail on `warn`.
@@ -142,6 +147,64 @@ pub struct LogArgs {
     pub customer: Option<String>,
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentArgs {
+    /// Only incidents not yet resolved.
+    #[arg(long)]
+    pub open: bool,
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// node, backup, dbdump, disk, flapping or fleet.
+    #[arg(long)]
+    pub family: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MaintenanceCommand {
+    /// Add a window for one customer or (--all) the whole fleet.
+    Add(MaintenanceAddArgs),
+    /// Windows active now or still to come.
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+    },
+    /// End a window now.
+    End { id: i64 },
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["customer", "all"])))]
+#[command(group(clap::ArgGroup::new("when").required(true).args(["for_", "from", "daily"])))]
+pub struct MaintenanceAddArgs {
+    pub customer: Option<String>,
+    /// The whole fleet.
+    #[arg(long)]
+    pub all: bool,
+    /// One-off, from now: 30m, 2h, 1d.
+    #[arg(long = "for", value_name = "DURATION")]
+    pub for_: Option<String>,
+    /// One-off start: RFC 3339, or "2026-12-07 02:00" in --timezone.
+    #[arg(long, requires = "until")]
+    pub from: Option<String>,
+    #[arg(long, requires = "from")]
+    pub until: Option<String>,
+    /// Every day at HH:MM (local to --timezone), for --duration.
+    #[arg(long, value_name = "HH:MM", requires = "duration")]
+    pub daily: Option<String>,
+    #[arg(long, requires = "daily")]
+    pub duration: Option<String>,
+    /// Only on these days (makes it weekly): sun,wed.
+    #[arg(long, requires = "daily")]
+    pub weekdays: Option<String>,
+    /// Default: the hub's alerting.timezone.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Subcommand)]

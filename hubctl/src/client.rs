@@ -12,6 +12,7 @@ use hub_proto::admin::{
     AuditEntry, CredentialKind, Credentials, CustomerConfig, CustomerView, Diff, EventRecord,
     Fleet, HubStatus, NotificationRecord, Page, RotateRequest, UpdateRequest, Versions, Whoami,
 };
+use hub_proto::alerts::{IncidentList, MaintenanceList, MaintenanceWindow, NewMaintenance};
 use hub_proto::rules::FleetFilter;
 use hub_proto::{ErrorBody, HistoryResponse, StatusOk};
 use reqwest::{Method, Url};
@@ -280,6 +281,51 @@ impl Client {
     /// `GET /status`.
     pub async fn status(&self) -> Result<HubStatus, ClientError> {
         self.get(self.url(&["status"], &[])).await
+    }
+
+    /// `GET /incidents`.
+    pub async fn incidents(
+        &self,
+        open: bool,
+        customer: Option<&str>,
+        family: Option<&str>,
+        limit: usize,
+    ) -> Result<IncidentList, ClientError> {
+        let mut q = Self::log_query(customer, limit);
+        if open {
+            q.push(("open", "true".into()));
+        }
+        if let Some(f) = family {
+            q.push(("family", f.to_owned()));
+        }
+        self.get(self.url(&["incidents"], &q)).await
+    }
+
+    /// `GET /maintenance`.
+    pub async fn maintenance(
+        &self,
+        customer: Option<&str>,
+    ) -> Result<MaintenanceList, ClientError> {
+        let q: Vec<(&str, String)> = customer
+            .map(|c| ("customer", c.to_owned()))
+            .into_iter()
+            .collect();
+        self.get(self.url(&["maintenance"], &q)).await
+    }
+
+    /// `POST /maintenance`: the window with its id.
+    pub async fn add_maintenance(
+        &self,
+        w: &NewMaintenance,
+    ) -> Result<MaintenanceWindow, ClientError> {
+        self.post(self.url(&["maintenance"], &[]), Some(w)).await
+    }
+
+    /// `POST /maintenance/{id}/end`.
+    pub async fn end_maintenance(&self, id: i64) -> Result<StatusOk, ClientError> {
+        let id = id.to_string();
+        self.post::<(), _>(self.url(&["maintenance", &id, "end"], &[]), None)
+            .await
     }
 
     // --- configs ---------------------------------------------------------

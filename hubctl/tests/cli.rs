@@ -1209,3 +1209,182 @@ async fn the_tui_stream_outlives_a_failed_first_connection() {
     }
     task.abort();
 }
+
+#[tokio::test]
+async fn maintenance_windows_and_incidents() {
+    let h = hub().await;
+    h.report("kovacs", "ok", "1.8.2").await;
+    let out = h
+        .run(
+            &h.full,
+            &[
+                "maintenance",
+                "add",
+                "kovacs",
+                "--for",
+                "2h",
+                "--reason",
+                "disk swap",
+                "-o",
+                "json",
+            ],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let w: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let id = w["id"].as_i64().unwrap();
+    // Two hours from the hub's clock, not the terminal's.
+    assert_eq!(w["starts_at"], T0);
+    assert_eq!(w["ends_at"], "2026-11-27T12:00:00Z");
+    let out = h
+        .run(
+            &h.full,
+            &[
+                "maintenance",
+                "add",
+                "--all",
+                "--daily",
+                "02:00",
+                "--duration",
+                "1h",
+                "--weekdays",
+                "sun,wed",
+                "--reason",
+                "router reboot",
+            ],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .starts_with("added #2 fleet-wide weekly 02:00 on sun,wed for 3600s (Europe/Budapest)"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = h.run(&h.ro, &["maintenance", "list"]).await;
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "#{id} kovacs once 2026-11-27T10:00:00Z to 2026-11-27T12:00:00Z, active until 2026-11-27T12:00:00Z — disk swap\n\
+             #2 fleet-wide weekly 02:00 on sun,wed for 3600s (Europe/Budapest), next 2026-11-29T01:00:00Z — router reboot\n"
+        )
+    );
+    let out = h.run(&h.ro, &["fleet"]).await;
+    assert!(
+        stdout(&out).contains("maintenance until 13:00"),
+        "{}",
+        stdout(&out)
+    );
+    let out = h.run(&h.ro, &["show", "kovacs"]).await;
+    assert!(stdout(&out).contains("disk swap"), "{}", stdout(&out));
+
+    // Usage errors are the CLI's: exit 2, nothing sent.
+    for bad in [
+        &[
+            "maintenance",
+            "add",
+            "kovacs",
+            "--all",
+            "--for",
+            "1h",
+            "--reason",
+            "x",
+        ][..],
+        &[
+            "maintenance",
+            "add",
+            "kovacs",
+            "--for",
+            "1h",
+            "--daily",
+            "02:00",
+            "--duration",
+            "1h",
+            "--reason",
+            "x",
+        ],
+        &[
+            "maintenance",
+            "add",
+            "kovacs",
+            "--for",
+            "soon",
+            "--reason",
+            "x",
+        ],
+        &["maintenance", "add", "kovacs", "--for", "1h"],
+    ] {
+        let out = h.run(&h.full, bad).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+    }
+    // The hub's own checks: exit 3 with its message.
+    let out = h
+        .run(
+            &h.full,
+            &[
+                "maintenance",
+                "add",
+                "kovacs",
+                "--for",
+                "8d",
+                "--reason",
+                "x",
+            ],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("max_once"), "{}", stderr(&out));
+    let out = h.run(&h.ro, &["maintenance", "end", &id.to_string()]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "read-only tokens cannot end a window"
+    );
+    let out = h
+        .run(&h.full, &["maintenance", "end", &id.to_string()])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("ended window #{id}\n"));
+    let out = h
+        .run(&h.ro, &["maintenance", "list", "--customer", "kovacs"])
+        .await;
+    assert!(!stdout(&out).contains("disk swap"), "{}", stdout(&out));
+
+    // An incident, opened by the dispatcher from a pushed event.
+    let e = json!({"customer_id": "kovacs", "event_type": "backup_failed", "severity": "error", "message": "restic: repository locked"});
+    h.http
+        .post(format!("{}/api/v1/event", h.url))
+        .bearer_auth(KEY)
+        .json(&e)
+        .send()
+        .await
+        .unwrap();
+    hub_server::dispatcher(&h.state)
+        .await
+        .unwrap()
+        .drain()
+        .await
+        .unwrap();
+    let out = h.run(&h.ro, &["incidents", "--open"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(
+        table.starts_with(" ID  CUSTOMER  FAMILY  OPENED"),
+        "{table}"
+    );
+    assert!(
+        table.contains("kovacs    backup  2026-11-27T10:00:00Z  open   -     0 sent     restic: repository locked"),
+        "{table}"
+    );
+    let out = h
+        .run(&h.ro, &["incidents", "--customer", "kovacs", "-o", "json"])
+        .await;
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["incidents"][0]["family"], "backup");
+    assert_eq!(v["incidents"][0]["opened_by"], "backup_failed");
+    let out = h
+        .run(&h.ro, &["incidents", "--customer", "Not An Id"])
+        .await;
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -65,6 +65,7 @@ pub async fn add_maintenance(
     w: NewMaintenance,
 ) -> Result<MaintenanceWindow, ServiceError> {
     let now = st.clock.now();
+    let w = w.anchored(now);
     let target = w.customer_id.clone().unwrap_or_else(|| "*".into());
     let details = json!({"kind": w.kind.as_str(), "reason": w.reason});
     let result = async {
