@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use crossterm::event::KeyEvent;
 use hub_proto::actions::OperatorAction;
 use hub_proto::admin::{CustomerView, Diff, EventRecord, Fleet, StreamMessage};
+use hub_proto::alerts::{Incident, MaintenanceWindow};
 use hub_proto::{HistoryPeriod, Severity};
 
+pub use super::alerts::{Incidents, MaintenanceForm};
 pub use super::table::{Row, SortKey};
 
 /// How long a row whose status changed stays highlighted.
@@ -26,6 +28,7 @@ pub enum Screen {
     Detail,
     Events,
     Diff,
+    Incidents,
 }
 
 /// An operator action on one customer, as the TUI asks about it and runs
@@ -69,6 +72,8 @@ pub enum Popup {
         customer: String,
         input: String,
     },
+    /// `m`: a maintenance window for a customer.
+    Maintenance(MaintenanceForm),
     Help,
 }
 
@@ -108,6 +113,15 @@ pub enum Effect {
     LoadDiff(String),
     LoadEvents,
     RefetchFleet,
+    LoadIncidents {
+        customer: Option<String>,
+        all: bool,
+    },
+    AddMaintenance {
+        customer: String,
+        duration_s: i64,
+        reason: String,
+    },
     Act(Act),
     Quit,
 }
@@ -131,6 +145,9 @@ pub enum Msg {
     Events(Result<Vec<EventRecord>, String>),
     Diff(String, Result<Diff, String>),
     Done(Act, Result<(), String>),
+    Incidents(Result<Vec<Incident>, String>),
+    /// The window added for a customer.
+    Maintenance(String, Box<Result<MaintenanceWindow, String>>),
 }
 
 /// The whole state of the TUI.
@@ -172,6 +189,7 @@ pub struct App {
     pub diff_scroll: u16,
     /// The screen to go back to from the diff.
     pub diff_from: Screen,
+    pub incidents: Incidents,
     pub quit: bool,
 }
 
@@ -207,6 +225,7 @@ impl App {
             diff: None,
             diff_scroll: 0,
             diff_from: Screen::Fleet,
+            incidents: Incidents::default(),
             quit: false,
         };
         app.load_fleet(fleet);
@@ -253,7 +272,7 @@ impl App {
                 {
                     self.status = None;
                 }
-                Vec::new()
+                self.incidents_tick()
             }
             Msg::Fleet(f) => {
                 self.load_fleet(f);
@@ -299,6 +318,28 @@ impl App {
                 self.diff = Some((id, r));
                 Vec::new()
             }
+            Msg::Incidents(r) => {
+                self.incidents.list = Some(r);
+                Vec::new()
+            }
+            Msg::Maintenance(id, r) => {
+                match *r {
+                    Ok(w) => {
+                        let until = w.ends_at.map(|t| t.to_string()).unwrap_or_default();
+                        self.say(
+                            format!("{id}: maintenance until {until} (window #{})", w.id),
+                            Level::Info,
+                        );
+                    }
+                    Err(e) => self.say(format!("{id}: {e}"), Level::Error),
+                }
+                match &self.detail {
+                    Some(d) if self.screen == Screen::Detail && d.customer_id == id => {
+                        vec![Effect::LoadDetail(id)]
+                    }
+                    _ => Vec::new(),
+                }
+            }
             Msg::Done(act, r) => {
                 match r {
                     Ok(()) => self.say(act.done(), Level::Info),
@@ -328,6 +369,7 @@ impl App {
                 }
                 self.rows.insert(id.clone(), Row::new(row, self.now));
                 self.reposition(&id);
+                self.incidents_news();
                 // The open customer changed: show it.
                 match &self.detail {
                     Some(d) if self.screen == Screen::Detail && d.customer_id == id => {
@@ -344,6 +386,7 @@ impl App {
             StreamMessage::Event { event } => {
                 self.events.push_front(event);
                 self.events.truncate(EVENTS_KEPT);
+                self.incidents_news();
                 Vec::new()
             }
             StreamMessage::Action { .. } => Vec::new(),
@@ -368,6 +411,7 @@ impl App {
                 self.diff_scroll =
                     (i64::from(self.diff_scroll) + i64::from(n)).clamp(0, 5000) as u16;
             }
+            Screen::Incidents => self.incidents_scroll(n),
         }
     }
 

@@ -39,6 +39,7 @@ impl App {
             Screen::Detail => self.detail_key(k),
             Screen::Events => self.events_key(k),
             Screen::Diff => self.diff_key(k),
+            Screen::Incidents => self.incidents_key(k),
         }
     }
 
@@ -68,6 +69,7 @@ impl App {
 
     fn popup_key(&mut self, popup: Popup, k: KeyEvent) -> Vec<Effect> {
         match popup {
+            Popup::Maintenance(form) => self.maintenance_popup_key(form, k),
             Popup::Help => {
                 if matches!(
                     k.code,
@@ -224,6 +226,8 @@ impl App {
                 Vec::new()
             }
             KeyCode::Char('e') => self.open_events(None),
+            KeyCode::Char('i') => self.open_incidents(None),
+            KeyCode::Char('m') => self.maintenance_key(),
             KeyCode::Enter => match self.selected_id() {
                 Some(id) => self.open_detail(id),
                 None => Vec::new(),
@@ -278,6 +282,11 @@ impl App {
                 let id = self.detail.as_ref().map(|d| d.customer_id.clone());
                 self.open_events(id)
             }
+            KeyCode::Char('i') => {
+                let id = self.detail.as_ref().map(|d| d.customer_id.clone());
+                self.open_incidents(id)
+            }
+            KeyCode::Char('m') => self.maintenance_key(),
             _ => Vec::new(),
         }
     }

@@ -4,6 +4,7 @@
 //! messages on one channel, and nothing the hub is asked to do ever blocks
 //! the screen. The terminal is restored on quit, on error and on panic.
 
+mod alerts;
 pub mod app;
 mod detail;
 mod diff;
@@ -81,11 +82,19 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         Screen::Detail => detail::render(f, app, theme, body),
         Screen::Events => events::render(f, app, theme, body),
         Screen::Diff => diff::render(f, app, theme, body),
+        Screen::Incidents => alerts::render(f, app, theme, body),
     }
     status_line(f, app, theme, status);
     footer(f, app, theme, foot);
     match &app.popup {
         Some(Popup::Help) => help(f, app, theme, area),
+        Some(Popup::Maintenance(form)) => popup(
+            f,
+            theme,
+            area,
+            "Maintenance",
+            alerts::form_lines(form, theme),
+        ),
         Some(Popup::Confirm(a)) => popup(
             f,
             theme,
@@ -193,6 +202,19 @@ fn status_line(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                     format!(" matching “{}”", app.filter)
                 }
             ),
+            Screen::Incidents => match &app.incidents.list {
+                Some(Ok(l)) => format!(
+                    "{} {}incidents{}",
+                    l.len(),
+                    if app.incidents.all { "" } else { "open " },
+                    app.incidents
+                        .customer
+                        .as_deref()
+                        .map(|c| format!(" of {c}"))
+                        .unwrap_or_default()
+                ),
+                _ => String::new(),
+            },
             Screen::Events => format!(
                 "{} events · severity {}{}",
                 app.shown_events().count(),
@@ -246,6 +268,8 @@ fn keys(screen: Screen) -> Vec<(String, String, bool)> {
                 ("s/S", "sort / reverse", false),
                 ("B", "show blocked", false),
                 ("e", "events", false),
+                ("i", "incidents", false),
+                ("m", "maintenance window", true),
             ]));
             out.extend(actions);
             out.extend(own(&[("Esc", "clear filter", false), ("q", "quit", false)]));
@@ -255,6 +279,8 @@ fn keys(screen: Screen) -> Vec<(String, String, bool)> {
                 ("f", "event severity", false),
                 ("t", "history period", false),
                 ("e", "events of this customer", false),
+                ("i", "incidents of this customer", false),
+                ("m", "maintenance window", true),
             ]));
             out.extend(actions);
             out.extend(own(&[("Esc", "back", false)]));
@@ -265,6 +291,10 @@ fn keys(screen: Screen) -> Vec<(String, String, bool)> {
             ("Esc", "back", false),
         ])),
         Screen::Diff => out.extend(own(&[("Esc", "back", false)])),
+        Screen::Incidents => out.extend(own(&[
+            ("o", "open only / all", false),
+            ("Esc", "back", false),
+        ])),
     }
     out.extend(own(&[("?", "help", false), ("Ctrl-C", "quit", false)]));
     out
@@ -401,6 +431,32 @@ fn spawn_effect(client: &Client, effect: Effect, tx: &mpsc::UnboundedSender<Msg>
                 Ok(f) => Msg::Fleet(f),
                 Err(_) => Msg::Connection(false),
             },
+            Effect::LoadIncidents { customer, all } => Msg::Incidents(
+                client
+                    .incidents(!all, customer.as_deref(), None, 500)
+                    .await
+                    .map(|l| l.incidents)
+                    .map_err(said),
+            ),
+            Effect::AddMaintenance {
+                customer,
+                duration_s,
+                reason,
+            } => {
+                let w = hub_proto::alerts::NewMaintenance {
+                    customer_id: Some(customer.clone()),
+                    kind: hub_proto::alerts::WindowKind::Once,
+                    starts_at: None,
+                    ends_at: None,
+                    start_time: None,
+                    duration_s: Some(duration_s),
+                    weekdays: Vec::new(),
+                    timezone: String::new(),
+                    reason,
+                };
+                let r = client.add_maintenance(&w).await.map_err(said);
+                Msg::Maintenance(customer, Box::new(r))
+            }
             Effect::Act(act) => {
                 let r = client
                     .act(act.action, &act.customer, act.version.as_deref())

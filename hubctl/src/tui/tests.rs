@@ -288,6 +288,123 @@ fn the_stream_updates_rows_highlights_status_changes_and_resets() {
     assert!(!app.connected);
 }
 
+fn incidents() -> Vec<hub_proto::alerts::Incident> {
+    let v = json!([
+        {"id": 3, "customer_id": "szabo", "family": "node", "opened_at": "2026-11-27T08:00:00Z",
+         "opened_by": "node_down", "message": "No report for 1h 0m",
+         "notified_operator_at": "2026-11-27T08:00:00Z", "notified_customer_at": "2026-11-27T08:00:00Z",
+         "held": null, "reminders_sent": 1, "next_reminder_at": "2026-11-28T08:00:00Z",
+         "resolving_since": null, "resolved_at": null, "inhibited": {"backup_failed": 1}, "detail": {}},
+        {"id": 2, "customer_id": "nagy-2", "family": "backup", "opened_at": "2026-11-27T07:00:00Z",
+         "opened_by": "backup_failed", "message": "restic: repository locked",
+         "notified_operator_at": null, "notified_customer_at": null, "held": "maintenance",
+         "reminders_sent": 0, "next_reminder_at": null, "resolving_since": null, "resolved_at": null,
+         "inhibited": {}, "detail": {}},
+        {"id": 1, "customer_id": null, "family": "fleet", "opened_at": "2026-11-26T03:00:00Z",
+         "opened_by": "mass_outage", "message": "8 of 8 nodes silent at once",
+         "notified_operator_at": "2026-11-26T03:00:00Z", "notified_customer_at": null, "held": null,
+         "reminders_sent": 0, "next_reminder_at": null, "resolving_since": null,
+         "resolved_at": "2026-11-26T03:20:00Z", "inhibited": {}, "detail": {"silent": 8}}
+    ]);
+    serde_json::from_value(v).unwrap()
+}
+
+#[test]
+fn the_incidents_screen_loads_live_and_toggles_resolved_ones() {
+    let mut app = app();
+    assert_eq!(
+        app.update(key('i')),
+        vec![Effect::LoadIncidents {
+            customer: None,
+            all: false
+        }]
+    );
+    assert_eq!(app.screen, Screen::Incidents);
+    app.update(Msg::Incidents(Ok(incidents())));
+    // News on the stream: reloaded on the next tick, once.
+    app.update(Msg::Stream(StreamMessage::Row {
+        row: entry("szabo", CustomerStatus::Ok, 1),
+    }));
+    app.update(Msg::Stream(StreamMessage::Row {
+        row: entry("nagy-2", CustomerStatus::Ok, 1),
+    }));
+    assert_eq!(
+        app.update(Msg::Tick(1)),
+        vec![Effect::LoadIncidents {
+            customer: None,
+            all: false
+        }]
+    );
+    assert!(app.update(Msg::Tick(2)).is_empty());
+    assert_eq!(
+        app.update(key('o')),
+        vec![Effect::LoadIncidents {
+            customer: None,
+            all: true
+        }]
+    );
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Fleet);
+    // From a customer's page: its own, and Esc goes back there.
+    app.update(code(KeyCode::Enter));
+    assert_eq!(
+        app.update(key('i')),
+        vec![Effect::LoadIncidents {
+            customer: Some("szabo".into()),
+            all: false
+        }]
+    );
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Detail);
+    // Away from the screen, news loads nothing.
+    app.update(Msg::Stream(StreamMessage::Row {
+        row: entry("szabo", CustomerStatus::Ok, 1),
+    }));
+    assert!(!app.update(Msg::Tick(3)).contains(&Effect::LoadIncidents {
+        customer: Some("szabo".into()),
+        all: false
+    }));
+}
+
+#[test]
+fn m_adds_a_maintenance_window_after_asking_how_long_and_why() {
+    let mut app = app();
+    app.update(code(KeyCode::Enter));
+    app.update(key('m'));
+    assert!(matches!(app.popup, Some(Popup::Maintenance(_))));
+    // No reason: refused, the popup stays.
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(app.status.as_ref().unwrap().0.contains("reason"));
+    type_text(&mut app, "disk swap");
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Backspace));
+    app.update(code(KeyCode::Backspace));
+    type_text(&mut app, "soon");
+    assert!(app.update(code(KeyCode::Enter)).is_empty());
+    assert!(app.status.as_ref().unwrap().0.contains("30m, 2h"));
+    for _ in 0..4 {
+        app.update(code(KeyCode::Backspace));
+    }
+    type_text(&mut app, "90m");
+    assert_eq!(
+        app.update(code(KeyCode::Enter)),
+        vec![Effect::AddMaintenance {
+            customer: "szabo".into(),
+            duration_s: 5400,
+            reason: "disk swap".into()
+        }]
+    );
+    assert_eq!(app.popup, None);
+    // Esc cancels; a read-only token cannot.
+    app.update(key('m'));
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.popup, None);
+    let mut ro = App::new("https://hub.felhom.eu", true, fleet());
+    assert!(ro.update(key('m')).is_empty());
+    assert_eq!(ro.popup, None);
+    assert!(ro.status.as_ref().unwrap().0.contains("read-only"));
+}
+
 #[test]
 fn events_screen_filters_by_severity_and_customer() {
     let mut app = app();
@@ -477,6 +594,17 @@ fn screens() -> Vec<(&'static str, App)> {
     diff_screen.update(key('d'));
     diff_screen.update(Msg::Diff("szabo".into(), Ok(diff())));
     out.push(("diff", diff_screen));
+
+    let mut incidents_screen = app();
+    incidents_screen.update(key('i'));
+    incidents_screen.update(Msg::Incidents(Ok(incidents())));
+    out.push(("incidents", incidents_screen));
+
+    let mut window = app();
+    window.update(code(KeyCode::Enter));
+    window.update(key('m'));
+    type_text(&mut window, "kernel update");
+    out.push(("maintenance", window));
 
     let mut help = App::new("https://hub.felhom.eu", true, self::fleet());
     help.update(key('?'));
