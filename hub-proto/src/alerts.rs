@@ -433,6 +433,108 @@ pub struct IncidentList {
     pub incidents: Vec<Incident>,
 }
 
+/// `30s`, `45m`, `2h`, `1d`, `1h30m` in seconds: how long a window lasts,
+/// as `hubctl`, the TUI and the dashboard read it.
+pub fn parse_duration_secs(s: &str) -> Result<i64, ValidationError> {
+    let bad = || ValidationError::new("duration", "use a duration like 30m, 2h or 1h30m");
+    let mut total: i64 = 0;
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let n: i64 = rest[..digits].parse().map_err(|_| bad())?;
+        let unit = match rest[digits..].chars().next() {
+            Some('s') => 1,
+            Some('m') => 60,
+            Some('h') => 3600,
+            Some('d') => 86_400,
+            _ => return Err(bad()),
+        };
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+        rest = &rest[digits + 1..];
+    }
+    if total <= 0 {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+impl Incident {
+    /// "open", "held: maintenance", "resolving", "resolved": the state
+    /// every surface shows.
+    pub fn state_word(&self) -> String {
+        match (self.resolved_at, self.resolving_since, self.held.as_deref()) {
+            (Some(_), _, _) => "resolved".into(),
+            (None, Some(_), _) => "resolving".into(),
+            (None, None, Some(h)) if self.notified_operator_at.is_none() => format!("held: {h}"),
+            _ => "open".into(),
+        }
+    }
+
+    /// Who was told of the opening: "operator+customer", "operator",
+    /// "customer" or "-".
+    pub fn told_word(&self) -> &'static str {
+        match (
+            self.notified_operator_at.is_some(),
+            self.notified_customer_at.is_some(),
+        ) {
+            (true, true) => "operator+customer",
+            (true, false) => "operator",
+            (false, true) => "customer",
+            (false, false) => "-",
+        }
+    }
+
+    /// "1 sent, next 2026-11-28T10:00:00Z".
+    pub fn reminders_word(&self) -> String {
+        match self.next_reminder_at {
+            Some(n) if self.resolved_at.is_none() => {
+                format!("{} sent, next {n}", self.reminders_sent)
+            }
+            _ => format!("{} sent", self.reminders_sent),
+        }
+    }
+}
+
+impl MaintenanceWindow {
+    /// "#2 fleet-wide daily 02:00 for 3600s (Europe/Budapest), next … —
+    /// reason": one line, as every surface lists windows.
+    pub fn describe(&self) -> String {
+        let scope = self.customer_id.as_deref().unwrap_or("fleet-wide");
+        let when = match self.kind {
+            WindowKind::Once | WindowKind::Action => format!(
+                "{} {} to {}",
+                self.kind.as_str(),
+                self.starts_at.map(|t| t.to_string()).unwrap_or_default(),
+                self.ends_at.map(|t| t.to_string()).unwrap_or_default()
+            ),
+            WindowKind::Daily | WindowKind::Weekly => format!(
+                "{} {}{} for {}s ({})",
+                self.kind.as_str(),
+                self.start_time.as_deref().unwrap_or("?"),
+                if self.weekdays.is_empty() {
+                    String::new()
+                } else {
+                    format!(" on {}", self.weekdays.join(","))
+                },
+                self.duration_s.unwrap_or(0),
+                self.timezone
+            ),
+        };
+        let state = match (self.active_until, self.next_start) {
+            (Some(u), _) => format!("active until {u}"),
+            (None, Some(n)) => format!("next {n}"),
+            _ => "over".into(),
+        };
+        format!("#{} {scope} {when}, {state} — {}", self.id, self.reason)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -1,8 +1,33 @@
-// felhom hub dashboard: live rows from the hub's stream. Same origin, no
+// felhom hub dashboard: live rows (and the incidents table) from the hub's stream. Same origin, no
 // framework, no inline script (the page's CSP forbids it). Without
 // JavaScript the page refreshes itself every 60 s instead.
 (function () {
   "use strict";
+  // The incidents page: on news from the stream, its table is fetched
+  // again (at most every 2 s) and swapped in.
+  var incidents = document.querySelector("table[data-incidents]");
+  if (incidents && window.EventSource && window.fetch && window.DOMParser) {
+    var pending = false;
+    var refresh = function () {
+      if (pending) return;
+      pending = true;
+      setTimeout(function () {
+        fetch(window.location.href, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (text) {
+            pending = false;
+            if (!text) return;
+            var doc = new DOMParser().parseFromString(text, "text/html");
+            var fresh = doc.querySelector("table[data-incidents] tbody");
+            if (fresh) incidents.replaceChild(document.adoptNode(fresh), incidents.tBodies[0]);
+          })
+          .catch(function () { pending = false; });
+      }, 2000);
+    };
+    var feed = new EventSource("/ui/stream?after=" + encodeURIComponent(incidents.dataset.stream || "0"));
+    ["row", "event", "reset"].forEach(function (t) { feed.addEventListener(t, refresh); });
+    document.documentElement.dataset.live = "on";
+  }
   var table = document.querySelector("table[data-live]");
   if (!table || !window.EventSource) return;
   var body = table.tBodies[0];

@@ -28,12 +28,12 @@ def step(name):
     print(f"e2e: {name}", flush=True)
 
 
-def post_event(key, customer, message):
+def post_event(key, customer, message, event_type="backup_failed"):
     """A controller's event, as the controller sends it."""
     body = json.dumps(
         {
             "customer_id": customer,
-            "event_type": "backup_failed",
+            "event_type": event_type,
             "severity": "error",
             "message": message,
         }
@@ -143,7 +143,11 @@ def main():
                   "Generated controller.yaml", "Controller update", "Notifications"]:
             expect(page.get_by_role("heading", name=h, exact=True)).to_be_visible()
         expect(page.locator("svg.chart")).to_be_visible()
-        expect(page.get_by_text("restic exited 1")).to_be_visible()
+        # In the events, and as the open backup incident.
+        expect(page.get_by_text("restic exited 1")).to_have_count(2)
+        expect(page.get_by_role("heading", name="Incidents and maintenance")).to_be_visible()
+        expect(page.locator("tr.inc-open")).to_contain_text("backup")
+        expect(page.locator("p.reason")).to_contain_text("backup failed")
         page.screenshot(path=f"{SHOTS}/customer.png", full_page=True)
         page.set_viewport_size({"width": 360, "height": 740})
         page.reload()
@@ -224,6 +228,45 @@ def main():
         evil.shutdown()
         page.goto(f"{HUB}/")
         expect(page.locator('tr[data-id="kovacs"]')).to_be_visible()
+
+        step("incidents, live; a window for a customer and one for the fleet")
+        page.goto(f"{HUB}/incidents")
+        expect(page.get_by_role("heading", name="Incidents")).to_be_visible()
+        table = page.locator("table[data-incidents] tbody")
+        expect(table).to_contain_text("backup")
+        expect(table).to_contain_text("restic exited 1")
+        page.evaluate("window.__same_page = 1")
+        post_event(KOVACS_KEY, "kovacs", "pg_dump exited 1", "dbdump_failed")
+        expect(table).to_contain_text("pg_dump exited 1")
+        assert page.evaluate("window.__same_page") == 1, "the page was reloaded"
+        page.screenshot(path=f"{SHOTS}/incidents.png", full_page=True)
+        page.get_by_label("Kind").select_option("daily")
+        page.get_by_label("For", exact=True).fill("1h")
+        page.get_by_label("At (daily/weekly)").fill("02:00")
+        page.get_by_label("Reason").fill("router reboot")
+        page.get_by_role("button", name="Add window").click()
+        expect(page.get_by_role("status")).to_contain_text("Maintenance window added")
+        expect(page.locator("ul.windows")).to_contain_text("fleet-wide daily 02:00")
+
+        page.goto(f"{HUB}/customers/szabo")
+        page.get_by_text("New maintenance window for szabo").click()
+        page.get_by_label("For", exact=True).fill("soon")
+        page.get_by_label("Reason").fill("disk swap")
+        page.get_by_role("button", name="Add window").click()
+        expect(page.get_by_role("status")).to_contain_text("duration")
+        page.get_by_text("New maintenance window for szabo").click()
+        page.get_by_label("For", exact=True).fill("2h")
+        page.get_by_label("Reason").fill("disk swap")
+        page.get_by_role("button", name="Add window").click()
+        expect(page.get_by_role("status")).to_contain_text("Maintenance window added")
+        expect(page.locator("p.reason")).to_contain_text("maintenance until")
+        expect(page.locator("ul.windows")).to_contain_text("disk swap")
+        page.goto(f"{HUB}/")
+        expect(page.locator('tr[data-id="szabo"]')).to_contain_text("maintenance until")
+        page.goto(f"{HUB}/customers/szabo")
+        page.locator("ul.windows li", has_text="disk swap").get_by_role("button", name="End").click()
+        expect(page.get_by_role("status")).to_contain_text("ended")
+        expect(page.locator("ul.windows")).not_to_contain_text("disk swap")
 
         step("log out; the old cookie is refused")
         old = ctx.cookies()

@@ -161,7 +161,13 @@ fn the_dashboard_in_headless_chromium() {
     assert_eq!(sigterm(&mut child), Some(0), "the hub stops cleanly");
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("e2e: all passed"), "{stdout}");
-    for shot in ["fleet.png", "customer.png", "fleet-phone.png", "diff.png"] {
+    for shot in [
+        "fleet.png",
+        "customer.png",
+        "fleet-phone.png",
+        "diff.png",
+        "incidents.png",
+    ] {
         assert!(
             shots.join(shot).metadata().unwrap().len() > 10_000,
             "{shot}"

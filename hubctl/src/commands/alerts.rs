@@ -10,39 +10,9 @@ use crate::cli::{IncidentArgs, MaintenanceAddArgs, MaintenanceCommand};
 use crate::client::Client;
 use crate::output::{Ctx, cell, clean, render};
 
-/// "fleet-wide daily 02:00 for 3600s (Europe/Budapest) until … — reason".
+/// "#2 fleet-wide daily 02:00 for 3600s (Europe/Budapest), next … — reason".
 pub fn window_line(w: &MaintenanceWindow) -> String {
-    let scope = w
-        .customer_id
-        .as_deref()
-        .map(clean)
-        .unwrap_or("fleet-wide".into());
-    let when = match w.kind {
-        WindowKind::Once | WindowKind::Action => format!(
-            "{} {} to {}",
-            w.kind.as_str(),
-            w.starts_at.map(|t| t.to_string()).unwrap_or_default(),
-            w.ends_at.map(|t| t.to_string()).unwrap_or_default()
-        ),
-        WindowKind::Daily | WindowKind::Weekly => format!(
-            "{} {}{} for {}s ({})",
-            w.kind.as_str(),
-            w.start_time.as_deref().unwrap_or("?"),
-            if w.weekdays.is_empty() {
-                String::new()
-            } else {
-                format!(" on {}", w.weekdays.join(","))
-            },
-            w.duration_s.unwrap_or(0),
-            clean(&w.timezone)
-        ),
-    };
-    let state = match (w.active_until, w.next_start) {
-        (Some(u), _) => format!("active until {u}"),
-        (None, Some(n)) => format!("next {n}"),
-        _ => "over".into(),
-    };
-    format!("#{} {scope} {when}, {state} — {}", w.id, clean(&w.reason))
+    clean(&w.describe()).into_owned()
 }
 
 /// "#3 backup since … (expected_backup_missed), held: inhibited".
@@ -63,36 +33,11 @@ pub fn incident_line(i: &Incident) -> String {
 
 /// `30s`, `45m`, `2h`, `1d`, `1h30m`: seconds.
 pub fn parse_duration(flag: &str, s: &str) -> Result<i64> {
-    let bad = || {
+    hub_proto::alerts::parse_duration_secs(s).map_err(|_| {
         CliError::Usage(format!(
             "{flag} `{s}`: use a duration like 30m, 2h or 1h30m"
         ))
-    };
-    let mut total: i64 = 0;
-    let mut rest = s.trim();
-    if rest.is_empty() {
-        return Err(bad());
-    }
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-        let n: i64 = rest[..digits].parse().map_err(|_| bad())?;
-        let unit = match rest[digits..].chars().next() {
-            Some('s') => 1,
-            Some('m') => 60,
-            Some('h') => 3600,
-            Some('d') => 86_400,
-            _ => return Err(bad()),
-        };
-        total = n
-            .checked_mul(unit)
-            .and_then(|v| total.checked_add(v))
-            .ok_or_else(bad)?;
-        rest = &rest[digits + 1..];
-    }
-    if total <= 0 {
-        return Err(bad());
-    }
-    Ok(total)
+    })
 }
 
 /// An RFC 3339 timestamp, or a local "2026-12-07 02:00" in `tz` (the
@@ -209,33 +154,17 @@ pub async fn incidents(client: &Client, ctx: &Ctx, args: &IncidentArgs) -> Resul
 
 /// "open", "held: maintenance", "resolving", "resolved".
 pub fn incident_state(i: &Incident) -> String {
-    match (i.resolved_at, i.resolving_since, i.held.as_deref()) {
-        (Some(_), _, _) => "resolved".into(),
-        (None, Some(_), _) => "resolving".into(),
-        (None, None, Some(h)) if i.notified_operator_at.is_none() => format!("held: {}", clean(h)),
-        _ => "open".into(),
-    }
+    clean(&i.state_word()).into_owned()
 }
 
-/// Who was told of the opening: "operator+customer", "operator", "-".
+/// Who was told of the opening.
 pub fn told(i: &Incident) -> String {
-    match (
-        i.notified_operator_at.is_some(),
-        i.notified_customer_at.is_some(),
-    ) {
-        (true, true) => "operator+customer".into(),
-        (true, false) => "operator".into(),
-        (false, true) => "customer".into(),
-        (false, false) => "-".into(),
-    }
+    i.told_word().to_owned()
 }
 
 /// "1 sent, next 2026-11-28T10:00:00Z".
 pub fn reminders(i: &Incident) -> String {
-    match i.next_reminder_at {
-        Some(n) if i.resolved_at.is_none() => format!("{} sent, next {n}", i.reminders_sent),
-        _ => format!("{} sent", i.reminders_sent),
-    }
+    i.reminders_word()
 }
 
 pub async fn maintenance(client: &Client, ctx: &Ctx, cmd: &MaintenanceCommand) -> Result<String> {
@@ -276,6 +205,12 @@ mod tests {
 
     #[test]
     fn durations() {
+        assert!(
+            parse_duration("--for", "soon")
+                .unwrap_err()
+                .to_string()
+                .contains("--for `soon`")
+        );
         assert_eq!(parse_duration("--for", "2h").unwrap(), 7200);
         assert_eq!(parse_duration("--for", "1h30m").unwrap(), 5400);
         assert_eq!(parse_duration("--for", "45s").unwrap(), 45);

@@ -333,6 +333,7 @@ struct CustomerPage {
     public_url: String,
     yaml: String,
     latest: String,
+    alerts: super::alerts::AlertsSection,
 }
 
 async fn customer_page(
@@ -355,6 +356,7 @@ async fn customer_page(
     };
     let now = st.clock.now();
     let d = customer_data(&view, now, min);
+    let alerts = super::alerts::AlertsSection::new(&view);
     let chart = if d.c.reported {
         let from = now
             .checked_sub(jiff::SignedDuration::from_secs(
@@ -395,6 +397,7 @@ async fn customer_page(
         public_url: st.config.server.public_url.trim_end_matches('/').to_owned(),
         yaml,
         latest: st.latest_version().unwrap_or_else(|| "unknown".into()),
+        alerts,
     };
     let r = html(page);
     Ok(if revealed { no_store(r) } else { r })

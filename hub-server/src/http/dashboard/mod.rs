@@ -18,12 +18,14 @@
 //!
 //! One module per page: [`login`], [`fleet`], [`customers`] (the list),
 //! [`customer`] (one customer), [`form`] (a config's form), [`diff`],
-//! [`actions`] (confirmation and result); [`auth`] holds the session
+//! [`actions`] (confirmation and result), [`alerts`] (incidents and
+//! maintenance windows); [`auth`] holds the session
 //! cookie and the signed-in extractor, [`render`] what every page shares.
 //! Each page's data is built by a pure function from the service's views
 //! and rendered by an askama template that escapes everything it prints.
 
 mod actions;
+mod alerts;
 mod assets;
 mod auth;
 mod charts;
@@ -62,6 +64,9 @@ pub fn router(st: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/configs", get(customers::page))
         .route("/configs/new", get(form::new_form).post(form::create))
         .route("/configs/{id}/edit", get(form::edit_form).post(form::edit))
+        .route("/incidents", get(alerts::page))
+        .route("/maintenance", post(alerts::add))
+        .route("/maintenance/{window}/end", post(alerts::end))
         .route("/customers/{id}", get(customer::page))
         .route("/customers/{id}/diff", get(diff::page))
         .route("/customers/{id}/reveal", post(customer::reveal))
