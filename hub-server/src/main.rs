@@ -61,7 +61,10 @@ enum Command {
     /// Print the email the hub would send for an event type, without
     /// sending anything (operator in English, customer in Hungarian).
     PreviewEmail {
-        /// Event type, e.g. node_down (or legacy_notify).
+        /// Event type, e.g. node_down (or legacy_notify), or an incident
+        /// email: node_resolved, backup_resolved, dbdump_resolved,
+        /// disk_resolved, after_maintenance, after_mass_outage, reminder,
+        /// mass_outage, fleet_resolved, node_flapping, node_stable.
         event_type: String,
         /// Which channel's text to show.
         #[arg(long, value_enum, default_value = "customer")]
@@ -338,7 +341,22 @@ fn preview(
     channel: PreviewChannel,
     html: bool,
 ) -> anyhow::Result<()> {
+    use hub_server::notify::alert_texts;
     use hub_server::notify::texts::{self, Facts};
+    if alert_texts::PREVIEWS.contains(&event_type) {
+        let tz = jiff::tz::TimeZone::get(&config.alerting.timezone)?;
+        let c = alert_texts::Ctx {
+            dashboard_url: config.server.dashboard_url(),
+            tz: &tz,
+        };
+        let customer = matches!(channel, PreviewChannel::Customer);
+        let r = alert_texts::preview(&c, event_type, customer).ok_or_else(|| {
+            anyhow::anyhow!("`{event_type}` is an operator email only: pass --channel operator")
+        })?;
+        println!("Subject: {}\n", r.subject);
+        println!("{}", if html { r.html } else { r.text });
+        return Ok(());
+    }
     let severity = hub_proto::EventType::parse(event_type)
         .map(|t| t.usual_severity())
         .or_else(|| (event_type == "legacy_notify").then_some(hub_proto::Severity::Warning))

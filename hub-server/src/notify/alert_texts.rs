@@ -108,13 +108,19 @@ pub fn operator_after_hold(
     now: Timestamp,
 ) -> Rendered {
     let id = inc.customer_id.as_deref().unwrap_or("fleet");
-    let subject = format!(
-        "[felhom ERROR] {id}: {} — still open after {cause}",
-        what(inc.family)
-    );
+    let still = match inc.family {
+        Family::Node => "still down",
+        Family::Backup => "backup still failing",
+        Family::Dbdump => "database dump still failing",
+        Family::Disk => "disk space still low",
+        Family::Flapping => "still flapping",
+        Family::Fleet => "still silent",
+    };
+    let subject = format!("[felhom ERROR] {id}: {still} after {cause}");
     let text = format!(
-        "Customer: {id}\nStill {} after {cause} ended at {}: open since {} ({} ago).\n\n{}",
-        what(inc.family),
+        "Customer: {id}\n{}{} after {cause} ended at {}: open since {} ({} ago).\n\n{}",
+        still[..1].to_uppercase(),
+        &still[1..],
         c.hhmm(ended),
         inc.opened_at,
         since(inc.opened_at, now),
@@ -289,10 +295,142 @@ pub fn customer_resolved(inc: &Incident, at: Timestamp) -> Option<Rendered> {
     })
 }
 
+/// The incident emails `hub-server preview-email` shows, by the name the
+/// notification log gives them.
+pub const PREVIEWS: &[&str] = &[
+    "node_resolved",
+    "backup_resolved",
+    "dbdump_resolved",
+    "disk_resolved",
+    "after_maintenance",
+    "after_mass_outage",
+    "reminder",
+    "mass_outage",
+    "fleet_resolved",
+    "node_flapping",
+    "node_stable",
+];
+
+/// An example of the incident email `name` (one of [`PREVIEWS`]) on the
+/// customer's channel or the operator's; `None` when there is no such
+/// email on that channel.
+pub fn preview(c: &Ctx<'_>, name: &str, customer: bool) -> Option<Rendered> {
+    let t = |s: &str| s.parse::<Timestamp>().ok();
+    let opened = t("2026-11-27T01:10:00Z")?;
+    let now = t("2026-11-27T03:25:00Z")?;
+    let family = match name.split('_').next()? {
+        "backup" => Family::Backup,
+        "dbdump" => Family::Dbdump,
+        "disk" => Family::Disk,
+        "mass" | "fleet" => Family::Fleet,
+        _ => Family::Node,
+    };
+    let inc = Incident {
+        id: 7,
+        customer_id: (family != Family::Fleet).then(|| "kovacs-csalad".to_owned()),
+        family,
+        opened_at: opened,
+        opened_by: "node_down".into(),
+        message: "No report for 1h 0m (last received 2026-11-27T00:10:00Z)".into(),
+        notified_operator_at: Some(opened),
+        notified_customer_at: Some(opened),
+        held: None,
+        reminders_sent: 1,
+        next_reminder_at: None,
+        resolving_since: None,
+        resolved_at: None,
+        inhibited: [("backup_failed".to_owned(), 1)].into(),
+        detail: serde_json::json!({"silent": 8, "total": 8}),
+    };
+    if customer {
+        return match name {
+            "node_resolved" | "backup_resolved" | "dbdump_resolved" | "disk_resolved" => {
+                customer_resolved(&inc, now)
+            }
+            _ => None,
+        };
+    }
+    Some(match name {
+        "node_resolved" | "backup_resolved" | "dbdump_resolved" | "disk_resolved" => {
+            operator_resolved(c, &inc, now)
+        }
+        "after_maintenance" => operator_after_hold(
+            c,
+            &inc,
+            "maintenance 'kernel update'",
+            t("2026-11-27T02:00:00Z")?,
+            now,
+        ),
+        "after_mass_outage" => {
+            operator_after_hold(c, &inc, "the mass outage", t("2026-11-27T02:00:00Z")?, now)
+        }
+        "reminder" => reminders(c, &[&inc], now),
+        "mass_outage" => mass_outage(c, 8, 8, opened, "20m"),
+        "fleet_resolved" => mass_outage_over(c, &inc, 1, now),
+        "node_flapping" => flapping(c, &inc, 4, "6h"),
+        "node_stable" => stable(c, &inc, 5, false, now),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn every_preview_renders_for_the_operator() {
+        let c = Ctx {
+            dashboard_url: "https://hub.example.test",
+            tz: &TimeZone::get("Europe/Budapest").unwrap(),
+        };
+        for name in PREVIEWS {
+            let r = preview(&c, name, false).unwrap();
+            assert!(!r.subject.is_empty() && !r.text.is_empty(), "{name}");
+        }
+        assert!(
+            preview(&c, "reminder", false)
+                .unwrap()
+                .subject
+                .starts_with("Reminder: ")
+        );
+        assert!(
+            preview(&c, "mass_outage", false)
+                .unwrap()
+                .subject
+                .contains("Mass outage")
+        );
+        let over = preview(&c, "fleet_resolved", false).unwrap().subject;
+        assert!(
+            over.contains("Mass outage") && over.contains("over"),
+            "{over}"
+        );
+        assert!(
+            preview(&c, "node_flapping", false)
+                .unwrap()
+                .subject
+                .contains("flapping")
+        );
+        assert!(
+            preview(&c, "node_stable", false)
+                .unwrap()
+                .subject
+                .contains("stable")
+        );
+        let after = preview(&c, "after_maintenance", false).unwrap();
+        assert!(
+            after.subject.contains("after maintenance"),
+            "{}",
+            after.subject
+        );
+        assert!(after.text.contains("ended at 03:00"), "{}", after.text);
+        let hu = preview(&c, "node_resolved", true).unwrap();
+        assert!(hu.subject.contains("ismét elérhető") && hu.text.contains("2 óra 15 perc"));
+        assert!(
+            preview(&c, "mass_outage", true).is_none(),
+            "never to customers"
+        );
+    }
 
     #[test]
     fn hungarian_durations() {

@@ -372,6 +372,29 @@ fn preview_email_prints_texts_without_sending() {
         err.contains("never emailed to customers") && !err.contains("backtrace"),
         "{err}"
     );
+    // The incident emails, by the names the notification log gives them.
+    let out = hub()
+        .args(["preview-email", "mass_outage", "--channel", "operator"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("Subject: [felhom ERROR] Mass outage: 8 of 8 nodes silent since 02:10"),
+        "{text}"
+    );
+    let out = hub()
+        .args(["preview-email", "node_resolved"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("A probléma időtartama: 2 óra 15 perc"),
+        "{text}"
+    );
+    let out = hub().args(["preview-email", "reminder"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--channel operator"));
 }
 
 /// The hub on `data` with the global report `key`, logging at `info` to a
