@@ -52,7 +52,7 @@ pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
         plan.push((node, new));
     }
     mass_outage(st, &plan, now).await?;
-    let mut transitions = 0;
+    let mut batch = Vec::new();
     for (node, new) in plan {
         let age = now.duration_since(node.last_received_at);
         if new == node.state {
@@ -87,15 +87,15 @@ pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
         };
         let event = event
             .map(|(t, message, details)| hub_event(&node.customer_id, t, message, details, now));
-        let id = st
-            .store
-            .set_node_state(node.customer_id.clone(), new, event.clone(), now)
-            .await?;
-        if id.is_some() {
-            tracing::info!(customer = %node.customer_id, from = node.state.as_str(), to = new.as_str(), "staleness: transition");
+        tracing::info!(customer = %node.customer_id, from = node.state.as_str(), to = new.as_str(), "staleness: transition");
+        batch.push((node.customer_id, new, event));
+    }
+    let transitions = batch.len();
+    if transitions > 0 {
+        let ids = st.store.set_node_states(batch, now).await?;
+        if ids.iter().any(Option::is_some) {
             st.wake.notify_one();
         }
-        transitions += 1;
     }
     Ok(transitions)
 }

@@ -23,8 +23,8 @@ use jiff::{SignedDuration, Timestamp};
 use super::texts::Rendered;
 use super::{Dispatcher, reason};
 use crate::store::{
-    Channel, IncidentOp, IncidentRow, LogEntry, NewDelivery, NodeState, OutboxItem, StoreError,
-    StoredEvent,
+    Channel, Decisions, IncidentOp, IncidentRow, LogEntry, NewDelivery, NodeState, OutboxItem,
+    StoreError, StoredEvent,
 };
 
 /// What an event does to the incidents.
@@ -168,6 +168,22 @@ impl Batch {
             html: r.html,
             idempotency_key: key,
         });
+    }
+
+    /// The decisions to write, about `outbox_id` (if any) and
+    /// `customer_id` (`None`: the fleet).
+    pub fn into_decisions(self, outbox_id: Option<i64>, customer_id: Option<String>) -> Decisions {
+        Decisions {
+            outbox_id,
+            customer_id,
+            entries: self.skipped,
+            deliveries: self.queued,
+            ops: self.ops,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.skipped.is_empty() && self.queued.is_empty() && self.ops.is_empty()
     }
 
     /// Whether a send on `channel` was queued.

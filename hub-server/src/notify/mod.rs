@@ -35,13 +35,15 @@ use crate::clock::Clock;
 use crate::config::{AlertingConfig, MaintenanceConfig, NotificationsConfig};
 use crate::job_board::JobBoard;
 use crate::live::Live;
-use crate::store::{Channel, Delivery, IncidentOp, OutboxItem, Store, StoreError, StoredEvent};
+use crate::store::{
+    Channel, Decisions, Delivery, IncidentOp, OutboxItem, Store, StoreError, StoredEvent,
+};
 use incidents::Batch;
 use resend::{Email, Mailer, SendError};
 use texts::Facts;
 
 /// How many outbox entries are decided at a time.
-const BATCH: usize = 32;
+const BATCH: usize = 256;
 /// Deliveries sent at once in a round.
 const PARALLEL_SENDS: usize = 4;
 /// Deliveries taken per round.
@@ -92,6 +94,22 @@ pub struct Dispatcher {
     pub live: Arc<Live>,
     /// `alerting.timezone`.
     pub tz: jiff::tz::TimeZone,
+}
+
+/// Decisions not written yet: those about different customers go in one
+/// transaction (a mass outage's 10,000 events are a few commits, not
+/// 10,000).
+#[derive(Default)]
+pub(super) struct Pending {
+    all: Vec<Decisions>,
+    customers: std::collections::HashSet<Option<String>>,
+}
+
+impl Pending {
+    pub(super) fn push(&mut self, customer: Option<String>, d: Decisions) {
+        self.customers.insert(customer);
+        self.all.push(d);
+    }
 }
 
 /// A channel's verdict on one outbox entry.
@@ -184,15 +202,20 @@ impl Dispatcher {
     /// One round: decide, then deliver what is due.
     pub async fn round(&self) -> Result<Round, StoreError> {
         let mut round = Round::default();
+        let mut pending = Pending::default();
         loop {
             let items = self.store.pending_outbox(BATCH).await?;
             if items.is_empty() {
                 break;
             }
             for item in items {
-                self.decide(item).await?;
+                let customer = Some(item.customer_id.clone());
+                self.before(&mut pending, &customer).await?;
+                let d = self.decide(item).await?;
+                pending.push(customer, d);
                 round.decided += 1;
             }
+            self.flush(&mut pending).await?;
         }
         // The timed decisions, after the events they depend on.
         self.tick().await?;
@@ -217,10 +240,29 @@ impl Dispatcher {
         }
     }
 
-    /// Decides one outbox entry: skips are logged, emails to send queued
-    /// as deliveries and incidents changed, atomically with removing the
-    /// entry.
-    async fn decide(&self, item: OutboxItem) -> Result<(), StoreError> {
+    /// Writes the decisions held back, in one transaction.
+    pub(super) async fn flush(&self, p: &mut Pending) -> Result<(), StoreError> {
+        p.customers.clear();
+        let all = std::mem::take(&mut p.all);
+        self.store.record_decisions(all, self.clock.now()).await
+    }
+
+    /// Writes what is held back before a second decision about the same
+    /// customer, which reads what the first one wrote.
+    pub(super) async fn before(
+        &self,
+        p: &mut Pending,
+        customer: &Option<String>,
+    ) -> Result<(), StoreError> {
+        if p.customers.contains(customer) {
+            self.flush(p).await?;
+        }
+        Ok(())
+    }
+
+    /// Decides one outbox entry: skips to log, emails to queue as
+    /// deliveries and incident changes, written with the entry's removal.
+    async fn decide(&self, item: OutboxItem) -> Result<Decisions, StoreError> {
         let mut b = Batch::default();
         match (item.kind.as_str(), &item.event) {
             ("event", Some(ev)) => self.decide_event(&item, ev, &mut b).await?,
@@ -250,16 +292,7 @@ impl Dispatcher {
             // The event was pruned before it could be dispatched.
             _ => {}
         }
-        self.store
-            .record_decisions(
-                Some(item.id),
-                Some(item.customer_id.clone()),
-                b.skipped,
-                b.queued,
-                b.ops,
-                self.clock.now(),
-            )
-            .await
+        Ok(b.into_decisions(Some(item.id), Some(item.customer_id.clone())))
     }
 
     fn record(

@@ -18,7 +18,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::incidents::{Batch, Situation};
 use super::texts::{Facts, Rendered};
-use super::{Decision, Dispatcher, alert_texts, reason};
+use super::{Decision, Dispatcher, Pending, alert_texts, reason};
 use crate::store::{Channel, IncidentOp, IncidentRow, NodeState, StoreError};
 
 fn after(t: Timestamp, d: std::time::Duration) -> Timestamp {
@@ -34,8 +34,10 @@ impl Dispatcher {
             .due_incidents(now, self.alerting.resolve_hold.0)
             .await?;
         let mut reminders: Vec<IncidentRow> = Vec::new();
+        let mut pending = Pending::default();
         for row in &due {
             let inc = &row.inc;
+            self.before(&mut pending, &inc.customer_id).await?;
             let mut b = Batch::default();
             match (inc.family, inc.resolved_at) {
                 (_, Some(at)) => self.settle(row, at, &mut b).await?,
@@ -54,19 +56,14 @@ impl Dispatcher {
                     }
                 }
             }
-            if !b.ops.is_empty() || !b.skipped.is_empty() {
-                self.store
-                    .record_decisions(
-                        None,
-                        inc.customer_id.clone(),
-                        b.skipped,
-                        b.queued,
-                        b.ops,
-                        now,
-                    )
-                    .await?;
+            if !b.is_empty() {
+                pending.push(
+                    inc.customer_id.clone(),
+                    b.into_decisions(None, inc.customer_id.clone()),
+                );
             }
         }
+        self.flush(&mut pending).await?;
         self.remind(reminders).await
     }
 
@@ -128,7 +125,7 @@ impl Dispatcher {
             });
         }
         self.store
-            .record_decisions(None, None, b.skipped, b.queued, b.ops, now)
+            .record_decisions(vec![b.into_decisions(None, None)], now)
             .await
     }
 

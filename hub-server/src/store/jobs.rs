@@ -103,28 +103,33 @@ impl Store {
         .await
     }
 
-    /// Records a new switch state and, atomically with it, the event that
-    /// announces it (if any). Returns the event id.
-    pub async fn set_node_state(
+    /// Records new switch states and, atomically with each, the event that
+    /// announces it (if any), all in one transaction: a mass outage of
+    /// 10,000 nodes is one commit, not 10,000. Returns each event's id
+    /// (`None`: no event, or the customer is gone).
+    pub async fn set_node_states(
         &self,
-        customer_id: String,
-        state: NodeState,
-        event: Option<NewEvent>,
+        transitions: Vec<(String, NodeState, Option<NewEvent>)>,
         now: Timestamp,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Vec<Option<i64>>> {
         self.write(move |c, changes| {
-            let Some(cust) = super::customers::lookup(c, &customer_id)? else {
-                return Ok(None);
-            };
-            c.prepare_cached(
-                "INSERT INTO node_states (customer, state, changed_at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (customer) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at",
-            )?
-            .execute(params![cust.id, state.as_str(), ms(now)])?;
-            match event {
-                Some(e) => Ok(Some(insert_event(c, &e, changes)?.id)),
-                None => Ok(None),
+            let mut ids = Vec::with_capacity(transitions.len());
+            for (customer_id, state, event) in &transitions {
+                let Some(cust) = super::customers::lookup(c, customer_id)? else {
+                    ids.push(None);
+                    continue;
+                };
+                c.prepare_cached(
+                    "INSERT INTO node_states (customer, state, changed_at) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (customer) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at",
+                )?
+                .execute(params![cust.id, state.as_str(), ms(now)])?;
+                ids.push(match event {
+                    Some(e) => Some(insert_event(c, e, changes)?.id),
+                    None => None,
+                });
             }
+            Ok(ids)
         })
         .await
     }

@@ -55,7 +55,7 @@ pub use incidents::{IncidentFilter, IncidentOp, IncidentRow};
 pub use jobs::{NodeState, Pruned, Watched};
 pub use lockout::{Attempt, MAX_ADDRESS_FAILURES, MAX_FAILURES, WINDOW};
 pub use maintenance::ACTION_SETTLE;
-pub use notify::{Channel, Delivery, LogEntry, NewDelivery, OutboxItem, StoredEvent};
+pub use notify::{Channel, Decisions, Delivery, LogEntry, NewDelivery, OutboxItem, StoredEvent};
 pub use reports::{NewReport, ReportInsert};
 pub use sessions::{ACCOUNT_FREE_FAILURES, MAX_LOGIN_FAILURES, SESSION_ABSOLUTE, Session};
 

@@ -158,67 +158,16 @@ impl Store {
         .await
     }
 
-    /// Records the decisions about one outbox entry — skips logged, emails
-    /// queued as deliveries, incidents changed — and removes it, in one
-    /// transaction. Without an outbox entry: the decisions of the
-    /// dispatcher's tick (reminders, held openings, resolutions), about one
-    /// customer or (`None`) the fleet.
-    pub async fn record_decisions(
-        &self,
-        outbox_id: Option<i64>,
-        customer_id: Option<String>,
-        entries: Vec<LogEntry>,
-        deliveries: Vec<NewDelivery>,
-        ops: Vec<super::IncidentOp>,
-        now: Timestamp,
-    ) -> Result<()> {
+    /// Records decisions — skips logged, emails queued as deliveries,
+    /// incidents changed, each outbox entry decided removed — in one
+    /// transaction, in order.
+    pub async fn record_decisions(&self, all: Vec<Decisions>, now: Timestamp) -> Result<()> {
+        if all.is_empty() {
+            return Ok(());
+        }
         self.write(move |c, changes| {
-            super::incidents::apply(c, changes, &ops)?;
-            let cust = match &customer_id {
-                Some(id) => lookup(c, id)?.map(|r| r.id),
-                None => None,
-            };
-            let mut queue = c.prepare_cached(
-                "INSERT INTO deliveries (created_at, channel, customer, event_type, event, \
-                    recipient, subject, text, html, idempotency_key, next_attempt_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)",
-            )?;
-            for d in &deliveries {
-                queue.execute(params![
-                    ms(now),
-                    d.channel.as_str(),
-                    cust,
-                    d.event_type,
-                    d.event,
-                    d.recipient,
-                    d.subject,
-                    d.text,
-                    d.html,
-                    d.idempotency_key,
-                ])?;
-            }
-            let mut ins = c.prepare_cached(
-                "INSERT INTO notification_log (created_at, channel, customer, event_type, event, \
-                    outcome, reason, recipient, subject, provider_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for e in &entries {
-                ins.execute(params![
-                    ms(now),
-                    e.channel.as_str(),
-                    cust,
-                    e.event_type,
-                    e.event,
-                    e.outcome,
-                    e.reason,
-                    e.recipient,
-                    e.subject,
-                    e.provider_id,
-                ])?;
-            }
-            if let Some(id) = outbox_id {
-                c.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
-                    .execute([id])?;
+            for d in &all {
+                record(c, changes, d, now)?;
             }
             Ok(())
         })
@@ -425,5 +374,72 @@ fn finish_delivery(
     .execute(params![id, ms(now), outcome, reason, provider_id, attempts])?;
     c.prepare_cached("DELETE FROM deliveries WHERE id = ?1")?
         .execute([id])?;
+    Ok(())
+}
+
+/// What was decided about one outbox entry (`outbox_id`), or by the
+/// dispatcher's tick about one customer or (`None`) the fleet.
+#[derive(Debug, Default)]
+pub struct Decisions {
+    pub outbox_id: Option<i64>,
+    pub customer_id: Option<String>,
+    pub entries: Vec<LogEntry>,
+    pub deliveries: Vec<NewDelivery>,
+    pub ops: Vec<super::IncidentOp>,
+}
+
+fn record(
+    c: &rusqlite::Connection,
+    changes: &mut super::Changes,
+    d: &Decisions,
+    now: Timestamp,
+) -> Result<()> {
+    super::incidents::apply(c, changes, &d.ops)?;
+    let cust = match &d.customer_id {
+        Some(id) => lookup(c, id)?.map(|r| r.id),
+        None => None,
+    };
+    let mut queue = c.prepare_cached(
+        "INSERT INTO deliveries (created_at, channel, customer, event_type, event, \
+            recipient, subject, text, html, idempotency_key, next_attempt_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)",
+    )?;
+    for q in &d.deliveries {
+        queue.execute(params![
+            ms(now),
+            q.channel.as_str(),
+            cust,
+            q.event_type,
+            q.event,
+            q.recipient,
+            q.subject,
+            q.text,
+            q.html,
+            q.idempotency_key,
+        ])?;
+    }
+    let mut ins = c.prepare_cached(
+        "INSERT INTO notification_log (created_at, channel, customer, event_type, event, \
+            outcome, reason, recipient, subject, provider_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for e in &d.entries {
+        ins.execute(params![
+            ms(now),
+            e.channel.as_str(),
+            cust,
+            e.event_type,
+            e.event,
+            e.outcome,
+            e.reason,
+            e.recipient,
+            e.subject,
+            e.provider_id,
+        ])?;
+    }
+    if let Some(id) = d.outbox_id {
+        c.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+            .execute([id])?;
+    }
     Ok(())
 }
