@@ -445,11 +445,17 @@ impl Store {
         grace: std::time::Duration,
     ) -> Result<Vec<IncidentRow>> {
         self.read(move |c| {
+            // Two lookups on the (customer, opened_at) index: an OR of
+            // them would scan every incident.
             let sql = format!(
                 "SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
-                 WHERE (cu.customer_id = ?1 AND i.resolved_at IS NULL) \
-                    OR (i.family = 'fleet' AND (i.resolved_at IS NULL OR i.resolved_at > ?2)) \
-                 ORDER BY i.id"
+                 WHERE i.customer = (SELECT id FROM customers WHERE customer_id = ?1) \
+                   AND i.resolved_at IS NULL \
+                 UNION ALL \
+                 SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
+                 WHERE i.customer IS NULL AND i.family = 'fleet' \
+                   AND (i.resolved_at IS NULL OR i.resolved_at > ?2) \
+                 ORDER BY 1"
             );
             let since = ms(now) - grace.as_millis() as i64;
             let mut stmt = c.prepare_cached(&sql)?;
