@@ -87,18 +87,45 @@ pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
         };
         let event = event
             .map(|(t, message, details)| hub_event(&node.customer_id, t, message, details, now));
-        tracing::info!(customer = %node.customer_id, from = node.state.as_str(), to = new.as_str(), "staleness: transition");
-        batch.push((node.customer_id, new, event));
+        batch.push((node.customer_id, node.state, new, event));
     }
     let transitions = batch.len();
-    if transitions > 0 {
-        let ids = st.store.set_node_states(batch, now).await?;
+    if transitions <= LOGGED_TRANSITIONS {
+        for (customer, from, to, _) in &batch {
+            tracing::info!(customer = %customer, from = from.as_str(), to = to.as_str(), "staleness: transition");
+        }
+    } else {
+        let count = |s: NodeState| batch.iter().filter(|t| t.2 == s).count();
+        tracing::info!(
+            transitions,
+            stale = count(NodeState::Stale),
+            down = count(NodeState::Down),
+            ok = count(NodeState::Ok),
+            "staleness: transitions"
+        );
+    }
+    let mut batch = batch.into_iter().map(|(id, _, to, event)| (id, to, event));
+    loop {
+        let chunk: Vec<_> = batch.by_ref().take(TRANSITIONS_PER_COMMIT).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let ids = st.store.set_node_states(chunk, now).await?;
         if ids.iter().any(Option::is_some) {
             st.wake.notify_one();
         }
     }
     Ok(transitions)
 }
+
+/// A pass that changes more nodes than this logs one summary line, not a
+/// line per node (a mass outage would write 10,000).
+const LOGGED_TRANSITIONS: usize = 50;
+
+/// Transitions recorded per transaction: each is atomic with its event, so
+/// a mass outage can commit in parts, and reports queued behind it wait
+/// for one part (tens of milliseconds), not for all 10,000.
+const TRANSITIONS_PER_COMMIT: usize = 1000;
 
 /// What the mass-outage guard counts on one pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

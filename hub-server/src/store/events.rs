@@ -123,10 +123,21 @@ pub(super) fn insert_event(
     changes: &mut Changes,
 ) -> Result<EventInsert> {
     let cust = ensure_customer(c, &e.customer_id, e.received_at)?;
+    insert_event_for(c, cust.id, e, changes)
+}
+
+/// [`insert_event`] for a caller that already holds the customer's row id
+/// (the switch, recording thousands of transitions in a mass outage).
+pub(super) fn insert_event_for(
+    c: &Connection,
+    customer: i64,
+    e: &NewEvent,
+    changes: &mut Changes,
+) -> Result<EventInsert> {
     if let Some(event_id) = &e.event_id {
         let first: Option<i64> = c
             .prepare_cached("SELECT id FROM events WHERE customer = ?1 AND event_id = ?2")?
-            .query_row(params![cust.id, event_id], |r| r.get(0))
+            .query_row(params![customer, event_id], |r| r.get(0))
             .optional()?;
         if let Some(id) = first {
             return Ok(EventInsert {
@@ -140,7 +151,7 @@ pub(super) fn insert_event(
             received_at, source, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-        cust.id,
+        customer,
         e.event_type.as_str(),
         e.severity.as_str(),
         e.message,
@@ -171,7 +182,7 @@ pub(super) fn insert_event(
         "INSERT INTO outbox (created_at, kind, customer, event, payload) \
          VALUES (?1, 'event', ?2, ?3, '{}')",
     )?
-    .execute(params![ms(e.received_at), cust.id, id])?;
+    .execute(params![ms(e.received_at), customer, id])?;
     Ok(EventInsert {
         id,
         duplicate: false,

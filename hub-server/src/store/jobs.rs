@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::events::insert_event;
+use super::events::{insert_event, insert_event_for};
 use super::{NewEvent, Result, Store, from_ms, ms};
 
 /// The dead man's switch state of a node, ordered by severity.
@@ -125,7 +125,7 @@ impl Store {
                 )?
                 .execute(params![cust.id, state.as_str(), ms(now)])?;
                 ids.push(match event {
-                    Some(e) => Some(insert_event(c, e, changes)?.id),
+                    Some(e) => Some(insert_event_for(c, cust.id, e, changes)?.id),
                     None => None,
                 });
             }
