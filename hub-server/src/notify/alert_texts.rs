@@ -21,6 +21,10 @@ impl Ctx<'_> {
         t.to_zoned(self.tz.clone()).strftime("%H:%M").to_string()
     }
 
+    fn fleet_link(&self) -> String {
+        format!("{}/", self.dashboard_url.trim_end_matches('/'))
+    }
+
     fn link(&self, customer_id: &str) -> String {
         format!(
             "{}/customers/{customer_id}",
@@ -189,7 +193,7 @@ pub fn mass_outage(
     plain(
         subject,
         text,
-        Some(c.dashboard_url.trim_end_matches('/').to_owned() + "/"),
+        Some(c.fleet_link()),
     )
 }
 
@@ -200,14 +204,18 @@ pub fn mass_outage_over(c: &Ctx<'_>, inc: &Incident, silent_now: u64, at: Timest
         "[felhom OK] Mass outage over: {} of {peak} nodes report again",
         peak.saturating_sub(silent_now)
     );
+    let rest = match silent_now {
+        0 => "every node reports again.".to_owned(),
+        1 => "1 node is still silent and follows the normal flow.".to_owned(),
+        n => format!("{n} nodes are still silent and follow the normal flow."),
+    };
     let text = format!(
-        "The mass outage that began {} is over at {} ({} long); {silent_now} nodes are still silent \
-         and follow the normal flow.",
+        "The mass outage that began {} is over at {} ({} long); {rest}",
         inc.opened_at,
         c.hhmm(at),
         since(inc.opened_at, at)
     );
-    plain(subject, text, None)
+    plain(subject, text, Some(c.fleet_link()))
 }
 
 /// A node that goes down and up too often.
