@@ -190,11 +190,7 @@ pub fn mass_outage(
          before the nodes.\n\nCustomers are not told anything, and the per-node emails are held \
          until it is over; a node still down {grace} after the end gets its normal emails."
     );
-    plain(
-        subject,
-        text,
-        Some(c.fleet_link()),
-    )
+    plain(subject, text, Some(c.fleet_link()))
 }
 
 /// The end of a mass outage.
