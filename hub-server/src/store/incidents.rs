@@ -223,12 +223,8 @@ fn apply_one(c: &Connection, op: &IncidentOp) -> Result<()> {
                 next_reminder_at,
                 detail,
             } => {
-                let cust = match customer_id {
-                    Some(id) => match lookup(c, id)? {
-                        Some(r) => Some(r.id),
-                        None => return Ok(()),
-                    },
-                    None => None,
+                let Some(cust) = incident_owner(c, customer_id.as_deref())? else {
+                    return Ok(());
                 };
                 let when = |b: bool| b.then(|| ms(*at));
                 c.prepare_cached(
@@ -354,12 +350,8 @@ fn apply_one(c: &Connection, op: &IncidentOp) -> Result<()> {
                 tag,
                 until,
             } => {
-                let cust = match customer_id {
-                    Some(id) => match lookup(c, id)? {
-                        Some(r) => Some(r.id),
-                        None => return Ok(()),
-                    },
-                    None => None,
+                let Some(cust) = incident_owner(c, customer_id.as_deref())? else {
+                    return Ok(());
                 };
                 c.prepare_cached(
                     "UPDATE incidents SET held_until = ?2 \
@@ -487,4 +479,13 @@ impl Store {
     pub async fn update_incidents(&self, ops: Vec<IncidentOp>) -> Result<()> {
         self.write(move |c, changes| apply(c, changes, &ops)).await
     }
+}
+
+/// The row id an incident of `customer_id` is stored under (`Some(None)`:
+/// the fleet's); `None` when the customer is gone, so the op does nothing.
+fn incident_owner(c: &Connection, customer_id: Option<&str>) -> Result<Option<Option<i64>>> {
+    Ok(match customer_id {
+        Some(id) => lookup(c, id)?.map(|r| Some(r.id)),
+        None => Some(None),
+    })
 }
