@@ -23,6 +23,8 @@ use hub_proto::{EventType, Health};
 use hub_server::clock::{Clock, ManualClock};
 use hub_server::config::{Config, Secret};
 use hub_server::jobs::staleness;
+use hub_server::notify::Dispatcher;
+use hub_server::state::AppState;
 use hub_server::store::{NewEvent, NewReport, Store};
 use hub_server::{ReportKey, build_state, dispatcher};
 use jiff::{SignedDuration, Timestamp};
@@ -89,6 +91,16 @@ fn report(id: &str, ts: Timestamp) -> Vec<u8> {
     })
     .to_string()
     .into_bytes()
+}
+
+/// Emails waiting for delivery (nobody listens at the Resend address, so
+/// every one queued stays).
+async fn queued(store: &Store) -> usize {
+    store
+        .due_deliveries(Timestamp::MAX, 1_000_000)
+        .await
+        .map(|d| d.len())
+        .unwrap_or(0)
 }
 
 async fn report_all(store: &Store, now: Timestamp) {
@@ -187,14 +199,7 @@ async fn run() -> anyhow::Result<()> {
             .add_maintenance(w, "Europe/Budapest".into(), "bench".into(), t0)
             .await?;
     }
-    let queued = |store: Store| async move {
-        store
-            .due_deliveries(Timestamp::MAX, 1_000_000)
-            .await
-            .map(|d| d.len())
-            .unwrap_or(0)
-    };
-    let before = queued(store.clone()).await;
+    let before = queued(&store).await;
     println!(
         "setup: {CUSTOMERS} customers, {INCIDENTS} open incidents ({before} emails queued), {WINDOWS} windows in {:.1} s",
         setup.elapsed().as_secs_f64()
@@ -250,7 +255,7 @@ async fn run() -> anyhow::Result<()> {
             break;
         }
     }
-    let emails = queued(store.clone()).await - before;
+    let emails = queued(&store).await - before;
     println!(
         "mass outage, dispatcher: {rounds} rounds, wall {}, CPU {}, writer {} (worst round {}); emails queued: {emails}",
         ms(total.wall),
@@ -261,29 +266,33 @@ async fn run() -> anyhow::Result<()> {
 
     // Down 30 minutes later: more transitions, still held.
     clock.advance(SignedDuration::from_mins(30));
-    let (n, c) = measure(staleness::check(&state)).await;
-    let (_, d) = measure(dispatcher.drain()).await;
-    println!(
-        "mass outage, down: {} transitions, switch writer {}, dispatcher wall {} writer {}; emails queued: {}",
-        n?,
-        ms(c.writer),
-        ms(d.wall),
-        ms(d.writer),
-        queued(store.clone()).await - before
-    );
+    let emails = switch_and_drain(&state, &dispatcher, "mass outage, down", "transitions").await?;
+    println!("{}", emails - before);
 
     // Everyone back.
     clock.advance(SignedDuration::from_mins(5));
     report_all(&store, clock.now()).await;
-    let (n, c) = measure(staleness::check(&state)).await;
+    let emails = switch_and_drain(&state, &dispatcher, "the end", "recoveries").await?;
+    println!("{}", emails - before);
+    Ok(())
+}
+
+/// One switch pass and the dispatcher's rounds after it, measured and
+/// printed up to "emails queued: "; returns the emails queued so far.
+async fn switch_and_drain(
+    state: &Arc<AppState>,
+    dispatcher: &Dispatcher,
+    label: &str,
+    what: &str,
+) -> anyhow::Result<usize> {
+    let (n, c) = measure(staleness::check(state)).await;
     let (_, d) = measure(dispatcher.drain()).await;
-    println!(
-        "the end: {} recoveries, switch writer {}, dispatcher wall {} writer {}; emails queued: {}",
+    print!(
+        "{label}: {} {what}, switch writer {}, dispatcher wall {} writer {}; emails queued: ",
         n?,
         ms(c.writer),
         ms(d.wall),
-        ms(d.writer),
-        queued(store.clone()).await - before
+        ms(d.writer)
     );
-    Ok(())
+    Ok(queued(&state.store).await)
 }

@@ -104,9 +104,9 @@ impl Store {
     }
 
     /// Records new switch states and, atomically with each, the event that
-    /// announces it (if any), all in one transaction: a mass outage of
-    /// 10,000 nodes is one commit, not 10,000. Returns each event's id
-    /// (`None`: no event, or the customer is gone).
+    /// announces it (if any), all in one transaction: the switch hands a
+    /// mass outage over in parts of 1,000, each one commit, not 1,000.
+    /// Returns each event's id (`None`: no event, or the customer is gone).
     pub async fn set_node_states(
         &self,
         transitions: Vec<(String, NodeState, Option<NewEvent>)>,
