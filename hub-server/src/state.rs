@@ -50,8 +50,8 @@ pub struct AppState {
     latest_version: RwLock<Option<String>>,
     /// `alerting.timezone` (validated at load; UTC if it ever were not).
     pub tz: jiff::tz::TimeZone,
-    /// How often an idle live stream sends a comment so proxies keep it
-    /// open (15 s; tests shorten it).
+    /// How often an idle live stream sends a keep-alive
+    /// (`server.stream_keepalive`; tests shorten it).
     pub stream_keepalive: std::time::Duration,
     /// Flips to `true` when the server starts shutting down, so endless
     /// responses (the live stream) end and graceful shutdown can finish.
@@ -71,6 +71,7 @@ impl AppState {
         controller_http: reqwest::Client,
     ) -> Self {
         Self {
+            stream_keepalive: config.server.stream_keepalive.0,
             controller_policy: ControllerPolicy::from_config(&config.controllers),
             controller_http,
             started_at: clock.now(),
@@ -87,7 +88,6 @@ impl AppState {
             wake: Arc::new(Notify::new()),
             http,
             latest_version: RwLock::new(None),
-            stream_keepalive: std::time::Duration::from_secs(15),
             fleet_cache: Default::default(),
             metrics: Default::default(),
             closing: tokio::sync::watch::channel(false).0,

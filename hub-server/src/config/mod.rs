@@ -165,6 +165,10 @@ pub struct ServerConfig {
     /// Litestream replicates the database (a sidecar): the hub leaves WAL
     /// checkpoints to it.
     pub litestream: bool,
+    /// How often an idle live stream sends a keep-alive (proxies keep it
+    /// open, and the dashboard declares the connection lost after missing
+    /// two and a half of them).
+    pub stream_keepalive: GoDuration,
 }
 
 impl ServerConfig {
@@ -190,6 +194,7 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             synchronous: "full".into(),
             litestream: false,
+            stream_keepalive: GoDuration::secs(15),
         }
     }
 }
@@ -426,6 +431,14 @@ impl Config {
             return Err(invalid(
                 "server.synchronous",
                 format!("`{}` is not full or normal", self.server.synchronous),
+            ));
+        }
+        if !(Duration::from_secs(1)..=Duration::from_secs(300))
+            .contains(&self.server.stream_keepalive.0)
+        {
+            return Err(invalid(
+                "server.stream_keepalive",
+                "must be 1s to 5m".into(),
             ));
         }
         if self.server.max_connections < 8 {

@@ -390,7 +390,7 @@ pub async fn versions(State(st): St, _: Admin) -> Result<Response, AppError> {
 /// `reset` instead of slowing anything down. An idle stream carries a
 /// comment line every 15 s so proxies keep it open.
 pub async fn stream(State(st): St, _: Admin, headers: HeaderMap) -> Response {
-    stream::sse(&st, stream::last_event_id(&headers))
+    stream::sse(&st, stream::last_event_id(&headers), stream::Idle::Comment)
 }
 
 /// `GET /metrics`: Prometheus/OpenMetrics text, for any admin token (a

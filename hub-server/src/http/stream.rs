@@ -56,10 +56,19 @@ pub fn last_event_id(headers: &HeaderMap) -> Option<u64> {
         .and_then(|v| v.trim().parse::<u64>().ok())
 }
 
+/// Whether an idle stream says so in an event a page's script sees
+/// (`ping`), or only in a comment (which `EventSource` hides, so a
+/// script could not tell a quiet stream from a dead one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idle {
+    Comment,
+    Ping,
+}
+
 /// The live stream as Server-Sent Events, resuming after `Last-Event-ID`;
 /// shared by the admin API and the dashboard (which authenticates by
-/// session instead of token).
-pub fn sse(st: &Arc<AppState>, last_seen: Option<u64>) -> Response {
+/// session instead of token, and asks for pings).
+pub fn sse(st: &Arc<AppState>, last_seen: Option<u64>, idle: Idle) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use futures_util::StreamExt;
     use tokio_stream::wrappers::BroadcastStream;
@@ -105,6 +114,17 @@ pub fn sse(st: &Arc<AppState>, last_seen: Option<u64>) -> Response {
         };
         std::future::ready(out)
     });
+    let live = match idle {
+        Idle::Comment => live.boxed(),
+        Idle::Ping => {
+            let every = st.stream_keepalive;
+            let start = tokio::time::Instant::now() + every;
+            let pings =
+                tokio_stream::wrappers::IntervalStream::new(tokio::time::interval_at(start, every))
+                    .map(|_| Event::default().event("ping").data(""));
+            futures_util::stream::select(live, pings).boxed()
+        }
+    };
     let events = futures_util::stream::iter(first)
         .chain(live)
         .map(Ok::<_, std::convert::Infallible>);

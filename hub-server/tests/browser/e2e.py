@@ -4,14 +4,17 @@ Playwright for Python (no browser download). Started by the Rust test
 `browser::the_dashboard_in_headless_chromium`, which runs a real hub-server
 process with data and a controller double, and passes:
 
-  e2e.py HUB_URL PASSWORD REPORT_KEY SCREENSHOT_DIR
+  e2e.py HUB_URL PASSWORD KOVACS_KEY SCREENSHOT_DIR GLOBAL_KEY HUB_PID
 
 Every step asserts; the first failure exits non-zero with the step named.
 """
 
+import datetime
 import http.server
 import json
+import os
 import re
+import signal
 import socketserver
 import sys
 import threading
@@ -19,7 +22,7 @@ import urllib.request
 
 from playwright.sync_api import expect, sync_playwright
 
-HUB, PASSWORD, KOVACS_KEY, SHOTS = sys.argv[1:5]
+HUB, PASSWORD, KOVACS_KEY, SHOTS, GLOBAL_KEY, HUB_PID = sys.argv[1:7]
 CHROMIUM = "/usr/bin/chromium"
 expect.set_options(timeout=10_000)
 
@@ -46,6 +49,57 @@ def post_event(key, customer, message, event_type="backup_failed"):
     )
     with urllib.request.urlopen(req, timeout=10) as r:
         assert r.status in (200, 201), r.status
+
+
+def post_report(key, customer, health):
+    """A controller's status report, as the simulator sends it."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = json.dumps(
+        {
+            "customer_id": customer,
+            "timestamp": now,
+            "controller_version": "1.8.2",
+            "health": health,
+            "monitoring_disabled": False,
+            "system": {"hostname": f"sim-{customer}", "os": "Debian 12",
+                       "kernel": "6.1.0-28-amd64", "uptime_seconds": 3600,
+                       "cpu_percent": 7.5, "load_avg": [0.2, 0.1, 0.1],
+                       "memory_total_bytes": 8208000000,
+                       "memory_used_bytes": 2100000000, "temperature_c": 45.0},
+            "storage": [],
+            "containers": [],
+            "checks": [{"name": "tunnel", "status": health, "message": ""}],
+        }
+    ).encode()
+    req = urllib.request.Request(
+        f"{HUB}/api/v1/report",
+        data=body,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status == 200, r.status
+
+
+# Times every "row" (stream) and "input" (search) listener on the page, so
+# the main-thread cost of a live change and of a search can be read back.
+TIMING = """
+window.__t = {row: [], input: []};
+const add = EventTarget.prototype.addEventListener;
+EventTarget.prototype.addEventListener = function (type, fn, opts) {
+  if (type !== "row" && type !== "input") return add.call(this, type, fn, opts);
+  return add.call(this, type, function (ev) {
+    const t0 = performance.now();
+    try { return fn.call(this, ev); } finally { window.__t[type].push(performance.now() - t0); }
+  }, opts);
+};
+"""
+
+
+def ids(page):
+    return page.eval_on_selector_all(
+        "table[data-list] tbody tr:not([hidden])", "rs => rs.map(r => r.dataset.id)"
+    )
 
 
 class Attacker(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -124,15 +178,107 @@ def main():
         post_event(KOVACS_KEY, "kovacs", "restic exited 1")
         expect(row).to_contain_text("1 err")
         assert page.evaluate("window.__same_page") == 1, "the page was reloaded"
+
+        step("the live change moved the row and the counts followed")
+        expect(fleet.locator("tr").first).to_have_attribute("data-id", "kovacs")
+        expect(page.locator('[data-badge="warn"]')).to_have_text("WARN 1")
+        expect(page.locator('[data-badge="ok"]')).to_have_text("OK 2")
+        expect(page).to_have_title(re.compile(r"^Dashboard"))
+
+        step("a node goes down: first row, counted, and in the tab's title")
+        post_report(GLOBAL_KEY, "nagy", "fail")
+        expect(fleet.locator("tr").first).to_have_attribute("data-id", "nagy")
+        expect(page.locator('[data-badge="down"]')).to_have_text("DOWN 1")
+        expect(page.locator('[data-badge="ok"]')).to_have_text("OK 1")
+        expect(page).to_have_title(re.compile(r"^\(1 down\) "))
+        assert ids(page) == ["nagy", "kovacs", "varo", "szabo"], ids(page)
+        assert page.evaluate("window.__same_page") == 1, "the page was reloaded"
+
+        step("search any column; the badges filter; headers sort")
+        page.get_by_label("Search").fill("health fail")
+        expect(fleet.locator("tr:not([hidden])")).to_have_count(1)
+        assert ids(page) == ["nagy"], ids(page)
+        page.get_by_label("Search").fill("")
+        assert len(ids(page)) == 4
+        page.locator('[data-badge="ok"]').click()
+        assert ids(page) == ["szabo"], ids(page)
+        page.locator('[data-badge="warn"]').click()
+        assert ids(page) == ["kovacs", "szabo"], ids(page)
+        page.locator('[data-badge="ok"]').click()
+        page.locator('[data-badge="warn"]').click()
+        page.get_by_role("columnheader", name="Customer").click()
+        assert ids(page) == ["kovacs", "nagy", "szabo", "varo"], ids(page)
+        page.get_by_role("columnheader", name="Customer").click()
+        assert ids(page) == ["varo", "szabo", "nagy", "kovacs"], ids(page)
         page.screenshot(path=f"{SHOTS}/fleet.png", full_page=True)
 
-        step("usable at 360 px: the table scrolls, not the page")
-        page.set_viewport_size({"width": 360, "height": 740})
+        step("a stopped hub: the banner says so and the ages stop; back when it is")
+        page.reload()
+        expect(page.locator("#lost")).to_be_hidden()
+        os.kill(int(HUB_PID), signal.SIGSTOP)
+        try:
+            expect(page.locator("#lost")).to_contain_text("connection lost — showing data from")
+            expect(page.locator("html[data-live=lost]")).to_have_count(1)
+            before = page.locator('tr[data-id="szabo"] td').nth(3).text_content()
+            page.wait_for_timeout(1500)
+            page.evaluate("window.__same_page = 2")
+        finally:
+            os.kill(int(HUB_PID), signal.SIGCONT)
+        expect(page.locator("#lost")).to_be_hidden(timeout=20_000)
+        assert before, "no age shown"
+        assert page.evaluate("window.__same_page") == 2, "the page was reloaded"
+
+        step("the other list: search and filters")
+        page.goto(f"{HUB}/configs")
+        page.get_by_label("Search").fill("manual")
+        assert ids(page) == ["nagy"], ids(page)
+        page.get_by_label("Search").fill("")
+        page.locator('[data-badge="pending"]').click()
+        assert ids(page) == ["varo"], ids(page)
+
+        step("usable at 390 px: no sideways scroll, last report on screen")
+        page.goto(f"{HUB}/")
+        page.set_viewport_size({"width": 390, "height": 844})
         page.reload()
         width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 362, f"the page is {width} px wide at 360"
+        assert width <= 392, f"the page is {width} px wide at 390"
+        for col in ["Status", "Customer", "Reason", "Last report", "24 h"]:
+            box = page.get_by_role("columnheader", name=col, exact=True).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391, f"{col}: {box}"
+        expect(fleet.locator('tr[data-id="nagy"]')).to_contain_text("health fail")
         page.screenshot(path=f"{SHOTS}/fleet-phone.png")
         page.set_viewport_size({"width": 1280, "height": 900})
+
+        step("10,000 rows: a live change and a search, timed")
+        big = ctx.new_page()
+        big.add_init_script(TIMING)
+        extra = "".join(
+            f'<tr data-id="zz-{i:05}" data-status="ok"><td><span class="badge b-ok">OK</span>'
+            f'<td><a href="/customers/zz-{i:05}">zz-{i:05}</a><td class="reason"><td data-base="60">1m'
+            f'<td data-n="0"><td class="lo">Ügyfél {i}<td class="lo">ok<td class="lo">1.8.2'
+            f'<td class="lo">sim-zz-{i:05}\n'
+            for i in range(10_000)
+        )
+
+        def grow(route):
+            resp = route.fetch()
+            route.fulfill(response=resp, body=resp.text().replace("</tbody>", extra + "</tbody>", 1))
+
+        big.route(f"{HUB}/", grow)
+        big.goto(f"{HUB}/")
+        expect(big.locator("html[data-live=on]")).to_have_count(1)
+        assert big.locator("table[data-list] tbody tr").count() == 10_004
+        post_report(GLOBAL_KEY, "nagy", "ok")
+        expect(big.locator("table[data-list] tbody tr").first).not_to_have_attribute("data-id", "nagy")
+        big.wait_for_timeout(500)
+        big.get_by_label("Search").fill("zz-0999")
+        expect(big.locator("table[data-list] tbody tr:not([hidden])")).to_have_count(10)
+        t = big.evaluate("window.__t")
+        live_ms, search_ms = max(t["row"]), max(t["input"])
+        print(f"e2e: 10,000 rows: live change {live_ms:.1f} ms, search {search_ms:.1f} ms", flush=True)
+        assert live_ms <= 16, f"a live change took {live_ms:.1f} ms"
+        assert search_ms <= 50, f"a search took {search_ms:.1f} ms"
+        big.close()
 
         step("open a customer")
         page.goto(f"{HUB}/")

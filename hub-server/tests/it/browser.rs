@@ -87,6 +87,8 @@ fn the_dashboard_in_headless_chromium() {
         .env("HUB_CONTROLLERS_ALLOWED_NETWORKS", "127.0.0.0/8")
         .env("HUB_CONTROLLERS_ALLOWED_HOSTS", "127.0.0.1")
         .env("RUST_LOG", "info")
+        // The dashboard gives a silent stream up after 2.5 pings.
+        .env("HUB_SERVER_STREAM_KEEPALIVE", "1s")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -154,6 +156,9 @@ fn the_dashboard_in_headless_chromium() {
         .arg(&script)
         .args([url.as_str(), PASSWORD, kovacs_key.as_str()])
         .arg(&shots)
+        // The global report key (a manual node's report) and the hub's
+        // process, which the script stops and continues (a lost stream).
+        .args([crate::KEY.to_owned(), child.id().to_string()])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -161,10 +166,15 @@ fn the_dashboard_in_headless_chromium() {
     assert_eq!(sigterm(&mut child), Some(0), "the hub stops cleanly");
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("e2e: all passed"), "{stdout}");
+    // The timed steps' figures, for the README.
+    for line in stdout.lines().filter(|l| l.contains(" ms")) {
+        println!("{line}");
+    }
     for shot in [
         "fleet.png",
         "customer.png",
         "fleet-phone.png",
+        "customer-phone.png",
         "diff.png",
         "incidents.png",
     ] {

@@ -548,7 +548,9 @@ async fn blocking_with_confirmation_hides_the_customer_from_the_dashboard() {
     );
     assert!(!b.text("/").await.contains("data-id=\"kovacs\""));
     let configs = b.text("/configs").await;
-    assert!(configs.contains("<tr class=\"muted\"><td><a href=\"/customers/kovacs\">"));
+    assert!(configs.contains(
+        "<tr data-id=\"kovacs\" data-status=\"blocked\" class=\"muted\"><td><a href=\"/customers/kovacs\">"
+    ));
     assert!(configs.contains("BLOCKED"));
 
     let r = b

@@ -106,6 +106,8 @@ struct IncidentsPage {
     all: bool,
     customer: String,
     stream_id: u64,
+    /// Seconds between the stream's pings (the script's silence limit).
+    keepalive: u64,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +138,7 @@ pub async fn page(
         all,
         customer: customer.unwrap_or_default(),
         stream_id: st.live().last_id(),
+        keepalive: st.stream_keepalive.as_secs().max(1),
     })
 }
 

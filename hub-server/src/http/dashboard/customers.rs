@@ -42,6 +42,7 @@ pub fn customer_rows<'a>(
 #[template(path = "ui/configs.html")]
 struct CustomersPage {
     chrome: Chrome,
+    counts: Vec<(&'static str, usize)>,
     rows: Vec<CustomerRow>,
 }
 
@@ -49,8 +50,13 @@ struct CustomersPage {
 pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
     let view = st.status_view();
     let rows = st.live().read(|rows, _| customer_rows(rows, &view));
+    let counts = super::fleet::badge_counts(
+        rows.iter()
+            .filter_map(|r| hub_proto::CustomerStatus::parse(r.status)),
+    );
     html(CustomersPage {
         chrome: Chrome::new(&d, "Customers"),
+        counts,
         rows,
     })
 }

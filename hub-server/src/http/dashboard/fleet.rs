@@ -1,7 +1,6 @@
 //! `/`: the fleet, problems first, blocked customers hidden (the shared
 //! default filter), live through `/ui/stream`.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -43,6 +42,9 @@ pub struct FleetRow<'a> {
 pub struct FleetData<'a> {
     pub counts: Vec<(&'static str, usize)>,
     pub rows: Vec<FleetRow<'a>>,
+    /// The hidden (blocked) customers, so the page's script can keep the
+    /// counts right when one of them changes.
+    pub blocked: Vec<&'a str>,
 }
 
 /// The badges' order.
@@ -55,19 +57,34 @@ const BADGES: [CustomerStatus; 6] = [
     CustomerStatus::Blocked,
 ];
 
+/// The badges: how many customers have each status, in urgency order
+/// (which the page's script also sorts by).
+pub fn badge_counts(statuses: impl Iterator<Item = CustomerStatus>) -> Vec<(&'static str, usize)> {
+    let mut counts = [0usize; BADGES.len()];
+    for s in statuses {
+        if let Some(i) = BADGES.iter().position(|b| *b == s) {
+            counts[i] += 1;
+        }
+    }
+    BADGES.iter().map(|s| s.as_str()).zip(counts).collect()
+}
+
 /// Builds the page's data from the listed rows as of `view`: what the
 /// default fleet filter keeps, down before warn before pending before
 /// disabled before ok, by id within a status.
 pub fn fleet_data<'a>(rows: impl Iterator<Item = &'a Row>, view: &StatusView) -> FleetData<'a> {
     let filter = FleetFilter::default();
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut statuses = Vec::new();
+    let mut blocked = Vec::new();
     let mut shown: Vec<(u8, &'a Row)> = rows
         .filter_map(|r| {
             let status = r.status(view);
-            *counts.entry(status.as_str()).or_default() += 1;
-            filter
-                .keeps(status, r.managed())
-                .then_some((status.urgency(), r))
+            statuses.push(status);
+            let keep = filter.keeps(status, r.managed());
+            if !keep {
+                blocked.push(r.customer_id.as_str());
+            }
+            keep.then_some((status.urgency(), r))
         })
         .collect();
     shown.sort_by(|a, b| {
@@ -96,11 +113,9 @@ pub fn fleet_data<'a>(rows: impl Iterator<Item = &'a Row>, view: &StatusView) ->
         })
         .collect();
     FleetData {
-        counts: BADGES
-            .iter()
-            .map(|s| (s.as_str(), counts.get(s.as_str()).copied().unwrap_or(0)))
-            .collect(),
+        counts: badge_counts(statuses.into_iter()),
         rows,
+        blocked,
     }
 }
 
@@ -112,6 +127,8 @@ struct FleetPage<'a> {
     latest: Option<String>,
     /// The stream message the rows reflect; the script resumes after it.
     stream_id: u64,
+    /// Seconds between the stream's pings (the script's silence limit).
+    keepalive: u64,
 }
 
 /// `/`: the fleet without blocked customers, live.
@@ -125,6 +142,7 @@ pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
             data: fleet_data(rows, &view),
             latest,
             stream_id,
+            keepalive: st.stream_keepalive.as_secs().max(1),
         })
     })
 }
@@ -145,7 +163,7 @@ pub async fn stream(
     Query(q): Query<StreamQuery>,
 ) -> Response {
     let last = stream::last_event_id(&headers).or(q.after);
-    stream::sse(&st, last)
+    stream::sse(&st, last, stream::Idle::Ping)
 }
 
 #[cfg(test)]
