@@ -6,6 +6,14 @@
   "use strict";
   var baseTitle = document.title;
 
+  // Copy buttons beside the secrets shown once.
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (b) {
+    b.addEventListener("click", function () {
+      if (!navigator.clipboard) return;
+      navigator.clipboard.writeText(b.dataset.copy).then(function () { b.textContent = "Copied"; });
+    });
+  });
+
   // "connection lost — showing data from 14:05:09": shown while the
   // stream is down, or silent for longer than two and a half of the hub's
   // pings (a stopped hub or a dead network sends no error); `onChange(lost)`

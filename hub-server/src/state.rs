@@ -53,6 +53,8 @@ pub struct AppState {
     /// How often an idle live stream sends a keep-alive
     /// (`server.stream_keepalive`; tests shorten it).
     pub stream_keepalive: std::time::Duration,
+    /// Credentials waiting for the one page that shows them.
+    pub shown_once: crate::service::shown_once::ShownOnce,
     /// Flips to `true` when the server starts shutting down, so endless
     /// responses (the live stream) end and graceful shutdown can finish.
     closing: tokio::sync::watch::Sender<bool>,
@@ -72,6 +74,7 @@ impl AppState {
     ) -> Self {
         Self {
             stream_keepalive: config.server.stream_keepalive.0,
+            shown_once: Default::default(),
             controller_policy: ControllerPolicy::from_config(&config.controllers),
             controller_http,
             started_at: clock.now(),

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod ingest;
 pub mod retrieval;
 pub mod session;
+pub mod shown_once;
 pub mod views;
 
 use hub_proto::ValidationError;

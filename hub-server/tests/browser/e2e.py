@@ -137,7 +137,7 @@ def main():
         # Script errors, and any answer the steps did not provoke on
         # purpose (the wrong password, the invalid form, the other site).
         errors = []
-        expected = {401, 403, 422}
+        expected = {401, 403, 410, 422}
         page.on("pageerror", lambda e: errors.append(f"script: {e}"))
         page.on(
             "response",
@@ -304,11 +304,30 @@ def main():
         page.set_viewport_size({"width": 1280, "height": 900})
         page.reload()
 
-        step("Reveal shows the credentials")
+        step("Reveal shows the credentials once: 303, and a reload repeats nothing")
         expect(page.get_by_text(KOVACS_KEY)).to_have_count(0)
-        page.get_by_role("button", name="Reveal").click()
+        with page.expect_response(re.compile(r"/customers/kovacs/reveal$")) as resp:
+            page.get_by_role("button", name="Reveal").click()
+        assert resp.value.status == 303, resp.value.status
+        expect(page).to_have_url(re.compile(r"/shown/"))
         expect(page.get_by_text(KOVACS_KEY)).to_be_visible()
+        expect(page.get_by_text("never show it again")).to_have_count(0)
+        expect(page.get_by_text("Reveal shows the rest again")).to_be_visible()
         token = page.locator('input[name="csrf"]').first.get_attribute("value")
+        page.reload()
+        expect(page.get_by_role("heading", name="Already shown")).to_be_visible()
+        expect(page.get_by_text(KOVACS_KEY)).to_have_count(0)
+
+        step("a rotated password is shown once; a reload does not rotate again")
+        page.goto(f"{HUB}/customers/kovacs/confirm/rotate-password")
+        with page.expect_response(re.compile(r"/customers/kovacs/rotate-password$")) as resp:
+            page.get_by_role("button", name="Confirm").click()
+        assert resp.value.status == 303, resp.value.status
+        expect(page.get_by_text("never show it again")).to_be_visible()
+        shown = page.url
+        page.reload()
+        expect(page.get_by_role("heading", name="Already shown")).to_be_visible()
+        assert page.url == shown
 
         step("block, with confirmation")
         page.goto(f"{HUB}/customers/kovacs")

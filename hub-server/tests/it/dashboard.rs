@@ -148,6 +148,23 @@ fn is_blocked(hub: &Hub, id: &str) -> bool {
         .expect("the customer is listed")
 }
 
+/// The page a POST that made credentials sends the browser to: 303 to
+/// `/shown/<nonce>`, shown once (`no-store`), gone on a reload.
+async fn shown_once(b: &Browser, r: reqwest::Response) -> String {
+    assert_eq!(r.status(), 303);
+    let to = location(&r);
+    assert!(to.starts_with("/shown/"), "{to}");
+    let page = b.get(&to).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let text = page.text().await.unwrap();
+    let again = b.get(&to).await;
+    assert_eq!(again.status(), 410, "a reload shows nothing");
+    let gone = again.text().await.unwrap();
+    assert!(gone.contains("Already shown"));
+    text
+}
+
 async fn post_report(hub: &Hub, key: &str, body: serde_json::Value) {
     let r = hub.post_json("/api/v1/report", Some(key), &body).await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
@@ -454,9 +471,7 @@ async fn pages_carry_the_security_headers_and_secrets_are_not_cached() {
     assert!(!page.contains("kovacs-api-key-secret"));
     assert!(page.contains(">Reveal</button>"));
     let r = b.post("/customers/kovacs/reveal", &[("csrf", &csrf)]).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    let page = r.text().await.unwrap();
+    let page = shown_once(&b, r).await;
     assert!(page.contains("kovacs-api-key-secret"));
     // Only a digest of the retrieval password is kept.
     assert!(!page.contains("kovacs-retrieval-pw"));
@@ -651,9 +666,7 @@ async fn diff_push_pull_update_and_delete_against_the_simulator() {
     let page = b.text("/customers/live").await;
     assert!(page.contains(">Create Config</a>"));
     let r = b.post("/customers/live/adopt", &[("csrf", &csrf)]).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    let creds = r.text().await.unwrap();
+    let creds = shown_once(&b, r).await;
     assert!(creds.contains("API key"));
     assert!(creds.contains("href=\"/configs/live/edit\""));
     hub.stop().await;
@@ -701,9 +714,7 @@ async fn the_config_form_validates_keeps_input_and_shows_credentials_once() {
     good[1] = ("customer_id", "szabo");
     good.push(("monitoring", "disk_space_warning_percent: 85"));
     let r = b.post("/configs/new", &good).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    let creds = r.text().await.unwrap();
+    let creds = shown_once(&b, r).await;
     assert!(creds.contains("Credentials of szabo"));
     assert!(creds.contains("tun-value"));
     assert!(creds.contains("href=\"/customers/szabo\""));
@@ -1085,7 +1096,7 @@ async fn secrets_need_the_password_again_after_five_minutes() {
     let csrf = b.csrf().await;
     // Just logged in: shown at once.
     let r = b.post("/customers/kovacs/reveal", &[("csrf", &csrf)]).await;
-    assert!(r.text().await.unwrap().contains("kovacs-api-key-secret"));
+    assert!(shown_once(&b, r).await.contains("kovacs-api-key-secret"));
     hub.clock.advance(SignedDuration::from_mins(6));
     for path in [
         "/customers/kovacs/reveal",
@@ -1111,11 +1122,13 @@ async fn secrets_need_the_password_again_after_five_minutes() {
             &[("csrf", &csrf), ("password", PASSWORD)],
         )
         .await;
-    assert!(r.text().await.unwrap().contains("kovacs-api-key-secret"));
+    assert!(shown_once(&b, r).await.contains("kovacs-api-key-secret"));
     // Given now: the rotation goes ahead without asking.
     let r = b
         .post("/customers/kovacs/rotate-password", &[("csrf", &csrf)])
         .await;
-    assert!(r.text().await.unwrap().contains("Credentials of kovacs"));
+    let page = shown_once(&b, r).await;
+    assert!(page.contains("Credentials of kovacs"));
+    assert!(page.contains("never show it again"));
     hub.stop().await;
 }

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use hub_proto::actions::OperatorAction;
 use hub_proto::admin::{CredentialKind, Credentials, UpdateRequest};
 use serde::Deserialize;
@@ -43,6 +43,44 @@ pub struct CredentialsPage {
     pub chrome: Chrome,
     pub cr: Credentials,
     pub next: String,
+}
+
+/// Answers the POST that made `creds` with a redirect to the one page
+/// that shows them (post/redirect/get: a reload repeats nothing).
+pub fn show_once(st: &AppState, d: &Dash, creds: Credentials, next: String) -> Response {
+    match st.shown_once.put(&d.token, creds, next, st.clock.now()) {
+        Ok(nonce) => Redirect::to(&format!("/shown/{nonce}")).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "dashboard: credentials could not be kept for their page");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Error",
+                "The action was done, but its credentials could not be shown; rotate them to get new ones.",
+            )
+        }
+    }
+}
+
+/// `/shown/<nonce>`: the credentials, once; a reload says they were shown.
+pub async fn shown(
+    State(st): State<Arc<AppState>>,
+    d: Dash,
+    Path(nonce): Path<String>,
+) -> Response {
+    match st.shown_once.take(&d.token, &nonce, st.clock.now()) {
+        Some((cr, next)) => no_store(html(CredentialsPage {
+            chrome: Chrome::new(&d, format!("Credentials of {}", cr.customer_id)),
+            cr,
+            next,
+        })),
+        None => no_store(error_page(
+            StatusCode::GONE,
+            "Already shown",
+            "These credentials were shown once and are not kept for this page any more. \
+             The API key, session secret and tokens: Reveal on the customer page. The \
+             retrieval password is kept only as a digest: Rotate it to get a new one.",
+        )),
+    }
 }
 
 /// An action the confirmation step offers (the diff is a page of its own).
@@ -118,13 +156,6 @@ pub async fn act(
         "" => "latest".to_owned(),
         v => v.to_owned(),
     };
-    let credentials = |creds: Credentials, next: String| {
-        no_store(html(CredentialsPage {
-            chrome: Chrome::new(&d, format!("Credentials of {id}")),
-            cr: creds,
-            next,
-        }))
-    };
     let result: Result<(), ServiceError> = match a {
         OperatorAction::Block => svc::set_blocked(&st, &d.actor(), &id, true).await,
         OperatorAction::Unblock => svc::set_blocked(&st, &d.actor(), &id, false).await,
@@ -145,12 +176,14 @@ pub async fn act(
         },
         OperatorAction::RotatePassword => {
             match svc::rotate(&st, &d.actor(), &id, CredentialKind::RetrievalPassword).await {
-                Ok(creds) => return credentials(creds, back),
+                Ok(creds) => return show_once(&st, &d, creds, back),
                 Err(e) => Err(e),
             }
         }
         OperatorAction::Adopt => match svc::adopt(&st, &d.actor(), &id).await {
-            Ok(creds) => return credentials(creds, format!("/configs/{}/edit", urlencode(&id))),
+            Ok(creds) => {
+                return show_once(&st, &d, creds, format!("/configs/{}/edit", urlencode(&id)));
+            }
             Err(e) => Err(e),
         },
         OperatorAction::Diff => return no_such_action(),

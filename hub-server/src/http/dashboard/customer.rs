@@ -9,14 +9,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use hub_proto::actions::OperatorAction;
-use hub_proto::admin::{Credentials, CustomerView};
+use hub_proto::admin::CustomerView;
 use hub_proto::rules::outcome_word;
 use hub_proto::{HistoryPeriod, Report, Severity, short_age};
 use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::charts::{self, Chart, Point};
-use super::render::{Chrome, ReauthForm, html, no_store, refuse_form, require_fresh};
+use super::render::{Chrome, ReauthForm, html, refuse_form, require_fresh};
 use super::{Dash, service_error};
 use crate::service::customers as svc;
 use crate::service::{ServiceError, views};
@@ -328,8 +328,6 @@ struct CustomerPage {
     period: &'static str,
     severity: &'static str,
     chart: Option<Chart>,
-    creds: Option<Credentials>,
-    password_shown: String,
     public_url: String,
     yaml: String,
     latest: String,
@@ -341,7 +339,6 @@ async fn customer_page(
     dash: &Dash,
     id: &str,
     q: &CustomerQuery,
-    creds: Option<Credentials>,
 ) -> Result<Response, ServiceError> {
     let view = views::customer_view(st, id).await?;
     let period = q
@@ -377,11 +374,6 @@ async fn customer_page(
     } else {
         String::new()
     };
-    let password_shown = creds
-        .as_ref()
-        .and_then(|c| c.retrieval_password.clone())
-        .unwrap_or_else(|| "<retrieval password>".into());
-    let revealed = creds.is_some();
     let page = CustomerPage {
         chrome: Chrome::new(dash, d.c.id.clone()),
         d,
@@ -392,15 +384,12 @@ async fn customer_page(
         period: period.as_str(),
         severity,
         chart,
-        creds,
-        password_shown,
         public_url: st.config.server.public_url.trim_end_matches('/').to_owned(),
         yaml,
         latest: st.latest_version().unwrap_or_else(|| "unknown".into()),
         alerts,
     };
-    let r = html(page);
-    Ok(if revealed { no_store(r) } else { r })
+    Ok(html(page))
 }
 
 /// `/customers/{id}`.
@@ -410,7 +399,7 @@ pub async fn page(
     Path(id): Path<String>,
     Query(q): Query<CustomerQuery>,
 ) -> Response {
-    customer_page(&st, &d, &id, &q, None)
+    customer_page(&st, &d, &id, &q)
         .await
         .unwrap_or_else(service_error)
 }
@@ -435,9 +424,7 @@ pub async fn reveal(
         Ok(c) => c,
         Err(e) => return service_error(e),
     };
-    customer_page(&st, &d, &id, &CustomerQuery::default(), Some(creds))
-        .await
-        .unwrap_or_else(service_error)
+    super::actions::show_once(&st, &d, creds, format!("/customers/{id}"))
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use hub_proto::admin::{CustomerConfig, REDACTED};
 
-use super::actions::CredentialsPage;
-use super::render::{Chrome, flash_and_go, html, no_store, refuse_form};
+use super::actions::show_once;
+use super::render::{Chrome, flash_and_go, html, refuse_form};
 use super::{Dash, service_error, urlencode};
 use crate::service::customers as svc;
 use crate::service::{ServiceError, views};
@@ -258,11 +258,7 @@ pub async fn create(
         Ok(cfg) => match svc::create(&st, &d.actor(), cfg).await {
             Ok(creds) => {
                 let next = format!("/customers/{}", urlencode(&creds.customer_id));
-                return no_store(html(CredentialsPage {
-                    chrome: Chrome::new(&d, format!("Credentials of {}", creds.customer_id)),
-                    cr: creds,
-                    next,
-                }));
+                return show_once(&st, &d, creds, next);
             }
             Err(e) => match form_errors(e) {
                 Ok(errs) => errs,

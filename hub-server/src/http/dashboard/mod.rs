@@ -70,6 +70,7 @@ pub fn router(st: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/customers/{id}", get(customer::page))
         .route("/customers/{id}/diff", get(diff::page))
         .route("/customers/{id}/reveal", post(customer::reveal))
+        .route("/shown/{nonce}", get(actions::shown))
         .route("/customers/{id}/confirm/{action}", get(actions::confirm))
         .route("/customers/{id}/{action}", post(actions::act))
         .route("/ui/stream", get(fleet::stream))
