@@ -103,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
         }
         'hubctl;fleet' {
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only these statuses (comma separated): ok, warn, down, disabled, pending, blocked')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'The order: status (problems first: down, warn, pending, disabled, ok, blocked; then id), id, last-report (oldest first) or version')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')

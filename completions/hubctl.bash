@@ -973,7 +973,7 @@ _hubctl() {
                     return 0
                     ;;
                 --severity)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "info warning error" -- "${cur}"))
                     return 0
                     ;;
                 --type)
@@ -1012,7 +1012,7 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__fleet)
-            opts="-o -y -h -V --status --all --watch --server --token --output --no-color --yes --help --version"
+            opts="-o -y -h -V --status --all --watch --sort --server --token --output --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,6 +1020,10 @@ _hubctl() {
             case "${prev}" in
                 --status)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "status id last-report version" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -1571,7 +1575,7 @@ _hubctl() {
             fi
             case "${prev}" in
                 --period)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1h 24h 7d 30d 90d" -- "${cur}"))
                     return 0
                     ;;
                 --server)

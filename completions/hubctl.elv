@@ -96,6 +96,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         }
         &'hubctl;fleet'= {
             cand --status 'Only these statuses (comma separated): ok, warn, down, disabled, pending, blocked'
+            cand --sort 'The order: status (problems first: down, warn, pending, disabled, ok, blocked; then id), id, last-report (oldest first) or version'
             cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
             cand --token 'An admin token (`hub-server token create`)'
             cand -o 'Output format; json and yaml print the API''s objects unchanged'

@@ -86,6 +86,10 @@ complete -c hubctl -n "__fish_hubctl_using_subcommand tui" -s y -l yes -d 'Do no
 complete -c hubctl -n "__fish_hubctl_using_subcommand tui" -s h -l help -d 'Print help'
 complete -c hubctl -n "__fish_hubctl_using_subcommand tui" -s V -l version -d 'Print version'
 complete -c hubctl -n "__fish_hubctl_using_subcommand fleet" -l status -d 'Only these statuses (comma separated): ok, warn, down, disabled, pending, blocked' -r
+complete -c hubctl -n "__fish_hubctl_using_subcommand fleet" -l sort -d 'The order: status (problems first: down, warn, pending, disabled, ok, blocked; then id), id, last-report (oldest first) or version' -r -f -a "status\t''
+id\t''
+last-report\t''
+version\t''"
 complete -c hubctl -n "__fish_hubctl_using_subcommand fleet" -l server -d 'The hub\'s base URL, e.g. https://hub.felhom.eu' -r
 complete -c hubctl -n "__fish_hubctl_using_subcommand fleet" -l token -d 'An admin token (`hub-server token create`)' -r
 complete -c hubctl -n "__fish_hubctl_using_subcommand fleet" -s o -l output -d 'Output format; json and yaml print the API\'s objects unchanged' -r -f -a "table\t''
@@ -107,7 +111,9 @@ complete -c hubctl -n "__fish_hubctl_using_subcommand show" -s y -l yes -d 'Do n
 complete -c hubctl -n "__fish_hubctl_using_subcommand show" -s h -l help -d 'Print help'
 complete -c hubctl -n "__fish_hubctl_using_subcommand show" -s V -l version -d 'Print version'
 complete -c hubctl -n "__fish_hubctl_using_subcommand events" -l customer -r
-complete -c hubctl -n "__fish_hubctl_using_subcommand events" -l severity -d 'info, warning or error' -r
+complete -c hubctl -n "__fish_hubctl_using_subcommand events" -l severity -d 'info, warning or error' -r -f -a "info\t''
+warning\t''
+error\t''"
 complete -c hubctl -n "__fish_hubctl_using_subcommand events" -l type -d 'An event type, e.g. backup_failed' -r
 complete -c hubctl -n "__fish_hubctl_using_subcommand events" -l since -d 'A duration back from now (2h, 7d) or a date (2026-11-01) or timestamp' -r
 complete -c hubctl -n "__fish_hubctl_using_subcommand events" -l limit -r
@@ -121,7 +127,11 @@ complete -c hubctl -n "__fish_hubctl_using_subcommand events" -l no-color -d 'No
 complete -c hubctl -n "__fish_hubctl_using_subcommand events" -s y -l yes -d 'Do not ask before destructive or outward actions'
 complete -c hubctl -n "__fish_hubctl_using_subcommand events" -s h -l help -d 'Print help'
 complete -c hubctl -n "__fish_hubctl_using_subcommand events" -s V -l version -d 'Print version'
-complete -c hubctl -n "__fish_hubctl_using_subcommand history" -l period -d '1h, 24h, 7d, 30d or 90d' -r
+complete -c hubctl -n "__fish_hubctl_using_subcommand history" -l period -d '1h, 24h, 7d, 30d or 90d' -r -f -a "1h\t''
+24h\t''
+7d\t''
+30d\t''
+90d\t''"
 complete -c hubctl -n "__fish_hubctl_using_subcommand history" -l server -d 'The hub\'s base URL, e.g. https://hub.felhom.eu' -r
 complete -c hubctl -n "__fish_hubctl_using_subcommand history" -l token -d 'An admin token (`hub-server token create`)' -r
 complete -c hubctl -n "__fish_hubctl_using_subcommand history" -s o -l output -d 'Output format; json and yaml print the API\'s objects unchanged' -r -f -a "table\t''

@@ -17,6 +17,7 @@ pub mod notify;
 pub mod outbound;
 pub mod secrets;
 pub mod service;
+pub mod shown_once;
 pub mod state;
 pub mod store;
 pub mod sync;

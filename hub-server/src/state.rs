@@ -54,7 +54,7 @@ pub struct AppState {
     /// (`server.stream_keepalive`; tests shorten it).
     pub stream_keepalive: std::time::Duration,
     /// Credentials waiting for the one page that shows them.
-    pub shown_once: crate::service::shown_once::ShownOnce,
+    pub shown_once: crate::shown_once::ShownOnce,
     /// Flips to `true` when the server starts shutting down, so endless
     /// responses (the live stream) end and graceful shutdown can finish.
     closing: tokio::sync::watch::Sender<bool>,

@@ -57,7 +57,7 @@ pub enum Command {
     History {
         customer: String,
         /// 1h, 24h, 7d, 30d or 90d.
-        #[arg(long, default_value = "24h")]
+        #[arg(long, default_value = "24h", value_parser = ["1h", "24h", "7d", "30d", "90d"])]
         period: String,
     },
     /// Managed customer configs.
@@ -119,6 +119,17 @@ pub struct FleetArgs {
     /// Redraw on every change from the hub's live stream.
     #[arg(long)]
     pub watch: bool,
+    /// The order: status (problems first: down, warn, pending, disabled,
+    /// ok, blocked; then id), id, last-report (oldest first) or version.
+    #[arg(long, default_value = "status", value_parser = ["status", "id", "last-report", "version"])]
+    pub sort: String,
+}
+
+/// `--type`: one of the protocol's event types, checked before any request.
+fn event_type(s: &str) -> Result<String, String> {
+    hub_proto::EventType::parse(s)
+        .map(|_| s.to_owned())
+        .ok_or_else(|| format!("unknown event type `{s}`"))
 }
 
 #[derive(Debug, Args)]
@@ -126,10 +137,10 @@ pub struct EventsArgs {
     #[arg(long)]
     pub customer: Option<String>,
     /// info, warning or error.
-    #[arg(long)]
+    #[arg(long, value_parser = ["info", "warning", "error"])]
     pub severity: Option<String>,
     /// An event type, e.g. backup_failed.
-    #[arg(long = "type")]
+    #[arg(long = "type", value_parser = event_type)]
     pub event_type: Option<String>,
     /// A duration back from now (2h, 7d) or a date (2026-11-01) or timestamp.
     #[arg(long)]

@@ -75,11 +75,31 @@ pub struct Client {
     timeout: Duration,
 }
 
+/// A server given without a scheme (`hub.example.hu`, `127.0.0.1:8080`):
+/// https, or http for a loopback address (the laptop trial).
+pub fn with_scheme(server: &str) -> String {
+    let server = server.trim();
+    if server.contains("://") {
+        return server.to_owned();
+    }
+    let host = server.split('/').next().unwrap_or("");
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    let loopback = name == "localhost"
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    format!("{}://{server}", if loopback { "http" } else { "https" })
+}
+
 impl Client {
     /// A client of `server` with `token`; `timeout` bounds each ordinary
     /// call (streams have none).
     pub fn new(server: &str, token: &str, timeout: Duration) -> Result<Client, ClientError> {
-        let trimmed = server.trim_end_matches('/');
+        let full = with_scheme(server);
+        let trimmed = full.trim_end_matches('/');
         let base = Url::parse(trimmed)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && !u.cannot_be_a_base())
@@ -443,8 +463,26 @@ mod tests {
             "https://hub.example/base/api/admin/v1/customers/a%2F..%2Fb%3Fx?customer=k%26y%3D1+z"
         );
         assert!(matches!(
-            Client::new("hub.example", "t", DEFAULT_TIMEOUT),
+            Client::new("ftp://hub.example", "t", DEFAULT_TIMEOUT),
             Err(ClientError::BadServer(_))
         ));
+    }
+
+    #[test]
+    fn a_server_without_scheme_is_https_or_http_on_loopback() {
+        for (given, meant) in [
+            ("hub.example.hu", "https://hub.example.hu"),
+            (
+                "hub.example.hu:8443/base",
+                "https://hub.example.hu:8443/base",
+            ),
+            ("127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("localhost:8080", "http://localhost:8080"),
+            ("[::1]:8080", "http://[::1]:8080"),
+            ("10.0.0.5:8080", "https://10.0.0.5:8080"),
+            ("http://hub.example.hu", "http://hub.example.hu"),
+        ] {
+            assert_eq!(with_scheme(given), meant, "{given}");
+        }
     }
 }

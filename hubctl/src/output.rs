@@ -39,7 +39,7 @@ impl Ctx {
     pub fn data<T: Serialize>(&self, value: &T) -> Option<String> {
         match self.format {
             Format::Table => None,
-            Format::Json => Some(serde_json::to_string_pretty(value).unwrap_or_default()),
+            Format::Json => Some(serde_json::to_string_pretty(value).unwrap_or_default() + "\n"),
             Format::Yaml => Some(serde_saphyr::to_string(value).unwrap_or_default()),
         }
     }

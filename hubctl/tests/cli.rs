@@ -188,20 +188,25 @@ async fn fleet_table_json_and_yaml() {
 
     let out = h.run(&h.ro, &["fleet"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Problems first.
     assert_eq!(
         stdout(&out),
         " CUSTOMER  STATUS  HEALTH  LAST REPORT  VERSION  TYPE    ERR/WARN 24H  REASON
- kovacs    ok      ok      4m ago       1.8.2 ↑  manual  0/0
  nagy      warn    warn    4m ago       1.9.0    manual  0/1           health warn
+ kovacs    ok      ok      4m ago       1.8.2 ↑  manual  0/0
 
 newest controller: 1.9.0 (↑ = update available)
 "
     );
     let out = h.run(&h.ro, &["fleet", "-o", "json"]).await;
+    assert!(stdout(&out).ends_with("}\n"), "JSON ends with a newline");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["customers"][1]["customer_id"], "kovacs");
+    assert_eq!(v["customers"][1]["update_available"], true);
+    assert_eq!(v["customers"][0]["warnings_24h"], 1);
+    let out = h.run(&h.ro, &["fleet", "--sort", "id", "-o", "json"]).await;
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["customers"][0]["customer_id"], "kovacs");
-    assert_eq!(v["customers"][0]["update_available"], true);
-    assert_eq!(v["customers"][1]["warnings_24h"], 1);
     let out = h
         .run(&h.ro, &["fleet", "-o", "yaml", "--status", "warn"])
         .await;
@@ -270,6 +275,20 @@ async fn exit_codes_for_usage_refusal_and_unreachable() {
         "{}",
         stderr(&out)
     );
+    // No scheme: http on loopback (the hub is reached, the token refused).
+    let server = h.url.trim_start_matches("http://");
+    let out = hubctl(
+        h.home.path(),
+        &["--server", server, "--token", "t", "fleet"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unauthorized"), "{}", stderr(&out));
+    let out = hubctl(
+        h.home.path(),
+        &["--server", "http://127.0.0.1:9", "--token", "t", "fleet"],
+    )
+    .await;
     // No backtrace or debug dump, one or two sentences.
     assert!(stderr(&out).lines().count() <= 2);
 }
@@ -526,13 +545,22 @@ async fn views_show_events_history_logs_versions() {
     );
     let out = h.run(&h.ro, &["history", "k", "--period", "7d"]).await;
     assert_eq!(stdout(&out).lines().count(), 2);
-    assert_eq!(
-        h.run(&h.ro, &["history", "k", "--period", "2d"])
-            .await
-            .status
-            .code(),
-        Some(3)
-    );
+    // Bad values are usage errors, found before any request; an unknown
+    // customer is the hub's no.
+    for args in [
+        &["history", "k", "--period", "2d"][..],
+        &["history", "k", "--period", "2h"],
+        &["events", "--severity", "err"],
+        &["events", "--type", "backup_fail"],
+        &["fleet", "--status", "dwn"],
+        &["fleet", "--sort", "name"],
+    ] {
+        let out = h.run(&h.ro, args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+    let out = h.run(&h.ro, &["events", "--customer", "nosuch"]).await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unknown customer `nosuch`"));
     let dispatcher = hub_server::dispatcher(&h.state).await.unwrap();
     dispatcher.drain().await.unwrap();
     let out = h.run(&h.ro, &["notifications"]).await;

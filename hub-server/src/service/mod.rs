@@ -9,7 +9,6 @@ pub mod customers;
 pub mod ingest;
 pub mod retrieval;
 pub mod session;
-pub mod shown_once;
 pub mod views;
 
 use hub_proto::ValidationError;

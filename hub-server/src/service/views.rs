@@ -174,6 +174,12 @@ pub async fn events(st: &AppState, filter: EventFilter) -> Result<Page<EventReco
             format!("unknown event type `{t}`"),
         ));
     }
+    // Asking for one customer's events names a customer the hub knows.
+    if let Some(id) = &filter.customer_id
+        && st.live().row(id).is_none()
+    {
+        return Err(ServiceError::NotFound(format!("unknown customer `{id}`")));
+    }
     // Taken before the query: an event committed meanwhile is in the
     // stream after this id (and maybe in the page too), never in neither.
     let stream_id = st.live().last_id();

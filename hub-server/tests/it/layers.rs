@@ -20,11 +20,13 @@ const LAYERS: &[&[&str]] = &[
     // The database: SQL lives only here.
     &["store"],
     // What is built on the data: the live model and its cached lists, the
-    // job board, controller.yaml, outbound clients and controller calls.
+    // job board, credentials waiting to be shown once, controller.yaml,
+    // outbound clients and controller calls.
     &[
         "live",
         "fleet_cache",
         "job_board",
+        "shown_once",
         "controller_yaml",
         "outbound",
         "controller",

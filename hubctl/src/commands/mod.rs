@@ -32,7 +32,7 @@ pub enum CliError {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Usage(_) => 2,
+            CliError::Usage(_) | CliError::Client(ClientError::BadServer(_)) => 2,
             CliError::Client(ClientError::Unreachable { .. }) => 4,
             CliError::Client(_) => 3,
         }

@@ -75,9 +75,34 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
     out
 }
 
+/// Orders the rows as `--sort` asks (the values clap allows).
+pub fn sort_fleet(rows: &mut [FleetEntry], by: &str) {
+    let id = |e: &FleetEntry| e.summary.customer_id.clone();
+    match by {
+        "id" => rows.sort_by_key(id),
+        "last-report" => rows.sort_by_key(|e| {
+            (
+                std::cmp::Reverse(e.last_report_age_secs.unwrap_or(i64::MAX)),
+                id(e),
+            )
+        }),
+        "version" => rows.sort_by(|a, b| {
+            let v = |e: &FleetEntry| {
+                e.summary
+                    .controller_version
+                    .as_deref()
+                    .and_then(hub_proto::parse_version)
+            };
+            v(a).cmp(&v(b)).then_with(|| id(a).cmp(&id(b)))
+        }),
+        _ => rows.sort_by_key(|e| (e.summary.status.urgency(), id(e))),
+    }
+}
+
 pub async fn fleet(client: &Client, ctx: &Ctx, args: &FleetArgs) -> Result<String> {
     let filter = fleet_filter(args)?;
     let mut fleet: Fleet = client.fleet(&filter).await?;
+    sort_fleet(&mut fleet.customers, &args.sort);
     if !args.watch {
         return Ok(ctx.data(&fleet).unwrap_or_else(|| fleet_table(ctx, &fleet)));
     }
@@ -94,6 +119,7 @@ pub async fn fleet(client: &Client, ctx: &Ctx, args: &FleetArgs) -> Result<Strin
     loop {
         if dirty && last_draw.elapsed() >= REDRAW_EVERY {
             fleet.customers = rows.values().cloned().collect();
+            sort_fleet(&mut fleet.customers, &args.sort);
             if emit(&redraw(ctx, &fleet)).is_err() {
                 return Ok(String::new());
             }
