@@ -426,7 +426,10 @@ impl App {
                     .events_customer
                     .as_deref()
                     .is_none_or(|c| c == e.customer_id)
-                && (f.is_empty() || e.customer_id.contains(&f))
+                && (f.is_empty()
+                    || [&e.customer_id, &e.event_type, &e.severity, &e.message]
+                        .iter()
+                        .any(|x| x.to_lowercase().contains(&f)))
         })
     }
 

@@ -57,6 +57,8 @@ impl App {
             KeyCode::Backspace => {
                 text.pop();
             }
+            // Ctrl-U: the line editor's "clear what I typed".
+            KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
             KeyCode::Char(c) if !c.is_control() => text.push(c),
             _ => {}
         }

@@ -54,7 +54,9 @@ impl SortKey {
 pub struct Row {
     pub entry: FleetEntry,
     pub seen_at: u64,
-    /// Id, name and hostname in lower case, what the filter searches.
+    /// Every column the table shows (id, status, health, last report
+    /// aside, version, type, reason) and the name and hostname, in lower
+    /// case: what the filter searches.
     pub(super) haystack: String,
 }
 
@@ -70,12 +72,17 @@ pub(super) enum SortVal {
 impl Row {
     pub fn new(entry: FleetEntry, seen_at: u64) -> Row {
         let s = &entry.summary;
-        let haystack = format!(
-            "{}\t{}\t{}",
-            s.customer_id,
+        let haystack = [
+            s.customer_id.as_str(),
             entry.display_name.as_deref().unwrap_or(""),
-            s.hostname.as_deref().unwrap_or("")
-        )
+            s.hostname.as_deref().unwrap_or(""),
+            s.status.as_str(),
+            s.health.map(|h| h.as_str()).unwrap_or(""),
+            s.controller_version.as_deref().unwrap_or(""),
+            if s.managed { "managed" } else { "manual" },
+            entry.reason.as_deref().unwrap_or(""),
+        ]
+        .join("\t")
         .to_lowercase();
         Row {
             entry,

@@ -127,6 +127,29 @@ fn sorting_filtering_and_blocked_rows() {
 }
 
 #[test]
+fn the_filter_searches_every_column_and_ctrl_u_clears_it() {
+    let mut app = app();
+    for (needle, ids) in [
+        ("down", &["szabo"][..]),
+        ("fail", &["szabo"]),
+        ("manual", &["manual-one"]),
+        ("1.8.2", &["nagy-2"]),
+        ("pending", &["pending-new"]),
+    ] {
+        app.update(key('/'));
+        type_text(&mut app, needle);
+        assert_eq!(app.index, ids, "/{needle}");
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        )));
+        assert!(app.filter.is_empty(), "Ctrl-U clears /{needle}");
+        assert_eq!(app.index.len(), 5);
+        app.update(code(KeyCode::Enter));
+    }
+}
+
+#[test]
 fn moving_paging_and_quitting() {
     let mut app = app();
     // Two rows a page: 7 lines less header, status, footer and table header.
