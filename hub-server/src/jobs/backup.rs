@@ -1,10 +1,11 @@
 //! The hub's own scheduled backup: once a local day at `backup.schedule`,
 //! a consistent copy of the database into `backup.dir`
 //! (`hub-<UTC time>.db`), the newest `backup.keep` kept. A failure marks
-//! the job failed (`/healthz`, `/metrics`) until a backup succeeds, is
-//! retried every [`RETRY_AFTER`] (not on every tick: a full volume is not
-//! helped by writing a gigabyte every 20 s), and emails the operator once
-//! per day it fails.
+//! the backup failing (`/healthz` is `degraded` with `"backup":
+//! "failing"`) until one succeeds, is retried every [`RETRY_AFTER`] (not on
+//! every tick: a full volume is not helped by writing a gigabyte every
+//! 20 s; the ticks in between are quiet, so the log has one WARN per
+//! attempt), and emails the operator once per day it fails.
 
 use std::sync::Arc;
 
@@ -37,11 +38,9 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
         .get_state(FAILED_AT)
         .await?
         .and_then(|t| t.parse().ok());
-    if let Some(at) = failed_at.filter(|t| now.duration_since(*t) < RETRY_AFTER) {
-        return Err(JobError::Remote(format!(
-            "the scheduled backup failed at {at}; next attempt {}",
-            at.checked_add(RETRY_AFTER).unwrap_or(at)
-        )));
+    if failed_at.is_some_and(|t| now.duration_since(t) < RETRY_AFTER) {
+        // Waiting for the next attempt; `failing` keeps it visible.
+        return Ok(None);
     }
     let data_dir = st.config.server.data_dir.clone();
     let dir = st.config.backup_dir();
@@ -60,6 +59,7 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
             st.store
                 .complete_daily_job(BACKUP_JOB, day.to_string(), Vec::new(), now)
                 .await?;
+            st.store.set_state(FAILED_AT, String::new(), now).await?;
             Ok(Some(summary))
         }
         Err(e) => {
@@ -94,6 +94,16 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
             Err(e.into())
         }
     }
+}
+
+/// When the last scheduled backup failed, if none has succeeded since:
+/// what `/healthz` reports as `"backup": "failing"`.
+pub async fn failing(st: &AppState) -> Result<Option<jiff::Timestamp>, crate::store::StoreError> {
+    Ok(st
+        .store
+        .get_state(FAILED_AT)
+        .await?
+        .and_then(|t| t.parse().ok()))
 }
 
 /// How long after a failed backup the next attempt waits.

@@ -39,12 +39,17 @@ pub async fn beat(st: &Arc<AppState>) -> Result<bool, JobError> {
     if last.is_some_and(|t| now.duration_since(t) < interval) {
         return Ok(false);
     }
-    let overdue: Vec<String> = st
+    let mut overdue: Vec<String> = st
         .jobs
         .overdue(now)
         .into_iter()
         .filter(|j| j != HEARTBEAT_JOB)
         .collect();
+    // Between two attempts of a failed backup its ticks succeed; the
+    // backup is still failing.
+    if super::backup::failing(st).await?.is_some() {
+        overdue.push(format!("{} (failing)", super::backup::BACKUP_JOB));
+    }
     if !overdue.is_empty() {
         return Err(JobError::Remote(format!(
             "heartbeat withheld: overdue job(s) {}",

@@ -332,13 +332,16 @@ pub async fn metrics(st: &AppState) -> Result<String> {
 /// are overdue.
 pub async fn health(st: &AppState) -> Result<HealthBody> {
     st.store.ping(std::time::Duration::from_secs(2)).await?;
-    let jobs: std::collections::BTreeMap<String, String> = st
+    let mut jobs: std::collections::BTreeMap<String, String> = st
         .jobs
         .snapshot(st.clock.now())
         .into_iter()
         .map(|j| (j.name, if j.overdue { "overdue" } else { "ok" }.to_owned()))
         .collect();
-    let degraded = jobs.values().any(|v| v == "overdue");
+    if crate::jobs::backup::failing(st).await?.is_some() {
+        jobs.insert(crate::jobs::backup::BACKUP_JOB.to_owned(), "failing".into());
+    }
+    let degraded = jobs.values().any(|v| v != "ok");
     Ok(HealthBody {
         status: if degraded { "degraded" } else { "ok" }.to_owned(),
         jobs,

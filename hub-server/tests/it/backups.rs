@@ -159,20 +159,31 @@ async fn scheduled_backups_rotate_and_a_failure_tells_the_operator_once() {
     )
     .await;
     let run = || hub_server::jobs::backup::scheduled(&hub.state);
+    let health = || async {
+        let v: serde_json::Value = hub.get("/healthz", None).await.json().await.unwrap();
+        (
+            v["status"].as_str().unwrap().to_owned(),
+            v["jobs"]["backup"].clone(),
+        )
+    };
+    assert_eq!(health().await.1, serde_json::Value::Null);
     assert!(run().await.is_err());
-    // Fixed at once, but the next attempt waits its 10 minutes: the job
-    // stays failed meanwhile, and no second email goes out.
+    assert_eq!(health().await, ("degraded".into(), "failing".into()));
+    // Fixed at once, but the next attempt waits its 10 minutes: the ticks
+    // meanwhile are quiet (no error, so no WARN each), the health stays
+    // degraded, and no second email goes out.
     blocker.close().unwrap();
     for _ in 0..3 {
         hub.clock.advance(SignedDuration::from_mins(3));
-        let err = run().await.unwrap_err().to_string();
-        assert!(err.contains("next attempt"), "{err}");
+        assert!(run().await.unwrap().is_none(), "waiting for its retry");
+        assert_eq!(health().await, ("degraded".into(), "failing".into()));
     }
     assert_eq!(hub.store.outbox_len().await.unwrap(), 1);
     hub.clock.advance(SignedDuration::from_mins(1));
     let done = run().await.unwrap().expect("retried after 10 minutes");
     assert!(done.path.exists());
     assert_eq!(hub.store.outbox_len().await.unwrap(), 1);
+    assert_eq!(health().await.1, serde_json::Value::Null, "healthy again");
     hub.stop().await;
 }
 
