@@ -66,9 +66,14 @@ impl ErrorBody {
     }
 }
 
+/// The id the hub's own alerts are filed under (its failed backup): never
+/// a customer's, and their links go to the dashboard's hub page (`/hub`).
+pub const HUB_ALERT_ID: &str = "felhom-hub";
+
 /// `GET /healthz`: `status` is `ok`, or `degraded` while a background job
-/// is overdue (still 200: the database answers, restarting would not help);
-/// `jobs` says which, by name (`ok` or `overdue`).
+/// is overdue or the scheduled backup fails (still 200: the database
+/// answers, restarting would not help); `jobs` says which, by name (`ok`,
+/// `overdue`, or `failing` for `backup`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HealthBody {

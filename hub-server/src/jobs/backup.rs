@@ -18,9 +18,7 @@ use crate::store::backup::{self, BackupSummary};
 
 pub use crate::store::backup::BACKUP_JOB;
 
-/// The id the hub's own alerts are filed under (never a customer's: ids of
-/// customers are their own, this one names the hub).
-pub const HUB_ALERT_ID: &str = "felhom-hub";
+pub use hub_proto::HUB_ALERT_ID;
 
 /// Runs the backup if it is due; `None` if it was not.
 pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobError> {

@@ -26,12 +26,15 @@ pub struct Facts<'a> {
 }
 
 impl Facts<'_> {
+    /// The page the email points to: the customer's, or the hub's own
+    /// page for the hub's alerts.
     fn link(&self) -> String {
-        format!(
-            "{}/customers/{}",
-            self.dashboard_url.trim_end_matches('/'),
-            self.customer_id
-        )
+        let base = self.dashboard_url.trim_end_matches('/');
+        if self.customer_id == hub_proto::HUB_ALERT_ID {
+            format!("{base}/hub")
+        } else {
+            format!("{base}/customers/{}", self.customer_id)
+        }
     }
 }
 

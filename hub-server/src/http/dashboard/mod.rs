@@ -19,7 +19,7 @@
 //! One module per page: [`login`], [`fleet`], [`customers`] (the list),
 //! [`customer`] (one customer), [`form`] (a config's form), [`diff`],
 //! [`actions`] (confirmation and result), [`alerts`] (incidents and
-//! maintenance windows); [`auth`] holds the session
+//! maintenance windows), [`hub`] (the hub's own health); [`auth`] holds the session
 //! cookie and the signed-in extractor, [`render`] what every page shares.
 //! Each page's data is built by a pure function from the service's views
 //! and rendered by an askama template that escapes everything it prints.
@@ -34,6 +34,7 @@ mod customers;
 mod diff;
 mod fleet;
 mod form;
+mod hub;
 mod login;
 mod render;
 
@@ -65,6 +66,7 @@ pub fn router(st: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/configs/new", get(form::new_form).post(form::create))
         .route("/configs/{id}/edit", get(form::edit_form).post(form::edit))
         .route("/incidents", get(alerts::page))
+        .route("/hub", get(hub::page))
         .route("/maintenance", post(alerts::add))
         .route("/maintenance/{window}/end", post(alerts::end))
         .route("/customers/{id}", get(customer::page))

@@ -1,0 +1,89 @@
+//! `/hub`: the hub's own health on one page (its jobs, a failing backup,
+//! the outbox), where the emails about the hub's own problems link to.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use super::Dash;
+use super::render::{Chrome, html, service_error};
+use crate::service::views;
+use crate::state::AppState;
+
+/// One job's line.
+struct JobLine {
+    name: String,
+    /// As `/healthz` says it: `ok`, `overdue` or `failing`.
+    state: String,
+    success: String,
+    failure: String,
+    runs: u64,
+    failures: u64,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "ui/hub.html")]
+struct HubPage {
+    chrome: Chrome,
+    degraded: bool,
+    version: String,
+    started: String,
+    backup_failing: Option<String>,
+    jobs: Vec<JobLine>,
+    outbox: i64,
+    deliveries: i64,
+    oldest: Option<String>,
+}
+
+fn when(t: Option<jiff::Timestamp>, tz: &jiff::tz::TimeZone) -> String {
+    t.map(|t| {
+        t.to_zoned(tz.clone())
+            .strftime("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    })
+    .unwrap_or_else(|| "-".into())
+}
+
+/// `/hub`.
+pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
+    let (status, health, failing) =
+        match tokio::try_join!(views::status(&st), views::health(&st), async {
+            crate::jobs::backup::failing(&st).await.map_err(Into::into)
+        },)
+        {
+            Ok(x) => x,
+            Err(e) => return service_error(e),
+        };
+    let tz = &st.tz;
+    let jobs = status
+        .jobs
+        .into_iter()
+        .map(|j| JobLine {
+            state: health
+                .jobs
+                .get(&j.name)
+                .cloned()
+                .unwrap_or_else(|| "ok".into()),
+            success: when(j.last_success_at, tz),
+            failure: when(j.last_failure_at, tz),
+            runs: j.runs,
+            failures: j.failures,
+            error: j.last_error.unwrap_or_default(),
+            name: j.name,
+        })
+        .collect();
+    html(HubPage {
+        chrome: Chrome::new(&d, "The hub"),
+        degraded: health.status != "ok",
+        version: status.version,
+        started: when(Some(status.started_at), tz),
+        backup_failing: failing.map(|t| when(Some(t), tz)),
+        jobs,
+        outbox: status.outbox_pending,
+        deliveries: status.deliveries_pending,
+        oldest: status.oldest_delivery_at.map(|t| when(Some(t), tz)),
+    })
+}
