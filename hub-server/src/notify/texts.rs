@@ -295,4 +295,17 @@ mod tests {
         let legacy = operator(&facts("legacy_notify"), Some("Disk full"));
         assert!(legacy.subject.ends_with("Disk full"));
     }
+
+    #[test]
+    fn the_hubs_own_alerts_link_to_the_hub_page() {
+        let hub = Facts {
+            customer_id: hub_proto::HUB_ALERT_ID,
+            ..facts("legacy_notify")
+        };
+        let r = operator(&hub, Some("the hub's scheduled backup failed"));
+        for part in [&r.text, &r.html] {
+            assert!(part.contains("https://hub.felhom.eu/hub"), "{part}");
+            assert!(!part.contains("/customers/"), "{part}");
+        }
+    }
 }

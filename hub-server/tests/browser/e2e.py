@@ -40,15 +40,8 @@ def post_event(key, customer, message, event_type="backup_failed"):
             "severity": "error",
             "message": message,
         }
-    ).encode()
-    req = urllib.request.Request(
-        f"{HUB}/api/v1/event",
-        data=body,
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
-        method="POST",
     )
-    with urllib.request.urlopen(req, timeout=10) as r:
-        assert r.status in (200, 201), r.status
+    post(key, "/api/v1/event", body, (200, 201))
 
 
 def post_report(key, customer, health):
@@ -70,15 +63,20 @@ def post_report(key, customer, health):
             "containers": [],
             "checks": [{"name": "tunnel", "status": health, "message": ""}],
         }
-    ).encode()
+    )
+    post(key, "/api/v1/report", body, (200,))
+
+
+def post(key, path, body, ok):
+    """A controller's POST of `body` (JSON text) to the hub's `path`."""
     req = urllib.request.Request(
-        f"{HUB}/api/v1/report",
-        data=body,
+        f"{HUB}{path}",
+        data=body.encode(),
         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
         method="POST",
     )
     with urllib.request.urlopen(req, timeout=10) as r:
-        assert r.status == 200, r.status
+        assert r.status in ok, r.status
 
 
 # Times every "row" (stream) and "input" (search) listener on the page, so

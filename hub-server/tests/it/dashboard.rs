@@ -184,6 +184,8 @@ async fn every_page_needs_a_session_and_remembers_where_it_was_going() {
         "/customers/kovacs?period=7d",
         "/customers/kovacs/diff",
         "/customers/kovacs/confirm/block",
+        "/hub",
+        "/shown/x",
     ] {
         let r = b.get(path).await;
         assert_eq!(r.status(), 303, "{path}");
@@ -1130,5 +1132,37 @@ async fn secrets_need_the_password_again_after_five_minutes() {
     let page = shown_once(&b, r).await;
     assert!(page.contains("Credentials of kovacs"));
     assert!(page.contains("never show it again"));
+    hub.stop().await;
+}
+
+/// `/hub`, where the emails about the hub's own problems link: a failing
+/// scheduled backup is said on it until a backup succeeds.
+#[tokio::test]
+async fn the_hub_page_says_when_its_backup_fails() {
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    let bad = blocker.path().join("backups");
+    let hash = hub_server::service::session::hash_password(PASSWORD, 10).unwrap();
+    let hub = Hub::start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        crate::fast(),
+        move |c| {
+            c.auth.password_hash = Secret(hash);
+            c.backup.schedule = "03:30".into();
+            c.backup.dir = bad.display().to_string();
+        },
+    )
+    .await;
+    let b = logged_in(&hub).await;
+    let page = b.text("/hub").await;
+    assert!(page.contains("<h2>Jobs</h2>") && page.contains("Emails waiting for delivery"));
+    assert!(!page.contains("The scheduled backup is failing"), "{page}");
+    assert!(
+        hub_server::jobs::backup::scheduled(&hub.state)
+            .await
+            .is_err()
+    );
+    let page = b.text("/hub").await;
+    assert!(page.contains("DEGRADED"), "{page}");
+    assert!(page.contains("The scheduled backup is failing"), "{page}");
     hub.stop().await;
 }

@@ -31,7 +31,8 @@ struct HubPage {
     degraded: bool,
     version: String,
     started: String,
-    backup_failing: Option<String>,
+    /// `/healthz` says `"backup": "failing"`.
+    backup_failing: bool,
     jobs: Vec<JobLine>,
     outbox: i64,
     deliveries: i64,
@@ -80,7 +81,10 @@ pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
         degraded: health.status != "ok",
         version: status.version,
         started: when(Some(status.started_at), tz),
-        backup_failing: failing.map(|t| when(Some(t), tz)),
+        backup_failing: health
+            .jobs
+            .get(crate::jobs::backup::BACKUP_JOB)
+            .is_some_and(|s| s == "failing"),
         jobs,
         outbox: status.outbox_pending,
         deliveries: status.deliveries_pending,
