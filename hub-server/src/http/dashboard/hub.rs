@@ -50,14 +50,10 @@ fn when(t: Option<jiff::Timestamp>, tz: &jiff::tz::TimeZone) -> String {
 
 /// `/hub`.
 pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
-    let (status, health, failing) =
-        match tokio::try_join!(views::status(&st), views::health(&st), async {
-            crate::jobs::backup::failing(&st).await.map_err(Into::into)
-        },)
-        {
-            Ok(x) => x,
-            Err(e) => return service_error(e),
-        };
+    let (status, health) = match tokio::try_join!(views::status(&st), views::health(&st)) {
+        Ok(x) => x,
+        Err(e) => return service_error(e),
+    };
     let tz = &st.tz;
     let jobs = status
         .jobs
