@@ -139,6 +139,39 @@ impl OperatorAction {
         }
     }
 
+    /// Why it cannot work on a customer as it is now, or `None` when it
+    /// can: every front end greys the action with this reason instead of
+    /// asking and then failing. The hub still checks when it is asked.
+    pub fn refusal<S: AsRef<str>>(self, c: &CustomerSummary<S>) -> Option<&'static str> {
+        let reported = c.last_report_at.is_some();
+        let url = c
+            .controller_url
+            .as_ref()
+            .is_some_and(|u| !u.as_ref().is_empty());
+        match self {
+            OperatorAction::Block if c.blocked => Some("it is already blocked"),
+            OperatorAction::Unblock if !c.blocked => Some("it is not blocked"),
+            OperatorAction::Adopt if c.managed => Some("it is already managed"),
+            OperatorAction::Adopt if !reported => {
+                Some("it has never reported: nothing to make a config from")
+            }
+            a if a.needs_config() && !c.managed => {
+                Some("it is manual, with no config here (Create Config adopts it)")
+            }
+            OperatorAction::Push
+            | OperatorAction::Pull
+            | OperatorAction::Diff
+            | OperatorAction::Update
+                if !reported || !url =>
+            {
+                Some(
+                    "its controller has not reported its URL yet: install the generated controller.yaml on the node and wait for its first report",
+                )
+            }
+            _ => None,
+        }
+    }
+
     /// What the confirmation asks, naming the customer (and, for an
     /// update, the version).
     pub fn question(self, id: &str, version: Option<&str>) -> String {
@@ -215,6 +248,47 @@ mod tests {
             managed,
             update_available: false,
         }
+    }
+
+    #[test]
+    fn actions_that_cannot_work_say_why_before_they_are_asked() {
+        let pending = customer(true, false);
+        for a in [
+            OperatorAction::Push,
+            OperatorAction::Pull,
+            OperatorAction::Diff,
+            OperatorAction::Update,
+        ] {
+            let why = a.refusal(&pending).unwrap_or_default();
+            assert!(why.contains("controller.yaml"), "{a:?}: {why}");
+        }
+        assert_eq!(OperatorAction::Delete.refusal(&pending), None);
+        assert_eq!(OperatorAction::RotatePassword.refusal(&pending), None);
+        assert_eq!(
+            OperatorAction::Adopt.refusal(&pending),
+            Some("it is already managed")
+        );
+        let mut live = customer(true, false);
+        live.last_report_at = Some(jiff::Timestamp::UNIX_EPOCH);
+        live.controller_url = Some("https://kovacs.felhom.eu".into());
+        for a in OperatorAction::ALL {
+            assert_eq!(
+                a.refusal(&live).is_none(),
+                a != OperatorAction::Unblock && a != OperatorAction::Adopt,
+                "{a:?}"
+            );
+        }
+        let mut manual = live.clone();
+        manual.managed = false;
+        assert!(
+            OperatorAction::Push
+                .refusal(&manual)
+                .unwrap_or_default()
+                .contains("manual")
+        );
+        assert_eq!(OperatorAction::Adopt.refusal(&manual), None);
+        manual.last_report_at = None;
+        assert!(OperatorAction::Adopt.refusal(&manual).is_some());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hub_proto::HistoryPeriod;
 use hub_proto::actions::OperatorAction;
+use hub_proto::CustomerSummary;
 
 use super::app::{Act, App, Detail, Effect, Level, Popup, Screen};
 
@@ -134,18 +135,38 @@ impl App {
         }
     }
 
+    /// The summary of the customer actions act on.
+    pub(super) fn target_summary(&self) -> Option<&CustomerSummary> {
+        let id = self.target()?;
+        self.rows.get(&id).map(|r| &r.entry.summary)
+    }
+
+    /// The action of key `c` for `target` (`b` blocks or unblocks).
+    pub(super) fn key_action(c: char, target: Option<&CustomerSummary>) -> Option<OperatorAction> {
+        let action = OperatorAction::ALL
+            .into_iter()
+            .find(|a| a.key() == Some(c) && *a != OperatorAction::Unblock)?;
+        Some(match target {
+            Some(s) if action == OperatorAction::Block && s.blocked => OperatorAction::Unblock,
+            _ => action,
+        })
+    }
+
     /// The action keys of the fleet and detail screens (from the shared
-    /// table of operator actions).
+    /// table of operator actions). One that cannot work for the customer
+    /// says why at once, before any confirmation.
     fn action_key(&mut self, k: KeyEvent) -> Option<Vec<Effect>> {
         let KeyCode::Char(c) = k.code else {
             return None;
         };
-        let mut action = OperatorAction::ALL
-            .into_iter()
-            .find(|a| a.key() == Some(c) && *a != OperatorAction::Unblock)?;
+        let action = Self::key_action(c, self.target_summary())?;
         let Some(id) = self.target() else {
             return Some(Vec::new());
         };
+        if let Some(why) = self.target_summary().and_then(|s| action.refusal(s)) {
+            self.say(format!("{} on {id}: {why}", action.label()), Level::Error);
+            return Some(Vec::new());
+        }
         if action == OperatorAction::Diff {
             self.diff = None;
             self.diff_scroll = 0;
@@ -159,23 +180,6 @@ impl App {
                 Level::Error,
             );
             return Some(Vec::new());
-        }
-        if let Some(s) = self.rows.get(&id).map(|r| &r.entry.summary) {
-            if action == OperatorAction::Block && s.blocked {
-                action = OperatorAction::Unblock;
-            }
-            if !action.applies_to(s) {
-                let why = if action == OperatorAction::Adopt {
-                    format!("{id} is already managed")
-                } else {
-                    format!(
-                        "{id} is manual: {} needs a config (a adopts it)",
-                        action.label()
-                    )
-                };
-                self.say(why, Level::Error);
-                return Some(Vec::new());
-            }
         }
         self.popup = Some(if action == OperatorAction::Update {
             Popup::Version {

@@ -300,21 +300,46 @@ fn keys(screen: Screen) -> Vec<(String, String, bool)> {
     out
 }
 
+/// The footer: one line, `?` first, then how to leave, then the screen's
+/// keys in order while whole ones fit. An action that cannot work now (a
+/// read-only token, or not for this customer) is dimmed.
 fn footer(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let mut list: Vec<(String, String, bool)> = keys(app.screen)
+        .into_iter()
+        .filter(|(k, ..)| !matches!(k.as_str(), "PgUp/PgDn g/G" | "Ctrl-C" | "j/k ↑/↓"))
+        .collect();
+    let rank = |k: &str| match k {
+        "?" => 0,
+        "q" | "Esc" => 1,
+        _ => 2,
+    };
+    list.sort_by_key(|(k, ..)| rank(k));
+    let target = app.target_summary();
     let mut spans = Vec::new();
-    for (k, what, acts) in keys(app.screen) {
-        if matches!(k.as_str(), "PgUp/PgDn g/G" | "Ctrl-C" | "j/k ↑/↓") {
-            continue;
-        }
-        let style = if acts && app.read_only {
+    let mut used = 0usize;
+    for (k, what, acts) in list {
+        let refused = acts
+            && (app.read_only
+                || k.chars()
+                    .next()
+                    .and_then(|c| App::key_action(c, target))
+                    .zip(target)
+                    .is_some_and(|(a, s)| a.refusal(s).is_some()));
+        let style = if refused {
             theme.dim()
         } else {
             ratatui::style::Style::default()
         };
-        // The footer is one line: the first word of each key's meaning.
+        // The first word of each key's meaning.
         let word = what.split_whitespace().next().unwrap_or(&what).to_owned();
+        let text = format!(":{word}  ");
+        let width = k.chars().count() + text.chars().count();
+        if used + width > usize::from(area.width) + 2 {
+            continue;
+        }
+        used += width;
         spans.push(Span::styled(k, theme.title().patch(style)));
-        spans.push(Span::styled(format!(":{word}  "), style));
+        spans.push(Span::styled(text, style));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
