@@ -82,7 +82,7 @@ impl CustomerConfig {
     /// [`REDACTED`].
     pub fn redacted(&self) -> CustomerConfig {
         let mut c = self.clone();
-        for v in c.tokens.values_mut() {
+        for v in c.tokens.values_mut().filter(|v| !v.is_empty()) {
             *v = REDACTED.to_owned();
         }
         crate::secrets::redact_map(&mut c.settings);
@@ -289,6 +289,25 @@ pub struct DiffEntry {
     pub controller: Option<Value>,
 }
 
+impl DiffEntry {
+    /// What kind of difference it is, in the words every front end uses
+    /// (the dashboard, the TUI and `hubctl diff`).
+    pub fn change(&self) -> &'static str {
+        match (&self.hub, &self.controller) {
+            (Some(_), None) => "hub only",
+            (None, Some(_)) => "controller only",
+            _ => "differs",
+        }
+    }
+
+    /// A side's value as shown: JSON, or `(absent)`.
+    pub fn show(v: &Option<Value>) -> String {
+        v.as_ref()
+            .map(Value::to_string)
+            .unwrap_or_else(|| "(absent)".into())
+    }
+}
+
 /// `GET /api/admin/v1/customers/{id}/diff`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -411,5 +430,23 @@ impl StreamMessage {
             StreamMessage::Action { .. } => "action",
             StreamMessage::Reset { .. } => "reset",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_token_is_shown_empty_and_a_set_one_redacted() {
+        let mut c = CustomerConfig {
+            customer_id: "kovacs".into(),
+            ..Default::default()
+        };
+        c.tokens.insert("tunnel".into(), String::new());
+        c.tokens.insert("dns".into(), "t0ken".into());
+        let r = c.redacted();
+        assert_eq!(r.tokens["tunnel"], "");
+        assert_eq!(r.tokens["dns"], REDACTED);
     }
 }

@@ -123,10 +123,19 @@ fn escape(key: &str) -> String {
 /// Replaces every secret below `value` by `<redacted>`.
 pub fn redact(value: &mut Value) {
     for p in secret_pointers(value) {
-        if let Some(v) = value.pointer_mut(&p) {
+        // An empty or absent secret hides nothing: it is shown as it is,
+        // so the operator sees that none is set.
+        if let Some(v) = value.pointer_mut(&p)
+            && !is_unset(v)
+        {
             *v = Value::String(REDACTED.to_owned());
         }
     }
+}
+
+/// `null` or `""`: no secret is set.
+pub fn is_unset(v: &Value) -> bool {
+    v.is_null() || v.as_str() == Some("")
 }
 
 /// [`redact`] over a map (a config's `settings` or `monitoring`).
@@ -142,6 +151,16 @@ pub fn redact_map(map: &mut Map<String, Value>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_empty_secret_is_shown_empty() {
+        let mut v = json!({"smtp": {"password": "", "token": null, "secret": "s"}});
+        redact(&mut v);
+        assert_eq!(
+            v,
+            json!({"smtp": {"password": "", "token": null, "secret": REDACTED}})
+        );
+    }
 
     #[test]
     fn secret_names_of_every_usual_shape() {

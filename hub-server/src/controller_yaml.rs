@@ -330,11 +330,13 @@ pub fn redact_secrets(hub: &mut Value, live: &mut Value) {
     walk(Some(hub), Some(live), &url_secret);
 }
 
-/// A unified diff of two YAML texts, for people.
+/// A unified diff of two YAML texts, for people: from the hub's to the
+/// controller's (`-` lines are the hub's, `+` the controller's), the same
+/// direction as the table's "hub only" and "controller only".
 pub fn unified(hub_yaml: &str, live_yaml: &str) -> String {
-    similar::TextDiff::from_lines(live_yaml, hub_yaml)
+    similar::TextDiff::from_lines(hub_yaml, live_yaml)
         .unified_diff()
-        .header("controller", "hub")
+        .header("hub", "controller")
         .to_string()
 }
 
@@ -357,7 +359,8 @@ mod diff_tests {
         assert_eq!(d[1].controller, Some(serde_json::json!("new")));
         assert!(diff(&hub, &hub, &[]).is_empty());
         let u = unified("b: 1\n", "b: 2\n");
-        assert!(u.contains("-b: 2") && u.contains("+b: 1"), "{u}");
+        assert!(u.starts_with("--- hub\n+++ controller\n"), "{u}");
+        assert!(u.contains("-b: 1") && u.contains("+b: 2"), "{u}");
     }
 
     #[test]

@@ -474,9 +474,16 @@ async fn diff_push_pull_update_against_the_simulator() {
     );
     let out = h.run(&h.ro, &["diff", "live"]).await;
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stdout(&out),
-        " PATH                  HUB     CONTROLLER\n controller.log_level  \"info\"  \"debug\"\n"
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            " PATH                  CHANGE   HUB     CONTROLLER\n controller.log_level  differs  \"info\"  \"debug\"\n\n--- hub\n+++ controller\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n-  log_level: info\n+  log_level: debug\n"),
+        "{text}"
     );
     assert_eq!(
         h.run(&h.full, &["pull", "live"]).await.status.code(),

@@ -373,7 +373,7 @@ def main():
         page.goto(f"{HUB}/customers/kovacs")
         page.get_by_role("link", name="Show Diff").click()
         expect(page.get_by_role("columnheader", name="Path")).to_be_visible()
-        expect(page.locator("td.diff-changed, td.diff-added, td.diff-removed").first).to_be_visible()
+        expect(page.locator("td.diff-changed, td.diff-hub, td.diff-ctl").first).to_be_visible()
         expect(page.get_by_role("heading", name="Unified diff")).to_be_visible()
         assert KOVACS_KEY not in page.content(), "a secret in the diff"
         assert "tun-secret" not in page.content(), "a secret in the diff"

@@ -3,7 +3,7 @@
 //! on a terminal (and refuse without one), with the table's question.
 
 use hub_proto::actions::OperatorAction;
-use serde_json::Value;
+use hub_proto::admin::DiffEntry;
 
 use super::{Outcome, Result, confirm, customer_id};
 use crate::client::{Answer, Client};
@@ -52,20 +52,18 @@ pub async fn diff(client: &Client, ctx: &Ctx, id: &str) -> Result<(String, Outco
     if d.differences.is_empty() {
         return Ok((format!("{}: no differences\n", d.customer_id), outcome));
     }
-    let show = |v: &Option<Value>| {
-        v.as_ref()
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "(absent)".into())
-    };
-    let mut t = ctx.table(&["PATH", "HUB", "CONTROLLER"]);
+    let mut t = ctx.table(&["PATH", "CHANGE", "HUB", "CONTROLLER"]);
     for e in &d.differences {
-        let mut hub = cell(show(&e.hub));
-        let mut live = cell(show(&e.controller));
+        let mut hub = cell(DiffEntry::show(&e.hub));
+        let mut live = cell(DiffEntry::show(&e.controller));
         if ctx.color {
             hub = hub.fg(comfy_table::Color::Green);
             live = live.fg(comfy_table::Color::Red);
         }
-        t.add_row(vec![cell(&e.path), hub, live]);
+        t.add_row(vec![cell(&e.path), cell(e.change()), hub, live]);
     }
-    Ok((render(&t), outcome))
+    let mut out = render(&t);
+    out.push('\n');
+    out.push_str(&d.unified);
+    Ok((out, outcome))
 }

@@ -63,7 +63,7 @@ impl Act {
 }
 
 /// A popup over the screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
     /// `y` runs the action, `n`/`Esc` cancels.
     Confirm(Act),
@@ -75,6 +75,8 @@ pub enum Popup {
     /// `m`: a maintenance window for a customer.
     Maintenance(MaintenanceForm),
     Help,
+    /// Enter on an event: all of it, wrapped; Enter again opens its customer.
+    Event(Box<EventRecord>),
 }
 
 /// What a status-bar line is.
@@ -180,6 +182,8 @@ pub struct App {
     pub events_min_severity: u8,
     pub events_filter: String,
     pub events_scroll: usize,
+    /// The selected event, by position among the shown ones.
+    pub events_selected: usize,
     /// The customer whose page the events screen was opened from.
     pub events_customer: Option<String>,
     /// The screen to go back to from the events.
@@ -219,6 +223,7 @@ impl App {
             events_min_severity: 0,
             events_filter: String::new(),
             events_scroll: 0,
+            events_selected: 0,
             events_customer: None,
             events_from: Screen::Fleet,
             detail: None,
@@ -403,13 +408,25 @@ impl App {
                 }
             }
             Screen::Events => {
-                let last = self.shown_events().count().saturating_sub(self.page());
-                self.events_scroll =
-                    ((self.events_scroll as i64 + i64::from(n)).max(0) as usize).min(last);
+                // The selection moves; the view follows it.
+                let count = self.shown_events().count();
+                let page = self.page();
+                self.events_selected = ((self.events_selected as i64 + i64::from(n)).max(0)
+                    as usize)
+                    .min(count.saturating_sub(1));
+                if self.events_selected < self.events_scroll {
+                    self.events_scroll = self.events_selected;
+                } else if self.events_selected >= self.events_scroll + page {
+                    self.events_scroll = self.events_selected + 1 - page;
+                }
             }
             Screen::Diff => {
+                // The last line at the bottom of the screen, no further.
+                let body = usize::from(super::body_height(self.size.1, self.connected));
+                let count = super::diff::lines(self, &super::Theme { color: false }).len();
+                let last = count.saturating_sub(body).min(usize::from(u16::MAX)) as i64;
                 self.diff_scroll =
-                    (i64::from(self.diff_scroll) + i64::from(n)).clamp(0, 5000) as u16;
+                    (i64::from(self.diff_scroll) + i64::from(n)).clamp(0, last) as u16;
             }
             Screen::Incidents => self.incidents_scroll(n),
         }

@@ -6,7 +6,7 @@ use hub_proto::admin::CustomerView;
 use hub_proto::{CustomerStatus, HistoryPeriod, Report, Severity, short_age};
 use jiff::Timestamp;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -65,18 +65,24 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let Some(d) = &app.detail else {
         return;
     };
-    let lines = lines(app, d, theme, area.width as usize);
-    f.render_widget(Paragraph::new(lines).scroll((d.scroll, 0)), area);
+    let (mut lines, head) = lines(app, d, theme, area.width as usize);
+    // The title (status, id, reason) stays while the rest scrolls.
+    let rest = lines.split_off(head.min(lines.len()));
+    let [top, body] =
+        Layout::vertical([Constraint::Length(lines.len() as u16), Constraint::Fill(1)]).areas(area);
+    f.render_widget(Paragraph::new(lines), top);
+    f.render_widget(Paragraph::new(rest).scroll((d.scroll, 0)), body);
 }
 
-fn lines(app: &App, d: &Detail, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+/// The page's lines and how many of the first ones are its title.
+fn lines(app: &App, d: &Detail, theme: &Theme, width: usize) -> (Vec<Line<'static>>, usize) {
     let mut out: Vec<Line<'static>> = Vec::new();
     let Some(view) = &d.view else {
         out.push(Line::from(match &d.error {
             Some(e) => Span::styled(format!("{}: {e}", d.customer_id), theme.bad()),
             None => Span::raw(format!("Loading {}…", d.customer_id)),
         }));
-        return out;
+        return (out, 1);
     };
     let s = &view.customer.summary;
     // The hub's idea of now: the row's age plus when it was received.
@@ -129,6 +135,7 @@ fn lines(app: &App, d: &Detail, theme: &Theme, width: usize) -> Vec<Line<'static
             theme.status(s.status),
         )));
     }
+    let head = out.len();
     for w in &view.maintenance {
         out.push(Line::from(format!(
             " maintenance: {}",
@@ -157,7 +164,7 @@ fn lines(app: &App, d: &Detail, theme: &Theme, width: usize) -> Vec<Line<'static
     history(&mut out, theme, d, width);
     events(&mut out, theme, view, d.min_severity);
     notifications(&mut out, theme, view);
-    out
+    (out, head)
 }
 
 fn config(out: &mut Vec<Line<'static>>, theme: &Theme, view: &CustomerView) {

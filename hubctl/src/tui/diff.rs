@@ -1,5 +1,6 @@
 //! The hub-vs-controller diff: the per-path table, then the unified diff.
 
+use hub_proto::admin::DiffEntry;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -11,12 +12,17 @@ use super::theme::Theme;
 use crate::output::clean;
 
 fn show(v: &Option<Value>) -> String {
-    v.as_ref()
-        .map(|v| clean(&v.to_string()).into_owned())
-        .unwrap_or_else(|| "(absent)".into())
+    clean(&DiffEntry::show(v)).into_owned()
 }
 
 pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let lines = lines(app, theme);
+    f.render_widget(Paragraph::new(lines).scroll((app.diff_scroll, 0)), area);
+}
+
+/// The screen's lines (the model counts them to stop scrolling at the
+/// last one).
+pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines: Vec<Line> = Vec::new();
     match &app.diff {
         None => lines.push(Line::from("Asking the controller for its live config…")),
@@ -40,18 +46,22 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 .unwrap_or(4)
                 .clamp(4, 40);
             lines.push(Line::from(Span::styled(
-                format!("{:<w$}  {:<8}  {:<24}  CONTROLLER", "PATH", "CHANGE", "HUB"),
+                format!(
+                    "{:<w$}  {:<15}  {:<24}  CONTROLLER",
+                    "PATH", "CHANGE", "HUB"
+                ),
                 theme.title(),
             )));
             for e in &d.differences {
-                let (kind, style) = match (&e.hub, &e.controller) {
-                    (Some(_), None) => ("removed", theme.bad()),
-                    (None, Some(_)) => ("added", theme.good()),
-                    _ => ("changed", theme.severity("warning")),
+                let kind = e.change();
+                let style = match kind {
+                    "hub only" => theme.good(),
+                    "controller only" => theme.bad(),
+                    _ => theme.severity("warning"),
                 };
                 lines.push(Line::from(vec![
                     Span::raw(format!("{:<w$}  ", clean(&e.path))),
-                    Span::styled(format!("{kind:<8}"), style),
+                    Span::styled(format!("{kind:<15}"), style),
                     Span::raw("  "),
                     Span::styled(format!("{:<24}", show(&e.hub)), theme.good()),
                     Span::raw("  "),
@@ -66,14 +76,14 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             }
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled(
-                "unified diff (hub → controller)",
+                "unified diff: - the hub's, + the controller's",
                 theme.title(),
             )));
             for l in d.unified.lines() {
-                let style = if l.starts_with('+') {
-                    theme.bad()
-                } else if l.starts_with('-') {
+                let style = if l.starts_with('-') {
                     theme.good()
+                } else if l.starts_with('+') {
+                    theme.bad()
                 } else {
                     ratatui::style::Style::default()
                 };
@@ -81,5 +91,5 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             }
         }
     }
-    f.render_widget(Paragraph::new(lines).scroll((app.diff_scroll, 0)), area);
+    lines
 }

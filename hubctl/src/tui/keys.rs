@@ -3,9 +3,9 @@
 //! when each applies from the shared action table).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use hub_proto::CustomerSummary;
 use hub_proto::HistoryPeriod;
 use hub_proto::actions::OperatorAction;
-use hub_proto::CustomerSummary;
 
 use super::app::{Act, App, Detail, Effect, Level, Popup, Screen};
 
@@ -82,6 +82,18 @@ impl App {
                 }
                 Vec::new()
             }
+            Popup::Event(e) => match k.code {
+                KeyCode::Enter => {
+                    self.popup = None;
+                    self.events_customer = None;
+                    self.open_detail(e.customer_id)
+                }
+                KeyCode::Esc | KeyCode::Char('q') => {
+                    self.popup = None;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
             Popup::Confirm(action) => match k.code {
                 KeyCode::Char('y') => {
                     self.popup = None;
@@ -304,6 +316,7 @@ impl App {
         self.events_customer = customer;
         self.screen = Screen::Events;
         self.events_scroll = 0;
+        self.events_selected = 0;
         vec![Effect::LoadEvents]
     }
 
@@ -328,6 +341,15 @@ impl App {
             }
             KeyCode::Char('f') => {
                 self.events_min_severity = (self.events_min_severity + 1) % 3;
+                self.events_selected = 0;
+                self.events_scroll = 0;
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let chosen = self.shown_events().nth(self.events_selected).cloned();
+                if let Some(e) = chosen {
+                    self.popup = Some(Popup::Event(Box::new(e)));
+                }
                 Vec::new()
             }
             _ => Vec::new(),

@@ -88,6 +88,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     footer(f, app, theme, foot);
     match &app.popup {
         Some(Popup::Help) => help(f, app, theme, area),
+        Some(Popup::Event(e)) => popup(f, theme, area, "Event", events::event_lines(e, theme)),
         Some(Popup::Maintenance(form)) => popup(
             f,
             theme,
@@ -286,6 +287,7 @@ fn keys(screen: Screen) -> Vec<(String, String, bool)> {
             out.extend(own(&[("Esc", "back", false)]));
         }
         Screen::Events => out.extend(own(&[
+            ("Enter", "details", false),
             ("f", "severity", false),
             ("/", "customer filter", false),
             ("Esc", "back", false),

@@ -16,11 +16,12 @@ use serde_json::json;
 
 use hub_proto::actions::OperatorAction;
 
-use super::app::{Act, App, Effect, Msg, Popup, STATUS_SECS, Sample, Screen};
+use super::app::{Act, App, Effect, Msg, Popup, Sample, Screen};
 use super::{Theme, draw};
 
 /// The incidents screen and the maintenance popup.
 mod alerts;
+mod screens;
 
 fn ts(s: &str) -> jiff::Timestamp {
     s.parse().unwrap()
@@ -259,32 +260,6 @@ fn actions_ask_first_and_run_only_on_y() {
             .0
             .contains("cannot reach the controller")
     );
-}
-
-#[test]
-fn impossible_actions_say_why_before_any_confirmation_and_the_word_expires() {
-    let mut app = app();
-    for (id, keys, why) in [
-        ("pending-new", "pPdu", "controller.yaml"),
-        ("manual-one", "pPduD", "manual"),
-    ] {
-        app.selected = app.index.iter().position(|x| x == id).unwrap();
-        for c in keys.chars() {
-            assert!(app.update(key(c)).is_empty(), "{id} {c}");
-            assert_eq!(app.popup, None, "{id} {c}");
-            assert_eq!(app.screen, Screen::Fleet, "{id} {c}");
-            let said = &app.status.as_ref().unwrap().0;
-            assert!(said.contains(why) && said.contains(id), "{id} {c}: {said}");
-        }
-    }
-    // The footer greys them for this customer (no colour: the test theme
-    // has none, so the rule itself is checked).
-    let s = app.target_summary().unwrap();
-    assert!(App::key_action('p', Some(s)).unwrap().refusal(s).is_some());
-    app.update(Msg::Tick(app.now + STATUS_SECS - 1));
-    assert!(app.status.is_some());
-    app.update(Msg::Tick(app.now + 1));
-    assert_eq!(app.status, None, "the message expires");
 }
 
 #[test]
@@ -579,39 +554,6 @@ fn every_screen_at_80x24_and_120x40() {
         for (w, h) in [(80, 24), (120, 40)] {
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&mut app, w, h));
         }
-    }
-}
-
-#[test]
-fn ids_are_never_cut_and_the_footer_keeps_help_and_quit() {
-    let mut fleet = fleet();
-    fleet.customers = (1..=10)
-        .map(|i| entry(&format!("failnode-{i:04}"), CustomerStatus::Down, 700))
-        .collect();
-    let mut app = App::new("https://hub.felhom.eu", false, fleet);
-    for (w, h) in [(80, 24), (120, 40)] {
-        let text = screen(&mut app, w, h);
-        for i in 1..=10 {
-            assert!(
-                text.contains(&format!("failnode-{i:04}")),
-                "{w}×{h}:\n{text}"
-            );
-        }
-        let foot = text.lines().nth(usize::from(h) - 1).unwrap_or_default();
-        for k in ["?:help", "q:quit", "Enter:open", "/:filter"] {
-            assert!(foot.contains(k), "{w}×{h} footer lacks {k}: {foot}");
-        }
-        // The priority columns stay at every width.
-        let head = text.lines().nth(2).unwrap_or_default();
-        for c in ["STATUS", "CUSTOMER", "REASON", "LAST"] {
-            assert!(head.contains(c), "{w}×{h} header lacks {c}: {head}");
-        }
-    }
-    app.update(code(KeyCode::Enter));
-    let text = screen(&mut app, 80, 24);
-    let foot = text.lines().nth(23).unwrap_or_default();
-    for k in ["?:help", "Esc:back"] {
-        assert!(foot.contains(k), "detail footer lacks {k}: {foot}");
     }
 }
 

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use hub_proto::admin::Diff;
+use hub_proto::admin::{Diff, DiffEntry};
 
 use super::render::{Chrome, html};
 use super::{Dash, service_error};
@@ -38,27 +38,23 @@ pub struct DiffData {
 
 /// The page's data from the service's diff.
 pub fn diff_data(diff: &Diff) -> DiffData {
-    let show = |v: &Option<serde_json::Value>| {
-        v.as_ref()
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "(absent)".into())
-    };
     DiffData {
         rows: diff
             .differences
             .iter()
             .map(|e| {
-                let (kind, class) = match (&e.hub, &e.controller) {
-                    (Some(_), None) => ("hub only", "diff-added"),
-                    (None, Some(_)) => ("controller only", "diff-removed"),
-                    _ => ("differs", "diff-changed"),
+                let kind = e.change();
+                let class = match kind {
+                    "hub only" => "diff-hub",
+                    "controller only" => "diff-ctl",
+                    _ => "diff-changed",
                 };
                 DiffRow {
                     path: e.path.clone(),
                     kind,
                     class,
-                    hub: show(&e.hub),
-                    controller: show(&e.controller),
+                    hub: DiffEntry::show(&e.hub),
+                    controller: DiffEntry::show(&e.controller),
                 }
             })
             .collect(),
@@ -68,8 +64,8 @@ pub fn diff_data(diff: &Diff) -> DiffData {
             .lines()
             .map(|l| {
                 let class = match l.as_bytes().first() {
-                    Some(b'+') => "diff-added",
-                    Some(b'-') => "diff-removed",
+                    Some(b'-') => "diff-hub",
+                    Some(b'+') => "diff-ctl",
                     _ => "",
                 };
                 (class, l.to_owned())
@@ -106,7 +102,6 @@ pub async fn page(State(st): State<Arc<AppState>>, d: Dash, Path(id): Path<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hub_proto::admin::DiffEntry;
     use serde_json::json;
 
     #[test]
@@ -124,7 +119,7 @@ mod tests {
                 entry("c", Some(json!(true)), Some(json!(false))),
             ],
             ignored_paths: vec!["x.y".into(), "z".into()],
-            unified: "--- controller\n+++ hub\n-b: x\n+a: 1\n keep".into(),
+            unified: "--- hub\n+++ controller\n-a: 1\n+b: x\n keep".into(),
         });
         let kinds: Vec<(&str, &str)> = d
             .rows
@@ -140,7 +135,8 @@ mod tests {
             ]
         );
         assert_eq!(d.ignored, "x.y, z");
-        assert_eq!(d.unified[2], ("diff-removed", "-b: x".to_owned()));
+        assert_eq!(d.unified[2], ("diff-hub", "-a: 1".to_owned()));
+        assert_eq!(d.unified[3], ("diff-ctl", "+b: x".to_owned()));
         assert_eq!(d.unified[4].0, "");
     }
 }
