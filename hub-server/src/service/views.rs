@@ -63,6 +63,18 @@ pub async fn customer_detail(st: &AppState, id: &str) -> Result<CustomerDetail> 
     })
 }
 
+/// Why `action` cannot work on customer `id` as the live model has it
+/// now (the rule every front end greys its buttons with), or `None`
+/// when it can or the customer is unknown (the action then says so).
+pub fn refusal(
+    st: &AppState,
+    id: &str,
+    action: hub_proto::actions::OperatorAction,
+) -> Option<&'static str> {
+    let row = st.live().row(id)?;
+    action.refusal(&row.summary(&st.status_view()))
+}
+
 /// The reason of a customer's status, as its fleet row says it.
 fn reason(st: &AppState, id: &str) -> Option<String> {
     st.live().row(id)?.verdict(&st.status_view()).reason

@@ -285,8 +285,13 @@ def main():
         expect(page).to_have_url(f"{HUB}/customers/kovacs")
         for h in ["System", "Storage", "Containers", "Backup and database dump",
                   "History", "Events", "Credentials", "Setup commands",
-                  "Generated controller.yaml", "Controller update", "Notifications"]:
+                  "Controller update", "Notifications"]:
             expect(page.get_by_role("heading", name=h, exact=True)).to_be_visible()
+        # The generated YAML is folded away until asked for.
+        yaml = page.locator("details", has_text="Generated controller.yaml")
+        expect(yaml.locator("pre")).to_be_hidden()
+        yaml.locator("summary").click()
+        expect(yaml.locator("pre")).to_contain_text("customer")
         expect(page.locator("svg.chart")).to_be_visible()
         # In the events, and as the open backup incident.
         expect(page.get_by_text("restic exited 1")).to_have_count(2)
@@ -295,8 +300,10 @@ def main():
         expect(page.locator("p.reason")).to_contain_text("backup failed")
         page.screenshot(path=f"{SHOTS}/customer.png", full_page=True)
         page.set_viewport_size({"width": 360, "height": 740})
-        page.reload()
+        page.goto(f"{HUB}/customers/kovacs")
+        # On a phone the actions are on the first screen.
         expect(page.get_by_role("link", name="Block")).to_be_in_viewport()
+        expect(page.get_by_role("link", name="Trigger Update")).to_be_in_viewport()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 362, f"the customer page is {width} px wide at 360"
         page.screenshot(path=f"{SHOTS}/customer-phone.png")

@@ -626,6 +626,15 @@ async fn diff_push_pull_update_and_delete_against_the_simulator() {
 
     let diff = b.text("/customers/live/diff").await;
     assert!(diff.contains("<th>Path</th>"));
+    // What the page shows can be acted on from it.
+    assert!(
+        diff.contains("href=\"/customers/live/confirm/push\">Push Config</a>"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("href=\"/customers/live/confirm/pull\">Pull Config</a>"),
+        "{diff}"
+    );
     assert!(diff.contains("Unified diff"));
     assert!(diff.contains("class=\"diff-"));
 
@@ -942,9 +951,9 @@ async fn a_confirmation_page_posts_to_its_own_action_only() {
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert!(!is_blocked(&hub, "victim"));
-    let page = b.text("/customers/victim/confirm/unblock").await;
+    let page = b.text("/customers/victim/confirm/block").await;
     assert!(
-        page.contains("action=\"/customers/victim/unblock\""),
+        page.contains("action=\"/customers/victim/block\""),
         "{page}"
     );
     hub.stop().await;
@@ -1164,5 +1173,73 @@ async fn the_hub_page_says_when_its_backup_fails() {
     let page = b.text("/hub").await;
     assert!(page.contains("DEGRADED"), "{page}");
     assert!(page.contains("The scheduled backup is failing"), "{page}");
+    hub.stop().await;
+}
+
+/// A pending customer (a config, no report yet): the controller actions
+/// are greyed with the reason, and neither their confirmation, their POST
+/// nor the diff page gets as far as asking or acting. The page is ordered
+/// for on-call: status, reason, actions, incidents, events, then the
+/// rest, the generated YAML folded away.
+#[tokio::test]
+async fn actions_that_cannot_work_are_greyed_with_their_reason_and_refused() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    hub.add_config("varo").await;
+    let b = logged_in(&hub).await;
+    let page = b.text("/customers/varo").await;
+    for label in ["Push Config", "Pull Config", "Show Diff", "Trigger Update"] {
+        assert!(
+            page.contains(&format!(">{label}</button>")),
+            "{label}: {page}"
+        );
+    }
+    assert!(
+        page.contains("disabled title=\"its controller has not reported its URL yet"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Push Config, Pull Config, Show Diff, Trigger Update: not now"),
+        "{page}"
+    );
+    assert!(page.contains(">Delete</a>"), "{page}");
+    let at = |what: &str| {
+        page.find(what)
+            .unwrap_or_else(|| panic!("{what} missing: {page}"))
+    };
+    assert!(at("<h1>") < at("class=\"actions\""));
+    assert!(at("class=\"actions\"") < at("<h2>Incidents and maintenance</h2>"));
+    assert!(at("<h2>Incidents and maintenance</h2>") < at("<h2>Events</h2>"));
+    assert!(at("<h2>Events</h2>") < at("<h2>Config</h2>"));
+    assert!(at("<h2>Config</h2>") < at("<h2>Credentials</h2>"));
+    assert!(
+        page.contains("<details><summary>Generated controller.yaml</summary>"),
+        "{page}"
+    );
+
+    for action in ["push", "pull", "update"] {
+        let r = b.get(&format!("/customers/varo/confirm/{action}")).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{action}");
+        let text = r.text().await.unwrap();
+        assert!(
+            text.contains("install the generated controller.yaml"),
+            "{text}"
+        );
+    }
+    let r = b.get("/customers/varo/diff").await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let csrf = b.csrf().await;
+    let r = b.post("/customers/varo/push", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let log = hub
+        .state
+        .store
+        .audit_log(Some("varo".into()), None, 50)
+        .await
+        .unwrap();
+    assert!(
+        log.items.iter().all(|e| e.action != "controller.push"),
+        "a refused action is not even tried: {:?}",
+        log.items
+    );
     hub.stop().await;
 }

@@ -20,6 +20,7 @@ use super::render::{Chrome, flash_and_go, html, no_store, refuse_form, require_f
 use super::{Dash, error_page, urlencode};
 use crate::service::ServiceError;
 use crate::service::customers as svc;
+use crate::service::views;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -92,13 +93,30 @@ fn no_such_action() -> Response {
     error_page(StatusCode::NOT_FOUND, "Not found", "No such action.")
 }
 
+/// The page of an action that cannot work on the customer now: the
+/// shared reason, before anything is asked or done.
+pub fn not_now(a: OperatorAction, id: &str, why: &str) -> Response {
+    error_page(
+        StatusCode::CONFLICT,
+        "Not possible now",
+        &format!("{} on {id}: {why}.", a.label()),
+    )
+}
+
 /// The confirmation step.
-pub async fn confirm(d: Dash, Path((id, action)): Path<(String, String)>) -> Response {
+pub async fn confirm(
+    State(st): State<Arc<AppState>>,
+    d: Dash,
+    Path((id, action)): Path<(String, String)>,
+) -> Response {
     let Some(a) = confirmable(&action) else {
         return no_such_action();
     };
     if hub_proto::validate_customer_id(&id).is_err() {
         return error_page(StatusCode::NOT_FOUND, "Not found", "No such customer.");
+    }
+    if let Some(why) = views::refusal(&st, &id, a) {
+        return not_now(a, &id, why);
     }
     html(ConfirmPage {
         chrome: Chrome::new(&d, a.label()),
@@ -136,6 +154,9 @@ pub async fn act(
     let Some(a) = confirmable(&action) else {
         return no_such_action();
     };
+    if let Some(why) = views::refusal(&st, &id, a) {
+        return not_now(a, &id, why);
+    }
     let back = format!("/customers/{}", urlencode(&id));
     if a == OperatorAction::RotatePassword {
         let here = format!("/customers/{}/{}", urlencode(&id), a.name());

@@ -11,7 +11,7 @@ use axum::response::Response;
 use hub_proto::actions::OperatorAction;
 use hub_proto::admin::CustomerView;
 use hub_proto::rules::outcome_word;
-use hub_proto::{HistoryPeriod, Report, Severity, short_age};
+use hub_proto::{CustomerSummary, HistoryPeriod, Report, Severity, short_age};
 use jiff::Timestamp;
 use serde::Deserialize;
 
@@ -48,11 +48,16 @@ pub struct ActionLink {
     pub href: String,
     pub label: &'static str,
     pub class: &'static str,
+    /// Why it cannot work now: the button is greyed with this reason.
+    pub why: Option<&'static str>,
 }
 
 impl ActionLink {
-    fn of(a: OperatorAction, id: &str) -> ActionLink {
+    /// The link to `a` for customer `s`, greyed when it cannot work.
+    pub fn of<S: AsRef<str>>(a: OperatorAction, s: &CustomerSummary<S>) -> ActionLink {
+        let id = s.customer_id.as_ref();
         ActionLink {
+            why: a.refusal(s),
             href: if a.needs_confirm() {
                 format!("/customers/{id}/confirm/{}", a.name())
             } else {
@@ -134,10 +139,12 @@ pub struct NoteRow {
 #[derive(Debug, PartialEq)]
 pub struct CustomerData {
     pub c: CustomerInfo,
-    /// The action buttons at the top (those that apply to it now).
+    /// The action buttons at the top (those that apply to it; greyed
+    /// with the reason when they cannot work now).
     pub actions: Vec<ActionLink>,
+    /// The reasons of the greyed ones: (labels, why), one line per reason.
+    pub greyed: Vec<(String, &'static str)>,
     pub rotate: ActionLink,
-    pub update: ActionLink,
     pub storage: Vec<Disk>,
     pub containers: Vec<ContainerRow>,
     pub events: Vec<EventRow>,
@@ -292,25 +299,30 @@ pub fn customer_data(view: &CustomerView, now: Timestamp, min_severity: u8) -> C
             },
         })
         .collect();
-    // Unblock sits in the blocked banner, rotation and update in their
-    // own sections.
-    let actions = OperatorAction::ALL
+    // Unblock sits in the blocked banner, rotation with the credentials.
+    let actions: Vec<ActionLink> = OperatorAction::ALL
         .into_iter()
         .filter(|a| {
             a.applies_to(s)
-                && !matches!(
-                    a,
-                    OperatorAction::Unblock
-                        | OperatorAction::RotatePassword
-                        | OperatorAction::Update
-                )
+                && !matches!(a, OperatorAction::Unblock | OperatorAction::RotatePassword)
         })
-        .map(|a| ActionLink::of(a, &s.customer_id))
+        .map(|a| ActionLink::of(a, s))
         .collect();
+    let mut greyed: Vec<(String, &'static str)> = Vec::new();
+    for a in &actions {
+        let Some(why) = a.why else { continue };
+        match greyed.iter_mut().find(|(_, w)| *w == why) {
+            Some((labels, _)) => {
+                labels.push_str(", ");
+                labels.push_str(a.label);
+            }
+            None => greyed.push((a.label.to_owned(), why)),
+        }
+    }
     CustomerData {
         actions,
-        rotate: ActionLink::of(OperatorAction::RotatePassword, &s.customer_id),
-        update: ActionLink::of(OperatorAction::Update, &s.customer_id),
+        greyed,
+        rotate: ActionLink::of(OperatorAction::RotatePassword, s),
         c,
         storage,
         containers,

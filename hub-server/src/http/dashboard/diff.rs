@@ -7,12 +7,15 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use hub_proto::actions::OperatorAction;
 use hub_proto::admin::{Diff, DiffEntry};
 
+use super::actions::not_now;
+use super::customer::ActionLink;
 use super::render::{Chrome, html};
 use super::{Dash, service_error};
-use crate::service::ServiceError;
 use crate::service::customers as svc;
+use crate::service::{ServiceError, views};
 use crate::state::AppState;
 
 /// One differing path: what a push would do to it, in words and as a
@@ -82,10 +85,25 @@ struct DiffPage {
     /// Why the controller could not be compared.
     error: Option<String>,
     d: DiffData,
+    /// Push and Pull, to act on what the page shows.
+    actions: Vec<ActionLink>,
 }
 
 /// `Show Diff`: asks the controller for its live config (no change).
 pub async fn page(State(st): State<Arc<AppState>>, d: Dash, Path(id): Path<String>) -> Response {
+    if let Some(why) = views::refusal(&st, &id, OperatorAction::Diff) {
+        return not_now(OperatorAction::Diff, &id, why);
+    }
+    let actions = match st.live().row(&id) {
+        Some(row) => {
+            let s = row.summary(&st.status_view());
+            [OperatorAction::Push, OperatorAction::Pull]
+                .into_iter()
+                .map(|a| ActionLink::of(a, &s))
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let (data, error) = match svc::diff(&st, &id).await {
         Ok(diff) => (diff_data(&diff), None),
         Err(ServiceError::Controller(e)) => (DiffData::default(), Some(e.to_string())),
@@ -96,6 +114,7 @@ pub async fn page(State(st): State<Arc<AppState>>, d: Dash, Path(id): Path<Strin
         id,
         error,
         d: data,
+        actions,
     })
 }
 
