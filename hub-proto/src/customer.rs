@@ -90,7 +90,7 @@ pub struct StatusInputs<'a> {
     pub monitoring_disabled: bool,
     /// What the newest report says about backups and checks.
     pub signals: Option<&'a ReportSignals>,
-    /// Open incidents of the backup and dbdump families: (family, the
+    /// Open incidents of the node, backup and dbdump families: (family, the
     /// event type that opened it, when).
     pub open_incidents: &'a [(Family, String, Timestamp)],
     /// The end of the maintenance window covering the customer now.
@@ -165,6 +165,26 @@ impl StatusInputs<'_> {
             }
         };
         if age > t.down || self.health == Some(Health::Fail) {
+            // When it went down: the moment the silence passed the limit,
+            // else the opening of its node incident.
+            let since = if age > t.down {
+                received.checked_add(t.down).ok()
+            } else {
+                self.open_incidents
+                    .iter()
+                    .find(|(f, ..)| *f == Family::Node)
+                    .map(|(_, _, at)| *at)
+            };
+            if let (Some(since), Some(tz)) = (since, tz) {
+                let at = since.to_zoned(tz.clone());
+                let today = now.to_zoned(tz.clone()).date();
+                let when = if at.date() == today {
+                    at.strftime("%H:%M").to_string()
+                } else {
+                    at.strftime("%Y-%m-%d %H:%M").to_string()
+                };
+                reasons.push(format!("down since {when}"));
+            }
             if age > t.down {
                 reasons.push(format!("no report for {}", human_duration(age)));
             }

@@ -308,7 +308,28 @@ fn failed_backups_warn_and_every_status_has_a_reason() {
             last_received_at: Some(ago(65)),
             ..base
         }),
-        ("down", "no report for 1h 5m".into())
+        ("down", "down since 10:55; no report for 1h 5m".into())
+    );
+    // Silent since yesterday: the date too.
+    assert_eq!(
+        v(StatusInputs {
+            last_received_at: Some(ago(24 * 60)),
+            ..base
+        }),
+        (
+            "down",
+            "down since 2026-11-26 12:00; no report for 1d".into()
+        )
+    );
+    // A failing node: since its node incident opened.
+    let node = [(Family::Node, "health_fail".to_string(), ago(20))];
+    assert_eq!(
+        v(StatusInputs {
+            health: Some(Health::Fail),
+            open_incidents: &node,
+            ..base
+        }),
+        ("down", "down since 10:40; health fail".into())
     );
     assert_eq!(
         v(StatusInputs {

@@ -114,7 +114,7 @@ pub struct FleetRecord {
     pub hostname: Option<String>,
     /// What the newest report says about backups, checks and disks.
     pub signals: ReportSignals,
-    /// Open backup and dbdump incidents: (family, opened by, when).
+    /// Open node, backup and dbdump incidents: (family, opened by, when).
     pub incidents: Vec<(Family, String, Timestamp)>,
     /// A managed customer whose node reported with its own API key: the
     /// global key no longer speaks for it.

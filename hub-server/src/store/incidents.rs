@@ -171,7 +171,7 @@ pub(super) fn apply(c: &Connection, changes: &mut Changes, ops: &[IncidentOp]) -
                 "SELECT i.family, i.opened_by, i.opened_at FROM incidents i \
                  JOIN customers cu ON cu.id = i.customer \
                  WHERE cu.customer_id = ?1 AND i.resolved_at IS NULL \
-                   AND i.family IN ('backup', 'dbdump') ORDER BY i.id",
+                   AND i.family IN ('node', 'backup', 'dbdump') ORDER BY i.id",
             )?
             .query_map([&customer_id], |r| {
                 let f: String = r.get(0)?;

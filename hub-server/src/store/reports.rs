@@ -216,7 +216,7 @@ pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
     let mut inc = c.prepare(
         "SELECT cu.customer_id, i.family, i.opened_by, i.opened_at FROM incidents i \
          JOIN customers cu ON cu.id = i.customer \
-         WHERE i.resolved_at IS NULL AND i.family IN ('backup', 'dbdump') ORDER BY i.id",
+         WHERE i.resolved_at IS NULL AND i.family IN ('node', 'backup', 'dbdump') ORDER BY i.id",
     )?;
     let mut q = inc.query([])?;
     while let Some(r) = q.next()? {

@@ -518,7 +518,14 @@ mod tests {
         let labels: Vec<&str> = d.actions.iter().map(|a| a.label).collect();
         assert_eq!(
             labels,
-            ["Block", "Push Config", "Pull Config", "Show Diff", "Delete"]
+            [
+                "Block",
+                "Push Config",
+                "Pull Config",
+                "Show Diff",
+                "Trigger Update",
+                "Delete"
+            ]
         );
         assert_eq!(d.actions[3].href, "/customers/kovacs/diff");
         let manual = customer_data(&view(false, report), now, 0);
