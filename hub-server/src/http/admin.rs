@@ -14,7 +14,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hub_proto::StatusOk;
 use hub_proto::admin::{CustomerConfig, RotateRequest, UpdateRequest, Whoami};
-use jiff::Timestamp;
 
 use super::extract::{bearer, parse_json, read_body};
 use super::{secret_answer, stream};
@@ -23,7 +22,8 @@ use crate::http::error::AppError;
 use crate::service::Actor;
 use crate::service::auth::{self, AdminIdentity};
 use crate::service::customers as configs;
-use crate::service::views::{self, EventFilter, FleetFilter};
+use crate::service::query;
+use crate::service::views::{self, FleetFilter};
 use crate::state::AppState;
 
 pub(super) type St = State<Arc<AppState>>;
@@ -92,34 +92,7 @@ pub(super) fn parse_bool(q: &HashMap<String, String>, key: &str) -> Result<bool,
 }
 
 pub(super) fn parse_limit(q: &HashMap<String, String>) -> Result<usize, AppError> {
-    match q.get("limit") {
-        None => Ok(100),
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| AppError::invalid("limit", "limit must be 1 to 1000")),
-    }
-}
-
-fn parse_time(q: &HashMap<String, String>, key: &str) -> Result<Option<Timestamp>, AppError> {
-    q.get(key)
-        .map(|v| {
-            v.parse::<Timestamp>().map_err(|_| {
-                AppError::invalid(key, format!("{key}: `{v}` is not an RFC 3339 timestamp"))
-            })
-        })
-        .transpose()
-}
-
-fn parse_cursor(q: &HashMap<String, String>) -> Result<Option<i64>, AppError> {
-    q.get("cursor")
-        .map(|v| {
-            v.parse::<i64>().map_err(|_| {
-                AppError::invalid("cursor", "cursor must be a number from next_cursor")
-            })
-        })
-        .transpose()
+    Ok(query::limit(q)?)
 }
 
 fn fleet_filter(q: &HashMap<String, String>) -> Result<FleetFilter, AppError> {
@@ -173,29 +146,21 @@ pub async fn history(
 }
 
 pub async fn events(State(st): St, _: Admin, Query(q): Q) -> Result<Response, AppError> {
-    let filter = EventFilter {
-        customer_id: q.get("customer").cloned(),
-        severity: q.get("severity").cloned(),
-        event_type: q.get("type").cloned(),
-        since: parse_time(&q, "since")?,
-        until: parse_time(&q, "until")?,
-        before_id: parse_cursor(&q)?,
-        limit: parse_limit(&q)?,
-    };
+    let filter = query::events(&q)?;
     Ok(Json(views::events(&st, filter).await?).into_response())
 }
 
 pub async fn notifications(State(st): St, _: Admin, Query(q): Q) -> Result<Response, AppError> {
-    let rows = views::notifications(&st, q.get("customer").cloned(), parse_limit(&q)?).await?;
+    let rows = views::notifications(&st, query::customer(&q), query::limit(&q)?).await?;
     Ok(Json(rows).into_response())
 }
 
 pub async fn audit(State(st): St, _: Admin, Query(q): Q) -> Result<Response, AppError> {
     let page = views::audit(
         &st,
-        q.get("customer").cloned(),
-        parse_cursor(&q)?,
-        parse_limit(&q)?,
+        query::customer(&q),
+        query::cursor(&q)?,
+        query::limit(&q)?,
     )
     .await?;
     Ok(Json(page).into_response())

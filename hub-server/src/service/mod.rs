@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod auth;
 pub mod customers;
 pub mod ingest;
+pub mod query;
 pub mod retrieval;
 pub mod session;
 pub mod views;

@@ -185,6 +185,9 @@ async fn every_page_needs_a_session_and_remembers_where_it_was_going() {
         "/customers/kovacs/diff",
         "/customers/kovacs/confirm/block",
         "/hub",
+        "/events",
+        "/notifications",
+        "/audit?customer=kovacs",
         "/shown/x",
     ] {
         let r = b.get(path).await;
@@ -1241,5 +1244,94 @@ async fn actions_that_cannot_work_are_greyed_with_their_reason_and_refused() {
         "a refused action is not even tried: {:?}",
         log.items
     );
+    hub.stop().await;
+}
+
+/// `/events`, `/notifications` and `/audit`: the fleet's logs with the
+/// filters of hubctl (the same parser), a bad value refused as hubctl's
+/// is, an unknown customer a 404, and a link to the next page.
+#[tokio::test]
+async fn the_fleet_logs_have_pages_with_hubctls_filters() {
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    let (ka, _) = hub.add_config("anna").await;
+    let (kb, _) = hub.add_config("bela").await;
+    for (key, id, t, sev) in [
+        (&ka, "anna", "backup_failed", "error"),
+        (&ka, "anna", "disk_space_low", "warning"),
+        (&kb, "bela", "backup_failed", "error"),
+        (&kb, "bela", "controller_updated", "info"),
+    ] {
+        let e = serde_json::json!({"customer_id": id, "event_type": t, "severity": sev,
+                                  "message": format!("{id} {t}")});
+        let r = hub.post_json("/api/v1/event", Some(key), &e).await;
+        let status = r.status();
+        assert!(
+            status.is_success(),
+            "{t}: {status} {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+    hub.drain().await;
+    let b = logged_in(&hub).await;
+    let all = b.text("/events").await;
+    for m in [
+        "anna backup_failed",
+        "anna disk_space_low",
+        "bela backup_failed",
+        "bela controller_updated",
+    ] {
+        assert!(all.contains(m), "{m}: {all}");
+    }
+    assert!(
+        all.contains("<a href=\"/events\">Events</a>"),
+        "in the navigation"
+    );
+    let errors = b.text("/events?severity=error&customer=&type=").await;
+    assert!(errors.contains("anna backup_failed") && errors.contains("bela backup_failed"));
+    assert!(!errors.contains("anna disk_space_low") && !errors.contains("bela controller_updated"));
+    let one = b.text("/events?customer=bela&type=backup_failed").await;
+    assert!(one.contains("bela backup_failed") && !one.contains("anna backup_failed"));
+    assert!(
+        one.contains("<option selected>backup_failed</option>"),
+        "the filter is kept"
+    );
+    // Two a page: an Older link that keeps the filter and goes on.
+    let first = b.text("/events?limit=2").await;
+    let older = first
+        .split("href=\"/events?")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|s| s.replace("&amp;", "&").replace("&#38;", "&"))
+        .unwrap_or_else(|| panic!("no Older link: {first}"));
+    assert!(older.contains("limit=2&cursor="), "{older}");
+    let second = b.text(&format!("/events?{older}")).await;
+    assert!(second.contains("anna backup_failed"), "{second}");
+    // Refused like hubctl's values; an unknown customer is not found.
+    assert_eq!(
+        b.get("/events?severity=err").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        b.get("/events?since=yesterday").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        b.get("/events?limit=0").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        b.get("/events?customer=nosuch").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let csrf = b.csrf().await;
+    b.post("/customers/bela/block", &[("csrf", &csrf)]).await;
+    let audit = b.text("/audit").await;
+    assert!(audit.contains("customer.block"), "{audit}");
+    let anna = b.text("/audit?customer=anna").await;
+    assert!(!anna.contains("customer.block"), "{anna}");
+    let notes = b.text("/notifications?customer=anna").await;
+    assert!(notes.contains("<h1>Notifications</h1>"), "{notes}");
+    assert!(!notes.contains(">bela</a>"), "{notes}");
     hub.stop().await;
 }

@@ -9,7 +9,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use hub_proto::actions::OperatorAction;
-use hub_proto::admin::CustomerView;
+use hub_proto::admin::{CustomerView, EventRecord, NotificationRecord};
 use hub_proto::rules::outcome_word;
 use hub_proto::{CustomerSummary, HistoryPeriod, Report, Severity, short_age};
 use jiff::Timestamp;
@@ -119,6 +119,8 @@ pub struct ContainerRow {
 
 #[derive(Debug, PartialEq)]
 pub struct EventRow {
+    pub id: i64,
+    pub customer: String,
     pub at: String,
     pub severity: String,
     pub class: &'static str,
@@ -126,13 +128,52 @@ pub struct EventRow {
     pub message: String,
 }
 
+/// An event as the customer page and `/events` show it.
+impl EventRow {
+    pub fn of(e: &EventRecord) -> EventRow {
+        EventRow {
+            id: e.id,
+            customer: e.customer_id.clone(),
+            at: e.occurred_at.strftime("%Y-%m-%d %H:%M").to_string(),
+            severity: e.severity.clone(),
+            class: match e.severity.as_str() {
+                "error" => "down",
+                "warning" => "warn",
+                _ => "ok",
+            },
+            kind: e.event_type.clone(),
+            message: e.message.clone(),
+        }
+    }
+}
+
 #[derive(Debug, PartialEq)]
 pub struct NoteRow {
+    pub customer: String,
     pub at: String,
     pub channel: String,
     pub kind: String,
     pub outcome: String,
     pub detail: String,
+}
+
+/// A notification-log line as the customer page and `/notifications`
+/// show it: the recipient when sent, else why not.
+impl NoteRow {
+    pub fn of(n: &NotificationRecord) -> NoteRow {
+        NoteRow {
+            customer: n.customer_id.clone().unwrap_or_default(),
+            at: n.created_at.strftime("%Y-%m-%d %H:%M").to_string(),
+            channel: n.channel.clone(),
+            kind: n.event_type.clone(),
+            outcome: n.outcome.clone(),
+            detail: if n.outcome == "sent" {
+                n.recipient.clone()
+            } else {
+                n.reason.clone()
+            },
+        }
+    }
 }
 
 /// Everything on the page that comes from the customer's view.
@@ -272,33 +313,9 @@ pub fn customer_data(view: &CustomerView, now: Timestamp, min_severity: u8) -> C
         .recent_events
         .iter()
         .filter(|e| Severity::rank(&e.severity) >= min_severity)
-        .map(|e| EventRow {
-            at: e.occurred_at.strftime("%Y-%m-%d %H:%M").to_string(),
-            severity: e.severity.clone(),
-            class: match e.severity.as_str() {
-                "error" => "down",
-                "warning" => "warn",
-                _ => "ok",
-            },
-            kind: e.event_type.clone(),
-            message: e.message.clone(),
-        })
+        .map(EventRow::of)
         .collect();
-    let notifications = view
-        .notifications
-        .iter()
-        .map(|n| NoteRow {
-            at: n.created_at.strftime("%Y-%m-%d %H:%M").to_string(),
-            channel: n.channel.clone(),
-            kind: n.event_type.clone(),
-            outcome: n.outcome.clone(),
-            detail: if n.outcome == "sent" {
-                n.recipient.clone()
-            } else {
-                n.reason.clone()
-            },
-        })
-        .collect();
+    let notifications = view.notifications.iter().map(NoteRow::of).collect();
     // Unblock sits in the blocked banner, rotation with the credentials.
     let actions: Vec<ActionLink> = OperatorAction::ALL
         .into_iter()
@@ -443,7 +460,6 @@ pub async fn reveal(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use hub_proto::admin::EventRecord;
     use hub_proto::{CustomerDetail, CustomerStatus, CustomerSummary};
 
     fn view(managed: bool, report: &str) -> CustomerView {

@@ -36,6 +36,7 @@ mod fleet;
 mod form;
 mod hub;
 mod login;
+mod logs;
 mod render;
 
 use std::sync::Arc;
@@ -67,6 +68,9 @@ pub fn router(st: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/configs/{id}/edit", get(form::edit_form).post(form::edit))
         .route("/incidents", get(alerts::page))
         .route("/hub", get(hub::page))
+        .route("/events", get(logs::events))
+        .route("/notifications", get(logs::notifications))
+        .route("/audit", get(logs::audit))
         .route("/maintenance", post(alerts::add))
         .route("/maintenance/{window}/end", post(alerts::end))
         .route("/customers/{id}", get(customer::page))
