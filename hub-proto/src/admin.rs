@@ -340,6 +340,15 @@ pub struct Versions {
     pub latest: Option<String>,
     /// Customers per reported controller version.
     pub fleet: BTreeMap<String, i64>,
+    /// Whether the hub checks the registry at all (`registry.image` set):
+    /// without it `latest` stays unknown for good. Absent from older hubs,
+    /// which are taken to check.
+    #[serde(default = "checks")]
+    pub registry_check: bool,
+}
+
+fn checks() -> bool {
+    true
 }
 
 /// How one background job is doing, for `/healthz`, the admin status view

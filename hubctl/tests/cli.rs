@@ -230,7 +230,7 @@ async fn check_exits_one_when_a_customer_is_down() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&out),
-        "a: down: no report for 1h 30m (last report 1h ago)\nb: down: no report for 1h 30m (last report 1h ago)\n"
+        "a: down since 12:00; no report for 1h 30m (last report 1h ago)\nb: down since 12:00; no report for 1h 30m (last report 1h ago)\n"
     );
     let out = h.run(&h.ro, &["check", "-o", "json"]).await;
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -574,6 +574,12 @@ async fn views_show_events_history_logs_versions() {
     assert!(stdout(&out).contains("backup_failed"), "{}", stdout(&out));
     let out = h.run(&h.ro, &["versions"]).await;
     assert!(stdout(&out).contains("1.8.2"));
+    // This hub has a registry.image it has not reached yet.
+    assert!(
+        stdout(&out).starts_with("newest controller: unknown (registry not checked yet)"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[tokio::test]

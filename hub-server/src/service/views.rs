@@ -254,6 +254,7 @@ pub fn versions(st: &AppState) -> Versions {
         counts
     });
     Versions {
+        registry_check: !st.config.registry.image.is_empty(),
         latest: st.latest_version(),
         fleet,
     }

@@ -517,19 +517,23 @@ pub async fn versions(client: &Client, ctx: &Ctx) -> Result<String> {
     if let Some(out) = ctx.data(&v) {
         return Ok(out);
     }
-    let mut out = format!(
-        "newest controller: {}\n\n",
-        v.latest
-            .as_deref()
-            .map(clean)
-            .unwrap_or_else(|| "unknown (registry not checked yet)".into())
-    );
+    let mut out = newest_line(&v);
     let mut t = ctx.table(&["VERSION", "CUSTOMERS"]);
     for (version, n) in &v.fleet {
         t.add_row(row([version.clone(), n.to_string()]));
     }
     out.push_str(&render(&t));
     Ok(out)
+}
+
+/// "newest controller: …", saying why it is unknown.
+fn newest_line(v: &Versions) -> String {
+    let newest = match (&v.latest, v.registry_check) {
+        (Some(l), _) => clean(l).into_owned(),
+        (None, true) => "unknown (registry not checked yet)".into(),
+        (None, false) => "unknown (the registry check is off: registry.image is not set)".into(),
+    };
+    format!("newest controller: {newest}\n\n")
 }
 
 /// Down (or, strict, also warn) customers that are not blocked.
@@ -560,17 +564,38 @@ pub async fn check(client: &Client, ctx: &Ctx, strict: bool) -> Result<(String, 
     }
     let mut out = String::new();
     for c in bad {
-        let why = c
-            .reason
-            .as_deref()
-            .map(|r| format!(": {}", clean(r)))
-            .unwrap_or_default();
+        // The shared reason; its status word is not said twice ("down
+        // since 09:14; …").
+        let status = c.summary.status.as_str();
+        let said = match c.reason.as_deref().map(clean) {
+            Some(r) if r.starts_with(status) => r.into_owned(),
+            Some(r) => format!("{status}: {r}"),
+            None => status.to_owned(),
+        };
         out.push_str(&format!(
-            "{}: {}{why} (last report {})\n",
+            "{}: {said} (last report {})\n",
             clean(&c.summary.customer_id),
-            c.summary.status.as_str(),
             age(c.last_report_age_secs)
         ));
     }
     Ok((out, outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_say_why_the_newest_is_unknown() {
+        let mut v = Versions {
+            latest: None,
+            fleet: Default::default(),
+            registry_check: false,
+        };
+        assert!(newest_line(&v).contains("the registry check is off"));
+        v.registry_check = true;
+        assert!(newest_line(&v).contains("not checked yet"));
+        v.latest = Some("1.9.0".into());
+        assert_eq!(newest_line(&v), "newest controller: 1.9.0\n\n");
+    }
 }
