@@ -813,6 +813,44 @@ async fn config_edit_applies_what_the_editor_saved() {
     assert!(stderr(&out).contains("not applied"), "{}", stderr(&out));
     let out = edit("sed -i 's/ed$/ed/'").await;
     assert_eq!(stdout(&out), "no changes\n");
+
+    // A refused edit reopens the editor on what was written, the reason
+    // on top (kubectl's way): this editor breaks the email first, then,
+    // seeing the reason, mends it; the hub saves the mended one.
+    let script = h.home.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\n\
+         if grep -q '^# The edit was not applied' \"$1\"; then\n\
+           grep '^#   ' \"$1\" > \"$HOME/reason.txt\"\n\
+           sed -i 's/not-an-email/ed@example.hu/' \"$1\"\n\
+         else\n\
+           sed -i 's/^contact_email:.*/contact_email: not-an-email/; s/New Name/Newer Name/' \"$1\"\n\
+         fi\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let editor: &'static str = Box::leak(format!("sh {}", script.display()).into_boxed_str());
+    let out = edit(editor).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ed: config saved\n");
+    let cfg: Value = serde_json::from_slice(
+        &h.run(&h.full, &["config", "show", "ed", "-o", "json"])
+            .await
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        (cfg["display_name"].as_str(), cfg["contact_email"].as_str()),
+        (Some("Newer Name"), Some("ed@example.hu")),
+        "the edit of the first round is kept"
+    );
+    let reason = std::fs::read_to_string(h.home.path().join("reason.txt")).unwrap();
+    assert!(reason.contains("contact_email"), "the reason on top: {reason}");
+    // Saved unchanged after a refusal: it gives up with the hub's reason.
+    let out = edit("sed -i 's/^contact_email:.*/contact_email: nope/'").await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("contact_email"), "{}", stderr(&out));
 }
 
 /// What controllers send is data, not terminal commands: escape sequences

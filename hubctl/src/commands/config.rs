@@ -7,7 +7,7 @@ use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig};
 
 use super::{CliError, Result, confirm, customer_id};
 use crate::cli::{ConfigCommand, CreateArgs};
-use crate::client::Client;
+use crate::client::{Client, ClientError};
 use crate::output::{Ctx, render, row};
 
 pub async fn run(client: &Client, ctx: &Ctx, cmd: &ConfigCommand) -> Result<String> {
@@ -140,32 +140,96 @@ async fn create(client: &Client, ctx: &Ctx, args: &CreateArgs) -> Result<String>
     Ok(credentials(ctx, &creds))
 }
 
+/// The comment on top of the text the editor is given: what to do, and
+/// on a second round why the last one was refused.
+fn edit_header(error: Option<&str>) -> String {
+    let mut h = String::new();
+    if let Some(e) = error {
+        h.push_str("# The edit was not applied:\n");
+        for line in e.lines() {
+            h.push_str(&format!("#   {line}\n"));
+        }
+        h.push_str("# Fix it and save to try again; save it unchanged to give up.\n#\n");
+    }
+    h.push_str("# Edit and save to apply; tokens shown as <redacted> keep their value.\n");
+    h
+}
+
+/// The edited text without the header comment hubctl put on top.
+fn without_header(text: &str) -> &str {
+    let mut rest = text;
+    while rest.starts_with('#') {
+        rest = rest.split_once('\n').map_or("", |(_, r)| r);
+    }
+    rest
+}
+
+/// At most this many rounds in the editor (a script's editor that keeps
+/// changing the text must not loop for ever).
+const EDIT_ROUNDS: usize = 10;
+
 /// Opens $EDITOR on the YAML view; applies it after the hub validated it.
+/// A refused edit (bad YAML, a changed id, the hub's validation) reopens
+/// the editor on what was written, with the reason on top, as `kubectl
+/// edit` does; saving it unchanged gives up with that reason.
 async fn edit(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     let current = client.config(id).await?;
     // The editor is the user's explicit choice ($VISUAL/$EDITOR), so no
     // terminal is required: `EDITOR="sed -i …" hubctl config edit` works in scripts.
     let yaml = serde_saphyr::to_string(&current).map_err(|e| CliError::Usage(e.to_string()))?;
-    let header = "# Edit and save to apply; tokens shown as <redacted> keep their value.\n";
-    let Some(edited) = dialoguer::Editor::new()
-        .extension(".yaml")
-        .edit(&format!("{header}{yaml}"))
-        .map_err(|e| CliError::Usage(format!("cannot run the editor: {e}")))?
-    else {
-        return Ok("no changes\n".into());
-    };
-    let cfg: CustomerConfig = serde_saphyr::from_str(&edited)
-        .map_err(|e| CliError::Usage(format!("not applied, the YAML is invalid: {e}")))?;
-    if cfg == current {
-        return Ok("no changes\n".into());
+    let mut body = yaml;
+    let mut refused: Option<CliError> = None;
+    for _ in 0..EDIT_ROUNDS {
+        let shown = format!(
+            "{}{body}",
+            edit_header(refused.as_ref().map(ToString::to_string).as_deref())
+        );
+        let edited = dialoguer::Editor::new()
+            .extension(".yaml")
+            .require_save(false)
+            .edit(&shown)
+            .map_err(|e| CliError::Usage(format!("cannot run the editor: {e}")))?
+            .unwrap_or_else(|| shown.clone());
+        if without_header(&edited) == body {
+            return match refused {
+                // Saved as it was after a refusal: give up with the reason.
+                Some(e) => Err(e),
+                None => Ok("no changes\n".into()),
+            };
+        }
+        body = without_header(&edited).to_owned();
+        let cfg: CustomerConfig = match serde_saphyr::from_str(&body) {
+            Ok(c) => c,
+            Err(e) => {
+                refused = Some(CliError::Usage(format!(
+                    "not applied, the YAML is invalid: {e}"
+                )));
+                continue;
+            }
+        };
+        if cfg == current {
+            return Ok("no changes\n".into());
+        }
+        if cfg.customer_id != id {
+            refused = Some(CliError::Usage(format!(
+                "not applied: the customer_id was changed from {id}"
+            )));
+            continue;
+        }
+        match client.put_config(&cfg).await {
+            Ok(saved) => {
+                return Ok(ctx
+                    .data(&saved)
+                    .unwrap_or_else(|| format!("{id}: config saved\n")));
+            }
+            // The hub refused the values: another round.
+            Err(
+                e @ ClientError::Hub {
+                    status: 400 | 422, ..
+                },
+            ) => refused = Some(e.into()),
+            Err(e) => return Err(e.into()),
+        }
     }
-    if cfg.customer_id != id {
-        return Err(CliError::Usage(format!(
-            "not applied: the customer_id was changed from {id}"
-        )));
-    }
-    let saved = client.put_config(&cfg).await?;
-    Ok(ctx
-        .data(&saved)
-        .unwrap_or_else(|| format!("{id}: config saved\n")))
+    Err(refused.unwrap_or_else(|| CliError::Usage("not applied".into())))
 }
