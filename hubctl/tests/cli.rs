@@ -846,7 +846,10 @@ async fn config_edit_applies_what_the_editor_saved() {
         "the edit of the first round is kept"
     );
     let reason = std::fs::read_to_string(h.home.path().join("reason.txt")).unwrap();
-    assert!(reason.contains("contact_email"), "the reason on top: {reason}");
+    assert!(
+        reason.contains("contact_email"),
+        "the reason on top: {reason}"
+    );
     // Saved unchanged after a refusal: it gives up with the hub's reason.
     let out = edit("sed -i 's/^contact_email:.*/contact_email: nope/'").await;
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));

@@ -175,10 +175,36 @@ fn reconnect_notice(lost: bool) {
 fn redraw(ctx: &Ctx, fleet: &Fleet) -> String {
     let body = ctx.data(fleet).unwrap_or_else(|| fleet_table(ctx, fleet));
     if ctx.interactive {
-        format!("\x1b[2J\x1b[H{body}")
+        // On a terminal the table fits the screen: what is cut is at the
+        // bottom (problems sort first) and the right (the reason column
+        // is last), and a line says how much.
+        let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+        format!(
+            "\x1b[2J\x1b[H{}",
+            fit(&body, usize::from(h), usize::from(w))
+        )
     } else {
         format!("{body}\n")
     }
+}
+
+/// `body` cut to `height` lines of at most `width` characters; when rows
+/// are left out the last line says how many (and where to scroll them).
+fn fit(body: &str, height: usize, width: usize) -> String {
+    let cut = |l: &str| l.chars().take(width).collect::<String>();
+    let lines: Vec<&str> = body.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    if lines.len() <= height {
+        out.extend(lines.iter().map(|l| cut(l)));
+    } else {
+        let keep = height.saturating_sub(1);
+        out.extend(lines[..keep].iter().map(|l| cut(l)));
+        out.push(cut(&format!(
+            "… {} more lines below (problems are on top); `hubctl tui` scrolls",
+            lines.len() - keep
+        )));
+    }
+    out.join("\n")
 }
 
 fn opt(v: Option<&str>) -> String {
@@ -584,6 +610,25 @@ pub async fn check(client: &Client, ctx: &Ctx, strict: bool) -> Result<(String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn watch_fits_the_terminal_and_says_what_it_left_out() {
+        let body = (0..30)
+            .map(|i| format!("row-{i:02} {}", "x".repeat(100)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let out = fit(&body, 24, 80);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 24);
+        assert!(lines.iter().all(|l| l.chars().count() <= 80));
+        assert!(lines[0].starts_with("row-00"));
+        assert!(
+            lines[23].starts_with("… 7 more lines below"),
+            "{}",
+            lines[23]
+        );
+        assert_eq!(fit("a\nb", 24, 80), "a\nb");
+    }
 
     #[test]
     fn versions_say_why_the_newest_is_unknown() {
