@@ -17,7 +17,9 @@ const QUOTED_BYTES: usize = 200;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ControllerError {
-    #[error("the controller has not reported a controller_url with its own API key yet")]
+    #[error(
+        "the controller has not reported a controller_url with its own API key yet: install the generated controller.yaml on the node (`hubctl config yaml ID`, or the setup commands on its dashboard page) and wait for its first report"
+    )]
     NoUrl,
     #[error("the controller URL is refused: {0}")]
     Refused(#[from] Refused),

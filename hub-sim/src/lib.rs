@@ -28,6 +28,9 @@ pub struct Behaviour {
     pub health: Option<Health>,
     /// Send nothing to the hub.
     pub silent: bool,
+    /// Say in each report that the last backup failed (and tell the hub
+    /// once with a `backup_failed` event).
+    pub fail_backups: bool,
 }
 
 /// One simulated node.
@@ -86,7 +89,11 @@ impl Node {
 
     /// A report of the PROTOCOL.md shape, as of `at`.
     pub fn report(&self, controller_url: &str, at: jiff::Timestamp) -> Value {
-        let health = self.behaviour().health.unwrap_or(Health::Ok);
+        let b = self.behaviour();
+        let health = b.health.unwrap_or(Health::Ok);
+        // The last backup two hours ago, failed or not; the dump an hour ago.
+        let backup_at = at - jiff::SignedDuration::from_hours(2);
+        let dump_at = at - jiff::SignedDuration::from_hours(1);
         json!({
             "customer_id": self.customer_id,
             "timestamp": at.to_string(),
@@ -102,6 +109,9 @@ impl Node {
                          "total_bytes": 250_000_000_000u64, "used_bytes": 61_000_000_000u64, "smart_ok": true}],
             "containers": [{"name": "nextcloud", "image": "nextcloud:29", "state": "running",
                             "health": "healthy", "restart_count": 0}],
+            "backup": {"last_backup_at": backup_at.to_string(), "last_backup_ok": !b.fail_backups,
+                       "last_dbdump_at": dump_at.to_string(), "last_dbdump_ok": true,
+                       "snapshot_count": 42, "repo_size_bytes": 120_000_000_000u64},
             "checks": [{"name": "tunnel", "status": "ok", "message": ""}]
         })
     }
@@ -299,5 +309,87 @@ impl HubClient {
                                      "fs_type": "ext4", "fstab_options": "defaults,nofail"}],
                           "restic": {"primary_password": format!("sim-{}", node.customer_id)}});
         self.post(node, "/api/v1/infra-backup", &body).await
+    }
+}
+
+/// Whether node `i` (1-based) of a fleet is among the `fraction` chosen
+/// for a failure: spread evenly (0.25 of 8 is nodes 4 and 8), the same
+/// nodes on every run.
+pub fn chosen(i: usize, fraction: f64) -> bool {
+    let f = fraction.clamp(0.0, 1.0);
+    (i as f64 * f).floor() > ((i.saturating_sub(1)) as f64 * f).floor()
+}
+
+/// Report rounds before a `--stop-after` silence: the whole intervals it
+/// covers, at least the first report (so the hub has seen the node).
+pub fn rounds_before_silence(stop_after: Duration, interval: Duration) -> u64 {
+    let i = interval.as_secs().max(1);
+    stop_after.as_secs().div_ceil(i).max(1)
+}
+
+/// The customers and API keys of a `--keys` file: what `hubctl config
+/// credentials ID -o json` prints, one object or several (an array, or
+/// one after another as a shell loop appends them). Each needs a
+/// `customer_id` and an `api_key`.
+pub fn read_keys(text: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut push = |v: &Value| -> anyhow::Result<()> {
+        let field = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| anyhow::anyhow!("an entry without a string `{k}`"))
+        };
+        let id = field("customer_id")?;
+        hub_proto::validate_customer_id(&id)
+            .map_err(|e| anyhow::anyhow!("customer_id `{id}`: {e}"))?;
+        out.push((id, field("api_key")?));
+        Ok(())
+    };
+    for v in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+        match v? {
+            Value::Array(items) => items.iter().try_for_each(&mut push)?,
+            v => push(&v)?,
+        }
+    }
+    anyhow::ensure!(!out.is_empty(), "no customers in the keys file");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn failures_are_spread_and_counted_exactly() {
+        let picked: Vec<usize> = (1..=8).filter(|i| chosen(*i, 0.25)).collect();
+        assert_eq!(picked, [4, 8]);
+        assert_eq!((1..=270).filter(|i| chosen(*i, 0.1)).count(), 27);
+        assert!((1..=5).all(|i| !chosen(i, 0.0) && chosen(i, 1.0)));
+    }
+
+    #[test]
+    fn silence_comes_after_whole_rounds() {
+        let s = Duration::from_secs;
+        assert_eq!(rounds_before_silence(s(1800), s(900)), 2);
+        assert_eq!(rounds_before_silence(s(1000), s(900)), 2);
+        assert_eq!(rounds_before_silence(s(0), s(900)), 1);
+    }
+
+    #[test]
+    fn keys_files_of_every_shape_and_their_mistakes() {
+        let one = r#"{"customer_id":"a","api_key":"ka","session_secret":"s","tokens":{}}"#;
+        let keys = read_keys(&format!(
+            "{one}\n{}",
+            one.replace("\"a\"", "\"b\"").replace("ka", "kb")
+        ))
+        .unwrap();
+        assert_eq!(keys, [("a".into(), "ka".into()), ("b".into(), "kb".into())]);
+        assert_eq!(read_keys(&format!("[{one}]")).unwrap().len(), 1);
+        assert!(read_keys("").is_err());
+        assert!(read_keys(r#"{"customer_id":"a"}"#).is_err());
+        assert!(read_keys(r#"{"customer_id":"../x","api_key":"k"}"#).is_err());
+        assert!(read_keys("{").is_err());
     }
 }

@@ -52,6 +52,34 @@ struct Cli {
     /// Delay every controller API answer by this many milliseconds.
     #[arg(long, default_value_t = 0)]
     slow_ms: u64,
+    /// Report for this long (`30m`, `90s`: whole --interval rounds, at
+    /// least the first report), then go silent while still serving the
+    /// controller API: a node that dies after it was seen.
+    #[arg(long, value_parser = duration)]
+    stop_after: Option<Duration>,
+    /// This fraction of the nodes (0 to 1, spread evenly) reports a failed
+    /// backup and sends one `backup_failed` event.
+    #[arg(long, value_parser = fraction, default_value_t = 0.0)]
+    fail_backups: f64,
+    /// Customers and their own API keys from a file of `hubctl config
+    /// credentials ID -o json` output (one object, several, or an array);
+    /// replaces --customer, --nodes and --api-key.
+    #[arg(long)]
+    keys: Option<std::path::PathBuf>,
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    let secs = hub_proto::alerts::parse_duration_secs(s).map_err(|e| e.to_string())?;
+    u64::try_from(secs)
+        .map(Duration::from_secs)
+        .map_err(|_| format!("`{s}` is negative"))
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|f| (0.0..=1.0).contains(f))
+        .ok_or_else(|| format!("`{s}` is not a fraction from 0 to 1"))
 }
 
 #[tokio::main]
@@ -71,20 +99,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         slow: Duration::from_millis(cli.slow_ms),
         health: cli.health.as_deref().and_then(Health::parse),
         silent: cli.silent,
+        fail_backups: false,
+    };
+    let nodes: Vec<(String, String)> = match &cli.keys {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            hub_sim::read_keys(&text).with_context(|| format!("--keys {}", path.display()))?
+        }
+        None if cli.nodes > 1 => (1..=cli.nodes)
+            .map(|i| {
+                (
+                    format!("{}-{i:04}", cli.customer),
+                    format!("{}-{i}", cli.api_key),
+                )
+            })
+            .collect(),
+        None => vec![(cli.customer.clone(), cli.api_key.clone())],
     };
     let fleet = Fleet::default();
-    for i in 1..=cli.nodes.max(1) {
-        let (id, key) = if cli.nodes > 1 {
-            (
-                format!("{}-{i:04}", cli.customer),
-                format!("{}-{i}", cli.api_key),
-            )
-        } else {
-            (cli.customer.clone(), cli.api_key.clone())
-        };
-        hub_proto::validate_customer_id(&id).context("--customer")?;
-        let node = Node::new(&id, &key);
-        node.set_behaviour(behaviour.clone());
+    for (i, (id, key)) in nodes.iter().enumerate() {
+        hub_proto::validate_customer_id(id).context("--customer")?;
+        let node = Node::new(id, key);
+        node.set_behaviour(Behaviour {
+            fail_backups: hub_sim::chosen(i + 1, cli.fail_backups),
+            ..behaviour.clone()
+        });
         fleet.add(node);
     }
     let listener = tokio::net::TcpListener::bind(&cli.listen)
@@ -120,6 +160,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             client
                 .event(&node, "controller_started", "info", "hub-sim started")
                 .await?;
+            if node.behaviour().fail_backups {
+                client
+                    .event(&node, "backup_failed", "error", "restic exited 1 (hub-sim)")
+                    .await?;
+            }
             client.infra_backup(&node).await?;
         }
         println!("{}: report -> {status:?}", node.customer_id);
@@ -127,9 +172,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if cli.once {
         return Ok(());
     }
-    let mut tick = tokio::time::interval(Duration::from_secs(cli.interval.max(1)));
+    let interval = Duration::from_secs(cli.interval.max(1));
+    let mut left = cli
+        .stop_after
+        .map(|d| hub_sim::rounds_before_silence(d, interval));
+    let mut tick = tokio::time::interval(interval);
     tick.tick().await;
     loop {
+        if let Some(n) = left.as_mut() {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                for node in fleet.all() {
+                    node.set_behaviour(Behaviour {
+                        silent: true,
+                        ..node.behaviour()
+                    });
+                }
+                left = None;
+                println!("hub-sim: the nodes went silent (--stop-after); their API still answers");
+            }
+        }
         tokio::select! {
             _ = tick.tick() => {}
             _ = tokio::signal::ctrl_c() => return Ok(()),

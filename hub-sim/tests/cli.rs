@@ -102,3 +102,83 @@ async fn many_nodes_report_events_and_backups_once() {
         "a silent node sent something"
     );
 }
+
+/// `--keys`: each customer reports with its own key from a file of
+/// `hubctl config credentials -o json` output; `--fail-backups 0.5`: half
+/// of them say their backup failed (and send one event); `--stop-after`:
+/// two rounds of reports, then silence while the process runs on.
+#[tokio::test]
+async fn keys_failed_backups_and_silence_after_reporting() {
+    use tokio::io::AsyncBufReadExt;
+    let seen: Seen = Arc::default();
+    let app = Router::new()
+        .route("/api/v1/report", post(record))
+        .route("/api/v1/event", post(record))
+        .route("/api/v1/infra-backup", post(record))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hub = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys.json");
+    std::fs::write(
+        &keys,
+        "{\"customer_id\": \"anna\", \"api_key\": \"key-anna\", \"session_secret\": \"s\", \"tokens\": {}}\n\
+         {\"customer_id\": \"bela\", \"api_key\": \"key-bela\", \"session_secret\": \"s\", \"tokens\": {}}\n",
+    )
+    .unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hub-sim"))
+        .args(["--hub", &hub, "--interval", "1", "--stop-after", "2s"])
+        .args(["--fail-backups", "0.5", "--keys"])
+        .arg(&keys)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let silent = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Some(l) = lines.next_line().await.unwrap() {
+            if l.contains("went silent") {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap();
+    assert!(silent, "hub-sim never went silent");
+    // Silence is decided before the next round: what was recorded is all
+    // there will be.
+    let seen = seen.lock().unwrap().clone();
+    let reports: Vec<_> = seen.iter().filter(|s| s.0 == "/api/v1/report").collect();
+    assert_eq!(reports.len(), 4, "two rounds of two nodes: {reports:?}");
+    for r in &reports {
+        let id = r.2["customer_id"].as_str().unwrap();
+        assert_eq!(r.1, format!("Bearer key-{id}"), "its own key");
+        assert_eq!(r.2["backup"]["last_backup_ok"], id == "anna", "{id}");
+    }
+    let failed: Vec<_> = seen
+        .iter()
+        .filter(|s| s.0 == "/api/v1/event" && s.2["event_type"] == "backup_failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].2["customer_id"], "bela");
+    assert_eq!(child.try_wait().unwrap(), None, "it runs on, silent");
+    child.kill().await.unwrap();
+
+    // A bad keys file or fraction stops it before anything is sent.
+    std::fs::write(&keys, "{\"customer_id\": \"anna\"}").unwrap();
+    for args in [
+        vec!["--keys".to_owned(), keys.display().to_string()],
+        vec!["--fail-backups".to_owned(), "1.5".to_owned()],
+        vec!["--stop-after".to_owned(), "soon".to_owned()],
+    ] {
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_hub-sim"))
+            .args(["--hub", &hub, "--once"])
+            .args(&args)
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+    }
+}

@@ -1470,3 +1470,19 @@ async fn maintenance_windows_and_incidents() {
         .await;
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A push to a node that has not reported with its own key says what to
+/// do next, not only what is missing.
+#[tokio::test]
+async fn a_push_before_the_first_report_says_what_to_do() {
+    let h = hub().await;
+    let out = h.run(&h.full, &["config", "create", "fresh"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = h.run(&h.full, &["push", "fresh", "--yes"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("install the generated controller.yaml on the node"),
+        "{}",
+        stderr(&out)
+    );
+}
