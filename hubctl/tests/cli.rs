@@ -1103,7 +1103,13 @@ async fn the_tui_in_a_real_terminal() {
         socket: format!("hubctl-test-{}", std::process::id()),
     };
     let command = format!(
-        "NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home}/config {bin} --server {url} --token {token} tui; echo EXIT=$? > {status}",
+        "{color}HOME={home} XDG_CONFIG_HOME={home}/config {bin} --server {url} --token {token} tui; echo EXIT=$? > {status}",
+        // In colour only for the screenshots.
+        color = if std::env::var_os("HUB_SCREENSHOTS").is_some() {
+            "TERM=xterm-256color "
+        } else {
+            "NO_COLOR=1 "
+        },
         home = h.home.path().display(),
         bin = env!("CARGO_BIN_EXE_hubctl"),
         url = h.url,
@@ -1176,6 +1182,25 @@ async fn the_tui_in_a_real_terminal() {
     h.report("uj-ugyfel", "warn", "1.8.2").await;
     tmux.until("the new customer", |s| s.contains("uj-ugyfel"))
         .await;
+    // The README's TUI screenshots (scripts/screenshots.sh): the screen
+    // with its colours at 120×40, then at 80×24 after a resize.
+    if let Some(dir) = std::env::var_os("HUB_SCREENSHOTS") {
+        let dir = std::path::PathBuf::from(dir);
+        for (w, hgt) in [("120", "40"), ("80", "24")] {
+            assert!(
+                tmux.cmd(&["resize-window", "-t", "tui", "-x", w, "-y", hgt])
+                    .status
+                    .success()
+            );
+            tmux.until("the resized fleet", |s| {
+                s.lines().count() <= hgt.parse().unwrap_or(40) && s.contains("uj-ugyfel")
+            })
+            .await;
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            let shot = tmux.cmd(&["capture-pane", "-e", "-p", "-t", "tui"]).stdout;
+            std::fs::write(dir.join(format!("tui-{w}x{hgt}.ansi")), shot).unwrap();
+        }
+    }
 
     tmux.keys(&["q"]);
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);

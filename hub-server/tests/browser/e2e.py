@@ -306,6 +306,8 @@ def main():
         expect(page.get_by_role("link", name="Trigger Update")).to_be_in_viewport()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 362, f"the customer page is {width} px wide at 360"
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{HUB}/customers/kovacs")
         page.screenshot(path=f"{SHOTS}/customer-phone.png")
         page.set_viewport_size({"width": 1280, "height": 900})
         page.reload()
