@@ -30,8 +30,8 @@ async fn record(
     axum::http::StatusCode::OK
 }
 
-#[tokio::test]
-async fn many_nodes_report_events_and_backups_once() {
+/// A hub double on loopback that records what it is sent.
+async fn recording_hub() -> (String, Seen) {
     let seen: Seen = Arc::default();
     let app = Router::new()
         .route("/api/v1/report", post(record))
@@ -41,6 +41,12 @@ async fn many_nodes_report_events_and_backups_once() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hub = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
+    (hub, seen)
+}
+
+#[tokio::test]
+async fn many_nodes_report_events_and_backups_once() {
+    let (hub, seen) = recording_hub().await;
 
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_hub-sim"))
         .args([
@@ -110,15 +116,7 @@ async fn many_nodes_report_events_and_backups_once() {
 #[tokio::test]
 async fn keys_failed_backups_and_silence_after_reporting() {
     use tokio::io::AsyncBufReadExt;
-    let seen: Seen = Arc::default();
-    let app = Router::new()
-        .route("/api/v1/report", post(record))
-        .route("/api/v1/event", post(record))
-        .route("/api/v1/infra-backup", post(record))
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hub = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (hub, seen) = recording_hub().await;
     let dir = tempfile::tempdir().unwrap();
     let keys = dir.path().join("keys.json");
     std::fs::write(

@@ -760,6 +760,12 @@ async fn fleet_watch_redraws_on_changes() {
     child.kill().await.unwrap();
 }
 
+/// `config show ID -o json`, parsed.
+async fn config_json(h: &Hub, id: &str) -> Value {
+    let out = h.run(&h.full, &["config", "show", id, "-o", "json"]).await;
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[tokio::test]
 async fn config_edit_applies_what_the_editor_saved() {
     let h = hub().await;
@@ -795,12 +801,7 @@ async fn config_edit_applies_what_the_editor_saved() {
     let out = edit("sed -i 's/Old Name/New Name/'").await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "ed: config saved\n");
-    let cfg: Value = serde_json::from_slice(
-        &h.run(&h.full, &["config", "show", "ed", "-o", "json"])
-            .await
-            .stdout,
-    )
-    .unwrap();
+    let cfg = config_json(&h, "ed").await;
     assert_eq!(cfg["display_name"], "New Name");
     let creds = stdout(&h.run(&h.full, &["config", "credentials", "ed"]).await);
     assert!(
@@ -834,12 +835,7 @@ async fn config_edit_applies_what_the_editor_saved() {
     let out = edit(editor).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "ed: config saved\n");
-    let cfg: Value = serde_json::from_slice(
-        &h.run(&h.full, &["config", "show", "ed", "-o", "json"])
-            .await
-            .stdout,
-    )
-    .unwrap();
+    let cfg = config_json(&h, "ed").await;
     assert_eq!(
         (cfg["display_name"].as_str(), cfg["contact_email"].as_str()),
         (Some("Newer Name"), Some("ed@example.hu")),
