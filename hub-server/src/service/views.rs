@@ -321,11 +321,11 @@ pub async fn metrics(st: &AppState) -> Result<String> {
             .get_or_create(&label)
             .set(i64::from(j.overdue));
     }
-    let size = |name: &str| {
-        std::fs::metadata(st.config.server.data_dir.join(name)).map_or(0, |m| m.len() as i64)
-    };
-    g.database_bytes.set(size("hub.db"));
-    g.wal_bytes.set(size("hub.db-wal"));
+    let du = disk(st).await;
+    g.database_bytes
+        .set(i64::try_from(du.database_bytes).unwrap_or(i64::MAX));
+    g.wal_bytes
+        .set(i64::try_from(du.wal_bytes).unwrap_or(i64::MAX));
     g.wal_peak_bytes
         .set(i64::try_from(st.store.wal_peak_bytes()).unwrap_or(i64::MAX));
     g.log_lines_dropped
@@ -339,6 +339,36 @@ pub async fn metrics(st: &AppState) -> Result<String> {
     g.last_backup
         .set(backup.map_or(0.0, |t| t.as_millisecond() as f64 / 1000.0));
     Ok(st.metrics.render())
+}
+
+/// The hub's own disk: its database and WAL, and the volume they are on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiskUse {
+    pub database_bytes: u64,
+    pub wal_bytes: u64,
+    /// The volume's free bytes (for an unprivileged process) and size;
+    /// `None` when the file system does not say.
+    pub volume: Option<(u64, u64)>,
+}
+
+/// Read off the runtime (file metadata and `statvfs` are blocking calls).
+pub async fn disk(st: &AppState) -> DiskUse {
+    let dir = st.config.server.data_dir.clone();
+    tokio::task::spawn_blocking(move || {
+        let size = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
+        DiskUse {
+            database_bytes: size("hub.db"),
+            wal_bytes: size("hub.db-wal"),
+            volume: rustix::fs::statvfs(&dir).ok().map(|v| {
+                (
+                    v.f_bavail.saturating_mul(v.f_frsize),
+                    v.f_blocks.saturating_mul(v.f_frsize),
+                )
+            }),
+        }
+    })
+    .await
+    .unwrap_or_default()
 }
 
 /// `/healthz`: whether the database answers (within 2 s) and which jobs

@@ -1167,6 +1167,11 @@ async fn the_hub_page_says_when_its_backup_fails() {
     let b = logged_in(&hub).await;
     let page = b.text("/hub").await;
     assert!(page.contains("<h2>Jobs</h2>") && page.contains("Emails waiting for delivery"));
+    assert!(
+        page.contains("<h2>Disk</h2>") && page.contains("hub.db "),
+        "{page}"
+    );
+    assert!(page.contains("% used)"), "the volume: {page}");
     assert!(!page.contains("The scheduled backup is failing"), "{page}");
     assert!(
         hub_server::jobs::backup::scheduled(&hub.state)

@@ -1,5 +1,5 @@
 //! `/hub`: the hub's own health on one page (its jobs, a failing backup,
-//! the outbox), where the emails about the hub's own problems link to.
+//! the outbox, its disk), where the emails about the hub's own problems link to.
 
 use std::sync::Arc;
 
@@ -37,6 +37,14 @@ struct HubPage {
     outbox: i64,
     deliveries: i64,
     oldest: Option<String>,
+    /// "hub.db 12.0 MB, WAL 1.2 MB; the volume 812.0 MB free of 1.0 GB (21% used)".
+    disk: String,
+    /// The volume is 90 % full or more.
+    disk_high: bool,
+}
+
+fn mb(b: u64) -> String {
+    format!("{:.1} MB", b as f64 / 1_000_000.0)
 }
 
 fn when(t: Option<jiff::Timestamp>, tz: &jiff::tz::TimeZone) -> String {
@@ -54,6 +62,18 @@ pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
         Ok(x) => x,
         Err(e) => return service_error(e),
     };
+    let du = views::disk(&st).await;
+    let mut disk = format!("hub.db {}, WAL {}", mb(du.database_bytes), mb(du.wal_bytes));
+    let mut disk_high = false;
+    if let Some((free, total)) = du.volume.filter(|(_, t)| *t > 0) {
+        let used = 100 - free.saturating_mul(100) / total;
+        disk_high = used >= 90;
+        disk.push_str(&format!(
+            "; the volume {} free of {} ({used}% used)",
+            mb(free),
+            mb(total)
+        ));
+    }
     let tz = &st.tz;
     let jobs = status
         .jobs
@@ -85,5 +105,7 @@ pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
         outbox: status.outbox_pending,
         deliveries: status.deliveries_pending,
         oldest: status.oldest_delivery_at.map(|t| when(Some(t), tz)),
+        disk,
+        disk_high,
     })
 }
