@@ -91,10 +91,6 @@ pub(super) fn parse_bool(q: &HashMap<String, String>, key: &str) -> Result<bool,
     }
 }
 
-pub(super) fn parse_limit(q: &HashMap<String, String>) -> Result<usize, AppError> {
-    Ok(query::limit(q)?)
-}
-
 fn fleet_filter(q: &HashMap<String, String>) -> Result<FleetFilter, AppError> {
     let statuses = q
         .get("status")

@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use hub_proto::alerts::NewMaintenance;
 
-use super::admin::{Admin, Body, Q, St, ok, parse_bool, parse_limit};
+use super::admin::{Admin, Body, Q, St, ok, parse_bool};
 use super::openapi::{self, Auth::*, RouteDoc as D};
 use crate::http::error::AppError;
 use crate::service::alerts;
+use crate::service::query;
 use crate::state::AppState;
 
 /// `GET /incidents?open=true&customer=ID&family=node&limit=N`.
@@ -23,7 +24,7 @@ pub async fn incidents(State(st): St, _: Admin, Query(q): Q) -> Result<Response,
         parse_bool(&q, "open")?,
         q.get("customer").cloned(),
         q.get("family").map(String::as_str),
-        parse_limit(&q)?,
+        query::limit(&q)?,
     )
     .await?;
     Ok(Json(list).into_response())

@@ -31,12 +31,10 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
     let Some(day) = due(now, &tz, at, last.as_deref()) else {
         return Ok(None);
     };
-    let failed_at: Option<jiff::Timestamp> = st
-        .store
-        .get_state(FAILED_AT)
+    if failing(st)
         .await?
-        .and_then(|t| t.parse().ok());
-    if failed_at.is_some_and(|t| now.duration_since(t) < RETRY_AFTER) {
+        .is_some_and(|t| now.duration_since(t) < RETRY_AFTER)
+    {
         // Waiting for the next attempt; `failing` keeps it visible.
         return Ok(None);
     }

@@ -14,8 +14,8 @@ use super::actions::not_now;
 use super::customer::ActionLink;
 use super::render::{Chrome, html};
 use super::{Dash, service_error};
+use crate::service::ServiceError;
 use crate::service::customers as svc;
-use crate::service::{ServiceError, views};
 use crate::state::AppState;
 
 /// One differing path: what a push would do to it, in words and as a
@@ -91,19 +91,19 @@ struct DiffPage {
 
 /// `Show Diff`: asks the controller for its live config (no change).
 pub async fn page(State(st): State<Arc<AppState>>, d: Dash, Path(id): Path<String>) -> Response {
-    if let Some(why) = views::refusal(&st, &id, OperatorAction::Diff) {
-        return not_now(OperatorAction::Diff, &id, why);
-    }
-    let actions = match st.live().row(&id) {
-        Some(row) => {
-            let s = row.summary(&st.status_view());
-            [OperatorAction::Push, OperatorAction::Pull]
-                .into_iter()
-                .map(|a| ActionLink::of(a, &s))
-                .collect()
+    // Push and Pull act on what the page shows; an unknown customer is
+    // the diff's own 404 below.
+    let mut actions = Vec::new();
+    if let Some(row) = st.live().row(&id) {
+        let s = row.summary(&st.status_view());
+        if let Some(why) = OperatorAction::Diff.refusal(&s) {
+            return not_now(OperatorAction::Diff, &id, why);
         }
-        None => Vec::new(),
-    };
+        actions = [OperatorAction::Push, OperatorAction::Pull]
+            .into_iter()
+            .map(|a| ActionLink::of(a, &s))
+            .collect();
+    }
     let (data, error) = match svc::diff(&st, &id).await {
         Ok(diff) => (diff_data(&diff), None),
         Err(ServiceError::Controller(e)) => (DiffData::default(), Some(e.to_string())),
