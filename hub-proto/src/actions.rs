@@ -148,15 +148,19 @@ impl OperatorAction {
             .controller_url
             .as_ref()
             .is_some_and(|u| !u.as_ref().is_empty());
+        // Where it does not apply at all (the rule the buttons are listed
+        // by), the reason says which part of that rule.
+        if !self.applies_to(c) {
+            return Some(match self {
+                OperatorAction::Block => "it is already blocked",
+                OperatorAction::Unblock => "it is not blocked",
+                OperatorAction::Adopt => "it is already managed",
+                _ => "it is manual, with no config here (Create Config adopts it)",
+            });
+        }
         match self {
-            OperatorAction::Block if c.blocked => Some("it is already blocked"),
-            OperatorAction::Unblock if !c.blocked => Some("it is not blocked"),
-            OperatorAction::Adopt if c.managed => Some("it is already managed"),
             OperatorAction::Adopt if !reported => {
                 Some("it has never reported: nothing to make a config from")
-            }
-            a if a.needs_config() && !c.managed => {
-                Some("it is manual, with no config here (Create Config adopts it)")
             }
             OperatorAction::Push
             | OperatorAction::Pull
