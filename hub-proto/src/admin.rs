@@ -147,6 +147,38 @@ pub enum CredentialKind {
     SessionSecret,
 }
 
+/// Whether a managed node's live config still matches what the hub would
+/// push (the drift job's verdict; see the README's "Drift").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DriftState {
+    InSync,
+    /// The same difference was seen on `drift.confirmations` checks.
+    Drifted,
+    /// The last check could not read the live config (never drift).
+    Unknown,
+}
+
+impl DriftState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DriftState::InSync => "in_sync",
+            DriftState::Drifted => "drifted",
+            DriftState::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "in_sync" => Some(DriftState::InSync),
+            "drifted" => Some(DriftState::Drifted),
+            "unknown" => Some(DriftState::Unknown),
+            _ => None,
+        }
+    }
+}
+
 /// One customer in the admin fleet view — the same object in the fleet
 /// list and in the live stream's `row` messages, so a client replaces its
 /// row with it as it is.
@@ -167,6 +199,10 @@ pub struct FleetEntry<S = String> {
     /// Why the status is not a plain `ok` (see `StatusInputs::verdict`).
     #[serde(default)]
     pub reason: Option<String>,
+    /// The drift job's last verdict; `None` for manual customers and
+    /// before the first check (and from hubs older than drift).
+    #[serde(default)]
+    pub drift: Option<DriftState>,
 }
 
 /// `GET /api/admin/v1/fleet`.

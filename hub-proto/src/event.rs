@@ -43,9 +43,10 @@ impl Severity {
 
 macro_rules! event_types {
     ($( $variant:ident = $name:literal, $sev:ident, hub_only: $hub:literal, customer: $cust:literal; )*) => {
-        /// The 27 event types of the protocol. Each knows its usual severity,
-        /// whether only the hub may emit it and whether customers may be
-        /// emailed about it, so those rules live in one table.
+        /// The 27 event types of the controller contract and the two the hub
+        /// adds for itself (drift). Each knows its usual severity, whether
+        /// only the hub may emit it and whether customers may be emailed
+        /// about it, so those rules live in one table.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "snake_case")]
@@ -108,6 +109,8 @@ event_types! {
     AppUpdated = "app_updated", Info, hub_only: false, customer: false;
     AppUpdateFailed = "app_update_failed", Error, hub_only: false, customer: false;
     CertExpiring = "cert_expiring", Warning, hub_only: false, customer: false;
+    ConfigDrift = "config_drift", Warning, hub_only: true, customer: false;
+    ConfigDriftResolved = "config_drift_resolved", Info, hub_only: true, customer: false;
 }
 
 /// Most bytes an `event_id` may have; it is an idempotency key, not content.

@@ -72,9 +72,25 @@ fn event_example_parses() {
 
 #[test]
 fn event_types_table() {
-    assert_eq!(EventType::ALL.len(), 27);
-    let hub_only: Vec<_> = EventType::ALL.iter().filter(|t| t.hub_only()).collect();
-    assert_eq!(hub_only.len(), 5);
+    // PROTOCOL.md: the 27 of the controller contract plus the hub's two.
+    assert_eq!(EventType::ALL.len(), 29);
+    let hub_only: Vec<_> = EventType::ALL
+        .iter()
+        .filter(|t| t.hub_only())
+        .map(|t| t.as_str())
+        .collect();
+    assert_eq!(
+        hub_only,
+        [
+            "node_stale",
+            "node_down",
+            "node_recovered",
+            "expected_backup_missed",
+            "expected_dbdump_missed",
+            "config_drift",
+            "config_drift_resolved"
+        ]
+    );
     assert_eq!(
         EventType::ALL
             .iter()

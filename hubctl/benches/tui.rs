@@ -40,6 +40,7 @@ fn entry(i: usize, status: CustomerStatus) -> FleetEntry {
         errors_24h: (i % 11) as i64,
         warnings_24h: (i % 13) as i64,
         reason: None,
+        drift: None,
     }
 }
 

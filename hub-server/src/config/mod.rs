@@ -14,11 +14,13 @@ use thiserror::Error;
 mod alerting;
 mod layers;
 mod values;
+mod watch;
 
 pub use crate::secrets::SecretsConfig;
 pub use alerting::{AlertingConfig, MaintenanceConfig};
 use layers::{apply_env, merge_file};
 pub use values::{Cidr, GoDuration, Secret, TimeOfDay, is_loopback_host, is_loopback_url};
+pub use watch::{ChannelsConfig, DigestConfig, DriftConfig};
 
 /// Start-up configuration errors; each names the key or file at fault.
 #[derive(Debug, Error)]
@@ -247,6 +249,9 @@ pub struct Config {
     pub controllers: ControllersConfig,
     pub secrets: SecretsConfig,
     pub backup: BackupConfig,
+    pub channels: ChannelsConfig,
+    pub drift: DriftConfig,
+    pub digest: DigestConfig,
 }
 
 /// The hub's own scheduled backups: a consistent copy of the database at
@@ -385,6 +390,7 @@ impl Config {
         jiff::tz::TimeZone::get(&a.timezone)
             .map_err(|e| invalid("alerting.timezone", format!("unknown time zone: {e}")))?;
         alerting::validate(a, &self.maintenance)?;
+        watch::validate(&self.channels, &self.drift, &self.digest)?;
         if self.secrets.key.is_none() && self.secrets.key_old.is_some() {
             return Err(invalid(
                 "secrets.key_old",

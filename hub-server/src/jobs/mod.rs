@@ -12,6 +12,7 @@
 //! | registry check | every `registry.check_interval` | [`registry`] |
 //! | template refresh | every `registry.template_interval` | [`template`] |
 //! | heartbeat | every 30 s, sent each `alerting.heartbeat_interval` while healthy | [`heartbeat`] |
+//! | drift | every minute, each customer once per `drift.check_interval` | [`drift`] |
 //!
 //! Daily jobs are "due" once the local wall-clock time has passed their
 //! time of day and they have not run on that local date (recorded in the
@@ -20,6 +21,7 @@
 
 pub mod backup;
 pub mod daily;
+pub mod drift;
 pub mod heartbeat;
 pub mod registry;
 pub mod staleness;
@@ -39,6 +41,9 @@ use crate::state::AppState;
 /// How often the heartbeat checks whether it is due (the interval itself
 /// is counted on the hub's clock).
 pub const HEARTBEAT_TICK: Duration = Duration::from_secs(30);
+
+/// How often the drift job looks for customers due a check.
+pub const DRIFT_TICK: Duration = Duration::from_secs(60);
 
 /// How often daily jobs check whether they are due.
 pub const DAILY_TICK: Duration = Duration::from_secs(20);
@@ -104,6 +109,23 @@ pub fn spawn_all(st: &Arc<AppState>, shutdown: &watch::Receiver<bool>) -> Vec<Jo
                 heartbeat::beat(&st)
                     .await
                     .map(|sent| if sent { "sent".into() } else { String::new() })
+            },
+        ));
+    }
+    if !c.drift.check_interval.0.is_zero() {
+        tasks.push(every(
+            st,
+            shutdown,
+            DRIFT_TICK.min(c.drift.check_interval.0),
+            "drift",
+            |st| async move {
+                drift::check(&st).await.map(|r| {
+                    if r.checked == 0 {
+                        String::new()
+                    } else {
+                        format!("{} checked, {} events", r.checked, r.events)
+                    }
+                })
             },
         ));
     }

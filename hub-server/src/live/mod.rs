@@ -81,6 +81,7 @@ pub fn into_owned(e: FleetEntry<&str>) -> FleetEntry {
         errors_24h: e.errors_24h,
         warnings_24h: e.warnings_24h,
         reason: e.reason,
+        drift: e.drift,
     }
 }
 
@@ -209,6 +210,10 @@ impl Live {
                     row(&mut rows, &customer_id).record_mut().display_name = Some(display_name);
                     changed.insert(customer_id);
                 }
+                Change::Drift { customer_id, state } => {
+                    row(&mut rows, &customer_id).record_mut().drift = Some(state);
+                    changed.insert(customer_id);
+                }
                 Change::Incidents { customer_id, open } => {
                     row(&mut rows, &customer_id).record_mut().incidents = open;
                     changed.insert(customer_id);
@@ -227,6 +232,7 @@ impl Live {
                 Change::ConfigRemoved { customer_id } => {
                     if let Some(r) = rows.get_mut(&customer_id) {
                         r.record_mut().display_name = None;
+                        r.record_mut().drift = None;
                         // A config made again starts a new adoption window.
                         r.record_mut().own_key_seen = false;
                         changed.insert(customer_id);

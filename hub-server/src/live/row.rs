@@ -194,6 +194,8 @@ impl Row {
             );
             let reason = verdict.and_then(|v| v.reason);
             out.extend_from_slice(erased::Json::json(&reason).as_bytes());
+            out.extend_from_slice(b",\"drift\":");
+            out.extend_from_slice(erased::Json::json(&self.drift()).as_bytes());
         }
         out.push(b'}');
     }
@@ -255,7 +257,13 @@ impl Row {
             errors_24h,
             warnings_24h,
             reason: self.verdict(view).reason,
+            drift: self.drift(),
         }
+    }
+
+    /// The drift verdict, shown for managed customers only.
+    pub fn drift(&self) -> Option<hub_proto::admin::DriftState> {
+        self.drift.filter(|_| self.managed())
     }
 
     /// The controller API's shape of the row.

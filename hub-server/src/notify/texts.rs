@@ -68,6 +68,8 @@ fn operator_title(event_type: &str) -> &'static str {
             EventType::AppUpdated => "app updated",
             EventType::AppUpdateFailed => "app update failed",
             EventType::CertExpiring => "certificate expiring",
+            EventType::ConfigDrift => "live config drifted from the hub's",
+            EventType::ConfigDriftResolved => "live config back in sync",
         },
         None => "message from the controller",
     }

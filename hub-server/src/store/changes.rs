@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 
-use hub_proto::admin::EventRecord;
+use hub_proto::admin::{DriftState, EventRecord};
 use hub_proto::alerts::{Family, MaintenanceWindow};
 use hub_proto::{Health, ReportSignals, Severity};
 use jiff::Timestamp;
@@ -58,6 +58,11 @@ pub enum Change {
     Maintenance {
         windows: Vec<MaintenanceWindow>,
     },
+    /// The drift job's verdict changed.
+    Drift {
+        customer_id: String,
+        state: DriftState,
+    },
 }
 
 impl Change {
@@ -67,7 +72,8 @@ impl Change {
             | Change::Blocked { customer_id, .. }
             | Change::Config { customer_id, .. }
             | Change::ConfigRemoved { customer_id }
-            | Change::Incidents { customer_id, .. } => customer_id,
+            | Change::Incidents { customer_id, .. }
+            | Change::Drift { customer_id, .. } => customer_id,
             Change::Event(e) => &e.customer_id,
             // Not one customer's: every row is looked at again.
             Change::Maintenance { .. } => "",
@@ -122,6 +128,8 @@ pub struct FleetRecord {
     /// Receipt times of the error and warning events of about the last
     /// 24 h, oldest first.
     pub recent: VecDeque<(Timestamp, Severity)>,
+    /// The drift job's last verdict (managed customers once checked).
+    pub drift: Option<DriftState>,
 }
 
 /// Who learns of committed changes: the live fleet model. Called on the

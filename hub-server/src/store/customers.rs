@@ -393,6 +393,12 @@ impl Store {
                 [&customer_id],
             )?;
             if n == 1 {
+                // A manual customer has nothing to drift from.
+                c.execute(
+                    "DELETE FROM drift_states WHERE customer = \
+                     (SELECT id FROM customers WHERE customer_id = ?1)",
+                    [&customer_id],
+                )?;
                 changes.push(Change::ConfigRemoved { customer_id });
             }
             Ok(n == 1)

@@ -166,10 +166,11 @@ pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
         "SELECT c.customer_id, c.blocked, cc.display_name, cc.customer IS NOT NULL, \
             l.ts, l.received_at, l.health, l.monitoring_disabled, l.controller_version, \
             l.controller_url, l.hostname, cc.own_key_seen_at IS NOT NULL, \
-            l.backup_failed_at, l.dbdump_failed_at, l.failing_checks, l.disk_used_pct \
+            l.backup_failed_at, l.dbdump_failed_at, l.failing_checks, l.disk_used_pct, d.status \
          FROM customers c \
          LEFT JOIN latest_reports l ON l.customer = c.id \
          LEFT JOIN customer_configs cc ON cc.customer = c.id \
+         LEFT JOIN drift_states d ON d.customer = c.id AND cc.customer IS NOT NULL \
          ORDER BY c.customer_id",
     )?;
     let mut q = stmt.query([])?;
@@ -202,6 +203,10 @@ pub(super) fn load_fleet(c: &Connection) -> Result<Vec<FleetRecord>> {
             },
             incidents: Vec::new(),
             recent: Default::default(),
+            drift: r
+                .get::<_, Option<String>>(16)?
+                .as_deref()
+                .and_then(hub_proto::admin::DriftState::parse),
         };
         index.insert(row.customer_id.clone(), rows.len());
         rows.push(row);

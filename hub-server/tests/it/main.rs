@@ -13,6 +13,7 @@ mod browser;
 mod connections;
 mod controllers;
 mod dashboard;
+mod drift;
 mod fakes;
 mod hostile;
 mod incidents;

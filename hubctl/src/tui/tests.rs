@@ -58,6 +58,11 @@ fn entry(id: &str, status: CustomerStatus, age: i64) -> FleetEntry {
             CustomerStatus::Warn => Some("backup overdue since 2026-11-26".into()),
             _ => None,
         },
+        drift: (!id.starts_with("manual")).then_some(if id.ends_with('3') {
+            hub_proto::admin::DriftState::Drifted
+        } else {
+            hub_proto::admin::DriftState::InSync
+        }),
     }
 }
 
