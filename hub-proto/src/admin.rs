@@ -169,6 +169,16 @@ impl DriftState {
         }
     }
 
+    /// What a customer's page says about it (the dashboard, the TUI and
+    /// `hubctl show`); nothing while in sync.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            DriftState::InSync => None,
+            DriftState::Drifted => Some("drift: the live config differs from the hub's"),
+            DriftState::Unknown => Some("drift unknown: the live config could not be read"),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "in_sync" => Some(DriftState::InSync),
@@ -239,6 +249,9 @@ pub struct CustomerView {
     /// their times as of the answer.
     #[serde(default)]
     pub maintenance: Vec<crate::alerts::MaintenanceWindow>,
+    /// The drift job's verdict (the fleet row's).
+    #[serde(default)]
+    pub drift: Option<DriftState>,
 }
 
 /// One row of the notification log: an email sent, skipped (with the

@@ -3,6 +3,7 @@
 //! two of them can disagree: which customers a fleet list shows, and how a
 //! usage becomes a percentage.
 
+use crate::admin::DriftState;
 use crate::customer::{CustomerStatus, short_age};
 use crate::report::{Report, StorageInfo, SystemInfo};
 use crate::validate::ValidationError;
@@ -17,16 +18,34 @@ pub struct FleetFilter {
     pub all: bool,
     /// Only managed (`true`) or manual (`false`) customers.
     pub managed: Option<bool>,
+    /// Only customers with this drift verdict (`hubctl fleet --drifted`).
+    pub drift: Option<DriftState>,
 }
 
 impl FleetFilter {
-    /// Whether a customer with `status`, managed or not, is in the list.
-    pub fn keeps(&self, status: CustomerStatus, managed: bool) -> bool {
+    /// Whether a customer with `status`, managed or not, with its drift
+    /// verdict, is in the list.
+    pub fn keeps(&self, status: CustomerStatus, managed: bool, drift: Option<DriftState>) -> bool {
         let by_status = match &self.statuses {
             Some(s) => s.contains(&status),
             None => self.all || status != CustomerStatus::Blocked,
         };
-        by_status && self.managed.is_none_or(|m| m == managed)
+        by_status
+            && self.managed.is_none_or(|m| m == managed)
+            && self.drift.is_none_or(|d| drift == Some(d))
+    }
+
+    /// The `drift` parameter: `in_sync`, `drifted` or `unknown`.
+    pub fn parse_drift(s: &str) -> Result<DriftState, ValidationError> {
+        DriftState::parse(s.trim()).ok_or_else(|| {
+            ValidationError::new(
+                "drift",
+                format!(
+                    "drift `{}` is not one of in_sync, drifted, unknown",
+                    s.trim()
+                ),
+            )
+        })
     }
 
     /// The `status` parameter: statuses separated by commas.
@@ -59,6 +78,9 @@ impl FleetFilter {
         }
         if let Some(m) = self.managed {
             q.push(("managed", m.to_string()));
+        }
+        if let Some(d) = self.drift {
+            q.push(("drift", d.as_str().to_owned()));
         }
         q
     }
@@ -143,7 +165,7 @@ mod tests {
     #[test]
     fn the_default_list_hides_blocked_customers_only() {
         let d = FleetFilter::default();
-        assert!(!d.keeps(CustomerStatus::Blocked, true));
+        assert!(!d.keeps(CustomerStatus::Blocked, true, None));
         for s in [
             CustomerStatus::Ok,
             CustomerStatus::Warn,
@@ -151,21 +173,30 @@ mod tests {
             CustomerStatus::Pending,
             CustomerStatus::Disabled,
         ] {
-            assert!(d.keeps(s, false) && d.keeps(s, true), "{s:?}");
+            assert!(d.keeps(s, false, None) && d.keeps(s, true, None), "{s:?}");
         }
         let all = FleetFilter {
             all: true,
             ..Default::default()
         };
-        assert!(all.keeps(CustomerStatus::Blocked, false));
+        assert!(all.keeps(CustomerStatus::Blocked, false, None));
         let named = FleetFilter {
             statuses: Some(FleetFilter::parse_statuses("down, blocked").unwrap()),
             managed: Some(true),
             ..Default::default()
         };
-        assert!(named.keeps(CustomerStatus::Blocked, true));
-        assert!(!named.keeps(CustomerStatus::Blocked, false));
-        assert!(!named.keeps(CustomerStatus::Ok, true));
+        assert!(named.keeps(CustomerStatus::Blocked, true, None));
+        assert!(!named.keeps(CustomerStatus::Blocked, false, None));
+        assert!(!named.keeps(CustomerStatus::Ok, true, None));
+        let drifted = FleetFilter {
+            drift: Some(DriftState::Drifted),
+            ..Default::default()
+        };
+        assert!(drifted.keeps(CustomerStatus::Ok, true, Some(DriftState::Drifted)));
+        assert!(!drifted.keeps(CustomerStatus::Ok, true, Some(DriftState::InSync)));
+        assert!(!drifted.keeps(CustomerStatus::Ok, false, None));
+        assert_eq!(drifted.query(), vec![("drift", "drifted".to_owned())]);
+        assert!(FleetFilter::parse_drift("sideways").is_err());
         assert_eq!(
             named.query(),
             [

@@ -147,7 +147,7 @@ impl FleetCache {
                 live,
                 view,
                 true,
-                |row, status| FleetFilter::default().keeps(status, row.managed()),
+                |row, status| FleetFilter::default().keeps(status, row.managed(), row.drift()),
                 &mut out,
             ),
             ListKind::Customers => write_fleet(live, view, false, |_, _| true, &mut out),

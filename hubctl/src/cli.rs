@@ -116,6 +116,9 @@ pub struct FleetArgs {
     /// Include blocked customers.
     #[arg(long)]
     pub all: bool,
+    /// Only managed customers whose live config drifted from the hub's.
+    #[arg(long)]
+    pub drifted: bool,
     /// Redraw on every change from the hub's live stream.
     #[arg(long)]
     pub watch: bool,

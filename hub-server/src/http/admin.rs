@@ -100,14 +100,19 @@ fn fleet_filter(q: &HashMap<String, String>) -> Result<FleetFilter, AppError> {
         .get("managed")
         .map(|_| parse_bool(q, "managed"))
         .transpose()?;
+    let drift = q
+        .get("drift")
+        .map(|d| FleetFilter::parse_drift(d))
+        .transpose()?;
     Ok(FleetFilter {
         statuses,
         all: parse_bool(q, "all")?,
         managed,
+        drift,
     })
 }
 
-/// `GET /fleet?status=down,warn&managed=true&all=true`: blocked customers
+/// `GET /fleet?status=down,warn&managed=true&all=true&drift=drifted`: blocked customers
 /// are hidden unless `all` (or `status=blocked`). Without filters the
 /// answer is the cached list.
 pub async fn fleet(

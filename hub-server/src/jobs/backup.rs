@@ -31,7 +31,9 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
     let Some(day) = due(now, &tz, at, last.as_deref()) else {
         return Ok(None);
     };
-    if failing(st)
+    if st
+        .store
+        .backup_failing_since()
         .await?
         .is_some_and(|t| now.duration_since(t) < RETRY_AFTER)
     {
@@ -92,19 +94,9 @@ pub async fn scheduled(st: &Arc<AppState>) -> Result<Option<BackupSummary>, JobE
     }
 }
 
-/// When the last scheduled backup failed, if none has succeeded since:
-/// what `/healthz` reports as `"backup": "failing"`.
-pub async fn failing(st: &AppState) -> Result<Option<jiff::Timestamp>, crate::store::StoreError> {
-    Ok(st
-        .store
-        .get_state(FAILED_AT)
-        .await?
-        .and_then(|t| t.parse().ok()))
-}
-
 /// How long after a failed backup the next attempt waits.
 pub const RETRY_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
-const FAILED_AT: &str = "backup_failed_at";
+use crate::store::backup::FAILED_AT;
 
 /// Marks the days a failed backup was reported on.
 const BACKUP_ALERT_JOB: &str = "backup-alert";

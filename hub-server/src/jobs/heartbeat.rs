@@ -47,7 +47,7 @@ pub async fn beat(st: &Arc<AppState>) -> Result<bool, JobError> {
         .collect();
     // Between two attempts of a failed backup its ticks succeed; the
     // backup is still failing.
-    if super::backup::failing(st).await?.is_some() {
+    if st.store.backup_failing_since().await?.is_some() {
         overdue.push(format!("{} (failing)", super::backup::BACKUP_JOB));
     }
     if !overdue.is_empty() {

@@ -37,7 +37,7 @@ pub fn fleet(st: &AppState, filter: &FleetFilter) -> Fleet {
     let view = st.status_view();
     let (customers, stream_id) = st.live().read(|rows, last| {
         let list = rows
-            .filter(|r| filter.keeps(r.status(&view), r.managed()))
+            .filter(|r| filter.keeps(r.status(&view), r.managed(), r.drift()))
             .map(|r| into_owned(r.entry(&view)))
             .collect();
         (list, last)
@@ -118,6 +118,7 @@ pub async fn customer_view(st: &AppState, id: &str) -> Result<CustomerView> {
         reason: reason(st, id),
         incidents,
         maintenance,
+        drift: st.live().row(id).and_then(|r| r.drift()),
     })
 }
 
@@ -381,8 +382,11 @@ pub async fn health(st: &AppState) -> Result<HealthBody> {
         .into_iter()
         .map(|j| (j.name, if j.overdue { "overdue" } else { "ok" }.to_owned()))
         .collect();
-    if crate::jobs::backup::failing(st).await?.is_some() {
-        jobs.insert(crate::jobs::backup::BACKUP_JOB.to_owned(), "failing".into());
+    if st.store.backup_failing_since().await?.is_some() {
+        jobs.insert(
+            crate::store::backup::BACKUP_JOB.to_owned(),
+            "failing".into(),
+        );
     }
     let degraded = jobs.values().any(|v| v != "ok");
     Ok(HealthBody {

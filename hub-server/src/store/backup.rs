@@ -22,6 +22,21 @@ use super::{Result, Store, StoreError, StoreOptions};
 /// The scheduled backup's name among the daily jobs.
 pub const BACKUP_JOB: &str = "backup";
 
+/// The `hub_state` key of the last failed scheduled backup (empty once one
+/// succeeded).
+pub const FAILED_AT: &str = "backup_failed_at";
+
+impl Store {
+    /// When the last scheduled backup failed, if none has succeeded since:
+    /// what `/healthz` reports as `"backup": "failing"`.
+    pub async fn backup_failing_since(&self) -> Result<Option<jiff::Timestamp>> {
+        Ok(self
+            .get_state(FAILED_AT)
+            .await?
+            .and_then(|t| t.parse().ok()))
+    }
+}
+
 /// Tables whose row counts a backup reports.
 const COUNTED: [&str; 5] = [
     "customers",

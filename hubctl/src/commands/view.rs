@@ -33,6 +33,9 @@ fn fleet_filter(args: &FleetArgs) -> Result<FleetFilter> {
         statuses,
         all: args.all,
         managed: None,
+        drift: args
+            .drifted
+            .then_some(hub_proto::admin::DriftState::Drifted),
     })
 }
 
@@ -44,6 +47,7 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
         "LAST REPORT",
         "VERSION",
         "TYPE",
+        "DRIFT",
         "ERR/WARN 24H",
         "REASON",
     ]);
@@ -61,6 +65,7 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
             cell(age(c.last_report_age_secs)),
             cell(version),
             cell(if s.managed { "managed" } else { "manual" }),
+            cell(c.drift.map_or("-", |d| d.as_str())),
             cell(format!("{}/{}", c.errors_24h, c.warnings_24h)),
             cell(c.reason.as_deref().map(clean).unwrap_or_default()),
         ]);
@@ -138,7 +143,7 @@ pub async fn fleet(client: &Client, ctx: &Ctx, args: &FleetArgs) -> Result<Strin
         match m.message {
             StreamMessage::Row { row } => {
                 let id = row.summary.customer_id.clone();
-                if filter.keeps(row.summary.status, row.summary.managed) {
+                if filter.keeps(row.summary.status, row.summary.managed, row.drift) {
                     rows.insert(id, row);
                 } else {
                     rows.remove(&id);
@@ -238,6 +243,9 @@ pub async fn show(client: &Client, ctx: &Ctx, id: &str) -> Result<String> {
     let ts = |t: Option<Timestamp>| t.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
     if let Some(r) = &v.reason {
         out.push_str(&format!("reason: {}\n", clean(r)));
+    }
+    if let Some(n) = v.drift.and_then(|d| d.note()) {
+        out.push_str(&format!("{n} (hubctl diff {})\n", clean(&c.customer_id)));
     }
     out.push_str(&format!(
         "last report {}  received {}\n",

@@ -135,6 +135,12 @@ fn lines(app: &App, d: &Detail, theme: &Theme, width: usize) -> (Vec<Line<'stati
             theme.status(s.status),
         )));
     }
+    if let Some(n) = view.drift.and_then(|d| d.note()) {
+        out.push(Line::from(Span::styled(
+            format!(" {n} (d: diff)"),
+            theme.status(hub_proto::CustomerStatus::Warn),
+        )));
+    }
     let head = out.len();
     for w in &view.maintenance {
         out.push(Line::from(format!(

@@ -35,7 +35,7 @@ struct Column {
 /// The columns in their order on screen, the dashboard's order: what the
 /// on-call operator needs first, then the rest, which drop off (lowest
 /// priority first) as the terminal narrows.
-fn columns(id_width: u16) -> [Column; 10] {
+fn columns(id_width: u16) -> [Column; 11] {
     let c = |head, min, fill, priority| Column {
         head,
         min,
@@ -52,6 +52,7 @@ fn columns(id_width: u16) -> [Column; 10] {
         c("HEALTH", 6, 0, 4),
         c("VERSION", 9, 0, 5),
         c("TYPE", 7, 0, 6),
+        c("DRIFT", 7, 0, 6),
         c("HOSTNAME", 12, 2, 8),
     ]
 }
@@ -151,6 +152,7 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 Cell::from(s.health.map(|h| h.as_str()).unwrap_or("-")),
                 Cell::from(version),
                 Cell::from(if s.managed { "managed" } else { "manual" }),
+                Cell::from(r.entry.drift.map_or("-", |d| d.as_str())),
                 Cell::from(clean(s.hostname.as_deref().unwrap_or("")).into_owned()),
             ]));
             if i == app.selected {

@@ -81,6 +81,7 @@ impl Row {
             s.controller_version.as_deref().unwrap_or(""),
             if s.managed { "managed" } else { "manual" },
             entry.reason.as_deref().unwrap_or(""),
+            entry.drift.map_or("", |d| d.as_str()),
         ]
         .join("\t")
         .to_lowercase();
@@ -141,9 +142,11 @@ impl App {
     /// Whether the filter and the blocked toggle let a row in (the shared
     /// fleet rule: blocked customers only when asked for).
     pub(super) fn shown(&self, r: &Row) -> bool {
-        self.fleet_filter()
-            .keeps(r.entry.summary.status, r.entry.summary.managed)
-            && (self.filter.is_empty() || r.haystack.contains(&self.filter.to_lowercase()))
+        self.fleet_filter().keeps(
+            r.entry.summary.status,
+            r.entry.summary.managed,
+            r.entry.drift,
+        ) && (self.filter.is_empty() || r.haystack.contains(&self.filter.to_lowercase()))
     }
 
     /// The fleet list the blocked toggle asks for.
@@ -203,8 +206,11 @@ impl App {
             .rows
             .iter()
             .filter(|(_, r)| {
-                filter.keeps(r.entry.summary.status, r.entry.summary.managed)
-                    && (needle.is_empty() || r.haystack.contains(needle.as_str()))
+                filter.keeps(
+                    r.entry.summary.status,
+                    r.entry.summary.managed,
+                    r.entry.drift,
+                ) && (needle.is_empty() || r.haystack.contains(needle.as_str()))
             })
             .map(|(id, r)| (self.sort_val(r), id))
             .collect();

@@ -438,6 +438,7 @@ fn view() -> CustomerView {
         reason: Some("no report for 1h 5m".into()),
         incidents: Vec::new(),
         maintenance: Vec::new(),
+        drift: Some(hub_proto::admin::DriftState::Drifted),
     }
 }
 

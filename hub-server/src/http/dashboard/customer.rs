@@ -97,6 +97,9 @@ pub struct CustomerInfo {
     pub uptime: String,
     pub backup: String,
     pub dbdump: String,
+    /// What the page says about drift (nothing while in sync).
+    pub drift: &'static str,
+    pub drifted: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -243,6 +246,8 @@ pub fn customer_data(view: &CustomerView, now: Timestamp, min_severity: u8) -> C
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| "-".into()),
         status: s.status.as_str(),
+        drift: view.drift.and_then(|d| d.note()).unwrap_or(""),
+        drifted: view.drift == Some(hub_proto::admin::DriftState::Drifted),
         blocked: s.blocked,
         managed: s.managed,
         reported: s.last_report_at.is_some(),
@@ -503,6 +508,7 @@ mod tests {
             reason: None,
             incidents: Vec::new(),
             maintenance: Vec::new(),
+            drift: None,
         }
     }
 
