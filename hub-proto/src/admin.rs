@@ -508,3 +508,86 @@ mod tests {
         assert_eq!(r.tokens["dns"], REDACTED);
     }
 }
+
+/// One of the operator's channels beside email (`GET /channels`): never
+/// its secret, and its URL as scheme and host only (a path can be a
+/// credential).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChannelInfo {
+    pub name: String,
+    /// `webhook`, `ntfy` or `telegram`.
+    pub kind: String,
+    pub url: String,
+    #[serde(default)]
+    pub chat_id: String,
+    /// Event types it gets; empty: what the operator email gets.
+    #[serde(default)]
+    pub events: Vec<String>,
+    pub created_at: Timestamp,
+    /// `enabled` or `disabled` (after a permanent refusal).
+    pub state: String,
+    #[serde(default)]
+    pub disabled_reason: Option<String>,
+    #[serde(default)]
+    pub last_ok_at: Option<Timestamp>,
+    #[serde(default)]
+    pub last_error: String,
+    #[serde(default)]
+    pub last_error_at: Option<Timestamp>,
+    /// A webhook secret or token is kept (sealed).
+    #[serde(default)]
+    pub has_secret: bool,
+    /// Messages waiting to be sent.
+    #[serde(default)]
+    pub queued: i64,
+}
+
+/// `POST /channels`. `secret` signs webhooks; `token` authenticates to
+/// ntfy (Bearer) or is the Telegram bot token.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChannelRequest {
+    pub name: String,
+    pub kind: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub chat_id: Option<String>,
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+impl std::fmt::Debug for ChannelRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelRequest")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("chat_id", &self.chat_id)
+            .field("events", &self.events)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /channels/{name}/test`: whether the test message went through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChannelTest {
+    pub name: String,
+    pub ok: bool,
+    /// Why not, when not.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// `GET /channels`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChannelList {
+    pub channels: Vec<ChannelInfo>,
+}

@@ -178,6 +178,8 @@ pub async fn serve(
     if !opts.manual {
         let dispatcher = Arc::new(dispatcher(&state).await?);
         tasks.push(tokio::spawn(dispatcher.run(stop_rx.clone())));
+        let channels = Arc::new(channel_dispatcher(&state).await?);
+        tasks.push(tokio::spawn(channels.run(stop_rx.clone())));
         tasks.extend(jobs::spawn_all(&state, &stop_rx));
     }
     let app = http::router(state.clone());
@@ -205,18 +207,7 @@ pub async fn serve(
 /// The notification dispatcher for `state`, with this hub's idempotency
 /// prefix (made once, kept in the database).
 pub async fn dispatcher(state: &Arc<AppState>) -> Result<Dispatcher, HubError> {
-    let instance = match state.store.get_state("instance_id").await? {
-        Some(id) => id,
-        None => {
-            let id = secrets::random_token().map_err(|e| HubError::Http(e.to_string()))?[..16]
-                .to_owned();
-            state
-                .store
-                .set_state("instance_id", id.clone(), state.clock.now())
-                .await?;
-            id
-        }
-    };
+    let instance = instance_id(state).await?;
     let n = &state.config.notifications;
     Ok(Dispatcher {
         store: state.store.clone(),
@@ -231,10 +222,45 @@ pub async fn dispatcher(state: &Arc<AppState>) -> Result<Dispatcher, HubError> {
         ),
         instance,
         wake: state.wake.clone(),
+        wake_channels: state.channel_wake.clone(),
         board: state.jobs.clone(),
         alerting: state.config.alerting.clone(),
         maintenance: state.config.maintenance.clone(),
         live: state.live.clone(),
         tz: state.tz.clone(),
+    })
+}
+
+/// The loop that delivers the webhook, ntfy and Telegram messages, beside
+/// the email dispatcher.
+pub async fn channel_dispatcher(
+    state: &Arc<AppState>,
+) -> Result<notify::channels::ChannelDispatcher, HubError> {
+    Ok(notify::channels::ChannelDispatcher {
+        store: state.store.clone(),
+        clock: state.clock.clone(),
+        sender: notify::channels::ChannelSender::for_config(&state.config)
+            .map_err(|e| HubError::Http(e.to_string()))?,
+        config: state.config.notifications.clone(),
+        instance: instance_id(state).await?,
+        wake: state.channel_wake.clone(),
+        wake_email: state.wake.clone(),
+        board: state.jobs.clone(),
+    })
+}
+
+/// This hub's id in idempotency keys, made once and kept.
+async fn instance_id(state: &Arc<AppState>) -> Result<String, HubError> {
+    Ok(match state.store.get_state("instance_id").await? {
+        Some(id) => id,
+        None => {
+            let id = secrets::random_token().map_err(|e| HubError::Http(e.to_string()))?[..16]
+                .to_owned();
+            state
+                .store
+                .set_state("instance_id", id.clone(), state.clock.now())
+                .await?;
+            id
+        }
     })
 }

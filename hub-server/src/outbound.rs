@@ -116,34 +116,92 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-/// Where the hub may send a customer's secrets: the rules of PROTOCOL.md
-/// "Hub → controller", from `controllers.*` in hub.yaml. Checked on the URL
-/// before a call, and on every address the host resolves to while
-/// connecting (so a name cannot point inside the cluster).
-#[derive(Debug, Clone, Default)]
-pub struct ControllerPolicy {
+/// Where the hub may connect for a controller call or an alert channel:
+/// the rules of PROTOCOL.md "Hub → controller", from `controllers.*` or
+/// `channels.*` in hub.yaml (one policy, two sets of keys, so opening a
+/// private webhook does not open the controllers too). Checked on the URL
+/// before a call (literal addresses: hyper never resolves them), and on
+/// every address a name resolves to while connecting (so a name cannot
+/// point inside the cluster, even after it was checked: DNS rebinding).
+#[derive(Clone)]
+pub struct OutboundPolicy {
+    /// `controllers` or `channels`: the keys the refusals name.
+    pub section: &'static str,
     pub allow_insecure: bool,
     pub allowed_networks: Vec<Cidr>,
     pub allowed_hosts: Vec<String>,
+    /// How names are resolved: the system resolver, or a test's table.
+    lookup: Lookup,
 }
 
-/// Why a controller URL is refused, in words for the operator.
+/// The controller calls' policy.
+pub type ControllerPolicy = OutboundPolicy;
+
+/// A name resolver: the system's, or fixed answers (tests).
+#[derive(Clone, Default)]
+enum Lookup {
+    #[default]
+    System,
+    Fixed(Arc<std::collections::HashMap<String, Vec<IpAddr>>>),
+}
+
+impl Lookup {
+    async fn resolve(&self, host: &str) -> std::io::Result<Vec<IpAddr>> {
+        match self {
+            Lookup::System => Ok(tokio::net::lookup_host((host, 0))
+                .await?
+                .map(|a| a.ip())
+                .collect()),
+            Lookup::Fixed(map) => Ok(map.get(host).cloned().unwrap_or_default()),
+        }
+    }
+}
+
+impl std::fmt::Debug for OutboundPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboundPolicy")
+            .field("section", &self.section)
+            .field("allow_insecure", &self.allow_insecure)
+            .field("allowed_networks", &self.allowed_networks)
+            .field("allowed_hosts", &self.allowed_hosts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for OutboundPolicy {
+    fn default() -> Self {
+        Self {
+            section: "controllers",
+            allow_insecure: false,
+            allowed_networks: Vec::new(),
+            allowed_hosts: Vec::new(),
+            lookup: Lookup::System,
+        }
+    }
+}
+
+/// Why a URL or an address is refused, in words for the operator: the
+/// rule, and the key that would allow it.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum Refused {
     #[error("`{0}` is not a URL")]
     NotUrl(String),
-    #[error("only https:// controller URLs are called (controllers.allow_insecure allows http)")]
-    NotHttps,
+    #[error("only https:// URLs are called ({section}.allow_insecure allows http)")]
+    NotHttps { section: &'static str },
     #[error("the URL must not carry a user name or password")]
     Credentials,
     #[error(
         "host `{host}` is not the customer's domain `{domain}` or under it (controllers.allowed_hosts can allow it)"
     )]
     ForeignHost { host: String, domain: String },
+    #[error("host `{host}` is not in {section}.allowed_hosts")]
+    NotListed { host: String, section: &'static str },
     #[error(
-        "address {0} is loopback, private, link-local, unique-local or reserved, not the internet (controllers.allowed_networks can allow it)"
+        "address {ip} is loopback, private, link-local, unique-local or reserved, not the internet ({section}.allowed_networks can allow it)"
     )]
-    InternalAddress(IpAddr),
+    InternalAddress { ip: IpAddr, section: &'static str },
+    #[error("`{0}` has no address")]
+    NoAddress(String),
 }
 
 /// Ranges a controller must not resolve to unless allowed: loopback,
@@ -189,17 +247,52 @@ static INTERNAL_NETS: LazyLock<Vec<Cidr>> = LazyLock::new(|| {
         .collect()
 });
 
-impl ControllerPolicy {
+impl OutboundPolicy {
     pub fn from_config(c: &crate::config::ControllersConfig) -> Self {
+        Self::new(
+            "controllers",
+            c.allow_insecure,
+            &c.allowed_networks,
+            &c.allowed_hosts,
+        )
+    }
+
+    pub fn for_channels(c: &crate::config::ChannelsConfig) -> Self {
+        Self::new(
+            "channels",
+            c.allow_insecure,
+            &c.allowed_networks,
+            &c.allowed_hosts,
+        )
+    }
+
+    fn new(
+        section: &'static str,
+        allow_insecure: bool,
+        networks: &[Cidr],
+        hosts: &[String],
+    ) -> Self {
         Self {
-            allow_insecure: c.allow_insecure,
-            allowed_networks: c.allowed_networks.clone(),
-            allowed_hosts: c
-                .allowed_hosts
+            section,
+            allow_insecure,
+            allowed_networks: networks.to_vec(),
+            allowed_hosts: hosts
                 .iter()
                 .map(|h| h.trim().to_ascii_lowercase())
                 .collect(),
+            lookup: Lookup::System,
         }
+    }
+
+    /// The same policy resolving names from `table` only (tests: a name
+    /// that "resolves" inside the cluster, with no DNS on the machine).
+    pub fn with_fixed_names(mut self, table: &[(&str, IpAddr)]) -> Self {
+        let mut map: std::collections::HashMap<String, Vec<IpAddr>> = Default::default();
+        for (name, ip) in table {
+            map.entry((*name).to_owned()).or_default().push(*ip);
+        }
+        self.lookup = Lookup::Fixed(Arc::new(map));
+        self
     }
 
     /// Whether the hub may connect to `ip`.
@@ -208,21 +301,28 @@ impl ControllerPolicy {
             return Ok(());
         }
         if INTERNAL_NETS.iter().any(|n| n.contains(ip)) {
-            Err(Refused::InternalAddress(ip))
+            Err(Refused::InternalAddress {
+                ip,
+                section: self.section,
+            })
         } else {
             Ok(())
         }
     }
 
-    /// Checks a controller URL for a customer with `domain` (empty: none)
-    /// and returns it parsed, without a trailing slash.
-    pub fn check(&self, url: &str, domain: &str) -> Result<reqwest::Url, Refused> {
+    /// Parses `url` and applies the URL's rules: the scheme, no user
+    /// info, a literal address allowed; returns it with its host.
+    fn parse(&self, url: &str) -> Result<(reqwest::Url, String), Refused> {
         let parsed = reqwest::Url::parse(url.trim_end_matches('/'))
             .map_err(|_| Refused::NotUrl(url.to_owned()))?;
         match parsed.scheme() {
             "https" => {}
             "http" if self.allow_insecure => {}
-            _ => return Err(Refused::NotHttps),
+            _ => {
+                return Err(Refused::NotHttps {
+                    section: self.section,
+                });
+            }
         }
         if !parsed.username().is_empty() || parsed.password().is_some() {
             return Err(Refused::Credentials);
@@ -239,6 +339,47 @@ impl ControllerPolicy {
             }
             None => return Err(Refused::NotUrl(url.to_owned())),
         };
+        Ok((parsed, host))
+    }
+
+    /// Checks a channel's URL before every send: the URL's rules and
+    /// `allowed_hosts` (when set, the only hosts). The addresses of a name
+    /// are checked while connecting.
+    pub fn check_url(&self, url: &str) -> Result<reqwest::Url, Refused> {
+        let (parsed, host) = self.parse(url)?;
+        if !self.allowed_hosts.is_empty() && !self.allowed_hosts.contains(&host) {
+            return Err(Refused::NotListed {
+                host,
+                section: self.section,
+            });
+        }
+        Ok(parsed)
+    }
+
+    /// Checks a channel's URL as it is saved: [`Self::check_url`], and the
+    /// addresses its name resolves to now (each send checks them again).
+    pub async fn check_channel(&self, url: &str) -> Result<reqwest::Url, Refused> {
+        let parsed = self.check_url(url)?;
+        if let Some(url::Host::Domain(d)) = parsed.host() {
+            let found = self
+                .lookup
+                .resolve(d)
+                .await
+                .map_err(|_| Refused::NoAddress(d.to_owned()))?;
+            if found.is_empty() {
+                return Err(Refused::NoAddress(d.to_owned()));
+            }
+            for ip in found {
+                self.address_allowed(ip)?;
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// Checks a controller URL for a customer with `domain` (empty: none)
+    /// and returns it parsed, without a trailing slash.
+    pub fn check(&self, url: &str, domain: &str) -> Result<reqwest::Url, Refused> {
+        let (parsed, host) = self.parse(url)?;
         let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
         let host_ok = domain.is_empty()
             || host == domain
@@ -260,21 +401,28 @@ impl ControllerPolicy {
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!self.allow_insecure)
+            // A proxy would resolve the name itself, past the guard.
+            .no_proxy()
             .dns_resolver(Arc::new(GuardedResolver(self.clone())))
             .build()
     }
 }
 
-/// Resolves with the system resolver, then keeps only allowed addresses.
-struct GuardedResolver(ControllerPolicy);
+/// Resolves with the policy's resolver, then keeps only allowed addresses.
+struct GuardedResolver(OutboundPolicy);
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let policy = self.0.clone();
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let found: Vec<SocketAddr> = policy
+                .lookup
+                .resolve(&host)
+                .await?
+                .into_iter()
+                .map(|ip| SocketAddr::new(ip, 0))
+                .collect();
             let mut refused = None;
             let allowed: Vec<SocketAddr> = found
                 .into_iter()
@@ -352,7 +500,13 @@ mod tests {
         ] {
             let ip: IpAddr = ip.parse().unwrap();
             let err = policy.address_allowed(ip).unwrap_err();
-            assert_eq!(err, Refused::InternalAddress(ip));
+            assert_eq!(
+                err,
+                Refused::InternalAddress {
+                    ip,
+                    section: "controllers"
+                }
+            );
             assert!(
                 err.to_string().contains("controllers.allowed_networks"),
                 "{err}"
@@ -380,15 +534,98 @@ mod tests {
         assert_eq!(lab.address_allowed("198.18.0.7".parse().unwrap()), Ok(()));
         assert!(lab.address_allowed("198.18.1.7".parse().unwrap()).is_err());
         // A URL naming such an address is refused before any call.
+        let internal = |ip: &str| Refused::InternalAddress {
+            ip: ip.parse().unwrap(),
+            section: "controllers",
+        };
         assert_eq!(
             policy.check("https://198.18.0.7:8443/", ""),
-            Err(Refused::InternalAddress("198.18.0.7".parse().unwrap()))
+            Err(internal("198.18.0.7"))
         );
         assert_eq!(
             policy.check("https://[64:ff9b::a9fe:a9fe]/", ""),
-            Err(Refused::InternalAddress(
-                "64:ff9b::a9fe:a9fe".parse().unwrap()
-            ))
+            Err(internal("64:ff9b::a9fe:a9fe"))
         );
+    }
+
+    #[tokio::test]
+    async fn a_name_that_resolves_inside_is_refused_when_saved_and_when_connecting() {
+        let channels = OutboundPolicy {
+            section: "channels",
+            allow_insecure: true,
+            ..OutboundPolicy::default()
+        };
+        // Saved: the name resolves to a private address.
+        let inside = channels
+            .clone()
+            .with_fixed_names(&[("hooks.example.test", "10.1.2.3".parse().unwrap())]);
+        let err = inside
+            .check_channel("https://hooks.example.test/h")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("10.1.2.3"), "{err}");
+        assert!(
+            err.to_string().contains("channels.allowed_networks"),
+            "{err}"
+        );
+        let public = channels
+            .clone()
+            .with_fixed_names(&[("hooks.example.test", "8.8.8.8".parse().unwrap())]);
+        assert!(
+            public
+                .check_channel("https://hooks.example.test/h")
+                .await
+                .is_ok()
+        );
+        assert!(matches!(
+            public.check_channel("https://unknown.example.test/h").await,
+            Err(Refused::NoAddress(_))
+        ));
+        // Sent later, after the name moved to a loopback listener (DNS
+        // rebinding): the connection is refused, the listener never hit.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let h = hits.clone();
+        tokio::spawn(async move {
+            while let Ok((_s, _)) = listener.accept().await {
+                h.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+        let rebound = channels
+            .clone()
+            .with_fixed_names(&[("hooks.example.test", "127.0.0.1".parse().unwrap())]);
+        let client = rebound.client(Duration::from_secs(2)).unwrap();
+        let err = client
+            .post(format!("http://hooks.example.test:{port}/h"))
+            .send()
+            .await
+            .unwrap_err();
+        let mut found = None;
+        let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&err);
+        while let Some(s) = src {
+            if let Some(r) = s.downcast_ref::<Refused>() {
+                found = Some(r.to_string());
+            }
+            src = s.source();
+        }
+        assert!(
+            found.as_deref().is_some_and(|m| m.contains("127.0.0.1")),
+            "{err:?}"
+        );
+        assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // The same double once its network is allowed.
+        let allowed = OutboundPolicy {
+            allowed_networks: vec![Cidr::parse("127.0.0.0/8").unwrap()],
+            ..rebound
+        };
+        let _ = allowed
+            .client(Duration::from_secs(2))
+            .unwrap()
+            .post(format!("http://hooks.example.test:{port}/h"))
+            .timeout(Duration::from_millis(300))
+            .send()
+            .await;
+        assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

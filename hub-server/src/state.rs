@@ -31,6 +31,8 @@ pub struct AppState {
     pub template: Template,
     /// Wakes the notification dispatcher after an event was stored.
     pub wake: Arc<Notify>,
+    /// Wakes the channel loop after messages for it were queued.
+    pub channel_wake: Arc<Notify>,
     /// When this process started; the dead man's switch counts from here.
     pub started_at: Timestamp,
     /// Paces the audit rows of refused admin requests.
@@ -89,6 +91,7 @@ impl AppState {
             report_key,
             template,
             wake: Arc::new(Notify::new()),
+            channel_wake: Arc::new(Notify::new()),
             http,
             latest_version: RwLock::new(None),
             fleet_cache: Default::default(),

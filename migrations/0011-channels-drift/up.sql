@@ -14,16 +14,19 @@ CREATE TABLE drift_states (
 );
 CREATE INDEX drift_states_due ON drift_states (next_check_at);
 
--- The operator's channels beside email. secret: sealed (the webhook's HMAC
--- key or the ntfy/Telegram token); events: comma-separated event types, ''
--- for what the operator email gets.
+-- The operator's channels beside email. sealed: the full URL (a webhook's
+-- path or an ntfy topic can be a credential) and the secret (the webhook's
+-- HMAC key or the ntfy/Telegram token) as sealed JSON; url: the URL as
+-- shown (scheme and host); events: comma-separated event types, '' for
+-- what the operator email gets.
 CREATE TABLE channels (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     name            TEXT    NOT NULL UNIQUE,
     kind            TEXT    NOT NULL CHECK (kind IN ('webhook', 'ntfy', 'telegram')),
     url             TEXT    NOT NULL DEFAULT '',
     chat_id         TEXT    NOT NULL DEFAULT '',
-    secret          BLOB,
+    sealed          BLOB    NOT NULL,
+    has_secret      INTEGER NOT NULL DEFAULT 0,
     events          TEXT    NOT NULL DEFAULT '',
     created_at      INTEGER NOT NULL,
     disabled_reason TEXT,

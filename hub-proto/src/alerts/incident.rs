@@ -119,3 +119,53 @@ impl Incident {
         }
     }
 }
+
+/// What an event does to the incidents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Open(Family),
+    Resolve(Family),
+    None,
+}
+
+/// The pairing rules: which event opens and which resolves each family.
+/// Disk incidents resolve on the first report below the threshold (the
+/// tick), not on an event.
+pub fn effect(t: crate::EventType) -> Effect {
+    use crate::EventType::*;
+    match t {
+        NodeDown => Effect::Open(Family::Node),
+        NodeRecovered => Effect::Resolve(Family::Node),
+        BackupFailed | ExpectedBackupMissed => Effect::Open(Family::Backup),
+        BackupCompleted => Effect::Resolve(Family::Backup),
+        DbdumpFailed | ExpectedDbdumpMissed => Effect::Open(Family::Dbdump),
+        DbdumpCompleted => Effect::Resolve(Family::Dbdump),
+        DiskSpaceLow | DiskSpaceCritical => Effect::Open(Family::Disk),
+        _ => Effect::None,
+    }
+}
+
+/// An operator message's kind on the webhook, ntfy and Telegram channels
+/// (`open`, `reminder`, `resolved`, `notice`, `test`) and the incident
+/// family it is about, from the message's type: an event type, a
+/// resolution (`node_resolved`, …) or one of the hub's notices.
+pub fn alert_meta(message_type: &str) -> (&'static str, Option<Family>) {
+    match message_type {
+        "reminder" => ("reminder", None),
+        "mass_outage" => ("notice", Some(Family::Fleet)),
+        "fleet_resolved" => ("resolved", Some(Family::Fleet)),
+        "node_flapping" => ("notice", Some(Family::Flapping)),
+        "node_stable" => ("resolved", Some(Family::Flapping)),
+        "test" => ("test", None),
+        t => {
+            if let Some(f) = t.strip_suffix("_resolved").and_then(Family::parse) {
+                return ("resolved", Some(f));
+            }
+            match crate::EventType::parse(t).map(effect) {
+                Some(Effect::Open(f)) => ("open", Some(f)),
+                Some(Effect::Resolve(f)) => ("resolved", Some(f)),
+                _ => ("notice", None),
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::validate::{ValidationError, validate_customer_id};
 
 mod incident;
-pub use incident::{Family, Incident, IncidentList};
+pub use incident::{Effect, Family, Incident, IncidentList, alert_meta, effect};
 
 /// The longest recurring window: one day.
 pub const MAX_RECURRING: SignedDuration = SignedDuration::from_hours(24);

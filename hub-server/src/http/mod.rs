@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod alerts;
 pub mod api;
+pub mod channels;
 pub mod dashboard;
 pub mod error;
 pub mod extract;
@@ -558,6 +559,7 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
     ]
     .into_iter()
     .chain(alerts::routes())
+    .chain(channels::routes())
     .collect()
 }
 

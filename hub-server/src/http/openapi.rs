@@ -93,6 +93,12 @@ const TYPES: &[(&str, SchemaFn)] = &[
     ("CustomerList", |g| {
         g.subschema_for::<hub_proto::CustomerList>()
     }),
+    ("ChannelInfo", |g| g.subschema_for::<admin::ChannelInfo>()),
+    ("ChannelList", |g| g.subschema_for::<admin::ChannelList>()),
+    ("ChannelRequest", |g| {
+        g.subschema_for::<admin::ChannelRequest>()
+    }),
+    ("ChannelTest", |g| g.subschema_for::<admin::ChannelTest>()),
     ("CustomerView", |g| g.subschema_for::<admin::CustomerView>()),
     ("Credentials", |g| g.subschema_for::<admin::Credentials>()),
     ("Diff", |g| g.subschema_for::<admin::Diff>()),

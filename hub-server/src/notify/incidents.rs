@@ -27,30 +27,7 @@ use crate::store::{
     StoreError, StoredEvent,
 };
 
-/// What an event does to the incidents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    Open(Family),
-    Resolve(Family),
-    None,
-}
-
-/// The pairing rules: which event opens and which resolves each family.
-/// Disk incidents resolve on the first report below the threshold (the
-/// tick), not on an event.
-pub fn effect(t: EventType) -> Effect {
-    use EventType::*;
-    match t {
-        NodeDown => Effect::Open(Family::Node),
-        NodeRecovered => Effect::Resolve(Family::Node),
-        BackupFailed | ExpectedBackupMissed => Effect::Open(Family::Backup),
-        BackupCompleted => Effect::Resolve(Family::Backup),
-        DbdumpFailed | ExpectedDbdumpMissed => Effect::Open(Family::Dbdump),
-        DbdumpCompleted => Effect::Resolve(Family::Dbdump),
-        DiskSpaceLow | DiskSpaceCritical => Effect::Open(Family::Disk),
-        _ => Effect::None,
-    }
-}
+pub use hub_proto::alerts::{Effect, effect};
 
 /// Held while the node itself is down or stale: its news is not news.
 fn inhibitable(t: EventType) -> bool {
@@ -167,6 +144,30 @@ impl Batch {
             text: r.text,
             html: r.html,
             idempotency_key: key,
+            email: true,
+        });
+    }
+
+    /// The operator's message for the other channels only: the email is
+    /// off or has no address, but the webhook, ntfy and Telegram channels
+    /// still get what the email would have said.
+    pub fn channels_only(
+        &mut self,
+        event_type: &str,
+        event: Option<i64>,
+        r: Rendered,
+        key: String,
+    ) {
+        self.queued.push(NewDelivery {
+            channel: Channel::Operator,
+            event_type: event_type.to_owned(),
+            event,
+            recipient: String::new(),
+            subject: r.subject,
+            text: r.text,
+            html: String::new(),
+            idempotency_key: key,
+            email: false,
         });
     }
 
@@ -188,7 +189,7 @@ impl Batch {
 
     /// Whether a send on `channel` was queued.
     pub fn sent(&self, channel: Channel) -> bool {
-        self.queued.iter().any(|d| d.channel == channel)
+        self.queued.iter().any(|d| d.channel == channel && d.email)
     }
 }
 
@@ -558,19 +559,8 @@ impl Dispatcher {
         };
         let ctx = self.text_ctx();
         if inc.inc.notified_operator_at.is_some() {
-            if self.config.operator_email.trim().is_empty() {
-                b.skip(Channel::Operator, &t, event, reason::NO_ADDRESS);
-            } else {
-                let r = super::alert_texts::operator_resolved(&ctx, &inc.inc, at);
-                b.send(
-                    Channel::Operator,
-                    &t,
-                    event,
-                    r,
-                    self.config.operator_email.clone(),
-                    key(Channel::Operator),
-                );
-            }
+            let r = super::alert_texts::operator_resolved(&ctx, &inc.inc, at);
+            self.to_operator(b, &t, event, r, key(Channel::Operator));
         }
         if inc.inc.notified_customer_at.is_some() {
             let prefs = self.store.preferences(customer_id.to_owned()).await?;

@@ -18,6 +18,7 @@
 //! Ingest never waits for email.
 
 pub mod alert_texts;
+pub mod channels;
 pub mod incidents;
 pub mod resend;
 pub mod texts;
@@ -85,6 +86,9 @@ pub struct Dispatcher {
     /// same Resend account.
     pub instance: String,
     pub wake: Arc<Notify>,
+    /// The channel loop's, woken after a round that may have queued
+    /// messages for it.
+    pub wake_channels: Arc<Notify>,
     /// Where each round is recorded (job `notify`), so a stuck dispatcher
     /// shows as overdue.
     pub board: Arc<JobBoard>,
@@ -116,6 +120,9 @@ impl Pending {
 enum Decision {
     Skip(&'static str),
     Send(texts::Rendered, String),
+    /// The operator's email is skipped for this reason (off, or no
+    /// address), but the other operator channels get the message.
+    ChannelsOnly(texts::Rendered, &'static str),
 }
 
 /// The wait before attempt `attempts + 1` of a delivery that failed
@@ -166,6 +173,9 @@ impl Dispatcher {
             match outcome {
                 Ok(Ok(r)) => {
                     self.board.succeeded(JOB, now);
+                    if r.decided > 0 {
+                        self.wake_channels.notify_one();
+                    }
                     if r != Round::default() {
                         tracing::info!(
                             decided = r.decided,
@@ -304,11 +314,13 @@ impl Dispatcher {
         event: Option<i64>,
         d: Decision,
     ) {
+        let key = format!("{}-{}-{}", self.instance, item.id, channel.as_str());
         match d {
             Decision::Skip(why) => b.skip(channel, event_type, event, why),
-            Decision::Send(r, to) => {
-                let key = format!("{}-{}-{}", self.instance, item.id, channel.as_str());
-                b.send(channel, event_type, event, r, to, key)
+            Decision::Send(r, to) => b.send(channel, event_type, event, r, to, key),
+            Decision::ChannelsOnly(r, why) => {
+                b.skip(channel, event_type, event, why);
+                b.channels_only(event_type, event, r, key);
             }
         }
     }
@@ -446,14 +458,8 @@ impl Dispatcher {
         cooldown: bool,
         render: impl FnOnce() -> texts::Rendered,
     ) -> Result<Decision, StoreError> {
-        if !self.config.operator_enabled {
-            return Ok(Decision::Skip(reason::DISABLED));
-        }
         if item.customer_blocked {
             return Ok(Decision::Skip(reason::BLOCKED));
-        }
-        if self.config.operator_email.trim().is_empty() {
-            return Ok(Decision::Skip(reason::NO_ADDRESS));
         }
         if cooldown
             && self
@@ -466,6 +472,12 @@ impl Dispatcher {
                 .await?
         {
             return Ok(Decision::Skip(reason::COOLDOWN));
+        }
+        if !self.config.operator_enabled {
+            return Ok(Decision::ChannelsOnly(render(), reason::DISABLED));
+        }
+        if self.config.operator_email.trim().is_empty() {
+            return Ok(Decision::ChannelsOnly(render(), reason::NO_ADDRESS));
         }
         Ok(Decision::Send(render(), self.config.operator_email.clone()))
     }

@@ -129,7 +129,8 @@ impl Dispatcher {
             .await
     }
 
-    /// The operator's email, unless disabled or without an address.
+    /// The operator's email, unless disabled or without an address (the
+    /// other channels get it either way).
     pub(super) fn to_operator(
         &self,
         b: &mut Batch,
@@ -140,8 +141,10 @@ impl Dispatcher {
     ) {
         if !self.config.operator_enabled {
             b.skip(Channel::Operator, event_type, event, reason::DISABLED);
+            b.channels_only(event_type, event, r, key);
         } else if self.config.operator_email.trim().is_empty() {
             b.skip(Channel::Operator, event_type, event, reason::NO_ADDRESS);
+            b.channels_only(event_type, event, r, key);
         } else {
             b.send(
                 Channel::Operator,
@@ -289,7 +292,7 @@ impl Dispatcher {
                 .customer_decision(customer, self.blocked(customer), opened_by, false, &facts)
                 .await?;
             match d {
-                Decision::Skip(why) => {
+                Decision::Skip(why) | Decision::ChannelsOnly(_, why) => {
                     b.skip(Channel::Customer, opened_by.as_str(), row.opened_event, why)
                 }
                 Decision::Send(r, to) => b.send(

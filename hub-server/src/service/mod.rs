@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod auth;
+pub mod channels;
 pub mod customers;
 pub mod ingest;
 pub mod query;

@@ -17,6 +17,7 @@
 mod admin;
 pub mod backup;
 mod changes;
+pub mod channels;
 mod codec;
 mod customers;
 mod drift;

@@ -70,6 +70,9 @@ pub struct NewDelivery {
     pub text: String,
     pub html: String,
     pub idempotency_key: String,
+    /// Sent as an email; `false`: for the operator's other channels only
+    /// (the email is off or has no address).
+    pub email: bool,
 }
 
 /// A queued email with its attempt state.
@@ -388,7 +391,7 @@ pub struct Decisions {
     pub ops: Vec<super::IncidentOp>,
 }
 
-fn record(
+pub(super) fn record(
     c: &rusqlite::Connection,
     changes: &mut super::Changes,
     d: &Decisions,
@@ -405,6 +408,12 @@ fn record(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)",
     )?;
     for q in &d.deliveries {
+        if q.channel == Channel::Operator {
+            super::channels::fan_out(c, cust, d.customer_id.as_deref(), q, now)?;
+        }
+        if !q.email {
+            continue;
+        }
         queue.execute(params![
             ms(now),
             q.channel.as_str(),

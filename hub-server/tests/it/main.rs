@@ -10,6 +10,7 @@ mod api_reads;
 mod api_retrieval;
 mod backups;
 mod browser;
+mod channels;
 mod connections;
 mod controllers;
 mod dashboard;

@@ -1,0 +1,794 @@
+//! The operator's webhook, ntfy and Telegram channels: what each request
+//! looks like, which answers are worth another attempt and which turn the
+//! channel off, a 6-per-minute token bucket per destination, and the loop
+//! that delivers queued messages — a task of its own beside the email
+//! dispatcher, so a hanging webhook never delays an email.
+//!
+//! Every request goes through the `channels.*` outbound policy: the URL is
+//! checked before the call (a literal address is never resolved), every
+//! address a name resolves to is checked while connecting, redirects are
+//! never followed and no proxy is used.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+use tokio::sync::{Notify, watch};
+
+use super::{backoff, texts};
+use crate::clock::Clock;
+use crate::config::NotificationsConfig;
+use crate::job_board::JobBoard;
+use crate::outbound::{OutboundPolicy, Refused, kind, read_text, truncate_chars};
+use crate::store::channels::{ChannelDelivery, ChannelOutcome, ChannelTarget};
+use crate::store::{Channel, NewDelivery, Store, StoreError};
+
+/// The webhook body's schema name.
+pub const SCHEMA: &str = "felhom.alert/1";
+/// Messages per destination per minute (a burst of six, then one every
+/// ten seconds).
+pub const PER_MINUTE: f64 = 6.0;
+/// Messages taken per round.
+const ROUND: usize = 64;
+/// Messages sent at once in a round.
+const PARALLEL_SENDS: usize = 4;
+/// Most bytes read of a channel's answer.
+const MAX_ANSWER: usize = 64 * 1024;
+/// How often the loop looks for due messages when nothing wakes it.
+const POLL: Duration = Duration::from_secs(5);
+/// The job's name on the job board.
+pub const JOB: &str = "channels";
+
+/// The channel kinds.
+pub const KINDS: [&str; 3] = ["webhook", "ntfy", "telegram"];
+
+/// The operator path's message types that are not event types, which a
+/// channel's `events` may name too.
+pub const NOTICES: [&str; 6] = [
+    "reminder",
+    "mass_outage",
+    "fleet_resolved",
+    "node_flapping",
+    "node_stable",
+    "legacy_notify",
+];
+
+/// HMAC-SHA256 (RFC 2104), for the webhook signature.
+pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let (mut ipad, mut opad) = ([0x36u8; 64], [0x5cu8; 64]);
+    for i in 0..64 {
+        ipad[i] ^= k[i];
+        opad[i] ^= k[i];
+    }
+    let inner = Sha256::new()
+        .chain_update(ipad)
+        .chain_update(msg)
+        .finalize();
+    Sha256::new()
+        .chain_update(opad)
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `X-Felhom-Signature` of a body sent at `ts` (unix seconds).
+pub fn signature(secret: &str, ts: i64, body: &str) -> String {
+    format!(
+        "sha256={}",
+        hex(&hmac_sha256(
+            secret.as_bytes(),
+            format!("{ts}.{body}").as_bytes()
+        ))
+    )
+}
+
+/// Why a channel message did not go through.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ChannelError {
+    /// The policy refused the destination (also at connect time: a name
+    /// that now resolves inside).
+    #[error("refused: {0}")]
+    Refused(#[from] Refused),
+    /// The destination says it will never take this channel's messages.
+    #[error("{0}")]
+    Permanent(String),
+    /// Worth another attempt later.
+    #[error("{message}")]
+    Transient {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+}
+
+impl ChannelError {
+    /// Turns the channel off.
+    pub fn is_permanent(&self) -> bool {
+        !matches!(self, ChannelError::Transient { .. })
+    }
+}
+
+/// One destination's tokens.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Timestamp,
+}
+
+/// Sends one message of a channel; holds the guarded client and the
+/// destinations' token buckets.
+pub struct ChannelSender {
+    client: reqwest::Client,
+    policy: OutboundPolicy,
+    telegram_api: String,
+    dashboard_url: String,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+impl ChannelSender {
+    pub fn new(
+        policy: OutboundPolicy,
+        timeout: Duration,
+        telegram_api: &str,
+        dashboard_url: &str,
+    ) -> reqwest::Result<Self> {
+        Ok(Self {
+            client: policy.client(timeout)?,
+            policy,
+            telegram_api: telegram_api.trim_end_matches('/').to_owned(),
+            dashboard_url: dashboard_url.trim_end_matches('/').to_owned(),
+            buckets: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The sender of hub.yaml's `channels.*` (and the dashboard's URL for
+    /// the click links).
+    pub fn for_config(c: &crate::config::Config) -> reqwest::Result<Self> {
+        Self::new(
+            OutboundPolicy::for_channels(&c.channels),
+            c.channels.timeout.0,
+            &c.channels.telegram_api,
+            c.server.dashboard_url(),
+        )
+    }
+
+    pub fn policy(&self) -> &OutboundPolicy {
+        &self.policy
+    }
+
+    /// Takes a token of `ch`'s destination at `now`, or says how long
+    /// until one is there.
+    fn take(&self, ch: &ChannelTarget, now: Timestamp) -> Result<(), Duration> {
+        let key = match ch.kind.as_str() {
+            "telegram" => format!("telegram:{}", ch.chat_id),
+            _ => format!("{}:{}", ch.kind, ch.url),
+        };
+        let rate = PER_MINUTE / 60.0;
+        let mut buckets = crate::sync::lock(&self.buckets, "channel buckets");
+        let b = buckets.entry(key).or_insert(Bucket {
+            tokens: PER_MINUTE,
+            at: now,
+        });
+        let elapsed = now.duration_since(b.at).as_secs_f64().max(0.0);
+        b.tokens = (b.tokens + elapsed * rate).min(PER_MINUTE);
+        b.at = b.at.max(now);
+        if b.tokens >= 1.0 {
+            b.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - b.tokens) / rate))
+        }
+    }
+
+    /// Where a message's click leads: the customer's page, the hub's page
+    /// for the hub's own problems, else the fleet.
+    fn link(&self, alert: &Value) -> String {
+        match alert["customer_id"].as_str() {
+            Some(id) if id == hub_proto::HUB_ALERT_ID => format!("{}/hub", self.dashboard_url),
+            Some(id) => format!("{}/customers/{id}", self.dashboard_url),
+            None => format!("{}/", self.dashboard_url),
+        }
+    }
+
+    /// One attempt of `alert` on `ch`, at `now`.
+    pub async fn send(
+        &self,
+        ch: &ChannelTarget,
+        alert: &Value,
+        delivery_id: &str,
+        now: Timestamp,
+    ) -> Result<(), ChannelError> {
+        match ch.kind.as_str() {
+            "webhook" => self.webhook(ch, alert, delivery_id, now).await,
+            "ntfy" => self.ntfy(ch, alert).await,
+            "telegram" => self.telegram(ch, alert).await,
+            other => Err(ChannelError::Permanent(format!(
+                "unknown channel kind `{other}`"
+            ))),
+        }
+    }
+
+    async fn webhook(
+        &self,
+        ch: &ChannelTarget,
+        alert: &Value,
+        delivery_id: &str,
+        now: Timestamp,
+    ) -> Result<(), ChannelError> {
+        let url = self.policy.check_url(&ch.url)?;
+        let body = json!({
+            "schema": SCHEMA,
+            "delivery_id": delivery_id,
+            "kind": alert["kind"],
+            "customer_id": alert["customer_id"],
+            "family": alert["family"],
+            "event": alert["event"],
+            "incident": alert["incident"],
+            "title": alert["subject"],
+            "text": alert["text"],
+            "link": self.link(alert),
+        })
+        .to_string();
+        let ts = now.as_second();
+        let resp = self
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .header("x-felhom-timestamp", ts.to_string())
+            .header(
+                "x-felhom-signature",
+                signature(ch.secret.expose(), ts, &body),
+            )
+            .header("x-felhom-delivery", delivery_id)
+            .body(body)
+            .send()
+            .await
+            .map_err(request_error)?;
+        let status = resp.status().as_u16();
+        let retry_after = retry_after(&resp);
+        let text = read_text(resp, MAX_ANSWER).await.unwrap_or_default();
+        match status {
+            200..=299 => Ok(()),
+            408 | 429 => Err(transient(status, &text, retry_after)),
+            400..=499 => Err(ChannelError::Permanent(format!(
+                "the webhook refused it: {status} {}",
+                truncate_chars(text.trim(), 200)
+            ))),
+            300..=399 => Err(transient(status, "redirect refused", None)),
+            _ => Err(transient(status, &text, retry_after)),
+        }
+    }
+
+    async fn ntfy(&self, ch: &ChannelTarget, alert: &Value) -> Result<(), ChannelError> {
+        let mut url = self.policy.check_url(&ch.url)?;
+        let topic = url
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| ChannelError::Permanent("the ntfy URL names no topic".into()))?;
+        // JSON is published to the server's root (the topic in the body).
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop();
+        }
+        let root = format!("{}/", url.as_str().trim_end_matches('/'));
+        url = reqwest::Url::parse(&root).map_err(|_| Refused::NotUrl(root.clone()))?;
+        let kind = alert["kind"].as_str().unwrap_or("notice");
+        let (priority, tags) = match kind {
+            "open" => (5, ["rotating_light"]),
+            "resolved" => (3, ["white_check_mark"]),
+            "reminder" => (4, ["bell"]),
+            "test" => (3, ["test_tube"]),
+            _ => (4, ["warning"]),
+        };
+        let body = json!({
+            "topic": topic,
+            "title": alert["subject"],
+            "message": alert["text"],
+            "priority": priority,
+            "tags": tags,
+            "click": self.link(alert),
+        });
+        let mut req = self.client.post(url).json(&body);
+        if !ch.secret.is_empty() {
+            req = req.bearer_auth(ch.secret.expose());
+        }
+        let resp = req.send().await.map_err(request_error)?;
+        let status = resp.status().as_u16();
+        let retry_after = retry_after(&resp);
+        let text = read_text(resp, MAX_ANSWER).await.unwrap_or_default();
+        match status {
+            200..=299 => Ok(()),
+            401 | 403 | 404 => Err(ChannelError::Permanent(format!(
+                "ntfy refused it: {status} {}",
+                truncate_chars(text.trim(), 200)
+            ))),
+            _ => Err(transient(status, &text, retry_after)),
+        }
+    }
+
+    async fn telegram(&self, ch: &ChannelTarget, alert: &Value) -> Result<(), ChannelError> {
+        // The token is part of the path: never in an error or a log.
+        let endpoint = format!(
+            "{}/bot{}/sendMessage",
+            self.telegram_api,
+            ch.secret.expose()
+        );
+        let url = self
+            .policy
+            .check_url(&endpoint)
+            .map_err(|_| Refused::NotUrl("channels.telegram_api".into()))?;
+        let text = format!(
+            "<b>{}</b>\n{}\n{}",
+            texts::esc(alert["subject"].as_str().unwrap_or("")),
+            texts::esc(alert["text"].as_str().unwrap_or("")),
+            texts::esc(&self.link(alert))
+        );
+        let body = json!({
+            "chat_id": ch.chat_id,
+            "text": text,
+            "parse_mode": "HTML",
+            "disable_web_page_preview": true,
+        });
+        let resp = self
+            .client
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(request_error)?;
+        let status = resp.status().as_u16();
+        let answer: Value = read_text(resp, MAX_ANSWER)
+            .await
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null);
+        if (200..300).contains(&status) && answer["ok"] == true {
+            return Ok(());
+        }
+        let description = answer["description"].as_str().unwrap_or("").to_owned();
+        let lower = description.to_ascii_lowercase();
+        if lower.contains("chat not found") || lower.contains("bot was blocked") || status == 401 {
+            return Err(ChannelError::Permanent(format!(
+                "Telegram refused it: {status} {}",
+                truncate_chars(&description, 200)
+            )));
+        }
+        let retry = answer["parameters"]["retry_after"]
+            .as_u64()
+            .map(Duration::from_secs);
+        Err(transient(status, &description, retry))
+    }
+}
+
+fn transient(status: u16, text: &str, retry_after: Option<Duration>) -> ChannelError {
+    ChannelError::Transient {
+        message: format!("{status} {}", truncate_chars(text.trim(), 200))
+            .trim()
+            .to_owned(),
+        retry_after,
+    }
+}
+
+fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
+    resp.headers()
+        .get("retry-after")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|s| Duration::from_secs(s.min(3600)))
+}
+
+/// A failed request in words, without its URL; the policy's refusal at
+/// connect time is kept as such.
+fn request_error(e: reqwest::Error) -> ChannelError {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+    while let Some(s) = src {
+        if let Some(r) = s.downcast_ref::<Refused>() {
+            return ChannelError::Refused(clone_refused(r));
+        }
+        src = s.source();
+    }
+    ChannelError::Transient {
+        message: kind(&e).to_owned(),
+        retry_after: None,
+    }
+}
+
+fn clone_refused(r: &Refused) -> Refused {
+    match r {
+        Refused::NotUrl(s) => Refused::NotUrl(s.clone()),
+        Refused::NotHttps { section } => Refused::NotHttps { section },
+        Refused::Credentials => Refused::Credentials,
+        Refused::ForeignHost { host, domain } => Refused::ForeignHost {
+            host: host.clone(),
+            domain: domain.clone(),
+        },
+        Refused::NotListed { host, section } => Refused::NotListed {
+            host: host.clone(),
+            section,
+        },
+        Refused::InternalAddress { ip, section } => Refused::InternalAddress { ip: *ip, section },
+        Refused::NoAddress(h) => Refused::NoAddress(h.clone()),
+    }
+}
+
+/// Delivers queued channel messages until shutdown.
+pub struct ChannelDispatcher {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub sender: ChannelSender,
+    pub config: NotificationsConfig,
+    pub instance: String,
+    /// Woken when the email dispatcher queued channel messages.
+    pub wake: Arc<Notify>,
+    /// The email dispatcher's, woken for a "channel disabled" email.
+    pub wake_email: Arc<Notify>,
+    pub board: Arc<JobBoard>,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChannelRound {
+    pub sent: usize,
+    pub deferred: usize,
+    pub failed: usize,
+    /// Waiting for their destination's rate limit.
+    pub limited: usize,
+    pub disabled: usize,
+}
+
+impl ChannelDispatcher {
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        self.board.register(JOB, POLL, self.clock.now());
+        loop {
+            self.board.started(JOB, self.clock.now());
+            let me = self.clone();
+            let round = tokio::spawn(async move { me.round().await });
+            let abort = round.abort_handle();
+            let outcome = tokio::select! {
+                r = round => r,
+                _ = shutdown.changed() => {
+                    abort.abort();
+                    return;
+                }
+            };
+            let now = self.clock.now();
+            match outcome {
+                Ok(Ok(r)) => {
+                    self.board.succeeded(JOB, now);
+                    if r != ChannelRound::default() {
+                        tracing::info!(
+                            sent = r.sent,
+                            deferred = r.deferred,
+                            failed = r.failed,
+                            limited = r.limited,
+                            disabled = r.disabled,
+                            "channels: round"
+                        );
+                    }
+                }
+                Ok(Err(e)) => {
+                    self.board.failed(JOB, now, e.to_string());
+                    tracing::warn!(error = %e, "channels: round failed; will retry");
+                }
+                Err(_) => {
+                    self.board.failed(JOB, now, "panicked".into());
+                    tracing::error!("channels: round died; the next one runs as usual");
+                }
+            }
+            // Sleeps until the next message is due (a rate limit, a
+            // backoff), a wake, or the poll: never spins on a queue that
+            // is not due.
+            let wait = match self.store.next_channel_delivery().await {
+                Ok(Some(t)) => {
+                    let d = t.duration_since(self.clock.now());
+                    Duration::try_from(d)
+                        .unwrap_or(Duration::ZERO)
+                        .clamp(Duration::from_millis(50), POLL)
+                }
+                _ => POLL,
+            };
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    /// Attempts every due message once.
+    pub async fn round(&self) -> Result<ChannelRound, StoreError> {
+        let mut round = ChannelRound::default();
+        loop {
+            let now = self.clock.now();
+            let due = self.store.due_channel_deliveries(now, ROUND).await?;
+            let n = due.len();
+            let mut targets: HashMap<i64, Option<ChannelTarget>> = HashMap::new();
+            // Per channel, in order: one channel's messages go one after
+            // the other (a refusal stops the rest), channels side by side.
+            let mut go: Vec<(i64, Vec<(ChannelDelivery, ChannelTarget)>)> = Vec::new();
+            for d in due {
+                if let std::collections::hash_map::Entry::Vacant(e) = targets.entry(d.channel) {
+                    e.insert(self.store.channel_target(None, d.channel).await?);
+                }
+                let Some(Some(t)) = targets.get(&d.channel) else {
+                    continue;
+                };
+                match self.sender.take(t, now) {
+                    Ok(()) => match go.iter_mut().find(|(c, _)| *c == d.channel) {
+                        Some((_, list)) => list.push((d, t.clone())),
+                        None => go.push((d.channel, vec![(d, t.clone())])),
+                    },
+                    Err(wait) => {
+                        round.limited += 1;
+                        self.store
+                            .channel_retry(d.id, d.attempts, after(now, wait), None)
+                            .await?;
+                    }
+                }
+            }
+            let outcomes: Vec<Result<Vec<Attempt>, StoreError>> = futures_util::stream::iter(go)
+                .map(|(_, list)| async move {
+                    let mut done = Vec::new();
+                    for (d, t) in list {
+                        let a = self.attempt(d, t).await?;
+                        let stop = matches!(a, Attempt::Disabled);
+                        done.push(a);
+                        if stop {
+                            break;
+                        }
+                    }
+                    Ok(done)
+                })
+                .buffer_unordered(PARALLEL_SENDS)
+                .collect()
+                .await;
+            for o in outcomes.into_iter().map(|o| o.map(Vec::into_iter)) {
+                for a in o? {
+                    match a {
+                        Attempt::Sent => round.sent += 1,
+                        Attempt::Deferred => round.deferred += 1,
+                        Attempt::Failed => round.failed += 1,
+                        Attempt::Disabled => {
+                            round.failed += 1;
+                            round.disabled += 1;
+                        }
+                    }
+                }
+            }
+            if n < ROUND {
+                return Ok(round);
+            }
+        }
+    }
+
+    async fn attempt(&self, d: ChannelDelivery, ch: ChannelTarget) -> Result<Attempt, StoreError> {
+        let result = self
+            .sender
+            .send(&ch, &d.alert, &d.delivery_id, self.clock.now())
+            .await;
+        let now = self.clock.now();
+        let attempts = d.attempts.saturating_add(1);
+        let e = match result {
+            Ok(()) => {
+                self.store
+                    .channel_finished(d.id, ChannelOutcome::Sent, attempts, now)
+                    .await?;
+                return Ok(Attempt::Sent);
+            }
+            Err(e) => e,
+        };
+        let window = self.config.retry_window.0;
+        let age = now.duration_since(d.created_at);
+        let expired = !age.is_negative() && age.unsigned_abs() >= window;
+        if let ChannelError::Transient {
+            message,
+            retry_after,
+        } = &e
+            && !expired
+        {
+            let wait = retry_after.unwrap_or_else(|| backoff(attempts));
+            tracing::warn!(channel = %ch.name, kind = %ch.kind, attempts, retry_in_s = wait.as_secs(), error = %message, "channels: message deferred");
+            self.store
+                .channel_retry(
+                    d.id,
+                    attempts,
+                    after(now, wait),
+                    Some((message.clone(), now)),
+                )
+                .await?;
+            return Ok(Attempt::Deferred);
+        }
+        let reason = if e.is_permanent() {
+            e.to_string()
+        } else {
+            format!(
+                "gave up after {attempts} attempts over {}: {e}",
+                crate::config::GoDuration(window)
+            )
+        };
+        let disable = e.is_permanent();
+        tracing::warn!(channel = %ch.name, kind = %ch.kind, disable, error = %reason, "channels: message failed");
+        let email = disable
+            .then(|| self.disabled_email(&ch, &reason, now))
+            .flatten();
+        let won = self
+            .store
+            .channel_finished(
+                d.id,
+                ChannelOutcome::Failed {
+                    reason,
+                    disable,
+                    email,
+                },
+                attempts,
+                now,
+            )
+            .await?;
+        if won {
+            self.wake_email.notify_one();
+            return Ok(Attempt::Disabled);
+        }
+        Ok(Attempt::Failed)
+    }
+
+    /// The operator's one email about a channel turned off (none when the
+    /// operator email is off or has no address).
+    fn disabled_email(
+        &self,
+        ch: &ChannelTarget,
+        reason: &str,
+        now: Timestamp,
+    ) -> Option<NewDelivery> {
+        if !self.config.operator_enabled || self.config.operator_email.trim().is_empty() {
+            return None;
+        }
+        let subject = format!(
+            "[felhom WARNING] channel {} ({}) disabled",
+            ch.name, ch.kind
+        );
+        let text = format!(
+            "The {} channel `{}` was turned off: {reason}\n\n\
+             Nothing more is sent to it. Fix the destination, then `hubctl channel test {}` \
+             turns it back on (or remove it: `hubctl channel remove {}`).\n",
+            ch.kind, ch.name, ch.name, ch.name
+        );
+        let html = format!("<p>{}</p>", texts::esc(&text).replace('\n', "<br>"));
+        Some(NewDelivery {
+            channel: Channel::Operator,
+            event_type: "channel_disabled".into(),
+            event: None,
+            recipient: self.config.operator_email.clone(),
+            subject,
+            text,
+            html,
+            idempotency_key: format!(
+                "{}-channel{}-disabled-{}",
+                self.instance,
+                ch.id,
+                now.as_millisecond()
+            ),
+            email: true,
+        })
+    }
+}
+
+/// Sends a test message to `ch` now (not queued), records the outcome on
+/// the channel; a success turns a disabled channel back on.
+pub async fn send_test(
+    store: &Store,
+    sender: &ChannelSender,
+    ch: &ChannelTarget,
+    now: Timestamp,
+) -> Result<Result<(), ChannelError>, StoreError> {
+    let alert = json!({
+        "kind": "test",
+        "customer_id": null,
+        "family": null,
+        "event": {"type": "test", "message": "A test message from felhom hub"},
+        "incident": null,
+        "subject": format!("[felhom] test message for channel {}", ch.name),
+        "text": "This is a test: the channel works.",
+    });
+    let id = format!("test-ch{}-{}", ch.id, now.as_millisecond());
+    let result = sender.send(ch, &alert, &id, now).await;
+    store
+        .channel_tested(ch.id, result.as_ref().err().map(|e| e.to_string()), now)
+        .await?;
+    Ok(result)
+}
+
+/// What became of one attempt.
+enum Attempt {
+    Sent,
+    Deferred,
+    Failed,
+    Disabled,
+}
+
+fn after(t: Timestamp, d: Duration) -> Timestamp {
+    t.checked_add(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
+        .unwrap_or(Timestamp::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::config::Secret;
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2.
+        assert_eq!(
+            hex(&hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // Test case 6: a key longer than the block.
+        assert_eq!(
+            hex(&hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn kinds_and_families() {
+        use hub_proto::alerts::{Family, alert_meta};
+        assert_eq!(alert_meta("node_down"), ("open", Some(Family::Node)));
+        assert_eq!(
+            alert_meta("node_resolved"),
+            ("resolved", Some(Family::Node))
+        );
+        assert_eq!(alert_meta("backup_failed"), ("open", Some(Family::Backup)));
+        assert_eq!(alert_meta("reminder"), ("reminder", None));
+        assert_eq!(alert_meta("mass_outage"), ("notice", Some(Family::Fleet)));
+        assert_eq!(alert_meta("container_unhealthy"), ("notice", None));
+    }
+
+    #[test]
+    fn the_bucket_gives_six_then_one_each_ten_seconds() {
+        let s = ChannelSender::new(
+            OutboundPolicy::default(),
+            Duration::from_secs(1),
+            "https://x",
+            "https://d",
+        )
+        .unwrap();
+        let ch = ChannelTarget {
+            id: 1,
+            name: "n".into(),
+            kind: "webhook".into(),
+            url: "https://example.com/h".into(),
+            chat_id: String::new(),
+            secret: Secret::default(),
+        };
+        let t0: Timestamp = "2026-12-01T10:00:00Z".parse().unwrap();
+        for _ in 0..6 {
+            assert_eq!(s.take(&ch, t0), Ok(()));
+        }
+        let wait = s.take(&ch, t0).unwrap_err();
+        assert_eq!(wait.as_secs(), 10);
+        assert!(s.take(&ch, t0 + SignedDuration::from_secs(9)).is_err());
+        assert_eq!(s.take(&ch, t0 + SignedDuration::from_secs(10)), Ok(()));
+    }
+}
