@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'The newest controller version and the fleet''s versions')
             [CompletionResult]::new('incidents', 'incidents', [CompletionResultType]::ParameterValue, 'Incidents, newest first: what is open, what was said, what was held')
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: no opening notifications while one is active')
+            [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'The operator''s webhook, ntfy and Telegram channels beside email')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron and CI: exit 1 when a non-blocked customer is down')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), e.g. `hubctl man > hubctl.1`')
@@ -109,6 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include blocked customers')
+            [CompletionResult]::new('--drifted', '--drifted', [CompletionResultType]::ParameterName, 'Only managed customers whose live config drifted from the hub''s')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Redraw on every change from the hub''s live stream')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
@@ -611,6 +613,109 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
         'hubctl;maintenance;help;help' {
             break
         }
+        'hubctl;channel' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a channel; it gets what the operator email gets, or --events')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every channel: state, last success, last error')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a test message now (exit 1 if it fails); a success turns a disabled channel back on')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a channel and what it still had queued')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hubctl;channel;add' {
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'kind')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The webhook''s URL, or the ntfy topic''s (https://ntfy.sh/felhom-alerts)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The webhook''s signing secret (X-Felhom-Signature)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The ntfy access token, or the Telegram bot token')
+            [CompletionResult]::new('--chat-id', '--chat-id', [CompletionResultType]::ParameterName, 'The Telegram chat to send to')
+            [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Only these (comma separated): event types and reminder, mass_outage, node_flapping, node_stable, <family>_resolved')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;channel;list' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;channel;test' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;channel;remove' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hubctl;channel;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a channel; it gets what the operator email gets, or --events')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every channel: state, last success, last error')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a test message now (exit 1 if it fails); a success turns a disabled channel back on')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a channel and what it still had queued')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hubctl;channel;help;add' {
+            break
+        }
+        'hubctl;channel;help;list' {
+            break
+        }
+        'hubctl;channel;help;test' {
+            break
+        }
+        'hubctl;channel;help;remove' {
+            break
+        }
+        'hubctl;channel;help;help' {
+            break
+        }
         'hubctl;check' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
@@ -676,6 +781,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'The newest controller version and the fleet''s versions')
             [CompletionResult]::new('incidents', 'incidents', [CompletionResultType]::ParameterValue, 'Incidents, newest first: what is open, what was said, what was held')
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: no opening notifications while one is active')
+            [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'The operator''s webhook, ntfy and Telegram channels beside email')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron and CI: exit 1 when a non-blocked customer is down')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), e.g. `hubctl man > hubctl.1`')
@@ -787,6 +893,25 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             break
         }
         'hubctl;help;maintenance;end' {
+            break
+        }
+        'hubctl;help;channel' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a channel; it gets what the operator email gets, or --events')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every channel: state, last success, last error')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a test message now (exit 1 if it fails); a success turns a disabled channel back on')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a channel and what it still had queued')
+            break
+        }
+        'hubctl;help;channel;add' {
+            break
+        }
+        'hubctl;help;channel;list' {
+            break
+        }
+        'hubctl;help;channel;test' {
+            break
+        }
+        'hubctl;help;channel;remove' {
             break
         }
         'hubctl;help;check' {

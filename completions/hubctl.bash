@@ -25,6 +25,9 @@ _hubctl() {
             hubctl,block)
                 cmd="hubctl__subcmd__block"
                 ;;
+            hubctl,channel)
+                cmd="hubctl__subcmd__channel"
+                ;;
             hubctl,check)
                 cmd="hubctl__subcmd__check"
                 ;;
@@ -91,6 +94,36 @@ _hubctl() {
             hubctl,versions)
                 cmd="hubctl__subcmd__versions"
                 ;;
+            hubctl__subcmd__channel,add)
+                cmd="hubctl__subcmd__channel__subcmd__add"
+                ;;
+            hubctl__subcmd__channel,help)
+                cmd="hubctl__subcmd__channel__subcmd__help"
+                ;;
+            hubctl__subcmd__channel,list)
+                cmd="hubctl__subcmd__channel__subcmd__list"
+                ;;
+            hubctl__subcmd__channel,remove)
+                cmd="hubctl__subcmd__channel__subcmd__remove"
+                ;;
+            hubctl__subcmd__channel,test)
+                cmd="hubctl__subcmd__channel__subcmd__test"
+                ;;
+            hubctl__subcmd__channel__subcmd__help,add)
+                cmd="hubctl__subcmd__channel__subcmd__help__subcmd__add"
+                ;;
+            hubctl__subcmd__channel__subcmd__help,help)
+                cmd="hubctl__subcmd__channel__subcmd__help__subcmd__help"
+                ;;
+            hubctl__subcmd__channel__subcmd__help,list)
+                cmd="hubctl__subcmd__channel__subcmd__help__subcmd__list"
+                ;;
+            hubctl__subcmd__channel__subcmd__help,remove)
+                cmd="hubctl__subcmd__channel__subcmd__help__subcmd__remove"
+                ;;
+            hubctl__subcmd__channel__subcmd__help,test)
+                cmd="hubctl__subcmd__channel__subcmd__help__subcmd__test"
+                ;;
             hubctl__subcmd__config,create)
                 cmd="hubctl__subcmd__config__subcmd__create"
                 ;;
@@ -153,6 +186,9 @@ _hubctl() {
                 ;;
             hubctl__subcmd__help,block)
                 cmd="hubctl__subcmd__help__subcmd__block"
+                ;;
+            hubctl__subcmd__help,channel)
+                cmd="hubctl__subcmd__help__subcmd__channel"
                 ;;
             hubctl__subcmd__help,check)
                 cmd="hubctl__subcmd__help__subcmd__check"
@@ -220,6 +256,18 @@ _hubctl() {
             hubctl__subcmd__help,versions)
                 cmd="hubctl__subcmd__help__subcmd__versions"
                 ;;
+            hubctl__subcmd__help__subcmd__channel,add)
+                cmd="hubctl__subcmd__help__subcmd__channel__subcmd__add"
+                ;;
+            hubctl__subcmd__help__subcmd__channel,list)
+                cmd="hubctl__subcmd__help__subcmd__channel__subcmd__list"
+                ;;
+            hubctl__subcmd__help__subcmd__channel,remove)
+                cmd="hubctl__subcmd__help__subcmd__channel__subcmd__remove"
+                ;;
+            hubctl__subcmd__help__subcmd__channel,test)
+                cmd="hubctl__subcmd__help__subcmd__channel__subcmd__test"
+                ;;
             hubctl__subcmd__help__subcmd__config,create)
                 cmd="hubctl__subcmd__help__subcmd__config__subcmd__create"
                 ;;
@@ -284,7 +332,7 @@ _hubctl() {
 
     case "${cmd}" in
         hubctl)
-            opts="-o -y -h -V --server --token --output --no-color --yes --help --version login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance check completions man help"
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance channel check completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -384,6 +432,260 @@ _hubctl() {
         hubctl__subcmd__block)
             opts="-o -y -h -V --server --token --output --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel)
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version add list test remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__add)
+            opts="-o -y -h -V --kind --url --secret --token --chat-id --events --server --output --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -W "webhook ntfy telegram" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chat-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__help)
+            opts="add list test remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__list)
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__remove)
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__channel__subcmd__test)
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1012,7 +1314,7 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__fleet)
-            opts="-o -y -h -V --status --all --watch --sort --server --token --output --no-color --yes --help --version"
+            opts="-o -y -h -V --status --all --drifted --watch --sort --server --token --output --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1050,7 +1352,7 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__help)
-            opts="login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance check completions man help"
+            opts="login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance channel check completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,6 +1396,76 @@ _hubctl() {
         hubctl__subcmd__help__subcmd__block)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__help__subcmd__channel)
+            opts="add list test remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__help__subcmd__channel__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__help__subcmd__channel__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__help__subcmd__channel__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__help__subcmd__channel__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -50,6 +50,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand versions 'The newest controller version and the fleet''s versions'
             cand incidents 'Incidents, newest first: what is open, what was said, what was held'
             cand maintenance 'Maintenance windows: no opening notifications while one is active'
+            cand channel 'The operator''s webhook, ntfy and Telegram channels beside email'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), e.g. `hubctl man > hubctl.1`'
@@ -102,6 +103,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand -o 'Output format; json and yaml print the API''s objects unchanged'
             cand --output 'Output format; json and yaml print the API''s objects unchanged'
             cand --all 'Include blocked customers'
+            cand --drifted 'Only managed customers whose live config drifted from the hub''s'
             cand --watch 'Redraw on every change from the hub''s live stream'
             cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
             cand -y 'Do not ask before destructive or outward actions'
@@ -560,6 +562,98 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         }
         &'hubctl;maintenance;help;help'= {
         }
+        &'hubctl;channel'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a channel; it gets what the operator email gets, or --events'
+            cand list 'Every channel: state, last success, last error'
+            cand test 'Send a test message now (exit 1 if it fails); a success turns a disabled channel back on'
+            cand remove 'Remove a channel and what it still had queued'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hubctl;channel;add'= {
+            cand --kind 'kind'
+            cand --url 'The webhook''s URL, or the ntfy topic''s (https://ntfy.sh/felhom-alerts)'
+            cand --secret 'The webhook''s signing secret (X-Felhom-Signature)'
+            cand --token 'The ntfy access token, or the Telegram bot token'
+            cand --chat-id 'The Telegram chat to send to'
+            cand --events 'Only these (comma separated): event types and reminder, mass_outage, node_flapping, node_stable, <family>_resolved'
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;channel;list'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;channel;test'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;channel;remove'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hubctl;channel;help'= {
+            cand add 'Add a channel; it gets what the operator email gets, or --events'
+            cand list 'Every channel: state, last success, last error'
+            cand test 'Send a test message now (exit 1 if it fails); a success turns a disabled channel back on'
+            cand remove 'Remove a channel and what it still had queued'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hubctl;channel;help;add'= {
+        }
+        &'hubctl;channel;help;list'= {
+        }
+        &'hubctl;channel;help;test'= {
+        }
+        &'hubctl;channel;help;remove'= {
+        }
+        &'hubctl;channel;help;help'= {
+        }
         &'hubctl;check'= {
             cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
             cand --token 'An admin token (`hub-server token create`)'
@@ -622,6 +716,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand versions 'The newest controller version and the fleet''s versions'
             cand incidents 'Incidents, newest first: what is open, what was said, what was held'
             cand maintenance 'Maintenance windows: no opening notifications while one is active'
+            cand channel 'The operator''s webhook, ntfy and Telegram channels beside email'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff), e.g. `hubctl man > hubctl.1`'
@@ -701,6 +796,20 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         &'hubctl;help;maintenance;list'= {
         }
         &'hubctl;help;maintenance;end'= {
+        }
+        &'hubctl;help;channel'= {
+            cand add 'Add a channel; it gets what the operator email gets, or --events'
+            cand list 'Every channel: state, last success, last error'
+            cand test 'Send a test message now (exit 1 if it fails); a success turns a disabled channel back on'
+            cand remove 'Remove a channel and what it still had queued'
+        }
+        &'hubctl;help;channel;add'= {
+        }
+        &'hubctl;help;channel;list'= {
+        }
+        &'hubctl;help;channel;test'= {
+        }
+        &'hubctl;help;channel;remove'= {
         }
         &'hubctl;help;check'= {
         }

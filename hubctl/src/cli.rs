@@ -96,6 +96,9 @@ pub enum Command {
     /// Maintenance windows: no opening notifications while one is active.
     #[command(subcommand)]
     Maintenance(MaintenanceCommand),
+    /// The operator's webhook, ntfy and Telegram channels beside email.
+    #[command(subcommand)]
+    Channel(ChannelCommand),
     /// For cron and CI: exit 1 when a non-blocked customer is down.
     Check {
         /// Also fail on `warn`.
@@ -188,6 +191,42 @@ pub enum MaintenanceCommand {
     },
     /// End a window now.
     End { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChannelCommand {
+    /// Add a channel; it gets what the operator email gets, or --events.
+    Add(ChannelAddArgs),
+    /// Every channel: state, last success, last error.
+    List,
+    /// Send a test message now (exit 1 if it fails); a success turns a
+    /// disabled channel back on.
+    Test { name: String },
+    /// Remove a channel and what it still had queued.
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ChannelAddArgs {
+    pub name: String,
+    #[arg(long, value_parser = ["webhook", "ntfy", "telegram"])]
+    pub kind: String,
+    /// The webhook's URL, or the ntfy topic's (https://ntfy.sh/felhom-alerts).
+    #[arg(long, default_value = "")]
+    pub url: String,
+    /// The webhook's signing secret (X-Felhom-Signature).
+    #[arg(long, env = "HUBCTL_CHANNEL_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// The ntfy access token, or the Telegram bot token.
+    #[arg(long, env = "HUBCTL_CHANNEL_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// The Telegram chat to send to.
+    #[arg(long)]
+    pub chat_id: Option<String>,
+    /// Only these (comma separated): event types and reminder,
+    /// mass_outage, node_flapping, node_stable, <family>_resolved.
+    #[arg(long)]
+    pub events: Option<String>,
 }
 
 #[derive(Debug, Args)]

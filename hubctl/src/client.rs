@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use hub_proto::actions::OperatorAction;
 use hub_proto::admin::{
-    AuditEntry, CredentialKind, Credentials, CustomerConfig, CustomerView, Diff, EventRecord,
-    Fleet, HubStatus, NotificationRecord, Page, RotateRequest, UpdateRequest, Versions, Whoami,
+    AuditEntry, ChannelInfo, ChannelList, ChannelRequest, ChannelTest, CredentialKind, Credentials,
+    CustomerConfig, CustomerView, Diff, EventRecord, Fleet, HubStatus, NotificationRecord, Page,
+    RotateRequest, UpdateRequest, Versions, Whoami,
 };
 use hub_proto::alerts::{IncidentList, MaintenanceList, MaintenanceWindow, NewMaintenance};
 use hub_proto::rules::FleetFilter;
@@ -345,6 +346,30 @@ impl Client {
     pub async fn end_maintenance(&self, id: i64) -> Result<StatusOk, ClientError> {
         let id = id.to_string();
         self.post::<(), _>(self.url(&["maintenance", &id, "end"], &[]), None)
+            .await
+    }
+
+    // --- channels --------------------------------------------------------
+
+    /// `GET /channels`.
+    pub async fn channels(&self) -> Result<ChannelList, ClientError> {
+        self.get(self.url(&["channels"], &[])).await
+    }
+
+    /// `POST /channels`.
+    pub async fn add_channel(&self, req: &ChannelRequest) -> Result<ChannelInfo, ClientError> {
+        self.post(self.url(&["channels"], &[]), Some(req)).await
+    }
+
+    /// `DELETE /channels/{name}`.
+    pub async fn remove_channel(&self, name: &str) -> Result<StatusOk, ClientError> {
+        self.call::<(), _>(Method::DELETE, self.url(&["channels", name], &[]), None)
+            .await
+    }
+
+    /// `POST /channels/{name}/test`.
+    pub async fn test_channel(&self, name: &str) -> Result<ChannelTest, ClientError> {
+        self.post::<(), _>(self.url(&["channels", name, "test"], &[]), None)
             .await
     }
 

@@ -11,7 +11,7 @@ use hub_proto::actions::OperatorAction;
 
 use hubctl::cli::{Cli, Command};
 use hubctl::client::{Client, DEFAULT_TIMEOUT};
-use hubctl::commands::{CliError, Outcome, actions, alerts, config, session, view};
+use hubctl::commands::{CliError, Outcome, actions, alerts, channels, config, session, view};
 use hubctl::output::Ctx;
 use hubctl::{settings, tui};
 
@@ -126,6 +126,7 @@ async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
         Command::Versions => view::versions(&c, &ctx).await?,
         Command::Incidents(args) => alerts::incidents(&c, &ctx, args).await?,
         Command::Maintenance(cmd) => alerts::maintenance(&c, &ctx, cmd).await?,
+        Command::Channel(cmd) => return channels::run(&c, &ctx, cmd).await,
         Command::Check { strict } => return view::check(&c, &ctx, *strict).await,
         Command::Login | Command::Logout | Command::Completions { .. } | Command::Man => {
             String::new()

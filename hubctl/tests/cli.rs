@@ -71,6 +71,9 @@ async fn hub_on(
     config.controllers.allowed_networks =
         vec![hub_server::config::Cidr::parse("127.0.0.0/8").unwrap()];
     config.controllers.allowed_hosts = vec!["127.0.0.1".into()];
+    config.channels.allow_insecure = true;
+    config.channels.allowed_networks =
+        vec![hub_server::config::Cidr::parse("127.0.0.0/8").unwrap()];
     let store = Store::open(dir.path(), Default::default()).unwrap();
     let clock = Arc::new(ManualClock::new(T0.parse().unwrap()));
     let mut state = hub_server::build_state(
@@ -1506,4 +1509,130 @@ async fn a_push_before_the_first_report_says_what_to_do() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A webhook receiver on loopback answering every request with `status`.
+async fn receiver(status: u16) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 65536];
+            let n = sock.read(&mut buf).await.unwrap_or(0);
+            s.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
+            let _ = sock
+                .write_all(
+                    format!(
+                        "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    )
+                    .as_bytes(),
+                )
+                .await;
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn channels_are_added_tested_listed_and_removed() {
+    let h = hub().await;
+    let (ok_url, seen) = receiver(204).await;
+    let (gone_url, _) = receiver(404).await;
+    let add = |name: &'static str, url: String| {
+        let h = &h;
+        async move {
+            h.run(
+                &h.full,
+                &[
+                    "channel",
+                    "add",
+                    name,
+                    "--kind",
+                    "webhook",
+                    "--url",
+                    &url,
+                    "--secret",
+                    "whsec-cli-1",
+                ],
+            )
+            .await
+        }
+    };
+    let out = add("ops-hook", ok_url.clone()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("hubctl channel test ops-hook"),
+        "{}",
+        stdout(&out)
+    );
+    let out = add("dead-hook", gone_url).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A second one of the same name: the hub says no (exit 3).
+    let out = add("ops-hook", ok_url).await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // A refused destination names the key that allows it.
+    let out = h
+        .run(
+            &h.full,
+            &[
+                "channel",
+                "add",
+                "x",
+                "--kind",
+                "ntfy",
+                "--url",
+                "http://169.254.169.254/t",
+            ],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("channels.allowed_networks"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Test: 0 when it went through, 1 when not; a 404 disables nothing
+    // here (a test only reports), the list shows the error.
+    let out = h.run(&h.full, &["channel", "test", "ops-hook"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ops-hook: test message sent\n");
+    let req = seen.lock().unwrap()[0].to_lowercase();
+    assert!(req.contains("x-felhom-signature: sha256="), "{req}");
+    assert!(
+        !req.contains("whsec-cli-1"),
+        "the secret itself is never sent"
+    );
+    let out = h.run(&h.full, &["channel", "test", "dead-hook"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("404"), "{}", stdout(&out));
+
+    let out = h.run(&h.ro, &["channel", "list"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("ops-hook") && text.contains("dead-hook"),
+        "{text}"
+    );
+    assert!(text.contains("refused it: 404"), "{text}");
+    assert!(
+        !text.contains("whsec-cli-1") && !text.contains("/hook"),
+        "{text}"
+    );
+    let out = h.run(&h.ro, &["channel", "list", "-o", "json"]).await;
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["channels"].as_array().unwrap().len(), 2);
+    assert!(v["channels"][1]["last_ok_at"].is_string(), "{v}");
+    // A read-only token cannot change them.
+    let out = h.run(&h.ro, &["channel", "remove", "ops-hook"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    let out = h.run(&h.full, &["channel", "remove", "ops-hook"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let out = h.run(&h.full, &["channel", "remove", "ops-hook"]).await;
+    assert_eq!(out.status.code(), Some(3));
 }

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod alerts;
+pub mod channels;
 pub mod config;
 pub mod session;
 pub mod view;
