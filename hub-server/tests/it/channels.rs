@@ -609,3 +609,66 @@ async fn bad_channel_requests_change_nothing() {
     assert!(s.list().await.is_empty());
     s.hub.stop().await;
 }
+
+/// The dashboard's hub page lists the channels with their state, never a
+/// secret or a URL's path.
+#[tokio::test]
+async fn the_hub_page_lists_the_channels() {
+    let (hook, hook_url) = Double::start().await;
+    hook.always(Answer::status(410, "gone"));
+    let (resend, url) = FakeResend::start().await;
+    let hash = hub_server::service::session::hash_password(crate::dashboard::PASSWORD, 10).unwrap();
+    let hub = Hub::start_with(Arc::new(tempfile::tempdir().unwrap()), fast(), move |c| {
+        c.auth.password_hash = Secret(hash);
+        c.notifications.resend_base_url = url;
+        c.notifications.resend_api_key = Secret(RESEND_KEY.into());
+        c.notifications.operator_email = OPERATOR.into();
+        c.channels.allow_insecure = true;
+        c.channels.allowed_networks = vec![Cidr::parse("127.0.0.0/8").unwrap()];
+    })
+    .await;
+    let admin = hub.admin_token("ops", false).await;
+    let b = crate::dashboard::logged_in(&hub).await;
+    assert!(b.text("/hub").await.contains("No channels beside email"));
+    let resp = hub
+        .admin(
+            Method::POST,
+            "/channels",
+            &admin,
+            Some(
+                json!({"name": "pager", "kind": "webhook", "url": format!("{hook_url}/secret-path"),
+                        "secret": SECRET}),
+            ),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let page = b.text("/hub").await;
+    assert!(
+        page.contains("<h2>Channels</h2>") && page.contains("pager"),
+        "{page}"
+    );
+    assert!(page.contains(">enabled</span>"), "{page}");
+    assert!(
+        !page.contains("secret-path") && !page.contains(SECRET),
+        "{page}"
+    );
+    // Refused for good: disabled, with the reason, on the page.
+    let body = json!({"customer_id": "k", "event_type": "backup_failed", "severity": "error",
+        "message": "restic failed"});
+    assert_eq!(
+        hub.post_json("/api/v1/event", Some(KEY), &body)
+            .await
+            .status(),
+        201
+    );
+    hub.drain().await;
+    let channels = hub_server::channel_dispatcher(&hub.state).await.unwrap();
+    assert_eq!(channels.round().await.unwrap().disabled, 1);
+    let page = b.text("/hub").await;
+    assert!(
+        page.contains("disabled: the webhook refused it: 410"),
+        "{page}"
+    );
+    drop(resend);
+    hub.stop().await;
+}

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::admin::{audit_actions, managed_node};
 use crate::*;
 
-const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A hub with a dashboard password (the least bcrypt cost allowed).
 async fn hub_with_password(dir: Arc<tempfile::TempDir>) -> Hub {
@@ -31,7 +31,7 @@ async fn hub_with_password(dir: Arc<tempfile::TempDir>) -> Hub {
 }
 
 /// A browser without redirects, holding one session cookie.
-struct Browser {
+pub struct Browser {
     http: reqwest::Client,
     base: String,
     cookie: Option<String>,
@@ -63,7 +63,7 @@ impl Browser {
             .unwrap()
     }
 
-    async fn text(&self, path: &str) -> String {
+    pub async fn text(&self, path: &str) -> String {
         let r = self.get(path).await;
         assert_eq!(r.status(), 200, "GET {path}");
         r.text().await.unwrap()
@@ -130,7 +130,7 @@ fn location(r: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
-async fn logged_in(hub: &Hub) -> Browser {
+pub async fn logged_in(hub: &Hub) -> Browser {
     let mut b = Browser::new(hub);
     let r = b.login(PASSWORD, "/").await;
     assert_eq!(r.status(), 303);

@@ -12,6 +12,21 @@ use super::render::{Chrome, html, service_error};
 use crate::service::views;
 use crate::state::AppState;
 
+/// One channel's line.
+struct ChannelLine {
+    name: String,
+    kind: String,
+    /// Its URL as scheme and host, or its Telegram chat.
+    target: String,
+    /// `enabled` or `disabled: <why>`.
+    state: String,
+    disabled: bool,
+    events: String,
+    queued: i64,
+    last_ok: String,
+    last_error: String,
+}
+
 /// One job's line.
 struct JobLine {
     name: String,
@@ -41,6 +56,7 @@ struct HubPage {
     disk: String,
     /// The volume is 90 % full or more.
     disk_high: bool,
+    channels: Vec<ChannelLine>,
 }
 
 fn mb(b: u64) -> String {
@@ -63,6 +79,10 @@ pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
         Err(e) => return service_error(e),
     };
     let du = views::disk(&st).await;
+    let channels = match crate::service::channels::list(&st).await {
+        Ok(c) => c,
+        Err(e) => return service_error(e),
+    };
     let mut disk = format!("hub.db {}, WAL {}", mb(du.database_bytes), mb(du.wal_bytes));
     let mut disk_high = false;
     if let Some((free, total)) = du.volume.filter(|(_, t)| *t > 0) {
@@ -107,5 +127,34 @@ pub async fn page(State(st): State<Arc<AppState>>, d: Dash) -> Response {
         oldest: status.oldest_delivery_at.map(|t| when(Some(t), tz)),
         disk,
         disk_high,
+        channels: channels
+            .into_iter()
+            .map(|c| ChannelLine {
+                target: if c.kind == "telegram" {
+                    format!("chat {}", c.chat_id)
+                } else {
+                    c.url
+                },
+                disabled: c.disabled_reason.is_some(),
+                state: match c.disabled_reason {
+                    Some(why) => format!("disabled: {why}"),
+                    None => c.state,
+                },
+                events: if c.events.is_empty() {
+                    "as the operator email".into()
+                } else {
+                    c.events.join(", ")
+                },
+                queued: c.queued,
+                last_ok: when(c.last_ok_at, tz),
+                last_error: if c.last_error.is_empty() {
+                    "-".into()
+                } else {
+                    format!("{} ({})", c.last_error, when(c.last_error_at, tz))
+                },
+                name: c.name,
+                kind: c.kind,
+            })
+            .collect(),
     })
 }
