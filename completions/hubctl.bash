@@ -43,6 +43,9 @@ _hubctl() {
             hubctl,diff)
                 cmd="hubctl__subcmd__diff"
                 ;;
+            hubctl,digest)
+                cmd="hubctl__subcmd__digest"
+                ;;
             hubctl,events)
                 cmd="hubctl__subcmd__events"
                 ;;
@@ -205,6 +208,9 @@ _hubctl() {
             hubctl__subcmd__help,diff)
                 cmd="hubctl__subcmd__help__subcmd__diff"
                 ;;
+            hubctl__subcmd__help,digest)
+                cmd="hubctl__subcmd__help__subcmd__digest"
+                ;;
             hubctl__subcmd__help,events)
                 cmd="hubctl__subcmd__help__subcmd__events"
                 ;;
@@ -332,7 +338,7 @@ _hubctl() {
 
     case "${cmd}" in
         hubctl)
-            opts="-o -y -h -V --server --token --output --no-color --yes --help --version login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance channel check completions man help"
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance digest channel check completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1263,6 +1269,36 @@ _hubctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hubctl__subcmd__digest)
+            opts="-o -y -h -V --send --server --token --output --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hubctl__subcmd__events)
             opts="-o -y -h -V --customer --severity --type --since --limit --follow --server --token --output --no-color --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1352,7 +1388,7 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__help)
-            opts="login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance channel check completions man help"
+            opts="login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance digest channel check completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1646,6 +1682,20 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__help__subcmd__digest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -50,6 +50,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand versions 'The newest controller version and the fleet''s versions'
             cand incidents 'Incidents, newest first: what is open, what was said, what was held'
             cand maintenance 'Maintenance windows: no opening notifications while one is active'
+            cand digest 'The operator''s daily digest as it would be sent now (read-only token enough); --send sends it now'
             cand channel 'The operator''s webhook, ntfy and Telegram channels beside email'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
             cand completions 'Print a shell completion script'
@@ -562,6 +563,20 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         }
         &'hubctl;maintenance;help;help'= {
         }
+        &'hubctl;digest'= {
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --send 'send'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hubctl;channel'= {
             cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
             cand --token 'An admin token (`hub-server token create`)'
@@ -716,6 +731,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand versions 'The newest controller version and the fleet''s versions'
             cand incidents 'Incidents, newest first: what is open, what was said, what was held'
             cand maintenance 'Maintenance windows: no opening notifications while one is active'
+            cand digest 'The operator''s daily digest as it would be sent now (read-only token enough); --send sends it now'
             cand channel 'The operator''s webhook, ntfy and Telegram channels beside email'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
             cand completions 'Print a shell completion script'
@@ -796,6 +812,8 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         &'hubctl;help;maintenance;list'= {
         }
         &'hubctl;help;maintenance;end'= {
+        }
+        &'hubctl;help;digest'= {
         }
         &'hubctl;help;channel'= {
             cand add 'Add a channel; it gets what the operator email gets, or --events'

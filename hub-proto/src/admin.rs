@@ -591,3 +591,24 @@ pub struct ChannelTest {
 pub struct ChannelList {
     pub channels: Vec<ChannelInfo>,
 }
+
+/// The operator's daily digest (`GET /digest`, `POST /digest/send`): the
+/// email's subject and text, and its counts for scripts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Digest {
+    /// The local date it is for (`alerting.timezone`).
+    pub date: String,
+    pub subject: String,
+    pub text: String,
+    pub nodes: usize,
+    pub down: usize,
+    pub warn: usize,
+    pub open_incidents: usize,
+    pub missed_backups: usize,
+    pub missed_dumps: usize,
+    pub drifted: usize,
+    /// `POST /digest/send`: it was queued for the operator's email.
+    #[serde(default)]
+    pub sent: bool,
+}

@@ -96,6 +96,12 @@ pub enum Command {
     /// Maintenance windows: no opening notifications while one is active.
     #[command(subcommand)]
     Maintenance(MaintenanceCommand),
+    /// The operator's daily digest as it would be sent now (read-only
+    /// token enough); --send sends it now.
+    Digest {
+        #[arg(long)]
+        send: bool,
+    },
     /// The operator's webhook, ntfy and Telegram channels beside email.
     #[command(subcommand)]
     Channel(ChannelCommand),

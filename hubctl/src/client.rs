@@ -10,8 +10,8 @@ use std::time::Duration;
 use hub_proto::actions::OperatorAction;
 use hub_proto::admin::{
     AuditEntry, ChannelInfo, ChannelList, ChannelRequest, ChannelTest, CredentialKind, Credentials,
-    CustomerConfig, CustomerView, Diff, EventRecord, Fleet, HubStatus, NotificationRecord, Page,
-    RotateRequest, UpdateRequest, Versions, Whoami,
+    CustomerConfig, CustomerView, Diff, Digest, EventRecord, Fleet, HubStatus, NotificationRecord,
+    Page, RotateRequest, UpdateRequest, Versions, Whoami,
 };
 use hub_proto::alerts::{IncidentList, MaintenanceList, MaintenanceWindow, NewMaintenance};
 use hub_proto::rules::FleetFilter;
@@ -347,6 +347,16 @@ impl Client {
         let id = id.to_string();
         self.post::<(), _>(self.url(&["maintenance", &id, "end"], &[]), None)
             .await
+    }
+
+    /// `GET /digest`, or with `send` `POST /digest/send`.
+    pub async fn digest(&self, send: bool) -> Result<Digest, ClientError> {
+        if send {
+            self.post::<(), _>(self.url(&["digest", "send"], &[]), None)
+                .await
+        } else {
+            self.get(self.url(&["digest"], &[])).await
+        }
     }
 
     // --- channels --------------------------------------------------------

@@ -126,6 +126,16 @@ async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
         Command::Versions => view::versions(&c, &ctx).await?,
         Command::Incidents(args) => alerts::incidents(&c, &ctx, args).await?,
         Command::Maintenance(cmd) => alerts::maintenance(&c, &ctx, cmd).await?,
+        Command::Digest { send } => {
+            let d = c.digest(*send).await?;
+            ctx.data(&d).unwrap_or_else(|| {
+                let mut out = format!("{}\n\n{}", d.subject, d.text);
+                if d.sent {
+                    out.push_str("\n(queued for the operator's email)\n");
+                }
+                out
+            })
+        }
         Command::Channel(cmd) => return channels::run(&c, &ctx, cmd).await,
         Command::Check { strict } => return view::check(&c, &ctx, *strict).await,
         Command::Login | Command::Logout | Command::Completions { .. } | Command::Man => {

@@ -1636,3 +1636,32 @@ async fn channels_are_added_tested_listed_and_removed() {
     let out = h.run(&h.full, &["channel", "remove", "ops-hook"]).await;
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[tokio::test]
+async fn the_digest_is_previewed_read_only_and_sent_with_a_full_token() {
+    let h = hub().await;
+    h.report("kovacs", "ok", "1.8.2").await;
+    let out = h.run(&h.ro, &["digest"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "[felhom digest] all 1 node OK — 2026-11-27\n\n1 node: 1 ok; 0 incidents open.\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nThe hub\n  up "), "{text}");
+    let out = h.run(&h.ro, &["digest", "-o", "json"]).await;
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["nodes"], 1);
+    // Sending needs a full token; without an operator address it says so.
+    let out = h.run(&h.ro, &["digest", "--send"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    let out = h.run(&h.full, &["digest", "--send"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("notifications.operator_email"),
+        "{}",
+        stderr(&out)
+    );
+}

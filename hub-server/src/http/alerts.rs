@@ -62,8 +62,42 @@ pub async fn end(
     Ok(ok().into_response())
 }
 
+/// `GET /digest`: today's digest as it would be sent now.
+pub async fn digest(State(st): St, _: Admin) -> Result<Response, AppError> {
+    Ok(Json(crate::service::digest::build(&st).await?).into_response())
+}
+
+/// `POST /digest/send`: queues today's digest for the operator now.
+pub async fn send_digest(State(st): St, admin: Admin) -> Result<Response, AppError> {
+    admin.write()?;
+    let d = crate::service::digest::send(&st, &admin.actor()).await?;
+    Ok(Json(d).into_response())
+}
+
 pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
     vec![
+        (
+            D::new(
+                "GET",
+                "/api/admin/v1/digest",
+                Admin,
+                200,
+                "The operator's daily digest as it would be sent now (a preview)",
+            )
+            .returns("Digest"),
+            get(digest),
+        ),
+        (
+            D::new(
+                "POST",
+                "/api/admin/v1/digest/send",
+                AdminWrite,
+                200,
+                "Send the digest to the operator now",
+            )
+            .returns("Digest"),
+            post(send_digest),
+        ),
         (
             D::new(
                 "GET",

@@ -102,6 +102,7 @@ const TYPES: &[(&str, SchemaFn)] = &[
     ("CustomerView", |g| g.subschema_for::<admin::CustomerView>()),
     ("Credentials", |g| g.subschema_for::<admin::Credentials>()),
     ("Diff", |g| g.subschema_for::<admin::Diff>()),
+    ("Digest", |g| g.subschema_for::<admin::Digest>()),
     ("EventAccepted", |g| {
         g.subschema_for::<hub_proto::EventAccepted>()
     }),

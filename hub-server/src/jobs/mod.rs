@@ -12,6 +12,7 @@
 //! | registry check | every `registry.check_interval` | [`registry`] |
 //! | template refresh | every `registry.template_interval` | [`template`] |
 //! | heartbeat | every 30 s, sent each `alerting.heartbeat_interval` while healthy | [`heartbeat`] |
+//! | digest | daily at `digest.time`, local time | [`digest`] |
 //! | drift | every minute, each customer once per `drift.check_interval` | [`drift`] |
 //!
 //! Daily jobs are "due" once the local wall-clock time has passed their
@@ -21,6 +22,7 @@
 
 pub mod backup;
 pub mod daily;
+pub mod digest;
 pub mod drift;
 pub mod heartbeat;
 pub mod registry;
@@ -78,6 +80,9 @@ pub fn spawn_all(st: &Arc<AppState>, shutdown: &watch::Receiver<bool>) -> Vec<Jo
                     "job prune: done"
                 );
                 done.push("prune");
+            }
+            if digest::scheduled(&st).await? {
+                done.push("digest");
             }
             if let Some(b) = backup::scheduled(&st).await? {
                 tracing::info!(backup = %b, "job backup: done");

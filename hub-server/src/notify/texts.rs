@@ -230,7 +230,7 @@ pub fn customer(f: &Facts<'_>) -> Option<Rendered> {
     })
 }
 
-pub(super) fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod auth;
 pub mod channels;
 pub mod customers;
+pub mod digest;
 pub mod ingest;
 pub mod query;
 pub mod retrieval;

@@ -459,7 +459,12 @@ pub(super) fn fan_out(
         .collect::<std::result::Result<_, _>>()?;
     let wanted: Vec<i64> = targets
         .into_iter()
-        .filter(|(_, events)| events.is_empty() || events.split(',').any(|e| e == d.event_type))
+        // The digest proves the email path; a channel gets it only when
+        // it asks for it by name.
+        .filter(|(_, events)| {
+            (events.is_empty() && d.event_type != "digest")
+                || events.split(',').any(|e| e == d.event_type)
+        })
         .map(|(id, _)| id)
         .collect();
     if wanted.is_empty() {

@@ -14,6 +14,7 @@ mod channels;
 mod connections;
 mod controllers;
 mod dashboard;
+mod digest;
 mod drift;
 mod fakes;
 mod hostile;
