@@ -467,6 +467,10 @@ async fn telegram_429_waits_as_told_and_the_bucket_paces_a_burst() {
     // Six at once (one of them told to wait 30 s), four held by the bucket.
     let r = s.channels.round().await.unwrap();
     assert_eq!((r.sent, r.deferred, r.limited), (5, 1, 4), "{r:?}");
+    // Nothing is due until the next token: the loop sleeps, never spins.
+    let next = s.hub.store.next_channel_delivery().await.unwrap().unwrap();
+    assert_eq!(next, s.hub.clock.now_ts() + jiff::SignedDuration::from_secs(10));
+    assert_eq!(s.channels.round().await.unwrap(), Default::default());
     // Then one token each ten seconds, the 429'd one among them once its
     // 30 s are over.
     for _ in 0..5 {
