@@ -112,6 +112,8 @@ pub async fn build(st: &AppState) -> Result<Digest, ServiceError> {
         .job_last_ran_at(crate::store::backup::BACKUP_JOB)
         .await?;
     let windows = super::alerts::maintenance(st, None).windows;
+    let disabled = st.store.disabled_channels().await?;
+    let uptime = now.duration_since(st.started_at);
     let text = render(&Render {
         now,
         tz,
@@ -120,6 +122,8 @@ pub async fn build(st: &AppState) -> Result<Digest, ServiceError> {
         reminder_limit: st.config.alerting.reminder_limit,
         windows: &windows,
         uptime: age(st.started_at, now),
+        uptime_mins: uptime.as_secs().max(60) / 60,
+        disabled: &disabled,
         db_bytes: disk.database_bytes + disk.wal_bytes,
         reports: st.metrics.reports_ingested.get(),
         last_backup,
@@ -171,6 +175,9 @@ struct Render<'a> {
     reminder_limit: u32,
     windows: &'a [hub_proto::alerts::MaintenanceWindow],
     uptime: String,
+    uptime_mins: i64,
+    /// Channels turned off: (name, why).
+    disabled: &'a [(String, String)],
     db_bytes: u64,
     reports: u64,
     last_backup: Option<Timestamp>,
@@ -242,6 +249,20 @@ fn render(r: &Render<'_>) -> String {
     let _ = writeln!(o, "  missed backups: {}", missed(&f.missed_backups));
     let _ = writeln!(o, "  missed database dumps: {}", missed(&f.missed_dumps));
     let _ = writeln!(o, "  failed deliveries: {}", f.failed);
+    let off: Vec<String> = r
+        .disabled
+        .iter()
+        .map(|(name, why)| format!("{name} ({why})"))
+        .collect();
+    let _ = writeln!(
+        o,
+        "  disabled channels: {}",
+        if off.is_empty() {
+            "none".to_owned()
+        } else {
+            off.join("; ")
+        }
+    );
     let skipped: Vec<String> = f
         .skipped
         .iter()
@@ -302,10 +323,11 @@ fn render(r: &Render<'_>) -> String {
     let _ = writeln!(o, "\nThe hub");
     let _ = writeln!(
         o,
-        "  up {}, database {:.1} MB, {} reports since it started, last backup {}",
+        "  up {}, database {:.1} MB, {} reports since it started ({:.1} a minute), last backup {}",
         r.uptime,
         r.db_bytes as f64 / 1_000_000.0,
         r.reports,
+        r.reports as f64 / r.uptime_mins as f64,
         r.last_backup
             .map(|t| local(t, r.tz))
             .unwrap_or_else(|| "never".into())

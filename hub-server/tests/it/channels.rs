@@ -425,6 +425,19 @@ async fn a_permanent_refusal_disables_the_channel_once_with_one_email() {
             .contains("chat not found"),
         "{tg}"
     );
+    // The digest says so too.
+    let d: Value = s
+        .hub
+        .admin(Method::GET, "/digest", &s.admin, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let text = d["text"].as_str().unwrap();
+    assert!(
+        text.contains("disabled channels: gone (the webhook refused it: 404"),
+        "{text}"
+    );
     // New alerts skip a disabled channel.
     s.push("d", "backup_failed", "error").await;
     s.hub.drain().await;
@@ -469,7 +482,10 @@ async fn telegram_429_waits_as_told_and_the_bucket_paces_a_burst() {
     assert_eq!((r.sent, r.deferred, r.limited), (5, 1, 4), "{r:?}");
     // Nothing is due until the next token: the loop sleeps, never spins.
     let next = s.hub.store.next_channel_delivery().await.unwrap().unwrap();
-    assert_eq!(next, s.hub.clock.now_ts() + jiff::SignedDuration::from_secs(10));
+    assert_eq!(
+        next,
+        s.hub.clock.now_ts() + jiff::SignedDuration::from_secs(10)
+    );
     assert_eq!(s.channels.round().await.unwrap(), Default::default());
     // Then one token each ten seconds, the 429'd one among them once its
     // 30 s are over.

@@ -244,6 +244,7 @@ The last 24 hours
   missed backups: 1: cili
   missed database dumps: none
   failed deliveries: 0
+  disabled channels: none
   skipped notifications: no_address 2
 
 The fleet
