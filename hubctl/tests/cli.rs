@@ -194,13 +194,18 @@ async fn fleet_table_json_and_yaml() {
     // Problems first.
     assert_eq!(
         stdout(&out),
-        " CUSTOMER  STATUS  HEALTH  LAST REPORT  VERSION  TYPE    ERR/WARN 24H  REASON
- nagy      warn    warn    4m ago       1.9.0    manual  0/1           health warn
- kovacs    ok      ok      4m ago       1.8.2 ↑  manual  0/0
+        " CUSTOMER  STATUS  HEALTH  LAST REPORT  VERSION  TYPE    DRIFT  ERR/WARN 24H  REASON
+ nagy      warn    warn    4m ago       1.9.0    manual  -      0/1           health warn
+ kovacs    ok      ok      4m ago       1.8.2 ↑  manual  -      0/0
 
 newest controller: 1.9.0 (↑ = update available)
 "
     );
+    // Manual customers never drift: --drifted lists nobody.
+    let out = h.run(&h.ro, &["fleet", "--drifted", "-o", "json"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["customers"], json!([]));
     let out = h.run(&h.ro, &["fleet", "-o", "json"]).await;
     assert!(stdout(&out).ends_with("}\n"), "JSON ends with a newline");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -183,6 +183,22 @@ async fn drift_is_confirmed_named_renewed_and_resolved() {
     assert!(!text.contains("tun-secret"), "{text}");
     assert_eq!(ev[0]["severity"], "warning");
     assert_eq!(s.drift_state().await, "drifted");
+    // The fleet filter: `hubctl fleet --drifted`.
+    for (q, n) in [("drifted", 1), ("in_sync", 0)] {
+        let v: Value = s
+            .hub
+            .admin(Method::GET, &format!("/fleet?drift={q}"), &s.admin, None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["customers"].as_array().unwrap().len(), n, "{q}: {v}");
+    }
+    let resp = s
+        .hub
+        .admin(Method::GET, "/fleet?drift=sideways", &s.admin, None)
+        .await;
+    assert_eq!(resp.status(), 400);
     // The operator is told; the customer never.
     s.hub.drain().await;
     let log: Value = s
