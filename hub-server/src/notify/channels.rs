@@ -258,9 +258,7 @@ impl ChannelSender {
             .send()
             .await
             .map_err(request_error)?;
-        let status = resp.status().as_u16();
-        let retry_after = retry_after(&resp);
-        let text = read_text(resp, MAX_ANSWER).await.unwrap_or_default();
+        let (status, retry_after, text) = answer(resp).await;
         match status {
             200..=299 => Ok(()),
             408 | 429 => Err(transient(status, &text, retry_after)),
@@ -308,9 +306,7 @@ impl ChannelSender {
             req = req.bearer_auth(ch.secret.expose());
         }
         let resp = req.send().await.map_err(request_error)?;
-        let status = resp.status().as_u16();
-        let retry_after = retry_after(&resp);
-        let text = read_text(resp, MAX_ANSWER).await.unwrap_or_default();
+        let (status, retry_after, text) = answer(resp).await;
         match status {
             200..=299 => Ok(()),
             401 | 403 | 404 => Err(ChannelError::Permanent(format!(
@@ -382,6 +378,17 @@ fn transient(status: u16, text: &str, retry_after: Option<Duration>) -> ChannelE
             .to_owned(),
         retry_after,
     }
+}
+
+/// An answer's status, `Retry-After` and (capped) text.
+async fn answer(resp: reqwest::Response) -> (u16, Option<Duration>, String) {
+    let status = resp.status().as_u16();
+    let wait = retry_after(&resp);
+    (
+        status,
+        wait,
+        read_text(resp, MAX_ANSWER).await.unwrap_or_default(),
+    )
 }
 
 fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
@@ -458,40 +465,24 @@ impl ChannelDispatcher {
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         self.board.register(JOB, POLL, self.clock.now());
         loop {
-            self.board.started(JOB, self.clock.now());
             let me = self.clone();
-            let round = tokio::spawn(async move { me.round().await });
-            let abort = round.abort_handle();
-            let outcome = tokio::select! {
-                r = round => r,
-                _ = shutdown.changed() => {
-                    abort.abort();
-                    return;
-                }
+            let Some(outcome) =
+                super::one_round(&self.board, JOB, &*self.clock, &mut shutdown, async move {
+                    me.round().await
+                })
+                .await
+            else {
+                return;
             };
-            let now = self.clock.now();
-            match outcome {
-                Ok(Ok(r)) => {
-                    self.board.succeeded(JOB, now);
-                    if r != ChannelRound::default() {
-                        tracing::info!(
-                            sent = r.sent,
-                            deferred = r.deferred,
-                            failed = r.failed,
-                            limited = r.limited,
-                            disabled = r.disabled,
-                            "channels: round"
-                        );
-                    }
-                }
-                Ok(Err(e)) => {
-                    self.board.failed(JOB, now, e.to_string());
-                    tracing::warn!(error = %e, "channels: round failed; will retry");
-                }
-                Err(_) => {
-                    self.board.failed(JOB, now, "panicked".into());
-                    tracing::error!("channels: round died; the next one runs as usual");
-                }
+            if let Some(r) = outcome.filter(|r| *r != ChannelRound::default()) {
+                tracing::info!(
+                    sent = r.sent,
+                    deferred = r.deferred,
+                    failed = r.failed,
+                    limited = r.limited,
+                    disabled = r.disabled,
+                    "channels: round"
+                );
             }
             // Sleeps until the next message is due (a rate limit, a
             // backoff), a wake, or the poll: never spins on a queue that

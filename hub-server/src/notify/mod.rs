@@ -116,6 +116,47 @@ impl Pending {
     }
 }
 
+/// Runs one round of a delivery loop as a task of its own, spanned and
+/// recorded on the job board: a failure is logged and recorded, a panic
+/// too, and the loop goes on. `None` once shutdown began; `Some(None)`
+/// after a failed round.
+pub(crate) async fn one_round<T: Send + 'static>(
+    board: &JobBoard,
+    job: &'static str,
+    clock: &dyn Clock,
+    shutdown: &mut watch::Receiver<bool>,
+    round: impl std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
+) -> Option<Option<T>> {
+    board.started(job, clock.now());
+    let span = tracing::info_span!("job", job);
+    let task = tokio::spawn(tracing::Instrument::instrument(round, span));
+    let abort = task.abort_handle();
+    let outcome = tokio::select! {
+        r = task => r,
+        _ = shutdown.changed() => {
+            abort.abort();
+            return None;
+        }
+    };
+    let now = clock.now();
+    Some(match outcome {
+        Ok(Ok(r)) => {
+            board.succeeded(job, now);
+            Some(r)
+        }
+        Ok(Err(e)) => {
+            board.failed(job, now, e.to_string());
+            tracing::warn!(error = %e, "{job}: round failed; will retry");
+            None
+        }
+        Err(e) => {
+            board.failed(job, now, "panicked".into());
+            tracing::error!(error = %e, "{job}: round died; the next one runs as usual");
+            None
+        }
+    })
+}
+
 /// A channel's verdict on one outbox entry.
 enum Decision {
     Skip(&'static str),
@@ -154,45 +195,27 @@ impl Dispatcher {
         const JOB: &str = "notify";
         self.board.register(JOB, POLL, self.clock.now());
         loop {
-            self.board.started(JOB, self.clock.now());
             let me = self.clone();
-            let span = tracing::info_span!("job", job = JOB);
-            let round = tokio::spawn(tracing::Instrument::instrument(
-                async move { me.round().await },
-                span,
-            ));
-            let abort = round.abort_handle();
-            let outcome = tokio::select! {
-                r = round => r,
-                _ = shutdown.changed() => {
-                    abort.abort();
-                    return;
-                }
+            let Some(outcome) =
+                one_round(&self.board, JOB, &*self.clock, &mut shutdown, async move {
+                    me.round().await
+                })
+                .await
+            else {
+                return;
             };
-            let now = self.clock.now();
-            match outcome {
-                Ok(Ok(r)) => {
-                    self.board.succeeded(JOB, now);
-                    if r.decided > 0 {
-                        self.wake_channels.notify_one();
-                    }
-                    if r != Round::default() {
-                        tracing::info!(
-                            decided = r.decided,
-                            sent = r.sent,
-                            deferred = r.deferred,
-                            failed = r.failed,
-                            "notify: round"
-                        );
-                    }
+            if let Some(r) = outcome {
+                if r.decided > 0 {
+                    self.wake_channels.notify_one();
                 }
-                Ok(Err(e)) => {
-                    self.board.failed(JOB, now, e.to_string());
-                    tracing::warn!(error = %e, "notify: round failed; will retry");
-                }
-                Err(e) => {
-                    self.board.failed(JOB, now, "panicked".into());
-                    tracing::error!(error = %e, "notify: round died; the next one runs as usual");
+                if r != Round::default() {
+                    tracing::info!(
+                        decided = r.decided,
+                        sent = r.sent,
+                        deferred = r.deferred,
+                        failed = r.failed,
+                        "notify: round"
+                    );
                 }
             }
             tokio::select! {
