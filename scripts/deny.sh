@@ -31,4 +31,9 @@ git -C "$db" add -A
 GIT_COMMITTER_DATE="$date" GIT_AUTHOR_DATE="$date" \
   git -C "$db" -c user.name=snapshot -c user.email=snapshot@localhost commit -q -m snapshot
 sed "s|^db-path = .*|db-path = \"$work/dbs\"|" deny.toml > "$work/deny.toml"
+# Offline, cargo-deny reads every crate of every target from the local
+# registry cache (Windows-only ones too, which no Linux build downloads):
+# fetch them from the registry first; without one, what is cached must do.
+cargo fetch --locked -q 2>/dev/null \
+  || echo "cargo deny: the registry cannot be reached; checking what is cached"
 cargo deny --config "$work/deny.toml" --offline check

@@ -166,10 +166,6 @@ impl ChannelSender {
         )
     }
 
-    pub fn policy(&self) -> &OutboundPolicy {
-        &self.policy
-    }
-
     /// Takes a token of `ch`'s destination at `now`, or says how long
     /// until one is there.
     fn take(&self, ch: &ChannelTarget, now: Timestamp) -> Result<(), Duration> {
@@ -771,8 +767,14 @@ mod tests {
             kind: "webhook".into(),
             url: "https://example.com/h".into(),
             chat_id: String::new(),
-            secret: Secret::default(),
+            secret: Secret("tok-secret".into()),
         };
+        // What a log line could show of it names it only.
+        let shown = format!("{ch:?}");
+        assert!(
+            !shown.contains("example.com/h") && !shown.contains("tok-secret"),
+            "{shown}"
+        );
         let t0: Timestamp = "2026-12-01T10:00:00Z".parse().unwrap();
         for _ in 0..6 {
             assert_eq!(s.take(&ch, t0), Ok(()));

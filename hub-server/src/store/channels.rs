@@ -13,7 +13,8 @@ use crate::config::Secret;
 use crate::secrets::cipher::{Place, Sealer};
 
 /// A channel to add, checked by the caller (kind, URL policy, events).
-#[derive(Debug, Clone)]
+/// Its `Debug` names it only: the URL and the secret can be credentials.
+#[derive(Clone)]
 pub struct NewChannel {
     pub name: String,
     pub kind: String,
@@ -23,8 +24,8 @@ pub struct NewChannel {
     pub events: Vec<String>,
 }
 
-/// A channel with its opened secret, for sending.
-#[derive(Debug, Clone)]
+/// A channel with its opened secret, for sending (`Debug` names it only).
+#[derive(Clone)]
 pub struct ChannelTarget {
     pub id: i64,
     pub name: String,
@@ -32,6 +33,25 @@ pub struct ChannelTarget {
     pub url: String,
     pub chat_id: String,
     pub secret: Secret,
+}
+
+impl std::fmt::Debug for NewChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewChannel")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ChannelTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelTarget")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A queued message for one channel.
