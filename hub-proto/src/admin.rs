@@ -612,3 +612,21 @@ pub struct Digest {
     #[serde(default)]
     pub sent: bool,
 }
+
+/// A customer's status page link (`POST /customers/{id}/status-link`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StatusLink {
+    pub url: String,
+    pub expires_at: Timestamp,
+}
+
+/// `POST /customers/{id}/status-link`: how long the link lives (`30d`,
+/// `12h`; default `status_page.ttl`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusLinkRequest {
+    #[serde(default)]
+    pub ttl: Option<String>,
+}

@@ -19,6 +19,7 @@ pub mod secrets;
 pub mod service;
 pub mod shown_once;
 pub mod state;
+pub mod status_link;
 pub mod store;
 pub mod sync;
 

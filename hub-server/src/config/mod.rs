@@ -20,7 +20,7 @@ pub use crate::secrets::SecretsConfig;
 pub use alerting::{AlertingConfig, MaintenanceConfig};
 use layers::{apply_env, merge_file};
 pub use values::{Cidr, GoDuration, Secret, TimeOfDay, is_loopback_host, is_loopback_url};
-pub use watch::{ChannelsConfig, DigestConfig, DriftConfig};
+pub use watch::{ChannelsConfig, DigestConfig, DriftConfig, MAX_LINK_TTL, StatusPageConfig};
 
 /// Start-up configuration errors; each names the key or file at fault.
 #[derive(Debug, Error)]
@@ -252,6 +252,7 @@ pub struct Config {
     pub channels: ChannelsConfig,
     pub drift: DriftConfig,
     pub digest: DigestConfig,
+    pub status_page: StatusPageConfig,
 }
 
 /// The hub's own scheduled backups: a consistent copy of the database at
@@ -390,7 +391,7 @@ impl Config {
         jiff::tz::TimeZone::get(&a.timezone)
             .map_err(|e| invalid("alerting.timezone", format!("unknown time zone: {e}")))?;
         alerting::validate(a, &self.maintenance)?;
-        watch::validate(&self.channels, &self.drift, &self.digest)?;
+        watch::validate(&self.channels, &self.drift, &self.digest, &self.status_page)?;
         if self.secrets.key.is_none() && self.secrets.key_old.is_some() {
             return Err(invalid(
                 "secrets.key_old",

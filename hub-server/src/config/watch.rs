@@ -77,6 +77,28 @@ impl Default for DigestConfig {
     }
 }
 
+/// The customers' status pages (see the README's "Status page").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatusPageConfig {
+    pub enabled: bool,
+    /// How long the link in a customer email stays valid (and a link
+    /// `hubctl status-link` makes without `--ttl`).
+    pub ttl: GoDuration,
+}
+
+impl Default for StatusPageConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            ttl: GoDuration::secs(30 * 86_400),
+        }
+    }
+}
+
+/// The longest a status link may live.
+pub const MAX_LINK_TTL: Duration = Duration::from_secs(366 * 86_400);
+
 impl DigestConfig {
     /// The digest's time of day, if it is on (validated at start-up).
     pub fn at(&self) -> Option<TimeOfDay> {
@@ -88,6 +110,7 @@ pub(super) fn validate(
     ch: &ChannelsConfig,
     drift: &DriftConfig,
     digest: &DigestConfig,
+    status: &StatusPageConfig,
 ) -> Result<(), ConfigError> {
     let invalid = |key: &str, message: String| ConfigError::Invalid {
         key: key.into(),
@@ -112,6 +135,9 @@ pub(super) fn validate(
     }
     if !(1..=100).contains(&drift.confirmations) {
         return Err(invalid("drift.confirmations", "must be 1 to 100".into()));
+    }
+    if status.ttl.0 < Duration::from_secs(1) || status.ttl.0 > MAX_LINK_TTL {
+        return Err(invalid("status_page.ttl", "must be 1s to 366d".into()));
     }
     if !digest.time.trim().is_empty() {
         TimeOfDay::parse(&digest.time).map_err(|m| invalid("digest.time", m))?;

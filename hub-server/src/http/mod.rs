@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod serve;
+pub mod status;
 pub mod stream;
 
 use std::convert::Infallible;
@@ -560,6 +561,7 @@ pub fn routes() -> Vec<(openapi::RouteDoc, MethodRouter<Arc<AppState>>)> {
     .into_iter()
     .chain(alerts::routes())
     .chain(channels::routes())
+    .chain(status::routes())
     .collect()
 }
 

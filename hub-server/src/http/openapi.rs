@@ -144,6 +144,10 @@ const TYPES: &[(&str, SchemaFn)] = &[
         g.subschema_for::<hub_proto::RecoveryResponse>()
     }),
     ("Report", |g| g.subschema_for::<hub_proto::Report>()),
+    ("StatusLink", |g| g.subschema_for::<admin::StatusLink>()),
+    ("StatusLinkRequest", |g| {
+        g.subschema_for::<admin::StatusLinkRequest>()
+    }),
     ("ReportAccepted", |g| {
         g.subschema_for::<hub_proto::ReportAccepted>()
     }),

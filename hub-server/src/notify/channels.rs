@@ -16,7 +16,6 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use thiserror::Error;
 use tokio::sync::{Notify, watch};
 
@@ -58,39 +57,11 @@ pub const NOTICES: [&str; 6] = [
     "legacy_notify",
 ];
 
-/// HMAC-SHA256 (RFC 2104), for the webhook signature.
-pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let (mut ipad, mut opad) = ([0x36u8; 64], [0x5cu8; 64]);
-    for i in 0..64 {
-        ipad[i] ^= k[i];
-        opad[i] ^= k[i];
-    }
-    let inner = Sha256::new()
-        .chain_update(ipad)
-        .chain_update(msg)
-        .finalize();
-    Sha256::new()
-        .chain_update(opad)
-        .chain_update(inner)
-        .finalize()
-        .into()
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// `X-Felhom-Signature` of a body sent at `ts` (unix seconds).
 pub fn signature(secret: &str, ts: i64, body: &str) -> String {
     format!(
         "sha256={}",
-        hex(&hmac_sha256(
+        crate::secrets::cipher::hex(&crate::secrets::hmac_sha256(
             secret.as_bytes(),
             format!("{ts}.{body}").as_bytes()
         ))
@@ -720,23 +691,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::config::Secret;
-
-    #[test]
-    fn hmac_matches_rfc_4231() {
-        // Test case 2.
-        assert_eq!(
-            hex(&hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        // Test case 6: a key longer than the block.
-        assert_eq!(
-            hex(&hmac_sha256(
-                &[0xaa; 131],
-                b"Test Using Larger Than Block-Size Key - Hash Key First"
-            )),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-        );
-    }
 
     #[test]
     fn kinds_and_families() {

@@ -12,6 +12,31 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use cipher::{SecretKey, hex};
 
+/// HMAC-SHA256 (RFC 2104): the webhook signatures and the status links.
+pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let (mut ipad, mut opad) = ([0x36u8; 64], [0x5cu8; 64]);
+    for i in 0..64 {
+        ipad[i] ^= k[i];
+        opad[i] ^= k[i];
+    }
+    let inner = Sha256::new()
+        .chain_update(ipad)
+        .chain_update(msg)
+        .finalize();
+    Sha256::new()
+        .chain_update(opad)
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
 /// 32 bytes (256 bits) from the OS RNG, hex-encoded.
 pub fn random_token() -> std::io::Result<String> {
     let mut buf = [0u8; 32];
@@ -98,4 +123,33 @@ fn read_key<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretKey>, D::Err
 /// never carries the key.
 fn write_key<S: Serializer>(key: &Option<SecretKey>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(if key.is_some() { "<redacted>" } else { "" })
+}
+
+#[cfg(test)]
+mod hmac_tests {
+    #![allow(clippy::unwrap_used)]
+
+    fn hex(b: &[u8]) -> String {
+        b.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2.
+        assert_eq!(
+            hex(&super::hmac_sha256(
+                b"Jefe",
+                b"what do ya want for nothing?"
+            )),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // Test case 6: a key longer than the block.
+        assert_eq!(
+            hex(&super::hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
 }

@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod query;
 pub mod retrieval;
 pub mod session;
+pub mod status_link;
 pub mod views;
 
 use hub_proto::ValidationError;

@@ -393,10 +393,16 @@ impl Store {
                 [&customer_id],
             )?;
             if n == 1 {
-                // A manual customer has nothing to drift from.
+                // A manual customer has nothing to drift from; its status
+                // links end with the deletion.
                 c.execute(
                     "DELETE FROM drift_states WHERE customer = \
                      (SELECT id FROM customers WHERE customer_id = ?1)",
+                    [&customer_id],
+                )?;
+                c.execute(
+                    "UPDATE customers SET status_link_epoch = status_link_epoch + 1 \
+                     WHERE customer_id = ?1",
                     [&customer_id],
                 )?;
                 changes.push(Change::ConfigRemoved { customer_id });

@@ -33,6 +33,7 @@ mod notify;
 mod reports;
 pub mod secrets;
 mod sessions;
+mod status_links;
 mod wal;
 mod worker;
 

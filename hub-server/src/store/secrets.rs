@@ -474,6 +474,7 @@ pub(super) fn reseal_batch(c: &Connection, s: &Sealer, batch: i64) -> Result<usi
         done += 1;
     }
     done += super::channels::reseal(c, s, batch)?;
+    done += super::status_links::reseal(c, s)?;
     if done == 0 {
         let check: Vec<u8> =
             c.query_row("SELECT key_check FROM secrets_meta WHERE id = 1", [], |r| {

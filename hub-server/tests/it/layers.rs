@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // Foundations: locks, the log, counters, secrets and their cipher.
     &["sync", "logwriter", "metrics", "secrets"],
+    &["status_link"],
     // Time and configuration.
     &["clock", "config"],
     // The database: SQL lives only here.

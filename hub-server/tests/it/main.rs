@@ -29,6 +29,7 @@ mod process;
 mod properties;
 mod router;
 mod secrets;
+mod status_links;
 mod storage;
 
 use std::sync::Arc;

@@ -1,0 +1,106 @@
+//! What the status links need from the database: their signing key
+//! (random, made once, sealed) and each customer's revocation counter.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use zeroize::Zeroizing;
+
+use super::{Result, Store, StoreError};
+use crate::secrets::cipher::{Place, Sealer};
+
+const PLACE: Place<'static> = Place {
+    table: "status_link_key",
+    column: "sealed",
+    customer: "",
+    row: 1,
+};
+
+impl Store {
+    /// The links' signing key, made on first use.
+    pub async fn status_link_key(&self) -> Result<Zeroizing<[u8; 32]>> {
+        let sealer = self.sealer().clone();
+        self.write(move |c, _| {
+            let sealed: Option<Vec<u8>> = c
+                .prepare_cached("SELECT sealed FROM status_link_key WHERE id = 1")?
+                .query_row([], |r| r.get(0))
+                .optional()?;
+            let sealed = match sealed {
+                Some(s) => s,
+                None => {
+                    let mut key = Zeroizing::new([0u8; 32]);
+                    getrandom::fill(key.as_mut())
+                        .map_err(|e| StoreError::Corrupt(format!("no random numbers: {e}")))?;
+                    let s = sealer.seal(&PLACE, key.as_ref())?;
+                    c.execute(
+                        "INSERT INTO status_link_key (id, sealed) VALUES (1, ?1)",
+                        [&s],
+                    )?;
+                    s
+                }
+            };
+            let plain = sealer.open(&PLACE, &sealed)?;
+            let mut key = Zeroizing::new([0u8; 32]);
+            if plain.len() != 32 {
+                return Err(StoreError::Corrupt(
+                    "the status link key is not 32 bytes".into(),
+                ));
+            }
+            key.copy_from_slice(&plain);
+            Ok(key)
+        })
+        .await
+    }
+
+    /// A customer's revocation counter and whether it is blocked; `None`
+    /// for an unknown customer.
+    pub async fn status_link_epoch(&self, customer_id: String) -> Result<Option<(u32, bool)>> {
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT status_link_epoch, blocked FROM customers WHERE customer_id = ?1",
+            )?
+            .query_row([customer_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+        })
+        .await
+    }
+
+    /// Ends every earlier link of a customer; returns the new counter
+    /// (`None`: unknown customer).
+    pub async fn revoke_status_links(&self, customer_id: String) -> Result<Option<u32>> {
+        self.write(move |c, _| {
+            let n = c
+                .prepare_cached(
+                    "UPDATE customers SET status_link_epoch = status_link_epoch + 1 \
+                     WHERE customer_id = ?1",
+                )?
+                .execute([&customer_id])?;
+            if n == 0 {
+                return Ok(None);
+            }
+            Ok(Some(
+                c.prepare_cached("SELECT status_link_epoch FROM customers WHERE customer_id = ?1")?
+                    .query_row([&customer_id], |r| r.get(0))?,
+            ))
+        })
+        .await
+    }
+}
+
+/// Re-seals the link key when it is not under the current key.
+pub(super) fn reseal(c: &Connection, s: &Sealer) -> Result<usize> {
+    let id = s.current_id().to_vec();
+    let old: Option<Vec<u8>> = c
+        .prepare_cached(
+            "SELECT sealed FROM status_link_key WHERE id = 1 AND substr(sealed, 5, 4) != ?1",
+        )?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    let Some(old) = old else {
+        return Ok(0);
+    };
+    let sealed = s.seal(&PLACE, &s.open(&PLACE, &old)?)?;
+    c.execute(
+        "UPDATE status_link_key SET sealed = ?1 WHERE id = 1",
+        params![sealed],
+    )?;
+    Ok(1)
+}
