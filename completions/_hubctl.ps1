@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'The newest controller version and the fleet''s versions')
             [CompletionResult]::new('incidents', 'incidents', [CompletionResultType]::ParameterValue, 'Incidents, newest first: what is open, what was said, what was held')
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: no opening notifications while one is active')
+            [CompletionResult]::new('status-link', 'status-link', [CompletionResultType]::ParameterValue, 'A signed link to the customer''s Hungarian status page (-o json: {"url", "expires_at"}); --revoke ends every earlier link')
             [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'The operator''s daily digest as it would be sent now (read-only token enough); --send sends it now')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'The operator''s webhook, ntfy and Telegram channels beside email')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron and CI: exit 1 when a non-blocked customer is down')
@@ -614,6 +615,22 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
         'hubctl;maintenance;help;help' {
             break
         }
+        'hubctl;status-link' {
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long it lives: 30d, 12h (default: the hub''s status_page.ttl)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; json and yaml print the API''s objects unchanged')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'revoke')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also: NO_COLOR, or stdout not a terminal)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before destructive or outward actions')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hubctl;digest' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The hub''s base URL, e.g. https://hub.felhom.eu')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'An admin token (`hub-server token create`)')
@@ -797,6 +814,7 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'The newest controller version and the fleet''s versions')
             [CompletionResult]::new('incidents', 'incidents', [CompletionResultType]::ParameterValue, 'Incidents, newest first: what is open, what was said, what was held')
             [CompletionResult]::new('maintenance', 'maintenance', [CompletionResultType]::ParameterValue, 'Maintenance windows: no opening notifications while one is active')
+            [CompletionResult]::new('status-link', 'status-link', [CompletionResultType]::ParameterValue, 'A signed link to the customer''s Hungarian status page (-o json: {"url", "expires_at"}); --revoke ends every earlier link')
             [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'The operator''s daily digest as it would be sent now (read-only token enough); --send sends it now')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'The operator''s webhook, ntfy and Telegram channels beside email')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'For cron and CI: exit 1 when a non-blocked customer is down')
@@ -910,6 +928,9 @@ Register-ArgumentCompleter -Native -CommandName 'hubctl' -ScriptBlock {
             break
         }
         'hubctl;help;maintenance;end' {
+            break
+        }
+        'hubctl;help;status-link' {
             break
         }
         'hubctl;help;digest' {

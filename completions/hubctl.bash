@@ -85,6 +85,9 @@ _hubctl() {
             hubctl,show)
                 cmd="hubctl__subcmd__show"
                 ;;
+            hubctl,status-link)
+                cmd="hubctl__subcmd__status__subcmd__link"
+                ;;
             hubctl,tui)
                 cmd="hubctl__subcmd__tui"
                 ;;
@@ -250,6 +253,9 @@ _hubctl() {
             hubctl__subcmd__help,show)
                 cmd="hubctl__subcmd__help__subcmd__show"
                 ;;
+            hubctl__subcmd__help,status-link)
+                cmd="hubctl__subcmd__help__subcmd__status__subcmd__link"
+                ;;
             hubctl__subcmd__help,tui)
                 cmd="hubctl__subcmd__help__subcmd__tui"
                 ;;
@@ -338,7 +344,7 @@ _hubctl() {
 
     case "${cmd}" in
         hubctl)
-            opts="-o -y -h -V --server --token --output --no-color --yes --help --version login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance digest channel check completions man help"
+            opts="-o -y -h -V --server --token --output --no-color --yes --help --version login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance status-link digest channel check completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1388,7 +1394,7 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__help)
-            opts="login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance digest channel check completions man help"
+            opts="login logout tui fleet show events history config block unblock delete adopt push pull diff update notifications audit versions incidents maintenance status-link digest channel check completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1920,6 +1926,20 @@ _hubctl() {
             return 0
             ;;
         hubctl__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__help__subcmd__status__subcmd__link)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2486,6 +2506,40 @@ _hubctl() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hubctl__subcmd__status__subcmd__link)
+            opts="-o -y -h -V --ttl --revoke --server --token --output --no-color --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

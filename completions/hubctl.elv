@@ -50,6 +50,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand versions 'The newest controller version and the fleet''s versions'
             cand incidents 'Incidents, newest first: what is open, what was said, what was held'
             cand maintenance 'Maintenance windows: no opening notifications while one is active'
+            cand status-link 'A signed link to the customer''s Hungarian status page (-o json: {"url", "expires_at"}); --revoke ends every earlier link'
             cand digest 'The operator''s daily digest as it would be sent now (read-only token enough); --send sends it now'
             cand channel 'The operator''s webhook, ntfy and Telegram channels beside email'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
@@ -563,6 +564,21 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         }
         &'hubctl;maintenance;help;help'= {
         }
+        &'hubctl;status-link'= {
+            cand --ttl 'How long it lives: 30d, 12h (default: the hub''s status_page.ttl)'
+            cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
+            cand --token 'An admin token (`hub-server token create`)'
+            cand -o 'Output format; json and yaml print the API''s objects unchanged'
+            cand --output 'Output format; json and yaml print the API''s objects unchanged'
+            cand --revoke 'revoke'
+            cand --no-color 'No colours (also: NO_COLOR, or stdout not a terminal)'
+            cand -y 'Do not ask before destructive or outward actions'
+            cand --yes 'Do not ask before destructive or outward actions'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hubctl;digest'= {
             cand --server 'The hub''s base URL, e.g. https://hub.felhom.eu'
             cand --token 'An admin token (`hub-server token create`)'
@@ -731,6 +747,7 @@ set edit:completion:arg-completer[hubctl] = {|@words|
             cand versions 'The newest controller version and the fleet''s versions'
             cand incidents 'Incidents, newest first: what is open, what was said, what was held'
             cand maintenance 'Maintenance windows: no opening notifications while one is active'
+            cand status-link 'A signed link to the customer''s Hungarian status page (-o json: {"url", "expires_at"}); --revoke ends every earlier link'
             cand digest 'The operator''s daily digest as it would be sent now (read-only token enough); --send sends it now'
             cand channel 'The operator''s webhook, ntfy and Telegram channels beside email'
             cand check 'For cron and CI: exit 1 when a non-blocked customer is down'
@@ -812,6 +829,8 @@ set edit:completion:arg-completer[hubctl] = {|@words|
         &'hubctl;help;maintenance;list'= {
         }
         &'hubctl;help;maintenance;end'= {
+        }
+        &'hubctl;help;status-link'= {
         }
         &'hubctl;help;digest'= {
         }

@@ -96,6 +96,16 @@ pub enum Command {
     /// Maintenance windows: no opening notifications while one is active.
     #[command(subcommand)]
     Maintenance(MaintenanceCommand),
+    /// A signed link to the customer's Hungarian status page (-o json:
+    /// {"url", "expires_at"}); --revoke ends every earlier link.
+    StatusLink {
+        customer: String,
+        /// How long it lives: 30d, 12h (default: the hub's status_page.ttl).
+        #[arg(long, conflicts_with = "revoke")]
+        ttl: Option<String>,
+        #[arg(long)]
+        revoke: bool,
+    },
     /// The operator's daily digest as it would be sent now (read-only
     /// token enough); --send sends it now.
     Digest {

@@ -11,7 +11,7 @@ use hub_proto::actions::OperatorAction;
 use hub_proto::admin::{
     AuditEntry, ChannelInfo, ChannelList, ChannelRequest, ChannelTest, CredentialKind, Credentials,
     CustomerConfig, CustomerView, Diff, Digest, EventRecord, Fleet, HubStatus, NotificationRecord,
-    Page, RotateRequest, UpdateRequest, Versions, Whoami,
+    Page, RotateRequest, StatusLink, StatusLinkRequest, UpdateRequest, Versions, Whoami,
 };
 use hub_proto::alerts::{IncidentList, MaintenanceList, MaintenanceWindow, NewMaintenance};
 use hub_proto::rules::FleetFilter;
@@ -357,6 +357,29 @@ impl Client {
         } else {
             self.get(self.url(&["digest"], &[])).await
         }
+    }
+
+    /// `POST /customers/{id}/status-link`.
+    pub async fn status_link(
+        &self,
+        id: &str,
+        ttl: Option<String>,
+    ) -> Result<StatusLink, ClientError> {
+        let body = StatusLinkRequest { ttl };
+        self.post(
+            self.url(&["customers", id, "status-link"], &[]),
+            Some(&body),
+        )
+        .await
+    }
+
+    /// `POST /customers/{id}/status-link/revoke`.
+    pub async fn revoke_status_links(&self, id: &str) -> Result<StatusOk, ClientError> {
+        self.post::<(), _>(
+            self.url(&["customers", id, "status-link", "revoke"], &[]),
+            None,
+        )
+        .await
     }
 
     // --- channels --------------------------------------------------------

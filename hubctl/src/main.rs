@@ -126,6 +126,22 @@ async fn run(cli: Cli, ctx: Ctx) -> Result<(String, Outcome), CliError> {
         Command::Versions => view::versions(&c, &ctx).await?,
         Command::Incidents(args) => alerts::incidents(&c, &ctx, args).await?,
         Command::Maintenance(cmd) => alerts::maintenance(&c, &ctx, cmd).await?,
+        Command::StatusLink {
+            customer,
+            ttl,
+            revoke,
+        } => {
+            let id = hubctl::commands::customer_id(customer)?;
+            if *revoke {
+                let r = c.revoke_status_links(id).await?;
+                ctx.data(&r)
+                    .unwrap_or_else(|| format!("every earlier status link of {id} is revoked\n"))
+            } else {
+                let l = c.status_link(id, ttl.clone()).await?;
+                ctx.data(&l)
+                    .unwrap_or_else(|| format!("{}\n(valid until {})\n", l.url, l.expires_at))
+            }
+        }
         Command::Digest { send } => {
             let d = c.digest(*send).await?;
             ctx.data(&d).unwrap_or_else(|| {

@@ -1670,3 +1670,47 @@ async fn the_digest_is_previewed_read_only_and_sent_with_a_full_token() {
         stderr(&out)
     );
 }
+
+#[tokio::test]
+async fn status_links_are_made_and_revoked() {
+    let h = hub().await;
+    h.report("kovacs", "ok", "1.8.2").await;
+    let out = h
+        .run(
+            &h.full,
+            &["status-link", "kovacs", "--ttl", "7d", "-o", "json"],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["url"].as_str().unwrap().contains("/s/"), "{v}");
+    assert_eq!(v["expires_at"], "2026-12-04T10:00:00Z");
+    let out = h.run(&h.full, &["status-link", "kovacs"]).await;
+    assert!(
+        stdout(&out).contains("(valid until 2026-12-27T10:00:00Z)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = h.run(&h.full, &["status-link", "kovacs", "--revoke"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "every earlier status link of kovacs is revoked\n"
+    );
+    // Wrong input: the hub's or the CLI's refusal.
+    let out = h
+        .run(&h.full, &["status-link", "kovacs", "--ttl", "soon"])
+        .await;
+    assert_eq!(out.status.code(), Some(3));
+    let out = h.run(&h.full, &["status-link", "nobody"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    let out = h
+        .run(
+            &h.full,
+            &["status-link", "kovacs", "--ttl", "1d", "--revoke"],
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(2));
+    let out = h.run(&h.ro, &["status-link", "kovacs"]).await;
+    assert_eq!(out.status.code(), Some(3));
+}
