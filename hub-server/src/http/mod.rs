@@ -62,6 +62,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         r = r.route(doc.path, handler);
     }
     r = r.merge(dashboard::router(&state));
+    r = r.merge(status::pages());
     r.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
         audit_denied,

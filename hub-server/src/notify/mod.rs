@@ -20,6 +20,7 @@
 pub mod alert_texts;
 pub mod channels;
 pub mod incidents;
+pub mod page_texts;
 pub mod resend;
 pub mod texts;
 mod tick;

@@ -13,6 +13,7 @@ pub mod query;
 pub mod retrieval;
 pub mod session;
 pub mod status_link;
+pub mod status_page;
 pub mod views;
 
 use hub_proto::ValidationError;

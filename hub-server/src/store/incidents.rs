@@ -457,6 +457,36 @@ impl Store {
         .await
     }
 
+    /// One customer's incidents that were open at some moment since
+    /// `since` (the status page's history), oldest first: two lookups on
+    /// the (customer, opened_at) index.
+    pub async fn customer_incidents_since(
+        &self,
+        customer_id: String,
+        since: Timestamp,
+    ) -> Result<Vec<Incident>> {
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
+                 WHERE i.customer = (SELECT id FROM customers WHERE customer_id = ?1) \
+                   AND i.opened_at >= ?2 \
+                 UNION \
+                 SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
+                 WHERE i.customer = (SELECT id FROM customers WHERE customer_id = ?1) \
+                   AND i.opened_at < ?2 AND (i.resolved_at IS NULL OR i.resolved_at >= ?2) \
+                 ORDER BY 1"
+            );
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows =
+                stmt.query_map(
+                    params![customer_id, ms(since)],
+                    |r| Ok(incident_row(r)?.inc),
+                )?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
     /// How many events of `event_type` a customer had since `since`: how
     /// often its node went down lately.
     pub async fn events_since(

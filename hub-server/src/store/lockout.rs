@@ -79,6 +79,21 @@ impl Store {
         .await
     }
 
+    /// Seconds the status pages stay closed to `client` (0: open), after
+    /// [`MAX_ADDRESS_FAILURES`] bad links from it within [`WINDOW`].
+    pub async fn status_page_locked(&self, client: String, now: Timestamp) -> Result<u64> {
+        self.read(move |c| locked_for(c, &format!("status:{client}"), MAX_ADDRESS_FAILURES, now))
+            .await
+    }
+
+    /// Counts a bad status link from `client`.
+    pub async fn status_page_failure(&self, client: String, now: Timestamp) -> Result<()> {
+        self.write(move |c, _| {
+            record_failure(c, &format!("status:{client}"), MAX_ADDRESS_FAILURES, now)
+        })
+        .await
+    }
+
     /// Lifts a customer's lockout; `true` if there were failures recorded.
     pub async fn clear_lockout(&self, customer_id: String) -> Result<bool> {
         self.write(move |c, _| {

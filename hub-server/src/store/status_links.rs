@@ -63,6 +63,18 @@ impl Store {
         .await
     }
 
+    /// When the hub first knew of a customer (its first report or config).
+    pub async fn customer_since(&self, customer_id: String) -> Result<Option<jiff::Timestamp>> {
+        self.read(move |c| {
+            let at: Option<i64> = c
+                .prepare_cached("SELECT created_at FROM customers WHERE customer_id = ?1")?
+                .query_row([customer_id], |r| r.get(0))
+                .optional()?;
+            Ok(at.map(super::from_ms))
+        })
+        .await
+    }
+
     /// Ends every earlier link of a customer; returns the new counter
     /// (`None`: unknown customer).
     pub async fn revoke_status_links(&self, customer_id: String) -> Result<Option<u32>> {

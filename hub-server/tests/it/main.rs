@@ -30,6 +30,7 @@ mod properties;
 mod router;
 mod secrets;
 mod status_links;
+mod status_page;
 mod storage;
 
 use std::sync::Arc;
