@@ -87,8 +87,8 @@ for rule in spec.get("egress", []):
                 fail(f"egress to {cidr} reaches {net}")
 ings = {d["metadata"]["name"]: d for _, d in docs if d["kind"] == "Ingress"}
 public = [p["path"] for r in ings["hub"]["spec"]["rules"] for p in r["http"]["paths"]]
-if sorted(public) != ["/api/v1/", "/healthz"]:
-    fail(f"the public ingress serves {public}, not only /api/v1/ and /healthz")
+if sorted(public) != ["/api/v1/", "/healthz", "/s/"]:
+    fail(f"the public ingress serves {public}, not only /api/v1/, /healthz and the status pages /s/")
 admin = ings["hub-admin"]["metadata"].get("annotations", {})
 if not admin.get("nginx.ingress.kubernetes.io/allowlist-source-range"):
     fail("the admin ingress has no allowlist-source-range")
