@@ -169,6 +169,12 @@ impl DriftState {
         }
     }
 
+    /// The fleet tables' cell (hubctl, the TUI, the dashboard): the
+    /// verdict, or `-` for none.
+    pub fn cell(d: Option<Self>) -> &'static str {
+        d.map_or("-", Self::as_str)
+    }
+
     /// What a customer's page says about it (the dashboard, the TUI and
     /// `hubctl show`); nothing while in sync.
     pub fn note(self) -> Option<&'static str> {

@@ -275,7 +275,7 @@
     cell(tr, r.display_name || "", "lo");
     cell(tr, r.health || "-", "lo");
     cell(tr, (r.controller_version || "-") + (r.update_available ? " ↑" : ""), "lo");
-    cell(tr, (r.drift || "-").replace("_", " "), "lo");
+    cell(tr, r.drift || "-", "lo");
     cell(tr, r.hostname || "", "lo");
     return tr;
   }

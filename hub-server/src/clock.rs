@@ -5,6 +5,13 @@ use std::sync::Mutex;
 
 use jiff::{SignedDuration, Timestamp};
 
+/// `t` plus `d`, saturating at the end of time (a duration from config can
+/// be anything up to `u64` seconds).
+pub fn after(t: Timestamp, d: std::time::Duration) -> Timestamp {
+    t.checked_add(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
+        .unwrap_or(Timestamp::MAX)
+}
+
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> Timestamp;
 }

@@ -147,11 +147,11 @@ impl<'a> Controller<'a> {
         if e.is_timeout() {
             return format!("timed out after {} ms", self.timeout.as_millis());
         }
+        if let Some(r) = crate::outbound::refusal(e) {
+            return r.to_string();
+        }
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
-            if let Some(r) = s.downcast_ref::<Refused>() {
-                return r.to_string();
-            }
             let text = s.to_string();
             let lower = text.to_ascii_lowercase();
             if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")

@@ -65,6 +65,19 @@ pub fn kind(e: &reqwest::Error) -> &'static str {
     }
 }
 
+/// The policy's refusal behind a failed call, if that is why it failed
+/// (reqwest reports a refused address as a connect error).
+pub fn refusal(e: &reqwest::Error) -> Option<&Refused> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<Refused>() {
+            return Some(r);
+        }
+        source = s.source();
+    }
+    None
+}
+
 /// The answer's body, at most `limit` bytes; a larger one is refused as
 /// soon as it passes the limit (or at once, when it says so up front).
 pub async fn read_capped(
@@ -182,7 +195,7 @@ impl Default for OutboundPolicy {
 
 /// Why a URL or an address is refused, in words for the operator: the
 /// rule, and the key that would allow it.
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum Refused {
     #[error("`{0}` is not a URL")]
     NotUrl(String),

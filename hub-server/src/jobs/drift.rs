@@ -18,11 +18,12 @@ use futures_util::StreamExt;
 use hub_proto::EventType;
 use hub_proto::admin::{DiffEntry, DriftState};
 use hub_proto::alerts::active_window;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use super::JobError;
 use super::staleness::hub_event;
+use crate::clock::after;
 use crate::service::ServiceError;
 use crate::state::AppState;
 use crate::store::{DriftCandidate, DriftRow, NewEvent};
@@ -49,11 +50,6 @@ pub fn jitter(customer_id: &str, interval: Duration) -> Duration {
     let n = u64::from_le_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
     let ms = interval.as_millis().max(1) as u64;
     Duration::from_millis(n % ms)
-}
-
-fn after(t: Timestamp, d: Duration) -> Timestamp {
-    t.checked_add(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
-        .unwrap_or(Timestamp::MAX)
 }
 
 /// One run: schedules new customers, checks the due ones, records every
@@ -149,10 +145,7 @@ pub fn drift_hash(diff: &[DiffEntry]) -> String {
         h.update(a);
         h.update(b);
     }
-    h.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
+    crate::secrets::cipher::hex(&h.finalize())
 }
 
 /// The new row after one check, and the event it emits (if any).

@@ -22,6 +22,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::texts::Rendered;
 use super::{Dispatcher, reason};
+use crate::clock::after;
 use crate::store::{
     Channel, Decisions, IncidentOp, IncidentRow, LogEntry, NewDelivery, NodeState, OutboxItem,
     StoreError, StoredEvent,
@@ -191,11 +192,6 @@ impl Batch {
     pub fn sent(&self, channel: Channel) -> bool {
         self.queued.iter().any(|d| d.channel == channel && d.email)
     }
-}
-
-fn after(t: Timestamp, d: std::time::Duration) -> Timestamp {
-    t.checked_add(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
-        .unwrap_or(Timestamp::MAX)
 }
 
 impl Dispatcher {

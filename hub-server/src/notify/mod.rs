@@ -30,7 +30,6 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use hub_proto::{EventType, LegacyNotify, Severity};
-use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
@@ -449,9 +448,7 @@ impl Dispatcher {
                     && !expired
                 {
                     let wait = retry_after.unwrap_or_else(|| backoff(attempts));
-                    let next = now
-                        .checked_add(SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX))
-                        .unwrap_or(Timestamp::MAX);
+                    let next = crate::clock::after(now, wait);
                     tracing::warn!(customer = %d.customer_id, channel = d.channel.as_str(), attempts, retry_in_s = wait.as_secs(), error = %message, "notify: email deferred");
                     self.store
                         .delivery_retry(d.id, attempts, next, message.clone())

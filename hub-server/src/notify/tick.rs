@@ -19,12 +19,8 @@ use jiff::{SignedDuration, Timestamp};
 use super::incidents::{Batch, Situation};
 use super::texts::{Facts, Rendered};
 use super::{Decision, Dispatcher, Pending, alert_texts, reason};
+use crate::clock::after;
 use crate::store::{Channel, IncidentOp, IncidentRow, NodeState, StoreError};
-
-fn after(t: Timestamp, d: std::time::Duration) -> Timestamp {
-    t.checked_add(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
-        .unwrap_or(Timestamp::MAX)
-}
 
 impl Dispatcher {
     pub(super) async fn tick(&self) -> Result<(), StoreError> {

@@ -7,7 +7,6 @@
 use std::time::Duration;
 
 use hub_proto::admin::StatusLink;
-use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
 use super::{Actor, ServiceError};
@@ -46,11 +45,7 @@ pub async fn link(st: &AppState, id: &str, ttl: Duration) -> Result<StatusLink, 
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("unknown customer `{id}`")))?;
     let key = st.store.status_link_key().await?;
-    let expires_at = st
-        .clock
-        .now()
-        .checked_add(SignedDuration::try_from(ttl).unwrap_or(SignedDuration::MAX))
-        .unwrap_or(Timestamp::MAX);
+    let expires_at = crate::clock::after(st.clock.now(), ttl);
     let token = sign(
         &key,
         &LinkClaims {

@@ -4,7 +4,7 @@
 //! day.
 
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::{NewDelivery, Result, Store, from_ms, ms};
 
@@ -133,20 +133,10 @@ impl Store {
         now: Timestamp,
     ) -> Result<bool> {
         self.write(move |c, changes| {
-            if let Some(job) = job {
-                let done: Option<String> = c
-                    .prepare_cached("SELECT local_date FROM job_runs WHERE job = ?1")?
-                    .query_row([job], |r| r.get(0))
-                    .optional()?;
-                if done.as_deref() == Some(local_date.as_str()) {
-                    return Ok(false);
-                }
-                c.prepare_cached(
-                    "INSERT INTO job_runs (job, local_date, ran_at) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT (job) DO UPDATE SET local_date = excluded.local_date, \
-                        ran_at = excluded.ran_at",
-                )?
-                .execute(params![job, local_date, ms(now)])?;
+            if let Some(job) = job
+                && !super::jobs::mark_daily_run(c, job, &local_date, now)?
+            {
+                return Ok(false);
             }
             super::notify::record(
                 c,

@@ -4,7 +4,7 @@
 
 use hub_proto::admin::DriftState;
 use jiff::Timestamp;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::events::insert_event_for;
 use super::{Change, NewEvent, Result, Store, from_ms, ms};
@@ -100,11 +100,7 @@ impl Store {
                 let before: Option<Option<String>> = c
                     .prepare_cached("SELECT status FROM drift_states WHERE customer = ?1")?
                     .query_row([cust.id], |r| r.get(0))
-                    .map(Some)
-                    .or_else(|e| match e {
-                        rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                        e => Err(e),
-                    })?;
+                    .optional()?;
                 c.prepare_cached(
                     "INSERT INTO drift_states (customer, status, hash, consecutive, emitted, since, \
                         last_checked_at, next_check_at, last_error) \

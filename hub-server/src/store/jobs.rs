@@ -193,22 +193,13 @@ impl Store {
         now: Timestamp,
     ) -> Result<Option<Vec<i64>>> {
         self.write(move |c, changes| {
-            let done: Option<String> = c
-                .prepare_cached("SELECT local_date FROM job_runs WHERE job = ?1")?
-                .query_row([job], |r| r.get(0))
-                .optional()?;
-            if done.as_deref() == Some(local_date.as_str()) {
+            if !mark_daily_run(c, job, &local_date, now)? {
                 return Ok(None);
             }
             let mut ids = Vec::with_capacity(events.len());
             for e in &events {
                 ids.push(insert_event(c, e, changes)?.id);
             }
-            c.prepare_cached(
-                "INSERT INTO job_runs (job, local_date, ran_at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (job) DO UPDATE SET local_date = excluded.local_date, ran_at = excluded.ran_at",
-            )?
-            .execute(params![job, local_date, ms(now)])?;
             Ok(Some(ids))
         })
         .await
@@ -297,4 +288,27 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Records that daily `job` ran on `local_date`; `false` (nothing written)
+/// if it already had: the one check of "at most once per local day".
+pub(super) fn mark_daily_run(
+    c: &rusqlite::Connection,
+    job: &str,
+    local_date: &str,
+    now: Timestamp,
+) -> Result<bool> {
+    let done: Option<String> = c
+        .prepare_cached("SELECT local_date FROM job_runs WHERE job = ?1")?
+        .query_row([job], |r| r.get(0))
+        .optional()?;
+    if done.as_deref() == Some(local_date) {
+        return Ok(false);
+    }
+    c.prepare_cached(
+        "INSERT INTO job_runs (job, local_date, ran_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (job) DO UPDATE SET local_date = excluded.local_date, ran_at = excluded.ran_at",
+    )?
+    .execute(params![job, local_date, ms(now)])?;
+    Ok(true)
 }

@@ -65,7 +65,7 @@ pub fn fleet_table(ctx: &Ctx, fleet: &Fleet) -> String {
             cell(age(c.last_report_age_secs)),
             cell(version),
             cell(if s.managed { "managed" } else { "manual" }),
-            cell(c.drift.map_or("-", |d| d.as_str())),
+            cell(hub_proto::admin::DriftState::cell(c.drift)),
             cell(format!("{}/{}", c.errors_24h, c.warnings_24h)),
             cell(c.reason.as_deref().map(clean).unwrap_or_default()),
         ]);

@@ -152,7 +152,7 @@ pub fn render(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 Cell::from(s.health.map(|h| h.as_str()).unwrap_or("-")),
                 Cell::from(version),
                 Cell::from(if s.managed { "managed" } else { "manual" }),
-                Cell::from(r.entry.drift.map_or("-", |d| d.as_str())),
+                Cell::from(hub_proto::admin::DriftState::cell(r.entry.drift)),
                 Cell::from(clean(s.hostname.as_deref().unwrap_or("")).into_owned()),
             ]));
             if i == app.selected {

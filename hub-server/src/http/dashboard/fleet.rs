@@ -33,19 +33,10 @@ pub struct FleetRow<'a> {
     pub warnings: i64,
     /// Why the status is not a plain ok.
     pub reason: String,
-    /// The drift verdict in words (`in sync`, `drifted`, `unknown`, `-`).
+    /// The drift verdict as every front end writes it (`in_sync`,
+    /// `drifted`, `unknown`, `-`).
     pub drift: &'static str,
     pub hostname: &'a str,
-}
-
-/// A drift verdict as the fleet table shows it (`live.js` writes the same).
-pub fn drift_words(d: Option<hub_proto::admin::DriftState>) -> &'static str {
-    match d {
-        Some(hub_proto::admin::DriftState::InSync) => "in sync",
-        Some(hub_proto::admin::DriftState::Drifted) => "drifted",
-        Some(hub_proto::admin::DriftState::Unknown) => "unknown",
-        None => "-",
-    }
 }
 
 /// The fleet page's data: counts per status (blocked included) in the
@@ -120,7 +111,7 @@ pub fn fleet_data<'a>(rows: impl Iterator<Item = &'a Row>, view: &StatusView) ->
                 errors: e.errors_24h,
                 warnings: e.warnings_24h,
                 reason: e.reason.unwrap_or_default(),
-                drift: drift_words(e.drift),
+                drift: hub_proto::admin::DriftState::cell(e.drift),
                 hostname: s.hostname.unwrap_or(""),
             }
         })

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde_json::json;
 use tokio::sync::{Notify, watch};
 
 use super::{ChannelError, ChannelSender, JOB, PARALLEL_SENDS, POLL, ROUND};
-use crate::clock::Clock;
+use crate::clock::{Clock, after};
 use crate::config::NotificationsConfig;
 use crate::job_board::JobBoard;
 use crate::notify::{backoff, texts};
@@ -299,9 +299,4 @@ enum Attempt {
     Deferred,
     Failed,
     Disabled,
-}
-
-fn after(t: Timestamp, d: Duration) -> Timestamp {
-    t.checked_add(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
-        .unwrap_or(Timestamp::MAX)
 }

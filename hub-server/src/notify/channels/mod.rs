@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use thiserror::Error;
 
 use super::texts;
-use crate::outbound::{OutboundPolicy, Refused, kind, read_text, truncate_chars};
+use crate::outbound::{OutboundPolicy, Refused, kind, read_text, refusal, truncate_chars};
 use crate::store::channels::ChannelTarget;
 
 mod delivery;
@@ -369,34 +369,12 @@ fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
 /// A failed request in words, without its URL; the policy's refusal at
 /// connect time is kept as such.
 fn request_error(e: reqwest::Error) -> ChannelError {
-    let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
-    while let Some(s) = src {
-        if let Some(r) = s.downcast_ref::<Refused>() {
-            return ChannelError::Refused(clone_refused(r));
-        }
-        src = s.source();
-    }
-    ChannelError::Transient {
-        message: kind(&e).to_owned(),
-        retry_after: None,
-    }
-}
-
-fn clone_refused(r: &Refused) -> Refused {
-    match r {
-        Refused::NotUrl(s) => Refused::NotUrl(s.clone()),
-        Refused::NotHttps { section } => Refused::NotHttps { section },
-        Refused::Credentials => Refused::Credentials,
-        Refused::ForeignHost { host, domain } => Refused::ForeignHost {
-            host: host.clone(),
-            domain: domain.clone(),
+    match refusal(&e) {
+        Some(r) => ChannelError::Refused(r.clone()),
+        None => ChannelError::Transient {
+            message: kind(&e).to_owned(),
+            retry_after: None,
         },
-        Refused::NotListed { host, section } => Refused::NotListed {
-            host: host.clone(),
-            section,
-        },
-        Refused::InternalAddress { ip, section } => Refused::InternalAddress { ip: *ip, section },
-        Refused::NoAddress(h) => Refused::NoAddress(h.clone()),
     }
 }
 
@@ -449,7 +427,13 @@ mod tests {
         }
         let wait = s.take(&ch, t0).unwrap_err();
         assert_eq!(wait.as_secs(), 10);
-        assert!(s.take(&ch, t0 + jiff::SignedDuration::from_secs(9)).is_err());
-        assert_eq!(s.take(&ch, t0 + jiff::SignedDuration::from_secs(10)), Ok(()));
+        assert!(
+            s.take(&ch, t0 + jiff::SignedDuration::from_secs(9))
+                .is_err()
+        );
+        assert_eq!(
+            s.take(&ch, t0 + jiff::SignedDuration::from_secs(10)),
+            Ok(())
+        );
     }
 }
