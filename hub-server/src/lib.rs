@@ -229,6 +229,8 @@ pub async fn dispatcher(state: &Arc<AppState>) -> Result<Dispatcher, HubError> {
         maintenance: state.config.maintenance.clone(),
         live: state.live.clone(),
         tz: state.tz.clone(),
+        status_page: state.config.status_page.clone(),
+        public_url: state.config.server.public_url.clone(),
     })
 }
 

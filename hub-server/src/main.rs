@@ -349,7 +349,8 @@ fn preview(
             dashboard_url: config.server.dashboard_url(),
             tz: &tz,
         };
-        let customer = matches!(channel, PreviewChannel::Customer);
+        let link = texts::PageLink::example(&config.server.public_url);
+        let customer = matches!(channel, PreviewChannel::Customer).then_some(&link);
         let r = alert_texts::preview(&c, event_type, customer).ok_or_else(|| {
             anyhow::anyhow!("`{event_type}` is an operator email only: pass --channel operator")
         })?;
@@ -375,9 +376,12 @@ fn preview(
             let legacy = (event_type == "legacy_notify").then_some("Example subject");
             texts::operator(&facts, legacy)
         }
-        PreviewChannel::Customer => texts::customer(&facts).ok_or_else(|| {
-            anyhow::anyhow!("`{event_type}` is never emailed to customers (see docs/api.md)")
-        })?,
+        PreviewChannel::Customer => {
+            let link = texts::PageLink::example(&config.server.public_url);
+            texts::customer(&facts, Some(&link)).ok_or_else(|| {
+                anyhow::anyhow!("`{event_type}` is never emailed to customers (see docs/api.md)")
+            })?
+        }
     };
     println!("Subject: {}\n", rendered.subject);
     println!("{}", if html { rendered.html } else { rendered.text });

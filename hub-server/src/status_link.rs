@@ -64,6 +64,12 @@ pub fn sign(key: &[u8; 32], c: &LinkClaims) -> String {
     )
 }
 
+/// Where the page of `token` is: on the hub's public address, which the
+/// ingress serves to the internet (`/s/`), not on the dashboard's.
+pub fn url(public_url: &str, token: &str) -> String {
+    format!("{}/s/{token}", public_url.trim_end_matches('/'))
+}
+
 /// The claims of a token signed under `key`. Expiry and the revocation
 /// counter are the caller's to check (they need the clock and the store).
 pub fn verify(key: &[u8; 32], token: &str) -> Result<LinkClaims, LinkError> {

@@ -8,7 +8,7 @@ use hub_proto::human_duration;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::texts::{Rendered, esc};
+use super::texts::{PageLink, Rendered, esc, page_link_parts};
 
 /// What the texts need beyond the incident.
 pub struct Ctx<'a> {
@@ -257,7 +257,11 @@ fn hungarian_duration(from: Timestamp, to: Timestamp) -> String {
 }
 
 /// The customer's "it is over", paired with an opening they got.
-pub fn customer_resolved(inc: &Incident, at: Timestamp) -> Option<Rendered> {
+pub fn customer_resolved(
+    inc: &Incident,
+    at: Timestamp,
+    link: Option<&PageLink>,
+) -> Option<Rendered> {
     let id = inc.customer_id.as_deref()?;
     let (title, para) = match inc.family {
         Family::Node | Family::Flapping => (
@@ -280,14 +284,15 @@ pub fn customer_resolved(inc: &Incident, at: Timestamp) -> Option<Rendered> {
         Family::Fleet => return None,
     };
     let took = hungarian_duration(inc.opened_at, at);
+    let (link_text, link_html) = page_link_parts(link);
     let subject = format!("{title} – felhom ({id})");
     let text = format!(
         "Kedves Ügyfelünk!\n\n{para}\n\nA probléma időtartama: {took}\nÜgyfélazonosító: {id}\n\n\
-         Üdvözlettel:\na felhom csapata\n"
+         {link_text}Üdvözlettel:\na felhom csapata\n"
     );
     let html = format!(
         "<p>Kedves Ügyfelünk!</p><p>{}</p><p>A probléma időtartama: {}<br>Ügyfélazonosító: {}</p>\
-         <p>Üdvözlettel:<br>a felhom csapata</p>",
+         {link_html}<p>Üdvözlettel:<br>a felhom csapata</p>",
         esc(para),
         esc(&took),
         esc(id)
@@ -316,9 +321,9 @@ pub const PREVIEWS: &[&str] = &[
 ];
 
 /// An example of the incident email `name` (one of [`PREVIEWS`]) on the
-/// customer's channel or the operator's; `None` when there is no such
-/// email on that channel.
-pub fn preview(c: &Ctx<'_>, name: &str, customer: bool) -> Option<Rendered> {
+/// customer's channel (with `link`) or the operator's (`None`); `None`
+/// when there is no such email on that channel.
+pub fn preview(c: &Ctx<'_>, name: &str, customer: Option<&PageLink>) -> Option<Rendered> {
     let t = |s: &str| s.parse::<Timestamp>().ok();
     let opened = t("2026-11-27T01:10:00Z")?;
     let now = t("2026-11-27T03:25:00Z")?;
@@ -346,10 +351,10 @@ pub fn preview(c: &Ctx<'_>, name: &str, customer: bool) -> Option<Rendered> {
         inhibited: [("backup_failed".to_owned(), 1)].into(),
         detail: serde_json::json!({"silent": 8, "total": 8}),
     };
-    if customer {
+    if let Some(link) = customer {
         return match name {
             "node_resolved" | "backup_resolved" | "dbdump_resolved" | "disk_resolved" => {
-                customer_resolved(&inc, now)
+                customer_resolved(&inc, now, Some(link))
             }
             _ => None,
         };
@@ -389,49 +394,55 @@ mod tests {
             tz: &TimeZone::get("Europe/Budapest").unwrap(),
         };
         for name in PREVIEWS {
-            let r = preview(&c, name, false).unwrap();
+            let r = preview(&c, name, None).unwrap();
             assert!(!r.subject.is_empty() && !r.text.is_empty(), "{name}");
         }
         assert!(
-            preview(&c, "reminder", false)
+            preview(&c, "reminder", None)
                 .unwrap()
                 .subject
                 .starts_with("Reminder: ")
         );
         assert!(
-            preview(&c, "mass_outage", false)
+            preview(&c, "mass_outage", None)
                 .unwrap()
                 .subject
                 .contains("Mass outage")
         );
-        let over = preview(&c, "fleet_resolved", false).unwrap().subject;
+        let over = preview(&c, "fleet_resolved", None).unwrap().subject;
         assert!(
             over.contains("Mass outage") && over.contains("over"),
             "{over}"
         );
         assert!(
-            preview(&c, "node_flapping", false)
+            preview(&c, "node_flapping", None)
                 .unwrap()
                 .subject
                 .contains("flapping")
         );
         assert!(
-            preview(&c, "node_stable", false)
+            preview(&c, "node_stable", None)
                 .unwrap()
                 .subject
                 .contains("stable")
         );
-        let after = preview(&c, "after_maintenance", false).unwrap();
+        let after = preview(&c, "after_maintenance", None).unwrap();
         assert!(
             after.subject.contains("after maintenance"),
             "{}",
             after.subject
         );
         assert!(after.text.contains("ended at 03:00"), "{}", after.text);
-        let hu = preview(&c, "node_resolved", true).unwrap();
+        let link = PageLink::example("https://status.example.test/");
+        let hu = preview(&c, "node_resolved", Some(&link)).unwrap();
         assert!(hu.subject.contains("ismét elérhető") && hu.text.contains("2 óra 15 perc"));
         assert!(
-            preview(&c, "mass_outage", true).is_none(),
+            hu.text.contains("https://status.example.test/s/"),
+            "{}",
+            hu.text
+        );
+        assert!(
+            preview(&c, "mass_outage", Some(&link)).is_none(),
             "never to customers"
         );
     }

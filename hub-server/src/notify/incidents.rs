@@ -560,7 +560,9 @@ impl Dispatcher {
         }
         if inc.inc.notified_customer_at.is_some() {
             let prefs = self.store.preferences(customer_id.to_owned()).await?;
-            match (prefs, super::alert_texts::customer_resolved(&inc.inc, at)) {
+            let link = self.page_link(customer_id).await?;
+            let text = super::alert_texts::customer_resolved(&inc.inc, at, link.as_ref());
+            match (prefs, text) {
                 _ if blocked => b.skip(Channel::Customer, &t, event, reason::BLOCKED),
                 (Some(p), Some(r)) => b.send(
                     Channel::Customer,

@@ -33,7 +33,7 @@ use hub_proto::{EventType, LegacyNotify, Severity};
 use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
-use crate::config::{AlertingConfig, MaintenanceConfig, NotificationsConfig};
+use crate::config::{AlertingConfig, MaintenanceConfig, NotificationsConfig, StatusPageConfig};
 use crate::job_board::JobBoard;
 use crate::live::Live;
 use crate::store::{
@@ -98,6 +98,10 @@ pub struct Dispatcher {
     pub live: Arc<Live>,
     /// `alerting.timezone`.
     pub tz: jiff::tz::TimeZone,
+    /// Whether customer emails link to the customer's page, for how long.
+    pub status_page: StatusPageConfig,
+    /// Where the pages are (`server.public_url`).
+    pub public_url: String,
 }
 
 /// Decisions not written yet: those about different customers go in one
@@ -531,10 +535,31 @@ impl Dispatcher {
         {
             return Ok(Decision::Skip(reason::COOLDOWN));
         }
-        match texts::customer(facts) {
+        let link = self.page_link(customer_id).await?;
+        match texts::customer(facts, link.as_ref()) {
             Some(r) => Ok(Decision::Send(r, prefs.email)),
             None => Ok(Decision::Skip(reason::NOT_APPLICABLE)),
         }
+    }
+
+    /// A fresh link to the customer's status page for an email about to be
+    /// queued, valid `status_page.ttl`; `None` when the pages are off.
+    pub(super) async fn page_link(
+        &self,
+        customer_id: &str,
+    ) -> Result<Option<texts::PageLink>, StoreError> {
+        if !self.status_page.enabled {
+            return Ok(None);
+        }
+        let until = crate::clock::after(self.clock.now(), self.status_page.ttl.0);
+        let token = self
+            .store
+            .status_link_token(customer_id.to_owned(), until)
+            .await?;
+        Ok(token.map(|t| texts::PageLink {
+            url: crate::status_link::url(&self.public_url, &t),
+            until: page_texts::Lang::Hu.when(until, &self.tz),
+        }))
     }
 
     async fn in_cooldown(

@@ -50,6 +50,9 @@ pub struct Words {
     pub too_many_title: &'static str,
     pub too_many_text: &'static str,
     pub other_lang: &'static str,
+    /// The customer emails' line to the page.
+    pub email_link: &'static str,
+    pub email_link_until: &'static str,
 }
 
 pub const HU: Words = Words {
@@ -87,6 +90,8 @@ pub const HU: Words = Words {
     too_many_title: "Túl sok próbálkozás",
     too_many_text: "Kérjük, próbálja újra néhány perc múlva.",
     other_lang: "English",
+    email_link: "Szerverük állapotát bármikor megnézheti itt",
+    email_link_until: "A link érvényes eddig",
 };
 
 pub const EN: Words = Words {
@@ -124,6 +129,8 @@ pub const EN: Words = Words {
     too_many_title: "Too many attempts",
     too_many_text: "Please try again in a few minutes.",
     other_lang: "Magyar",
+    email_link: "Your server's status, at any time",
+    email_link_until: "The link is valid until",
 };
 
 impl Lang {

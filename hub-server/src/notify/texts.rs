@@ -1,7 +1,8 @@
 //! Email texts: the operator's in English, the customer's in Hungarian,
 //! written per event type. Every email has a plain-text and an HTML part,
 //! the customer's id and the event's message; the operator's links to the
-//! customer's dashboard page, the customer's never links to the hub.
+//! customer's dashboard page, the customer's never to the dashboard, only
+//! to the customer's own status page (a fresh signed link).
 
 use hub_proto::{EventType, Severity};
 
@@ -11,6 +12,47 @@ pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+/// A customer's signed link to its status page, as an email shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLink {
+    pub url: String,
+    /// When it stops working, in the customer's words (`2027. 01. 06. 14:05`).
+    pub until: String,
+}
+
+impl PageLink {
+    /// What `hub-server preview-email` shows in place of a signed link.
+    pub fn example(public_url: &str) -> PageLink {
+        PageLink {
+            url: crate::status_link::url(public_url, "AQAAAABpa2FTAAAAAGtvdmFjcy1jc2FsYWQ.example"),
+            until: "2026. 12. 27. 03:10".into(),
+        }
+    }
+}
+
+/// The paragraph of a customer email that carries its page link (plain
+/// text, HTML); empty without one (the pages are off).
+pub(crate) fn page_link_parts(link: Option<&PageLink>) -> (String, String) {
+    let Some(l) = link else {
+        return (String::new(), String::new());
+    };
+    let w = &super::page_texts::HU;
+    (
+        format!(
+            "{}:\n{}\n({}: {})\n\n",
+            w.email_link, l.url, w.email_link_until, l.until
+        ),
+        format!(
+            "<p>{}: <a href=\"{}\">{}</a><br><small>{}: {}</small></p>",
+            esc(w.email_link),
+            esc(&l.url),
+            esc(&l.url),
+            esc(w.email_link_until),
+            esc(&l.until)
+        ),
+    )
 }
 
 /// What a text is about.
@@ -202,19 +244,21 @@ fn customer_words(t: EventType) -> Option<(&'static str, &'static str)> {
 }
 
 /// The customer's email, or `None` for types customers are never told of.
-pub fn customer(f: &Facts<'_>) -> Option<Rendered> {
+pub fn customer(f: &Facts<'_>, link: Option<&PageLink>) -> Option<Rendered> {
     let (title, paragraph) = customer_words(EventType::parse(f.event_type)?)?;
-    // No link: the hub's pages are the operator's, not the customer's.
+    // Never the dashboard: its pages are the operator's.
+    let (link_text, link_html) = page_link_parts(link);
     let subject = format!("{title} – felhom ({})", f.customer_id);
     let text = format!(
         "Kedves Ügyfelünk!\n\n{paragraph}\n\nA rendszer üzenete: {}\nIdőpont: {}\n\
-         Ügyfélazonosító: {}\n\nHa kérdése van, egyszerűen válaszoljon erre a levélre.\n\nÜdvözlettel:\na felhom csapata\n\n\
+         Ügyfélazonosító: {}\n\n{link_text}Ha kérdése van, egyszerűen válaszoljon erre a levélre.\n\n\
+         Üdvözlettel:\na felhom csapata\n\n\
          Ezt a levelet azért kapta, mert feliratkozott az ilyen értesítésekre.\n",
         f.message, f.occurred_at, f.customer_id
     );
     let html = format!(
         "<p>Kedves Ügyfelünk!</p><p>{}</p><p>A rendszer üzenete: <em>{}</em><br>Időpont: {}<br>\
-         Ügyfélazonosító: {}</p><p>Ha kérdése van, egyszerűen válaszoljon erre a levélre.</p>\
+         Ügyfélazonosító: {}</p>{link_html}<p>Ha kérdése van, egyszerűen válaszoljon erre a levélre.</p>\
          <p>Üdvözlettel:<br>a felhom csapata</p>\
          <p style=\"color:#666;font-size:small\">Ezt a levelet azért kapta, mert feliratkozott \
          az ilyen értesítésekre.</p>",
@@ -264,8 +308,16 @@ mod tests {
     #[test]
     fn every_customer_facing_type_has_its_own_hungarian_text() {
         let mut subjects = std::collections::HashSet::new();
+        let link = PageLink {
+            url: "https://status.felhom.eu/s/abc.def".into(),
+            until: "2027. 01. 06. 14:05".into(),
+        };
         for t in EventType::ALL {
-            let r = customer(&facts(t.as_str()));
+            assert_eq!(
+                customer(&facts(t.as_str()), None).is_some(),
+                t.customer_facing()
+            );
+            let r = customer(&facts(t.as_str()), Some(&link));
             assert_eq!(r.is_some(), t.customer_facing(), "{t:?}");
             if let Some(r) = r {
                 assert!(
@@ -275,7 +327,20 @@ mod tests {
                 );
                 assert!(r.text.contains("kovacs-csalad") && r.text.contains("restic <exited> 1"));
                 assert!(r.html.contains("restic &lt;exited&gt; 1"));
-                // The dashboard is the operator's: never linked for customers.
+                // The dashboard is the operator's: never linked for
+                // customers; their own page is.
+                assert!(
+                    r.text
+                        .contains("megnézheti itt:\nhttps://status.felhom.eu/s/abc.def\n")
+                );
+                assert!(
+                    r.text
+                        .contains("(A link érvényes eddig: 2027. 01. 06. 14:05)")
+                );
+                assert!(
+                    r.html
+                        .contains("<a href=\"https://status.felhom.eu/s/abc.def\">")
+                );
                 for part in [&r.text, &r.html] {
                     assert!(!part.contains("hub.felhom.eu"), "{part}");
                     assert!(!part.contains("/customers/"), "{part}");

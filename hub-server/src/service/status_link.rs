@@ -12,7 +12,7 @@ use serde_json::json;
 use super::{Actor, ServiceError};
 use crate::config::{GoDuration, MAX_LINK_TTL};
 use crate::state::AppState;
-use crate::status_link::{LinkClaims, sign, verify};
+use crate::status_link::{LinkClaims, url, verify};
 
 /// What a token is worth.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,26 +39,14 @@ fn enabled(st: &AppState) -> Result<(), ServiceError> {
 pub async fn link(st: &AppState, id: &str, ttl: Duration) -> Result<StatusLink, ServiceError> {
     enabled(st)?;
     hub_proto::validate_customer_id(id)?;
-    let (epoch, _) = st
+    let expires_at = crate::clock::after(st.clock.now(), ttl);
+    let token = st
         .store
-        .status_link_epoch(id.to_owned())
+        .status_link_token(id.to_owned(), expires_at)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("unknown customer `{id}`")))?;
-    let key = st.store.status_link_key().await?;
-    let expires_at = crate::clock::after(st.clock.now(), ttl);
-    let token = sign(
-        &key,
-        &LinkClaims {
-            customer_id: id.to_owned(),
-            expires_at,
-            epoch,
-        },
-    );
     Ok(StatusLink {
-        url: format!(
-            "{}/s/{token}",
-            st.config.server.public_url.trim_end_matches('/')
-        ),
+        url: url(&st.config.server.public_url, &token),
         expires_at,
     })
 }

@@ -193,6 +193,9 @@ struct Inner {
     threads: Mutex<Vec<JoinHandle<()>>>,
     readers: usize,
     checkpoints: Arc<wal::CheckpointShared>,
+    /// The status links' signing key once read: it never changes (a
+    /// rotation reseals it, the same key), and every page view checks one.
+    link_key: std::sync::OnceLock<zeroize::Zeroizing<[u8; 32]>>,
 }
 
 impl Store {
@@ -268,6 +271,7 @@ impl Store {
                 threads: Mutex::new(Vec::new()),
                 readers,
                 checkpoints: shared.clone(),
+                link_key: std::sync::OnceLock::new(),
             }),
         };
         let writer = worker::Writer {

@@ -17,37 +17,31 @@ const PLACE: Place<'static> = Place {
 impl Store {
     /// The links' signing key, made on first use.
     pub async fn status_link_key(&self) -> Result<Zeroizing<[u8; 32]>> {
+        if let Some(k) = self.inner.link_key.get() {
+            return Ok(k.clone());
+        }
         let sealer = self.sealer().clone();
-        self.write(move |c, _| {
-            let sealed: Option<Vec<u8>> = c
-                .prepare_cached("SELECT sealed FROM status_link_key WHERE id = 1")?
-                .query_row([], |r| r.get(0))
-                .optional()?;
-            let sealed = match sealed {
-                Some(s) => s,
-                None => {
-                    let mut key = Zeroizing::new([0u8; 32]);
-                    getrandom::fill(key.as_mut())
-                        .map_err(|e| StoreError::Corrupt(format!("no random numbers: {e}")))?;
-                    let s = sealer.seal(&PLACE, key.as_ref())?;
-                    c.execute(
-                        "INSERT INTO status_link_key (id, sealed) VALUES (1, ?1)",
-                        [&s],
-                    )?;
-                    s
-                }
-            };
-            let plain = sealer.open(&PLACE, &sealed)?;
-            let mut key = Zeroizing::new([0u8; 32]);
-            if plain.len() != 32 {
-                return Err(StoreError::Corrupt(
-                    "the status link key is not 32 bytes".into(),
-                ));
-            }
-            key.copy_from_slice(&plain);
-            Ok(key)
-        })
-        .await
+        let key = self.write(move |c, _| link_key(c, &sealer)).await?;
+        Ok(self.inner.link_key.get_or_init(|| key).clone())
+    }
+
+    /// A token for `customer_id`'s page valid until `expires_at`, under its
+    /// current revocation counter; `None` for an unknown customer.
+    pub async fn status_link_token(
+        &self,
+        customer_id: String,
+        expires_at: jiff::Timestamp,
+    ) -> Result<Option<String>> {
+        let key = self.status_link_key().await?;
+        let Some((epoch, _)) = self.status_link_epoch(customer_id.clone()).await? else {
+            return Ok(None);
+        };
+        let claims = crate::status_link::LinkClaims {
+            customer_id,
+            expires_at,
+            epoch,
+        };
+        Ok(Some(crate::status_link::sign(&key, &claims)))
     }
 
     /// A customer's revocation counter and whether it is blocked; `None`
@@ -95,6 +89,38 @@ impl Store {
         })
         .await
     }
+}
+
+/// The signing key, made and sealed on first use (inside one write, so
+/// two first uses cannot make two keys).
+fn link_key(c: &Connection, sealer: &Sealer) -> Result<Zeroizing<[u8; 32]>> {
+    let sealed: Option<Vec<u8>> = c
+        .prepare_cached("SELECT sealed FROM status_link_key WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    let sealed = match sealed {
+        Some(s) => s,
+        None => {
+            let mut key = Zeroizing::new([0u8; 32]);
+            getrandom::fill(key.as_mut())
+                .map_err(|e| StoreError::Corrupt(format!("no random numbers: {e}")))?;
+            let s = sealer.seal(&PLACE, key.as_ref())?;
+            c.execute(
+                "INSERT INTO status_link_key (id, sealed) VALUES (1, ?1)",
+                [&s],
+            )?;
+            s
+        }
+    };
+    let plain = sealer.open(&PLACE, &sealed)?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    if plain.len() != 32 {
+        return Err(StoreError::Corrupt(
+            "the status link key is not 32 bytes".into(),
+        ));
+    }
+    key.copy_from_slice(&plain);
+    Ok(key)
 }
 
 /// Re-seals the link key when it is not under the current key.

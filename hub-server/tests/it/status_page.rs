@@ -31,11 +31,7 @@ async fn hub() -> (Hub, String) {
 }
 
 async fn report_now(hub: &Hub) {
-    let now = hub.clock.now_ts().to_string();
-    let resp = hub
-        .post_json("/api/v1/report", Some(KEY), &report("kovacs", &now))
-        .await;
-    assert_eq!(resp.status(), 200);
+    report_now_for(hub, "kovacs").await;
 }
 
 async fn path(hub: &Hub, admin: &str, ttl: &str) -> String {
@@ -185,4 +181,138 @@ async fn bad_and_expired_links_reveal_nothing_and_bad_ones_lock_the_address() {
     let (status, _, _) = page(&hub, &good).await;
     assert_eq!(status, 200);
     hub.stop().await;
+}
+
+/// The link in an email's text part, as a path on the hub.
+fn email_link(m: &crate::fakes::Received) -> String {
+    let text = m.body["text"].as_str().unwrap();
+    let at = text
+        .find("https://hub.example.test/s/")
+        .unwrap_or_else(|| panic!("no page link: {text}"));
+    let url = text[at..].split_whitespace().next().unwrap();
+    let html = m.body["html"].as_str().unwrap();
+    assert!(html.contains(&format!("<a href=\"{url}\">")), "{html}");
+    url.strip_prefix("https://hub.example.test")
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn each_customer_email_carries_a_fresh_link_to_that_customers_page() {
+    let (resend, url) = crate::fakes::FakeResend::start().await;
+    let hub = Hub::start_with(Arc::new(tempfile::tempdir().unwrap()), fast(), move |c| {
+        c.alerting.stale_threshold = GoDuration(Duration::from_secs(60));
+        c.alerting.down_threshold = GoDuration(Duration::from_secs(120));
+        c.notifications.resend_base_url = url;
+        c.notifications.resend_api_key = Secret(crate::fakes::RESEND_KEY.into());
+        c.status_page.ttl = GoDuration(Duration::from_secs(7 * 86_400));
+    })
+    .await;
+    let admin = hub.admin_token("ops", false).await;
+    for id in ["kovacs", "szabo"] {
+        hub.add_config(id).await;
+        let prefs = json!({"customer_id": id, "email": format!("{id}@example.hu"),
+            "enabled_events": ["node_down", "node_recovered", "backup_failed"]});
+        let resp = hub
+            .post_json("/api/v1/preferences", Some(KEY), &prefs)
+            .await;
+        assert_eq!(resp.status(), 200);
+        let now = hub.clock.now_ts().to_string();
+        let resp = hub
+            .post_json("/api/v1/report", Some(KEY), &report(id, &now))
+            .await;
+        assert_eq!(resp.status(), 200);
+    }
+    let mails = |to: &str| {
+        resend
+            .delivered()
+            .into_iter()
+            .filter(|m| m.body["to"] == json!([to]))
+            .collect::<Vec<_>>()
+    };
+    // kovacs goes down; szabo keeps reporting.
+    for _ in 0..4 {
+        hub.clock.advance(jiff::SignedDuration::from_secs(60));
+        report_now_for(&hub, "szabo").await;
+        staleness::check(&hub.state).await.unwrap();
+        hub.drain().await;
+    }
+    let down = mails("kovacs@example.hu");
+    assert_eq!(down.len(), 1, "{down:?}");
+    let text = down[0].body["text"].as_str().unwrap();
+    // Valid status_page.ttl from the moment the email was decided.
+    assert!(
+        text.contains("(A link érvényes eddig: 2026. 12. 04. 11:0"),
+        "{text}"
+    );
+    let p = email_link(&down[0]);
+    let (status, _, body) = page(&hub, &p).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(">Nem elérhető<"), "{body}");
+    no_internals(&body);
+
+    // A customer-pushed event to szabo: its link opens szabo's page only.
+    let ev = json!({"customer_id": "szabo", "event_type": "backup_failed",
+        "severity": "error", "message": "restic exited 1 on nextcloud"});
+    assert_eq!(
+        hub.post_json("/api/v1/event", Some(KEY), &ev)
+            .await
+            .status(),
+        201
+    );
+    hub.drain().await;
+    let theirs = mails("szabo@example.hu");
+    assert_eq!(theirs.len(), 1, "{theirs:?}");
+    let q = email_link(&theirs[0]);
+    assert_ne!(p, q);
+    let (status, _, body) = page(&hub, &q).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(">Működik<"), "szabo is up: {body}");
+
+    // Back up: the "it is over" email has a link of its own, made later.
+    for _ in 0..20 {
+        hub.clock.advance(jiff::SignedDuration::from_secs(60));
+        report_now_for(&hub, "kovacs").await;
+        staleness::check(&hub.state).await.unwrap();
+        hub.drain().await;
+    }
+    let both = mails("kovacs@example.hu");
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(
+        both[1].body["subject"]
+            .as_str()
+            .unwrap()
+            .contains("ismét elérhető")
+    );
+    let r = email_link(&both[1]);
+    assert_ne!(r, p, "a fresh link per email");
+    let (status, _, body) = page(&hub, &r).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(">Működik<"), "{body}");
+
+    // The first email's link ends with its week; revoking ends the rest.
+    hub.clock
+        .advance(jiff::SignedDuration::from_secs(7 * 86_400 - 20 * 60));
+    assert_eq!(page(&hub, &p).await.0, 410, "the down email's link");
+    assert_eq!(page(&hub, &r).await.0, 200, "made 20 minutes later");
+    let resp = hub
+        .admin(
+            Method::POST,
+            "/customers/kovacs/status-link/revoke",
+            &admin,
+            None,
+        )
+        .await;
+    assert!(resp.status().is_success());
+    assert_eq!(page(&hub, &r).await.0, 404);
+    assert_eq!(page(&hub, &q).await.0, 410, "szabo's expired, not revoked");
+    hub.stop().await;
+}
+
+async fn report_now_for(hub: &Hub, id: &str) {
+    let now = hub.clock.now_ts().to_string();
+    let resp = hub
+        .post_json("/api/v1/report", Some(KEY), &report(id, &now))
+        .await;
+    assert_eq!(resp.status(), 200);
 }
