@@ -17,7 +17,7 @@ use crate::*;
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A hub with a dashboard password (the least bcrypt cost allowed).
-async fn hub_with_password(dir: Arc<tempfile::TempDir>) -> Hub {
+pub async fn hub_with_password(dir: Arc<tempfile::TempDir>) -> Hub {
     // One hash for every start: a new hash (a new salt) would be a changed
     // password, which ends the sessions.
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -70,7 +70,7 @@ impl Browser {
     }
 
     /// A form post as a browser sends it from one of the hub's pages.
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.post_from(path, form, Some("same-origin"), None).await
     }
 
@@ -104,7 +104,7 @@ impl Browser {
     }
 
     /// The form token of the session, as a page carries it.
-    async fn csrf(&self) -> String {
+    pub async fn csrf(&self) -> String {
         form_token(&self.text("/configs").await)
     }
 }
@@ -123,7 +123,7 @@ fn form_token(html: &str) -> String {
     rest[..rest.find('"').unwrap()].to_owned()
 }
 
-fn location(r: &reqwest::Response) -> String {
+pub fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get(LOCATION)
         .map(|v| v.to_str().unwrap().to_owned())

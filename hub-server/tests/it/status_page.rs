@@ -316,3 +316,83 @@ async fn report_now_for(hub: &Hub, id: &str) {
         .await;
     assert_eq!(resp.status(), 200);
 }
+
+#[tokio::test]
+async fn the_dashboard_makes_copies_and_revokes_a_link() {
+    use crate::dashboard::{hub_with_password, location, logged_in};
+    let hub = hub_with_password(Arc::new(tempfile::tempdir().unwrap())).await;
+    hub.add_config("kovacs").await;
+    report_now(&hub).await;
+    let b = logged_in(&hub).await;
+    let page_html = b.text("/customers/kovacs").await;
+    assert!(page_html.contains("<h2>Status page</h2>"), "{page_html}");
+    assert!(page_html.contains("fresh link valid 30d"), "{page_html}");
+    assert!(
+        page_html.contains("<option selected>30d</option>"),
+        "{page_html}"
+    );
+    assert!(page_html.contains("href=\"/customers/kovacs/status-link/revoke\""));
+
+    // Without the form token: refused, nothing made.
+    let r = b
+        .post(
+            "/customers/kovacs/status-link",
+            &[("csrf", "x"), ("ttl", "7d")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let csrf = b.csrf().await;
+    let r = b
+        .post(
+            "/customers/kovacs/status-link",
+            &[("csrf", &csrf), ("ttl", "7d")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let shown = r.text().await.unwrap();
+    let at = shown.find("data-copy=\"").expect("a Copy button") + "data-copy=\"".len();
+    let url = &shown[at..at + shown[at..].find('"').unwrap()];
+    assert!(
+        shown.contains(&format!("readonly value=\"{url}\"")),
+        "{shown}"
+    );
+    // 7 days from 2026-11-27 10:00 UTC.
+    assert!(shown.contains("until 2026-12-04 10:00 UTC"), "{shown}");
+    let p = url.strip_prefix("https://hub.example.test").unwrap();
+    let (status, _, body) = page(&hub, p).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(">Működik<"), "{body}");
+    // A bad lifetime is the service's sentence.
+    let r = b
+        .post(
+            "/customers/kovacs/status-link",
+            &[("csrf", &csrf), ("ttl", "400d")],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+
+    // Revoke: asked first (no JavaScript needed), then done.
+    let ask = b.text("/customers/kovacs/status-link/revoke").await;
+    assert!(ask.contains("Revoke every status link of kovacs?"), "{ask}");
+    assert!(ask.contains("action=\"/customers/kovacs/status-link/revoke\""));
+    assert_eq!(page(&hub, p).await.0, 200, "asking changes nothing");
+    let r = b
+        .post("/customers/kovacs/status-link/revoke", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/customers/kovacs");
+    let after = b.text("/customers/kovacs").await;
+    assert!(
+        after.contains("Every earlier status link of kovacs stops working."),
+        "{after}"
+    );
+    assert_eq!(page(&hub, p).await.0, 404);
+    // Both are in the audit log, as the dashboard's.
+    let audit = b.text("/audit").await;
+    assert!(
+        audit.contains("status_link.issue") && audit.contains("status_link.revoke"),
+        "{audit}"
+    );
+    hub.stop().await;
+}

@@ -23,17 +23,18 @@ use crate::service::customers as svc;
 use crate::service::views;
 use crate::state::AppState;
 
+/// The confirmation step of an action, asked without JavaScript.
 #[derive(Template)]
 #[template(path = "ui/confirm.html")]
-struct ConfirmPage {
-    chrome: Chrome,
-    id: String,
+pub(super) struct ConfirmPage {
+    pub chrome: Chrome,
+    pub id: String,
     /// Where Confirm posts: built from the validated id and the action.
-    form_action: String,
-    heading: &'static str,
-    question: String,
-    danger: bool,
-    ask_version: bool,
+    pub form_action: String,
+    pub heading: &'static str,
+    pub question: String,
+    pub danger: bool,
+    pub ask_version: bool,
 }
 
 /// The credentials shown once after a creation, an adoption or a

@@ -366,6 +366,9 @@ struct CustomerPage {
     yaml: String,
     latest: String,
     alerts: super::alerts::AlertsSection,
+    /// `status_page.ttl` when the pages are on.
+    status_ttl: Option<String>,
+    status_ttls: [&'static str; 4],
 }
 
 async fn customer_page(
@@ -422,6 +425,8 @@ async fn customer_page(
         yaml,
         latest: st.latest_version().unwrap_or_else(|| "unknown".into()),
         alerts,
+        status_ttl: (st.config.status_page.enabled).then(|| st.config.status_page.ttl.to_string()),
+        status_ttls: super::status_link::TTLS,
     };
     Ok(html(page))
 }

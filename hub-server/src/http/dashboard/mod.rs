@@ -38,6 +38,7 @@ mod hub;
 mod login;
 mod logs;
 mod render;
+mod status_link;
 
 use std::sync::Arc;
 
@@ -76,6 +77,11 @@ pub fn router(st: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/customers/{id}", get(customer::page))
         .route("/customers/{id}/diff", get(diff::page))
         .route("/customers/{id}/reveal", post(customer::reveal))
+        .route("/customers/{id}/status-link", post(status_link::make))
+        .route(
+            "/customers/{id}/status-link/revoke",
+            get(status_link::confirm_revoke).post(status_link::revoke),
+        )
         .route("/shown/{nonce}", get(actions::shown))
         .route("/customers/{id}/confirm/{action}", get(actions::confirm))
         .route("/customers/{id}/{action}", post(actions::act))
