@@ -142,21 +142,17 @@ fn page(v: &StatusPageView, lang: Lang, tz: &jiff::tz::TimeZone, token: &str) ->
         Lang::Hu => format!("{} {}", lang.when(t, tz), w.since),
         Lang::En => format!("{} {}", w.since, lang.when(t, tz)),
     };
-    let day = jiff::SignedDuration::from_hours(24);
-    let start = v.now - day * status_page::DAYS as i32;
     let bar = v
         .availability
         .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let date = lang.when(start + day * i as i32, tz);
-            let date = date.split(' ').take(3).collect::<Vec<_>>().join(" ");
-            match a {
-                None => ("", format!("{date}: {}", w.no_data)),
+        .map(|d| {
+            let date = lang.date(d.date);
+            match d.up {
+                None => ("na", format!("{date}: {}", w.no_data)),
                 Some(a) => (
-                    if *a >= 0.999 {
+                    if a >= 0.999 {
                         "up"
-                    } else if *a <= 0.5 {
+                    } else if a <= 0.5 {
                         "out"
                     } else {
                         "part"
@@ -166,7 +162,7 @@ fn page(v: &StatusPageView, lang: Lang, tz: &jiff::tz::TimeZone, token: &str) ->
             }
         })
         .collect();
-    let known: Vec<f64> = v.availability.iter().flatten().copied().collect();
+    let known: Vec<f64> = v.availability.iter().filter_map(|d| d.up).collect();
     let availability = if known.is_empty() {
         w.no_data.to_owned()
     } else {
@@ -334,4 +330,139 @@ pub fn pages() -> axum::Router<Arc<AppState>> {
     axum::Router::new()
         .route("/s/status.css", get(css))
         .route("/s/{token}", get(show))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::service::status_page::{BackupLine, DayShare, ProblemLine, WindowLine};
+    use hub_proto::alerts::Family;
+    use jiff::{SignedDuration, Timestamp};
+
+    const NOW: &str = "2026-12-01T13:05:00Z";
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn ago(h: i64) -> Timestamp {
+        t(NOW) - SignedDuration::from_hours(h)
+    }
+
+    /// Reporting for 40 of the 90 days, every day up.
+    fn view(state: PageState) -> StatusPageView {
+        let today = jiff::civil::date(2026, 12, 1);
+        StatusPageView {
+            now: t(NOW),
+            state,
+            last_report: Some(t(NOW) - SignedDuration::from_mins(4)),
+            backup: BackupLine {
+                last_ok: Some(ago(11)),
+                overdue: false,
+            },
+            dbdump: BackupLine {
+                last_ok: Some(ago(10)),
+                overdue: false,
+            },
+            disk_pct: Some(61.24),
+            windows: Vec::new(),
+            open: Vec::new(),
+            resolved: Vec::new(),
+            availability: (0..90)
+                .rev()
+                .map(|back| DayShare {
+                    date: today.checked_sub(jiff::Span::new().days(back)).unwrap(),
+                    up: (back < 40).then_some(1.0),
+                })
+                .collect(),
+        }
+    }
+
+    fn render(v: &StatusPageView, lang: Lang) -> String {
+        let tz = jiff::tz::TimeZone::get("Europe/Budapest").unwrap();
+        page(v, lang, &tz, "TOKEN").render().unwrap()
+    }
+
+    #[test]
+    fn ok() {
+        insta::assert_snapshot!(render(&view(PageState::Ok), Lang::Hu));
+    }
+
+    #[test]
+    fn ok_in_english() {
+        insta::assert_snapshot!(render(&view(PageState::Ok), Lang::En));
+    }
+
+    #[test]
+    fn late() {
+        let mut v = view(PageState::Late);
+        v.last_report = Some(ago(1));
+        insta::assert_snapshot!(render(&v, Lang::Hu));
+    }
+
+    #[test]
+    fn down_with_overdue_backups() {
+        let mut v = view(PageState::Down);
+        v.last_report = Some(ago(30));
+        v.backup.overdue = true;
+        v.dbdump = BackupLine {
+            last_ok: None,
+            overdue: true,
+        };
+        v.open = vec![
+            ProblemLine {
+                family: Family::Node,
+                opened_at: ago(29),
+                resolved_at: None,
+            },
+            ProblemLine {
+                family: Family::Backup,
+                opened_at: ago(8),
+                resolved_at: None,
+            },
+        ];
+        let n = v.availability.len();
+        v.availability[n - 2].up = Some(0.05);
+        v.availability[n - 1].up = Some(0.0);
+        insta::assert_snapshot!(render(&v, Lang::Hu));
+    }
+
+    #[test]
+    fn maintenance() {
+        let mut v = view(PageState::Maintenance);
+        v.windows = vec![
+            WindowLine {
+                active_until: Some(t("2026-12-01T15:00:00Z")),
+                next_start: None,
+                reason: "lemezcsere <2. lemez>".into(),
+            },
+            WindowLine {
+                active_until: None,
+                next_start: Some(t("2026-12-08T02:00:00Z")),
+                reason: "frissítés".into(),
+            },
+        ];
+        insta::assert_snapshot!(render(&v, Lang::Hu));
+    }
+
+    #[test]
+    fn with_resolved_incidents() {
+        let mut v = view(PageState::Ok);
+        v.resolved = vec![
+            ProblemLine {
+                family: Family::Disk,
+                opened_at: ago(50),
+                resolved_at: Some(ago(2)),
+            },
+            ProblemLine {
+                family: Family::Node,
+                opened_at: ago(24 * 6),
+                resolved_at: Some(ago(24 * 6) + SignedDuration::from_mins(135)),
+            },
+        ];
+        v.availability[83].up = Some(1.0 - 135.0 / 1440.0);
+        v.availability[75].up = Some(0.3);
+        insta::assert_snapshot!(render(&v, Lang::Hu));
+    }
 }

@@ -166,6 +166,14 @@ impl Lang {
         }
     }
 
+    /// A day: `2026. 12. 01.` / `2026-12-01`.
+    pub fn date(self, d: jiff::civil::Date) -> String {
+        match self {
+            Lang::Hu => d.strftime("%Y. %m. %d.").to_string(),
+            Lang::En => d.strftime("%Y-%m-%d").to_string(),
+        }
+    }
+
     /// How long ago: `5 perce`, `3 órája`, `2 napja` / `5 min ago`, ….
     pub fn ago(self, t: Timestamp, now: Timestamp) -> String {
         let secs = now.duration_since(t).as_secs().max(0);
@@ -232,6 +240,10 @@ mod tests {
         let tz = TimeZone::get("Europe/Budapest").unwrap();
         let t: Timestamp = "2026-12-01T13:05:00Z".parse().unwrap();
         assert_eq!(Lang::Hu.when(t, &tz), "2026. 12. 01. 14:05");
+        assert_eq!(
+            Lang::Hu.date(jiff::civil::date(2026, 12, 1)),
+            "2026. 12. 01."
+        );
         assert_eq!(Lang::Hu.percent(72.46), "72,5 %");
         assert_eq!(Lang::En.percent(72.46), "72.5 %");
         let later = t + jiff::SignedDuration::from_mins(135);

@@ -67,9 +67,8 @@ pub struct StatusPageView {
     pub open: Vec<ProblemLine>,
     /// Resolved in the last 30 days, newest first.
     pub resolved: Vec<ProblemLine>,
-    /// The last 90 days, oldest first: the share of each day the node was
-    /// up, `None` before it first reported.
-    pub availability: Vec<Option<f64>>,
+    /// The last 90 calendar days, oldest first.
+    pub availability: Vec<DayShare>,
 }
 
 /// Families a customer hears about (flapping and the fleet are the
@@ -81,45 +80,78 @@ fn customer_visible(f: Family) -> bool {
     )
 }
 
-/// The share of each of the `DAYS` days ending at `now` that no node
-/// incident covered, from `first` on (before it: no data).
+/// One calendar day of the availability bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayShare {
+    /// The day in the hub's time zone (`alerting.timezone`).
+    pub date: jiff::civil::Date,
+    /// The share of it (today: of it so far) no node incident covered;
+    /// `None` before the node first reported.
+    pub up: Option<f64>,
+}
+
+/// The `DAYS` calendar days ending today in `tz`, oldest first, each as
+/// (date, start, end); today ends at `now`. Days are 23 or 25 hours long
+/// across a clock change.
+fn calendar_days(
+    now: Timestamp,
+    tz: &jiff::tz::TimeZone,
+) -> Vec<(jiff::civil::Date, Timestamp, Timestamp)> {
+    let today = now.to_zoned(tz.clone()).date();
+    let start = |d: jiff::civil::Date| d.to_zoned(tz.clone()).map(|z| z.timestamp());
+    (0..DAYS)
+        .rev()
+        .filter_map(|back| {
+            let date = today.checked_sub(jiff::Span::new().days(back)).ok()?;
+            let from = start(date).ok()?;
+            let to = start(date.tomorrow().ok()?).ok()?.min(now);
+            Some((date, from, to))
+        })
+        .collect()
+}
+
+/// When the bar's oldest day began: what the page reads incidents from.
+pub fn bar_start(now: Timestamp, tz: &jiff::tz::TimeZone) -> Timestamp {
+    calendar_days(now, tz).first().map_or(now, |d| d.1)
+}
+
+/// The availability bar: per calendar day, the share that no node
+/// incident covered, from `first` (the node's first sight) on.
 pub fn availability(
     incidents: &[Incident],
     first: Option<Timestamp>,
     now: Timestamp,
-) -> Vec<Option<f64>> {
-    let day = SignedDuration::from_hours(24);
-    let start = now - day * DAYS as i32;
+    tz: &jiff::tz::TimeZone,
+) -> Vec<DayShare> {
     let down: Vec<(Timestamp, Timestamp)> = incidents
         .iter()
         .filter(|i| i.family == Family::Node)
         .map(|i| (i.opened_at, i.resolved_at.unwrap_or(now)))
         .collect();
-    (0..DAYS)
-        .map(|d| {
-            let (from, to) = (start + day * d as i32, start + day * (d as i32 + 1));
-            let first = first?;
-            if first >= to {
-                return None;
-            }
-            let from = from.max(first);
-            let span = to.duration_since(from).as_secs_f64();
-            let lost: f64 = down
-                .iter()
-                .map(|(a, b)| {
-                    let (a, b) = ((*a).max(from), (*b).min(to));
-                    if b > a {
-                        b.duration_since(a).as_secs_f64()
-                    } else {
-                        0.0
-                    }
-                })
-                .sum();
-            Some(if span > 0.0 {
-                (1.0 - lost / span).clamp(0.0, 1.0)
-            } else {
-                1.0
-            })
+    calendar_days(now, tz)
+        .into_iter()
+        .map(|(date, from, to)| {
+            let up = first.filter(|f| *f < to).map(|f| {
+                let from = from.max(f);
+                let span = to.duration_since(from).as_secs_f64();
+                let lost: f64 = down
+                    .iter()
+                    .map(|(a, b)| {
+                        let (a, b) = ((*a).max(from), (*b).min(to));
+                        if b > a {
+                            b.duration_since(a).as_secs_f64()
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum();
+                if span > 0.0 {
+                    (1.0 - lost / span).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                }
+            });
+            DayShare { date, up }
         })
         .collect()
 }
@@ -141,7 +173,7 @@ pub async fn view(st: &AppState, customer_id: &str) -> Result<StatusPageView, Se
         }
         _ => PageState::Ok,
     };
-    let since = now - SignedDuration::from_hours(24 * DAYS);
+    let since = bar_start(now, &st.tz);
     let incidents = st
         .store
         .customer_incidents_since(customer_id.to_owned(), since)
@@ -209,6 +241,85 @@ pub async fn view(st: &AppState, customer_id: &str) -> Result<StatusPageView, Se
         windows,
         open,
         resolved,
-        availability: availability(&incidents, first, now),
+        availability: availability(&incidents, first, now, &st.tz),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use hub_proto::alerts::Incident;
+
+    fn down(from: &str, to: Option<&str>) -> Incident {
+        Incident {
+            id: 1,
+            customer_id: Some("kovacs".into()),
+            family: Family::Node,
+            opened_at: from.parse().unwrap(),
+            opened_by: "node_down".into(),
+            message: String::new(),
+            notified_operator_at: None,
+            notified_customer_at: None,
+            held: None,
+            reminders_sent: 0,
+            next_reminder_at: None,
+            resolving_since: None,
+            resolved_at: to.map(|t| t.parse().unwrap()),
+            inhibited: Default::default(),
+            detail: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_bar_is_ninety_calendar_days_ending_today() {
+        let tz = jiff::tz::TimeZone::get("Europe/Budapest").unwrap();
+        // 2026-12-01 00:30 in Budapest is still 2026-11-30 in UTC.
+        let now: Timestamp = "2026-11-30T23:30:00Z".parse().unwrap();
+        let first = Some("2026-11-01T00:00:00Z".parse().unwrap());
+        // Down 06:00–12:00 Budapest on 2026-11-30: a quarter of that day.
+        let inc = down("2026-11-30T05:00:00Z", Some("2026-11-30T11:00:00Z"));
+        let bar = availability(&[inc], first, now, &tz);
+        assert_eq!(bar.len(), 90);
+        let last = bar.last().unwrap();
+        assert_eq!(last.date, jiff::civil::date(2026, 12, 1), "today, Budapest");
+        assert_eq!(last.up, Some(1.0));
+        let yesterday = &bar[88];
+        assert_eq!(yesterday.date, jiff::civil::date(2026, 11, 30));
+        assert!((yesterday.up.unwrap() - 0.75).abs() < 1e-9, "{yesterday:?}");
+        assert_eq!(bar[0].date, jiff::civil::date(2026, 9, 3));
+        assert_eq!(bar[0].up, None, "before the first report");
+        // The first day counts from the first report.
+        let i = bar
+            .iter()
+            .position(|d| d.date == jiff::civil::date(2026, 11, 1))
+            .unwrap();
+        assert_eq!(bar[i].up, Some(1.0));
+        assert_eq!(bar[i - 1].up, None);
+        assert_eq!(
+            bar_start(now, &tz),
+            "2026-09-02T22:00:00Z".parse::<Timestamp>().unwrap(),
+            "the oldest day's local midnight (summer time)"
+        );
+    }
+
+    #[test]
+    fn a_clock_change_day_has_its_own_length_and_an_open_incident_runs_to_now() {
+        let tz = jiff::tz::TimeZone::get("Europe/Budapest").unwrap();
+        // 2026-10-25 is 25 hours long in Budapest.
+        let now: Timestamp = "2026-10-26T12:00:00Z".parse().unwrap();
+        let first = Some("2026-01-01T00:00:00Z".parse().unwrap());
+        // Down for 5 hours that day, and again since 11:00 UTC today.
+        let incs = [
+            down("2026-10-25T00:00:00Z", Some("2026-10-25T05:00:00Z")),
+            down("2026-10-26T11:00:00Z", None),
+        ];
+        let bar = availability(&incs, first, now, &tz);
+        let day = &bar[88];
+        assert_eq!(day.date, jiff::civil::date(2026, 10, 25));
+        assert!((day.up.unwrap() - 20.0 / 25.0).abs() < 1e-9, "{day:?}");
+        // Today so far: 23:00 UTC (local midnight) to 12:00, one hour down.
+        let today = &bar[89];
+        assert!((today.up.unwrap() - 12.0 / 13.0).abs() < 1e-9, "{today:?}");
+    }
 }
