@@ -6,11 +6,33 @@
   "use strict";
   var baseTitle = document.title;
 
-  // Copy buttons beside the secrets shown once.
+  // Copy buttons beside the secrets shown once and the status links.
+  // The clipboard API needs a secure origin; elsewhere (a hub on plain
+  // HTTP behind a VPN) the old selection copy does it.
+  function copyBySelection(text) {
+    var t = document.createElement("textarea");
+    t.value = text;
+    t.setAttribute("readonly", "");
+    t.style.position = "fixed";
+    t.style.opacity = "0";
+    document.body.appendChild(t);
+    t.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(t);
+    return ok;
+  }
   Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (b) {
     b.addEventListener("click", function () {
-      if (!navigator.clipboard) return;
-      navigator.clipboard.writeText(b.dataset.copy).then(function () { b.textContent = "Copied"; });
+      var done = function () { b.textContent = "Copied"; };
+      var failed = function () { b.textContent = "Select and copy it"; };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(b.dataset.copy).then(done, function () {
+          (copyBySelection(b.dataset.copy) ? done : failed)();
+        });
+      } else {
+        (copyBySelection(b.dataset.copy) ? done : failed)();
+      }
     });
   });
 

@@ -18,6 +18,7 @@ import signal
 import socketserver
 import sys
 import threading
+import urllib.parse
 import urllib.request
 
 from playwright.sync_api import expect, sync_playwright
@@ -440,6 +441,61 @@ def main():
         page.locator("ul.windows li", has_text="disk swap").get_by_role("button", name="End").click()
         expect(page.get_by_role("status")).to_contain_text("ended")
         expect(page.locator("ul.windows")).not_to_contain_text("disk swap")
+
+        step("a status link: made on the customer page, copied, opened by the customer")
+        page.goto(f"{HUB}/customers/kovacs")
+        page.get_by_label("Valid for").select_option("7d")
+        page.get_by_role("button", name="Make Status Link").click()
+        expect(page.get_by_role("heading", name="Status link of kovacs")).to_be_visible()
+        link = page.get_by_label("Link").input_value()
+        assert "/s/" in link, link
+        ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=HUB)
+        page.get_by_role("button", name="Copy").click()
+        expect(page.get_by_role("button", name="Copied")).to_be_visible()
+        assert page.evaluate("navigator.clipboard.readText()") == link
+        # The customer's phone: no session, 360 px, no script on the page.
+        phone = browser.new_context(viewport={"width": 360, "height": 740})
+        customer = phone.new_page()
+        console = []
+        customer.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text))
+        customer.on("pageerror", lambda e: console.append(f"script: {e}"))
+        path = urllib.parse.urlparse(link).path
+        customer.goto(f"{HUB}{path}")
+        expect(customer.locator("html[lang=hu]")).to_have_count(1)
+        expect(customer.locator("p.state")).to_have_text("Működik")
+        expect(customer.get_by_text("A mentés nem sikerült")).to_be_visible()
+        expect(customer.locator("p.bar span.d")).to_have_count(90)
+        # The stylesheet got past the page's CSP.
+        bg = customer.locator("p.state").evaluate("e => getComputedStyle(e).backgroundColor")
+        assert bg not in ("rgba(0, 0, 0, 0)", "transparent"), bg
+        width = customer.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"the status page is {width} px wide at 360"
+        assert customer.locator("script").count() == 0
+        assert "kovacs" not in customer.content(), "the customer id on its page"
+        customer.screenshot(path=f"{SHOTS}/status-phone.png", full_page=True)
+        customer.goto(f"{HUB}{path}?lang=en")
+        expect(customer.locator("p.state")).to_have_text("Working")
+        assert customer.evaluate("document.documentElement.scrollWidth") <= 360
+        assert not console, f"the status page's console: {console}"
+
+        step("revoke the status links, confirmed: the customer's link is a plain 404")
+        page.goto(f"{HUB}/customers/kovacs")
+        page.get_by_role("link", name="Revoke Status Links").click()
+        expect(page.get_by_text("Revoke every status link of kovacs?")).to_be_visible()
+        page.get_by_role("button", name="Confirm").click()
+        expect(page.get_by_role("status")).to_contain_text("stops working")
+        # A new context: the phone's copy may be shown from its cache for
+        # the page's max-age (60 s).
+        phone.close()
+        phone = browser.new_context(viewport={"width": 360, "height": 740})
+        customer = phone.new_page()
+        expected.add(404)
+        resp = customer.goto(f"{HUB}{path}")
+        assert resp.status == 404, resp.status
+        expected.discard(404)
+        expect(customer.get_by_role("heading", name="Az oldal nem található")).to_be_visible()
+        assert customer.evaluate("document.documentElement.scrollWidth") <= 360
+        phone.close()
 
         step("log out; the old cookie is refused")
         old = ctx.cookies()

@@ -177,6 +177,7 @@ fn the_dashboard_in_headless_chromium() {
         "customer-phone.png",
         "diff.png",
         "incidents.png",
+        "status-phone.png",
     ] {
         assert!(
             shots.join(shot).metadata().unwrap().len() > 10_000,
