@@ -10,7 +10,12 @@
 //!   loopback (each node holds exactly what the hub would push): one full
 //!   pass (every customer due), its wall and CPU time, the most controller
 //!   calls seen in flight at once, and what that is per
-//!   `drift.check_interval` (6 h) as a share of one core.
+//!   `drift.check_interval` (6 h) as a share of one core;
+//! - a customer's status page (`GET /s/<token>`) on that same database
+//!   (with a node incident every ten days per customer for the
+//!   availability bar), over HTTP on loopback with `Accept-Encoding: br,
+//!   gzip`: latency p50/p99/max over 2,000 pages of random customers, two
+//!   at a time, and the compressed size.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -160,6 +165,13 @@ async fn digest() -> anyhow::Result<()> {
                     [at - 20_000_000, at - 10_000_000, day % 20],
                 )?;
                 c.execute(
+                    "INSERT INTO incidents (customer, family, opened_at, opened_by, message, \
+                        resolved_at, resolve_notified) \
+                     SELECT id, 'node', ?1, 'node_down', 'no report', ?2, 1 \
+                     FROM customers WHERE id % 10 = ?3",
+                    [at - 40_000_000, at - 36_000_000, day % 10],
+                )?;
+                c.execute(
                     "INSERT INTO notification_log (created_at, channel, customer, event_type, outcome, reason) \
                      SELECT ?1, 'customer', id, 'backup_failed', 'skipped', 'no_address' \
                      FROM customers WHERE id % 20 = ?2",
@@ -204,6 +216,79 @@ async fn digest() -> anyhow::Result<()> {
         ms(walls[walls.len() - 1]),
         ms(cpus[cpus.len() / 2]),
         ms(cpus[cpus.len() - 1])
+    );
+    status_pages(&state).await
+}
+
+/// Status pages of random customers on the digest's database.
+async fn status_pages(state: &Arc<hub_server::state::AppState>) -> anyhow::Result<()> {
+    let url = serve(hub_server::http::router(state.clone())).await?;
+    let http = reqwest::Client::new();
+    let mut paths = Vec::new();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..2_000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let id = format!("customer-{:05}", seed % CUSTOMERS as u64);
+        let link =
+            hub_server::service::status_link::link(state, &id, Duration::from_secs(86_400)).await?;
+        let path = link.url.split_once("/s/").map(|(_, t)| format!("/s/{t}"));
+        paths.push(path.ok_or_else(|| anyhow::anyhow!("no /s/ in {}", link.url))?);
+    }
+    let get = |path: String| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let t = Instant::now();
+            let resp = http
+                .get(format!("{url}{path}"))
+                .header("accept-encoding", "br, gzip")
+                .send()
+                .await?;
+            anyhow::ensure!(resp.status() == 200, "{}", resp.status());
+            let encoding = resp
+                .headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+                .to_owned();
+            let body = resp.bytes().await?;
+            Ok::<_, anyhow::Error>((t.elapsed(), body.len(), encoding))
+        }
+    };
+    // Warm the readers' statement caches, then measure two at a time.
+    for p in paths.iter().take(50) {
+        get(p.clone()).await?;
+    }
+    let mut times = Vec::new();
+    let mut biggest = (0, String::new());
+    for pair in paths.chunks(2) {
+        let runs = futures_util::future::join_all(pair.iter().map(|p| get(p.clone()))).await;
+        for r in runs {
+            let (t, size, encoding) = r?;
+            times.push(t);
+            if size > biggest.0 {
+                biggest = (size, encoding);
+            }
+        }
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    let plain = http
+        .get(format!("{url}{}", paths[0]))
+        .send()
+        .await?
+        .bytes()
+        .await?
+        .len();
+    println!(
+        "status page: {} pages, p50 {} p99 {} max {}; largest {} bytes {} ({plain} bytes uncompressed)",
+        times.len(),
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(times[times.len() - 1]),
+        biggest.0,
+        biggest.1
     );
     Ok(())
 }
