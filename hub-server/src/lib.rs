@@ -254,16 +254,12 @@ pub async fn channel_dispatcher(
 
 /// This hub's id in idempotency keys, made once and kept.
 async fn instance_id(state: &Arc<AppState>) -> Result<String, HubError> {
-    Ok(match state.store.get_state("instance_id").await? {
-        Some(id) => id,
-        None => {
-            let id = secrets::random_token().map_err(|e| HubError::Http(e.to_string()))?[..16]
-                .to_owned();
-            state
-                .store
-                .set_state("instance_id", id.clone(), state.clock.now())
-                .await?;
-            id
-        }
-    })
+    if let Some(id) = state.store.get_state("instance_id").await? {
+        return Ok(id);
+    }
+    let id = secrets::random_token().map_err(|e| HubError::Http(e.to_string()))?[..16].to_owned();
+    Ok(state
+        .store
+        .state_or_insert("instance_id", id, state.clock.now())
+        .await?)
 }

@@ -23,7 +23,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::JobError;
 use crate::state::AppState;
-use crate::store::{IncidentFilter, IncidentOp, NewEvent, NodeState, Watched};
+use crate::store::{IncidentFilter, IncidentOp, NewEvent, NodeState, NodeTransition, Watched};
 
 /// Runs one check; returns how many transitions were recorded.
 pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
@@ -104,7 +104,14 @@ pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
             "staleness: transitions"
         );
     }
-    let mut batch = batch.into_iter().map(|(id, _, to, event)| (id, to, event));
+    let mut batch = batch
+        .into_iter()
+        .map(|(customer_id, from, to, event)| NodeTransition {
+            customer_id,
+            from,
+            to,
+            event,
+        });
     loop {
         let chunk: Vec<_> = batch.by_ref().take(TRANSITIONS_PER_COMMIT).collect();
         if chunk.is_empty() {

@@ -41,6 +41,16 @@ pub struct Watched {
     pub state: NodeState,
 }
 
+/// One switch transition: from the state the switch saw to the new one,
+/// with the event that announces it.
+#[derive(Debug, Clone)]
+pub struct NodeTransition {
+    pub customer_id: String,
+    pub from: NodeState,
+    pub to: NodeState,
+    pub event: Option<NewEvent>,
+}
+
 /// What the prune job removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pruned {
@@ -103,28 +113,33 @@ impl Store {
         .await
     }
 
-    /// Records new switch states and, atomically with each, the event that
+    /// Records switch transitions and, atomically with each, the event that
     /// announces it (if any), all in one transaction: the switch hands a
     /// mass outage over in parts of 1,000, each one commit, not 1,000.
-    /// Returns each event's id (`None`: no event, or the customer is gone).
+    ///
+    /// Each transition is a compare-and-set from the state the switch saw
+    /// (`from`): one that another writer got to first (a second replica,
+    /// or a report in between) changes nothing and announces nothing, so
+    /// two switches passing at once give one event. Returns each event's
+    /// id (`None`: no event, the transition was lost, or the customer is
+    /// gone).
     pub async fn set_node_states(
         &self,
-        transitions: Vec<(String, NodeState, Option<NewEvent>)>,
+        transitions: Vec<NodeTransition>,
         now: Timestamp,
     ) -> Result<Vec<Option<i64>>> {
         self.write(move |c, changes| {
             let mut ids = Vec::with_capacity(transitions.len());
-            for (customer_id, state, event) in &transitions {
-                let Some(cust) = super::customers::lookup(c, customer_id)? else {
+            for t in &transitions {
+                let Some(cust) = super::customers::lookup(c, &t.customer_id)? else {
                     ids.push(None);
                     continue;
                 };
-                c.prepare_cached(
-                    "INSERT INTO node_states (customer, state, changed_at) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT (customer) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at",
-                )?
-                .execute(params![cust.id, state.as_str(), ms(now)])?;
-                ids.push(match event {
+                if !node_state_cas(c, cust.id, t.from, t.to, now)? {
+                    ids.push(None);
+                    continue;
+                }
+                ids.push(match &t.event {
                     Some(e) => Some(insert_event_for(c, cust.id, e, changes)?.id),
                     None => None,
                 });
@@ -290,6 +305,31 @@ impl Store {
     }
 }
 
+/// Moves a node from `from` to `to`; `false` when it was not in `from`
+/// (no row counts as ok, the state before any transition).
+fn node_state_cas(
+    c: &rusqlite::Connection,
+    customer: i64,
+    from: NodeState,
+    to: NodeState,
+    now: Timestamp,
+) -> Result<bool> {
+    let moved = c
+        .prepare_cached(
+            "UPDATE node_states SET state = ?3, changed_at = ?4 WHERE customer = ?1 AND state = ?2",
+        )?
+        .execute(params![customer, from.as_str(), to.as_str(), ms(now)])?;
+    if moved == 1 || from != NodeState::Ok {
+        return Ok(moved == 1);
+    }
+    Ok(c.prepare_cached(
+        "INSERT INTO node_states (customer, state, changed_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (customer) DO NOTHING",
+    )?
+    .execute(params![customer, to.as_str(), ms(now)])?
+        == 1)
+}
+
 /// Records that daily `job` ran on `local_date`; `false` (nothing written)
 /// if it already had: the one check of "at most once per local day".
 pub(super) fn mark_daily_run(
@@ -298,17 +338,14 @@ pub(super) fn mark_daily_run(
     local_date: &str,
     now: Timestamp,
 ) -> Result<bool> {
-    let done: Option<String> = c
-        .prepare_cached("SELECT local_date FROM job_runs WHERE job = ?1")?
-        .query_row([job], |r| r.get(0))
-        .optional()?;
-    if done.as_deref() == Some(local_date) {
-        return Ok(false);
-    }
-    c.prepare_cached(
-        "INSERT INTO job_runs (job, local_date, ran_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (job) DO UPDATE SET local_date = excluded.local_date, ran_at = excluded.ran_at",
-    )?
-    .execute(params![job, local_date, ms(now)])?;
-    Ok(true)
+    // One conditional statement, not a read and a write: whichever
+    // writer changes the date first ran the day; the other changes nothing.
+    let n = c
+        .prepare_cached(
+            "INSERT INTO job_runs (job, local_date, ran_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (job) DO UPDATE SET local_date = excluded.local_date, ran_at = excluded.ran_at \
+             WHERE job_runs.local_date IS NOT excluded.local_date",
+        )?
+        .execute(params![job, local_date, ms(now)])?;
+    Ok(n == 1)
 }

@@ -58,7 +58,7 @@ pub use digest::{DigestFacts, DigestIncident};
 pub use drift::{DriftCandidate, DriftRow};
 pub use events::{EventInsert, NewEvent};
 pub use incidents::{IncidentFilter, IncidentOp, IncidentRow};
-pub use jobs::{NodeState, Pruned, Watched};
+pub use jobs::{NodeState, NodeTransition, Pruned, Watched};
 pub use lockout::{Attempt, MAX_ADDRESS_FAILURES, MAX_FAILURES, WINDOW};
 pub use maintenance::ACTION_SETTLE;
 pub use notify::{Channel, Decisions, Delivery, LogEntry, NewDelivery, OutboxItem, StoredEvent};

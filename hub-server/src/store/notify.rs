@@ -344,6 +344,29 @@ impl Store {
         .await
     }
 
+    /// `key`'s value, set to `value` first if it has none: whoever sets it
+    /// first wins, and every caller gets that value (two hubs starting on
+    /// one fresh database get one instance id, not two).
+    pub async fn state_or_insert(
+        &self,
+        key: &'static str,
+        value: String,
+        now: Timestamp,
+    ) -> Result<String> {
+        self.write(move |c, _| {
+            c.prepare_cached(
+                "INSERT INTO hub_state (key, value, updated_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (key) DO NOTHING",
+            )?
+            .execute(params![key, value, ms(now)])?;
+            Ok(
+                c.prepare_cached("SELECT value FROM hub_state WHERE key = ?1")?
+                    .query_row([key], |r| r.get(0))?,
+            )
+        })
+        .await
+    }
+
     pub async fn set_state(&self, key: &'static str, value: String, now: Timestamp) -> Result<()> {
         self.write(move |c, _| {
             c.prepare_cached(

@@ -290,7 +290,12 @@ async fn an_unreachable_node_is_unknown_and_a_down_node_is_not_asked() {
     s.hub
         .store
         .set_node_states(
-            vec![("dr".into(), NodeState::Down, None)],
+            vec![hub_server::store::NodeTransition {
+                customer_id: "dr".into(),
+                from: NodeState::Ok,
+                to: NodeState::Down,
+                event: None,
+            }],
             s.hub.clock.now_ts(),
         )
         .await

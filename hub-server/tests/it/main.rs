@@ -27,6 +27,7 @@ mod metrics;
 mod notify;
 mod process;
 mod properties;
+mod replicas;
 mod router;
 mod secrets;
 mod status_links;

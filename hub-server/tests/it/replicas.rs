@@ -1,0 +1,208 @@
+//! Two hubs on one database at once (two stores over one SQLite file,
+//! each with its own writer): every transition is a compare-and-set, so
+//! whichever commits first announces it and the other changes nothing.
+//! The same barrier-started races the PostgreSQL replicas will run.
+
+use std::sync::Arc;
+
+use hub_proto::{EventType, Severity};
+use hub_server::jobs::staleness;
+use hub_server::store::{NewEvent, NodeState, NodeTransition};
+use jiff::SignedDuration;
+use reqwest::Method;
+use serde_json::Value;
+use tokio::sync::Barrier;
+
+use crate::*;
+
+fn fast_switch(c: &mut Config) {
+    c.alerting.stale_threshold = GoDuration(Duration::from_secs(60));
+    c.alerting.down_threshold = GoDuration(Duration::from_secs(120));
+}
+
+/// Two hubs on one data dir.
+async fn pair() -> (Hub, Hub) {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let a = Hub::start_with(dir.clone(), fast(), fast_switch).await;
+    let b = Hub::start_with(dir, fast(), fast_switch).await;
+    (a, b)
+}
+
+/// The hub events of `customer` by type, as the admin API lists them.
+async fn events(hub: &Hub, customer: &str, event_type: &str) -> usize {
+    let token = hub
+        .admin_token(&format!("ro-{customer}-{event_type}"), true)
+        .await;
+    let v: Value = hub
+        .admin(
+            Method::GET,
+            &format!("/events?customer={customer}&limit=500"),
+            &token,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event_type"] == event_type)
+        .count()
+}
+
+async fn report_to(hub: &Hub, id: &str) {
+    let now = hub.clock.now_ts().to_string();
+    let resp = hub
+        .post_json("/api/v1/report", Some(KEY), &report(id, &now))
+        .await;
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn two_switches_at_once_record_each_transition_once() {
+    let (a, b) = pair().await;
+    report_to(&a, "kovacs").await;
+    let stores = [a.store.clone(), b.store.clone()];
+    let now = a.clock.now_ts();
+    for (from, to, t) in [
+        (NodeState::Ok, NodeState::Stale, EventType::NodeStale),
+        (NodeState::Stale, NodeState::Down, EventType::NodeDown),
+        (NodeState::Down, NodeState::Ok, EventType::NodeRecovered),
+    ] {
+        let barrier = Arc::new(Barrier::new(2));
+        let runs = stores.iter().map(|s| {
+            let (s, barrier) = (s.clone(), barrier.clone());
+            let event = NewEvent {
+                customer_id: "kovacs".into(),
+                event_type: t,
+                severity: Severity::Warning,
+                message: t.as_str().into(),
+                details: None,
+                occurred_at: now,
+                received_at: now,
+                from_hub: true,
+                event_id: None,
+            };
+            tokio::spawn(async move {
+                barrier.wait().await;
+                s.set_node_states(
+                    vec![NodeTransition {
+                        customer_id: "kovacs".into(),
+                        from,
+                        to,
+                        event: Some(event),
+                    }],
+                    now,
+                )
+                .await
+                .unwrap()
+            })
+        });
+        let mut won = 0;
+        for r in futures_util::future::join_all(runs).await {
+            won += r.unwrap().iter().filter(|id| id.is_some()).count();
+        }
+        assert_eq!(won, 1, "{t:?}: one writer wins");
+        assert_eq!(events(&a, "kovacs", t.as_str()).await, 1, "{t:?}");
+        assert_eq!(
+            b.store
+                .node_state("kovacs".into())
+                .await
+                .unwrap()
+                .map(|s| s.0),
+            Some(to)
+        );
+    }
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn two_dead_mans_switches_on_one_database_send_one_node_down() {
+    let (a, b) = pair().await;
+    for id in ["kovacs", "szabo"] {
+        report_to(&a, id).await;
+    }
+    // 90 s of silence (stale), then 150 s (down): both switches pass at
+    // once each time.
+    for (step, kind) in [(90, "node_stale"), (60, "node_down")] {
+        for h in [&a, &b] {
+            h.clock.advance(SignedDuration::from_secs(step));
+        }
+        let barrier = Arc::new(Barrier::new(2));
+        let states = [a.state.clone(), b.state.clone()];
+        let runs = states.map(|st| {
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                staleness::check(&st).await.unwrap()
+            })
+        });
+        futures_util::future::join_all(runs).await;
+        for id in ["kovacs", "szabo"] {
+            assert_eq!(events(&a, id, kind).await, 1, "{id} {kind}");
+        }
+    }
+    // And the outbox holds one entry per event: one email each.
+    a.drain().await;
+    b.drain().await;
+    let ops: Vec<Value> = a
+        .admin(
+            Method::GET,
+            "/notifications?limit=100",
+            &a.admin_token("ro", true).await,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let down = ops
+        .iter()
+        .filter(|n| n["event_type"] == "node_down" && n["channel"] == "operator")
+        .count();
+    assert_eq!(down, 2, "{ops:?}");
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn two_hubs_starting_together_agree_on_one_daily_run_and_one_instance_id() {
+    let (a, b) = pair().await;
+    let barrier = Arc::new(Barrier::new(2));
+    let now = a.clock.now_ts();
+    let runs = [a.store.clone(), b.store.clone()].map(|s| {
+        let barrier = barrier.clone();
+        tokio::spawn(async move {
+            barrier.wait().await;
+            let ran = s
+                .complete_daily_job("backup_check", "2026-11-27".into(), Vec::new(), now)
+                .await
+                .unwrap()
+                .is_some();
+            let id = s
+                .state_or_insert("test_instance", format!("{:p}", &s), now)
+                .await
+                .unwrap();
+            (ran, id)
+        })
+    });
+    let out: Vec<(bool, String)> = futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(out.iter().filter(|o| o.0).count(), 1, "{out:?}");
+    assert_eq!(out[0].1, out[1].1, "one value for both");
+    // A new day runs once more.
+    let again = a
+        .store
+        .complete_daily_job("backup_check", "2026-11-28".into(), Vec::new(), now)
+        .await
+        .unwrap();
+    assert!(again.is_some());
+    a.stop().await;
+    b.stop().await;
+}
