@@ -163,7 +163,9 @@ impl Store {
 
     /// Records decisions — skips logged, emails queued as deliveries,
     /// incidents changed, each outbox entry decided removed — in one
-    /// transaction, in order.
+    /// transaction, in order. Removing the entry is the claim: a decision
+    /// whose entry another dispatcher (on another replica) already removed
+    /// is dropped whole, so every entry is decided once.
     pub async fn record_decisions(&self, all: Vec<Decisions>, now: Timestamp) -> Result<()> {
         if all.is_empty() {
             return Ok(());
@@ -414,12 +416,22 @@ pub struct Decisions {
     pub ops: Vec<super::IncidentOp>,
 }
 
+/// Writes one entry's decisions; `false` (nothing written) when its
+/// outbox entry is already gone.
 pub(super) fn record(
     c: &rusqlite::Connection,
     changes: &mut super::Changes,
     d: &Decisions,
     now: Timestamp,
-) -> Result<()> {
+) -> Result<bool> {
+    if let Some(id) = d.outbox_id {
+        let claimed = c
+            .prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+            .execute([id])?;
+        if claimed == 0 {
+            return Ok(false);
+        }
+    }
     super::incidents::apply(c, changes, &d.ops)?;
     let cust = match &d.customer_id {
         Some(id) => lookup(c, id)?.map(|r| r.id),
@@ -469,9 +481,5 @@ pub(super) fn record(
             e.provider_id,
         ])?;
     }
-    if let Some(id) = d.outbox_id {
-        c.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
-            .execute([id])?;
-    }
-    Ok(())
+    Ok(true)
 }

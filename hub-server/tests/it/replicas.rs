@@ -206,3 +206,67 @@ async fn two_hubs_starting_together_agree_on_one_daily_run_and_one_instance_id()
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test]
+async fn two_dispatchers_over_five_hundred_entries_decide_each_once() {
+    let (a, b) = pair().await;
+    for i in 0..50 {
+        report_to(&a, &format!("c{i:02}")).await;
+    }
+    // 500 events, ten per customer, each an outbox entry.
+    for n in 0..10 {
+        for i in 0..50 {
+            let body = serde_json::json!({"customer_id": format!("c{i:02}"),
+                "event_type": "backup_failed", "severity": "error",
+                "message": format!("restic exited {n}")});
+            let resp = a.post_json("/api/v1/event", Some(KEY), &body).await;
+            assert_eq!(resp.status(), 201);
+        }
+    }
+    assert_eq!(a.store.outbox_len().await.unwrap(), 500);
+    // Both at once; their writes meet in the database.
+    let barrier = Barrier::new(2);
+    tokio::join!(
+        async {
+            barrier.wait().await;
+            a.drain().await
+        },
+        async {
+            barrier.wait().await;
+            b.drain().await
+        }
+    );
+    assert_eq!(b.store.outbox_len().await.unwrap(), 0);
+    // One operator decision (sent or skipped) per event, never two.
+    let (rows, events): (i64, i64) = a
+        .store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*), count(DISTINCT event) FROM notification_log \
+                 WHERE channel = 'operator' AND event IS NOT NULL",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .await
+        .unwrap();
+    let queued: i64 = a
+        .store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM deliveries WHERE channel = 'operator'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        rows + queued,
+        500,
+        "{rows} logged + {queued} queued for 500 entries"
+    );
+    assert_eq!(events + queued, 500);
+    a.stop().await;
+    b.stop().await;
+}
