@@ -97,9 +97,9 @@ fn report(id: &str, ts: Timestamp) -> Vec<u8> {
 /// every one queued stays).
 async fn queued(store: &Store) -> usize {
     store
-        .due_deliveries(Timestamp::MAX, 1_000_000)
+        .pending_deliveries()
         .await
-        .map(|d| d.len())
+        .map(|(n, _)| n as usize)
         .unwrap_or(0)
 }
 

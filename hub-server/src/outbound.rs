@@ -38,6 +38,9 @@ pub enum OutboundError {
     Json(String),
 }
 
+/// How long one call of the hub's client may take at most.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The hub's client for Resend, the registry and the template server:
 /// connect and total timeouts, no redirects (a redirect could lead a
 /// credential somewhere else).
@@ -45,7 +48,7 @@ pub fn client() -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(10))
+        .timeout(CLIENT_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .build()
 }

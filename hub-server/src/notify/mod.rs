@@ -49,6 +49,12 @@ const BATCH: usize = 256;
 const PARALLEL_SENDS: usize = 4;
 /// Deliveries taken per round.
 const ROUND: usize = 64;
+/// How long a round holds its deliveries: every one of them sent one
+/// after another at the client's timeout, and a minute to spare. Past it
+/// another dispatcher may send what a dead one held.
+pub const DELIVERY_LEASE: Duration = Duration::from_secs(
+    (ROUND / PARALLEL_SENDS) as u64 * crate::outbound::CLIENT_TIMEOUT.as_secs() + 60,
+);
 /// Wait before the second attempt; it doubles with each failure.
 pub const FIRST_BACKOFF: Duration = Duration::from_secs(10);
 /// Longest wait between two attempts of one email.
@@ -257,7 +263,10 @@ impl Dispatcher {
         // The timed decisions, after the events they depend on.
         self.tick().await?;
         loop {
-            let due = self.store.due_deliveries(self.clock.now(), ROUND).await?;
+            let due = self
+                .store
+                .lease_deliveries(self.clock.now(), ROUND, DELIVERY_LEASE)
+                .await?;
             let n = due.len();
             let outcomes: Vec<Result<Outcome, StoreError>> = futures_util::stream::iter(due)
                 .map(|d| self.deliver(d))

@@ -179,9 +179,20 @@ impl Store {
         .await
     }
 
-    /// Deliveries whose next attempt is due at `now`, oldest first.
-    pub async fn due_deliveries(&self, now: Timestamp, limit: usize) -> Result<Vec<Delivery>> {
-        self.read(move |c| {
+    /// Takes the deliveries whose next attempt is due at `now`, oldest
+    /// first, for one sender: each one's next attempt moves to `now +
+    /// lease` in the same transaction, so no other dispatcher (on another
+    /// replica) sends it meanwhile. The send's outcome replaces that time
+    /// (a retry) or removes the delivery; a sender that dies leaves it to
+    /// be sent again after the lease, with the same idempotency key.
+    pub async fn lease_deliveries(
+        &self,
+        now: Timestamp,
+        limit: usize,
+        lease: std::time::Duration,
+    ) -> Result<Vec<Delivery>> {
+        let until = crate::clock::after(now, lease);
+        self.write(move |c, _| {
             let mut stmt = c.prepare_cached(
                 "SELECT d.id, d.created_at, d.channel, coalesce(cu.customer_id, ''), d.recipient, \
                     d.subject, d.text, d.html, d.idempotency_key, d.attempts \
@@ -207,7 +218,13 @@ impl Store {
                     attempts: r.get(9)?,
                 })
             })?;
-            Ok(rows.collect::<std::result::Result<_, _>>()?)
+            let due: Vec<Delivery> = rows.collect::<std::result::Result<_, _>>()?;
+            let mut take =
+                c.prepare_cached("UPDATE deliveries SET next_attempt_at = ?2 WHERE id = ?1")?;
+            for d in &due {
+                take.execute(params![d.id, ms(until)])?;
+            }
+            Ok(due)
         })
         .await
     }

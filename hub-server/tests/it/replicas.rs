@@ -270,3 +270,89 @@ async fn two_dispatchers_over_five_hundred_entries_decide_each_once() {
     a.stop().await;
     b.stop().await;
 }
+
+/// Two hubs on one data dir, both emailing the operator through `resend`.
+async fn mailing_pair(resend: &str) -> (Hub, Hub) {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let tweak = |url: String| {
+        move |c: &mut Config| {
+            fast_switch(c);
+            c.notifications.resend_base_url = url;
+            c.notifications.resend_api_key = Secret(crate::fakes::RESEND_KEY.into());
+            c.notifications.operator_email = "ops@felhom.eu".into();
+        }
+    };
+    let a = Hub::start_with(dir.clone(), fast(), tweak(resend.to_owned())).await;
+    let b = Hub::start_with(dir, fast(), tweak(resend.to_owned())).await;
+    (a, b)
+}
+
+async fn backup_failed(hub: &Hub, customer: &str, message: &str) {
+    let body = serde_json::json!({"customer_id": customer, "event_type": "backup_failed",
+        "severity": "error", "message": message});
+    let resp = hub.post_json("/api/v1/event", Some(KEY), &body).await;
+    assert_eq!(resp.status(), 201);
+}
+
+fn advance(hubs: [&Hub; 2], d: SignedDuration) {
+    for h in hubs {
+        h.clock.advance(d);
+    }
+}
+
+#[tokio::test]
+async fn a_due_email_is_sent_by_one_dispatcher_and_a_dead_senders_only_after_its_lease() {
+    let (resend, url) = crate::fakes::FakeResend::start().await;
+    let (a, b) = mailing_pair(&url).await;
+    report_to(&a, "kovacs").await;
+    report_to(&a, "szabo").await;
+    // Queued while Resend is down (decided, one failed attempt).
+    resend.set_down(true);
+    backup_failed(&a, "kovacs", "restic exited 1").await;
+    a.drain().await;
+    resend.set_down(false);
+    let before = resend.attempts().len();
+    advance([&a, &b], SignedDuration::from_mins(30));
+    let barrier = Barrier::new(2);
+    tokio::join!(
+        async {
+            barrier.wait().await;
+            a.drain().await
+        },
+        async {
+            barrier.wait().await;
+            b.drain().await
+        }
+    );
+    let sent = resend.attempts()[before..].to_vec();
+    assert_eq!(sent.len(), 1, "one send for one due email: {sent:?}");
+    assert_eq!(resend.delivered().len(), 1);
+
+    // A sender that takes an email and dies: nobody sends it during the
+    // lease; after it, the other hub sends it once, under the same key.
+    resend.set_down(true);
+    backup_failed(&a, "szabo", "restic exited 2").await;
+    a.drain().await;
+    resend.set_down(false);
+    advance([&a, &b], SignedDuration::from_mins(30));
+    let now = a.clock.now_ts();
+    let lease = hub_server::notify::DELIVERY_LEASE;
+    let held = a.store.lease_deliveries(now, 64, lease).await.unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    let before = resend.attempts().len();
+    b.drain().await;
+    advance(
+        [&a, &b],
+        SignedDuration::try_from(lease).unwrap() - SignedDuration::from_secs(1),
+    );
+    b.drain().await;
+    assert_eq!(resend.attempts().len(), before, "held by its lease");
+    advance([&a, &b], SignedDuration::from_secs(2));
+    b.drain().await;
+    let sent = resend.attempts()[before..].to_vec();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].idempotency_key, held[0].idempotency_key);
+    assert_eq!(resend.delivered().len(), 2);
+    a.stop().await;
+    b.stop().await;
+}
