@@ -147,7 +147,7 @@ pub async fn build_state_with(
     store.attach(live.clone()).await?;
     let config_controllers = config.controllers.clone();
     let config_timeout = config.controllers.timeout.0;
-    let state = AppState::new(
+    let mut state = AppState::new(
         config,
         store,
         live,
@@ -163,6 +163,16 @@ pub async fn build_state_with(
         tracing::warn!(error = %e, "persisted template not loaded; using the bundled one");
     }
     state.set_latest_version(state.store.get_state(jobs::registry::STATE_KEY).await?);
+    state.replica_id =
+        secrets::random_token().map_err(|e| HubError::Http(e.to_string()))?[..16].to_owned();
+    state.watching_since = state
+        .store
+        .replica_join(
+            state.replica_id.clone(),
+            state.started_at,
+            jobs::staleness::alive_window(&state.config.alerting),
+        )
+        .await?;
     Ok(state)
 }
 
@@ -198,6 +208,9 @@ pub async fn serve(
     let _ = stop_tx.send(true);
     for t in tasks {
         let _ = t.await;
+    }
+    if let Err(e) = state.store.replica_leave(state.replica_id.clone()).await {
+        tracing::warn!(error = %e, "could not sign off as a watching hub");
     }
     let store = state.store.clone();
     drop(state);

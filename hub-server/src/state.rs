@@ -33,8 +33,14 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// Wakes the channel loop after messages for it were queued.
     pub channel_wake: Arc<Notify>,
-    /// When this process started; the dead man's switch counts from here.
+    /// When this process started (its uptime).
     pub started_at: Timestamp,
+    /// When the watch this hub joined began: the last moment no hub on
+    /// this database was alive. The dead man's switch's grace counts from
+    /// here, so a replica's restart while another watched is no outage.
+    pub watching_since: Timestamp,
+    /// This process among the hubs on one database.
+    pub replica_id: String,
     /// Paces the audit rows of refused admin requests.
     pub denials: DenialLimiter,
     /// What each background job last did.
@@ -80,6 +86,8 @@ impl AppState {
             controller_policy: ControllerPolicy::from_config(&config.controllers),
             controller_http,
             started_at: clock.now(),
+            watching_since: clock.now(),
+            replica_id: String::new(),
             tz: jiff::tz::TimeZone::get(&config.alerting.timezone)
                 .unwrap_or(jiff::tz::TimeZone::UTC),
             jobs: Default::default(),

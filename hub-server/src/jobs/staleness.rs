@@ -5,9 +5,10 @@
 //! one transaction, so a restart neither repeats nor misses a transition.
 //!
 //! Escalation counts a report's age from the later of its receipt and the
-//! hub's own start: while the hub was down nobody could report to it, so a
-//! restart after an outage gives every node a full threshold to check in
-//! before anyone is woken. Recovery needs a report fresher than
+//! start of the watch (the last moment no hub on the database was alive):
+//! while no hub was up nobody could report, so a start after an outage
+//! gives every node a full threshold to check in before anyone is woken;
+//! a replica restarting while another watched gives none. Recovery needs a report fresher than
 //! `stale_threshold`; the grace never makes a silent node look recovered.
 //!
 //! The mass-outage guard runs on the same pass, before any transition is
@@ -25,16 +26,23 @@ use super::JobError;
 use crate::state::AppState;
 use crate::store::{IncidentFilter, IncidentOp, NewEvent, NodeState, NodeTransition, Watched};
 
+/// How recently another hub must have passed its switch to count as
+/// watching: three of its passes.
+pub fn alive_window(a: &crate::config::AlertingConfig) -> std::time::Duration {
+    a.check_interval.0.saturating_mul(3)
+}
+
 /// Runs one check; returns how many transitions were recorded.
 pub async fn check(st: &Arc<AppState>) -> Result<usize, JobError> {
     let now = st.clock.now();
+    st.store.replica_seen(st.replica_id.clone(), now).await?;
     let stale = st.config.alerting.stale_threshold.0;
     let down = st.config.alerting.down_threshold.0;
     let mut plan = Vec::new();
     for node in st.store.watched_nodes().await? {
         // Recovery needs a fresh report; escalation waits out the grace.
         let real_age = now.duration_since(node.last_received_at);
-        let grace_age = now.duration_since(node.last_received_at.max(st.started_at));
+        let grace_age = now.duration_since(node.last_received_at.max(st.watching_since));
         let new = if real_age.is_negative() || real_age.unsigned_abs() <= stale {
             NodeState::Ok
         } else {
@@ -151,7 +159,7 @@ pub struct Silence {
 pub fn silence(
     plan: &[(Watched, NodeState)],
     now: Timestamp,
-    started_at: Timestamp,
+    watching_since: Timestamp,
     stale: std::time::Duration,
     window: std::time::Duration,
 ) -> Silence {
@@ -168,7 +176,7 @@ pub fn silence(
             continue;
         }
         s.silent += 1;
-        if n.last_received_at.max(started_at) >= edge {
+        if n.last_received_at.max(watching_since) >= edge {
             s.recent += 1;
             s.since = Some(
                 s.since
@@ -202,7 +210,7 @@ async fn mass_outage(
     let s = silence(
         plan,
         now,
-        st.started_at,
+        st.watching_since,
         a.stale_threshold.0,
         a.mass_outage_window.0,
     );

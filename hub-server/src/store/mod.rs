@@ -30,6 +30,7 @@ mod lockout;
 mod maintenance;
 mod migrate;
 mod notify;
+mod replicas;
 mod reports;
 pub mod secrets;
 mod sessions;

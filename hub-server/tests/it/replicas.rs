@@ -356,3 +356,67 @@ async fn a_due_email_is_sent_by_one_dispatcher_and_a_dead_senders_only_after_its
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test]
+async fn a_replica_starting_while_another_watches_grants_no_new_grace() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let a = Hub::start_with(dir.clone(), fast(), fast_switch).await;
+    report_to(&a, "kovacs").await;
+    a.clock.advance(SignedDuration::from_secs(50));
+    staleness::check(&a.state).await.unwrap();
+    // B starts a minute in while A watches: it joins A's watch.
+    let t = a.clock.now_ts() + SignedDuration::from_secs(10);
+    let b = Hub::start_at(dir.clone(), fast(), t, fast_switch).await;
+    assert_eq!(b.state.watching_since, a.state.watching_since);
+    // 150 s of silence: down by B alone, with no grace from B's start.
+    b.clock.advance(SignedDuration::from_secs(90));
+    staleness::check(&b.state).await.unwrap();
+    assert_eq!(
+        b.store
+            .node_state("kovacs".into())
+            .await
+            .unwrap()
+            .map(|s| s.0),
+        Some(NodeState::Down)
+    );
+    // Both stop; the next lone start is a new watch with its grace.
+    a.stop().await;
+    let dir = b.stop().await;
+    let t = t + SignedDuration::from_mins(10);
+    let c = Hub::start_at(dir, fast(), t, fast_switch).await;
+    assert_eq!(c.state.watching_since, t);
+    report_to(&c, "szabo").await;
+    c.clock.advance(SignedDuration::from_secs(1));
+    staleness::check(&c.state).await.unwrap();
+    assert_eq!(c.store.node_state("szabo".into()).await.unwrap(), None);
+    c.stop().await;
+}
+
+#[tokio::test]
+async fn a_hub_that_died_counts_as_watching_only_within_the_alive_window() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let a = Hub::start_with(dir.clone(), fast(), fast_switch).await;
+    staleness::check(&a.state).await.unwrap();
+    let since = a.state.watching_since;
+    // A vanishes without signing off (its row stays, as after kill -9).
+    let window = hub_server::jobs::staleness::alive_window(&a.state.config.alerting);
+    let window = SignedDuration::try_from(window).unwrap();
+    let t = a.clock.now_ts();
+    let b = Hub::start_at(dir.clone(), fast(), t + window, fast_switch).await;
+    assert_eq!(b.state.watching_since, since, "seen within the window");
+    let c = Hub::start_at(
+        dir.clone(),
+        fast(),
+        t + window + window + SignedDuration::from_secs(1),
+        fast_switch,
+    )
+    .await;
+    assert_eq!(
+        c.state.watching_since,
+        t + window + window + SignedDuration::from_secs(1),
+        "B joined at t+window and was last seen then: gone for longer"
+    );
+    drop(a);
+    b.stop().await;
+    c.stop().await;
+}

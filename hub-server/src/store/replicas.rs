@@ -1,0 +1,81 @@
+//! The hubs watching the fleet on this database: when the current watch
+//! began (the last moment no hub was alive), so the dead man's switch's
+//! grace after a start counts from an outage of the watch, not from a
+//! restart of one of several replicas (a failover is not an outage).
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store, ms};
+
+const WATCHING_SINCE: &str = "watching_since";
+/// Rows of hubs gone this long are removed.
+const FORGET_AFTER: Duration = Duration::from_secs(86_400);
+
+impl Store {
+    /// Joins the watch as `id` at `now`: the watch's start if another hub
+    /// was seen alive within `alive`, else `now` (a new watch).
+    pub async fn replica_join(
+        &self,
+        id: String,
+        now: Timestamp,
+        alive: Duration,
+    ) -> Result<Timestamp> {
+        self.write(move |c, _| {
+            let seen_since = ms(now).saturating_sub(i64::try_from(alive.as_millis()).unwrap_or(i64::MAX));
+            let others: i64 = c
+                .prepare_cached("SELECT count(*) FROM replicas WHERE id != ?1 AND last_seen >= ?2")?
+                .query_row(params![id, seen_since], |r| r.get(0))?;
+            let kept: Option<Timestamp> = if others > 0 {
+                c.prepare_cached("SELECT value FROM hub_state WHERE key = ?1")?
+                    .query_row([WATCHING_SINCE], |r| r.get::<_, String>(0))
+                    .optional()?
+                    .and_then(|v| v.parse().ok())
+            } else {
+                None
+            };
+            let since = kept.unwrap_or(now);
+            c.prepare_cached(
+                "INSERT INTO hub_state (key, value, updated_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )?
+            .execute(params![WATCHING_SINCE, since.to_string(), ms(now)])?;
+            c.prepare_cached(
+                "INSERT INTO replicas (id, started_at, last_seen) VALUES (?1, ?2, ?2) \
+                 ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen",
+            )?
+            .execute(params![id, ms(now)])?;
+            let forget = ms(now).saturating_sub(FORGET_AFTER.as_millis() as i64);
+            c.prepare_cached("DELETE FROM replicas WHERE last_seen < ?1")?
+                .execute([forget])?;
+            Ok(since)
+        })
+        .await
+    }
+
+    /// A sign of life of hub `id`.
+    pub async fn replica_seen(&self, id: String, now: Timestamp) -> Result<()> {
+        self.write(move |c, _| {
+            c.prepare_cached(
+                "INSERT INTO replicas (id, started_at, last_seen) VALUES (?1, ?2, ?2) \
+                 ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+            )?
+            .execute(params![id, ms(now)])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Hub `id` stops watching (a graceful stop: the next lone start is a
+    /// new watch at once, not after the alive window).
+    pub async fn replica_leave(&self, id: String) -> Result<()> {
+        self.write(move |c, _| {
+            c.prepare_cached("DELETE FROM replicas WHERE id = ?1")?
+                .execute([id])?;
+            Ok(())
+        })
+        .await
+    }
+}
