@@ -52,6 +52,21 @@ async fn events(hub: &Hub, customer: &str, event_type: &str) -> usize {
         .count()
 }
 
+/// Both hubs' dispatchers at once, started by a barrier.
+async fn drain_both(a: &Hub, b: &Hub) {
+    let barrier = Barrier::new(2);
+    tokio::join!(
+        async {
+            barrier.wait().await;
+            a.drain().await
+        },
+        async {
+            barrier.wait().await;
+            b.drain().await
+        }
+    );
+}
+
 async fn report_to(hub: &Hub, id: &str) {
     let now = hub.clock.now_ts().to_string();
     let resp = hub
@@ -225,17 +240,7 @@ async fn two_dispatchers_over_five_hundred_entries_decide_each_once() {
     }
     assert_eq!(a.store.outbox_len().await.unwrap(), 500);
     // Both at once; their writes meet in the database.
-    let barrier = Barrier::new(2);
-    tokio::join!(
-        async {
-            barrier.wait().await;
-            a.drain().await
-        },
-        async {
-            barrier.wait().await;
-            b.drain().await
-        }
-    );
+    drain_both(&a, &b).await;
     assert_eq!(b.store.outbox_len().await.unwrap(), 0);
     // One operator decision (sent or skipped) per event, never two.
     let (rows, events): (i64, i64) = a
@@ -313,17 +318,7 @@ async fn a_due_email_is_sent_by_one_dispatcher_and_a_dead_senders_only_after_its
     resend.set_down(false);
     let before = resend.attempts().len();
     advance([&a, &b], SignedDuration::from_mins(30));
-    let barrier = Barrier::new(2);
-    tokio::join!(
-        async {
-            barrier.wait().await;
-            a.drain().await
-        },
-        async {
-            barrier.wait().await;
-            b.drain().await
-        }
-    );
+    drain_both(&a, &b).await;
     let sent = resend.attempts()[before..].to_vec();
     assert_eq!(sent.len(), 1, "one send for one due email: {sent:?}");
     assert_eq!(resend.delivered().len(), 1);
