@@ -1209,7 +1209,11 @@ async fn the_tui_in_a_real_terminal() {
     tmux.keys(&["q"]);
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        if let Ok(text) = std::fs::read_to_string(&status_file) {
+        // The shell creates the file before it writes to it: an empty
+        // file is not the status yet.
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && !text.trim().is_empty()
+        {
             assert_eq!(text.trim(), "EXIT=0");
             break;
         }
