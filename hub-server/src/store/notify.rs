@@ -353,14 +353,7 @@ impl Store {
     }
 
     pub async fn get_state(&self, key: &'static str) -> Result<Option<String>> {
-        self.read(move |c| {
-            Ok(
-                c.prepare_cached("SELECT value FROM hub_state WHERE key = ?1")?
-                    .query_row([key], |r| r.get(0))
-                    .optional()?,
-            )
-        })
-        .await
+        self.read(move |c| state_value(c, key)).await
     }
 
     /// `key`'s value, set to `value` first if it has none: whoever sets it
@@ -378,25 +371,39 @@ impl Store {
                  ON CONFLICT (key) DO NOTHING",
             )?
             .execute(params![key, value, ms(now)])?;
-            Ok(
-                c.prepare_cached("SELECT value FROM hub_state WHERE key = ?1")?
-                    .query_row([key], |r| r.get(0))?,
-            )
+            state_value(c, key)?
+                .ok_or_else(|| super::StoreError::Corrupt(format!("hub_state `{key}` vanished")))
         })
         .await
     }
 
     pub async fn set_state(&self, key: &'static str, value: String, now: Timestamp) -> Result<()> {
-        self.write(move |c, _| {
-            c.prepare_cached(
-                "INSERT INTO hub_state (key, value, updated_at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )?
-            .execute(params![key, value, ms(now)])?;
-            Ok(())
-        })
-        .await
+        self.write(move |c, _| put_state(c, key, &value, now)).await
     }
+}
+
+/// A `hub_state` value, inside the caller's transaction.
+pub(super) fn state_value(c: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    Ok(
+        c.prepare_cached("SELECT value FROM hub_state WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+/// Sets a `hub_state` value, inside the caller's transaction.
+pub(super) fn put_state(
+    c: &rusqlite::Connection,
+    key: &str,
+    value: &str,
+    now: Timestamp,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO hub_state (key, value, updated_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )?
+    .execute(params![key, value, ms(now)])?;
+    Ok(())
 }
 
 /// Moves a delivery into the log with its outcome; nothing if it is gone
@@ -433,20 +440,20 @@ pub struct Decisions {
     pub ops: Vec<super::IncidentOp>,
 }
 
-/// Writes one entry's decisions; `false` (nothing written) when its
-/// outbox entry is already gone.
+/// Writes one entry's decisions; nothing when its outbox entry is
+/// already gone (another dispatcher decided it).
 pub(super) fn record(
     c: &rusqlite::Connection,
     changes: &mut super::Changes,
     d: &Decisions,
     now: Timestamp,
-) -> Result<bool> {
+) -> Result<()> {
     if let Some(id) = d.outbox_id {
         let claimed = c
             .prepare_cached("DELETE FROM outbox WHERE id = ?1")?
             .execute([id])?;
         if claimed == 0 {
-            return Ok(false);
+            return Ok(());
         }
     }
     super::incidents::apply(c, changes, &d.ops)?;
@@ -498,5 +505,5 @@ pub(super) fn record(
             e.provider_id,
         ])?;
     }
-    Ok(true)
+    Ok(())
 }

@@ -6,8 +6,9 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
+use super::notify::{put_state, state_value};
 use super::{Result, Store, ms};
 
 const WATCHING_SINCE: &str = "watching_since";
@@ -24,29 +25,18 @@ impl Store {
         alive: Duration,
     ) -> Result<Timestamp> {
         self.write(move |c, _| {
-            let seen_since = ms(now).saturating_sub(i64::try_from(alive.as_millis()).unwrap_or(i64::MAX));
+            let alive = i64::try_from(alive.as_millis()).unwrap_or(i64::MAX);
             let others: i64 = c
                 .prepare_cached("SELECT count(*) FROM replicas WHERE id != ?1 AND last_seen >= ?2")?
-                .query_row(params![id, seen_since], |r| r.get(0))?;
-            let kept: Option<Timestamp> = if others > 0 {
-                c.prepare_cached("SELECT value FROM hub_state WHERE key = ?1")?
-                    .query_row([WATCHING_SINCE], |r| r.get::<_, String>(0))
-                    .optional()?
-                    .and_then(|v| v.parse().ok())
+                .query_row(params![id, ms(now).saturating_sub(alive)], |r| r.get(0))?;
+            let kept = if others > 0 {
+                state_value(c, WATCHING_SINCE)?.and_then(|v| v.parse::<Timestamp>().ok())
             } else {
                 None
             };
             let since = kept.unwrap_or(now);
-            c.prepare_cached(
-                "INSERT INTO hub_state (key, value, updated_at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )?
-            .execute(params![WATCHING_SINCE, since.to_string(), ms(now)])?;
-            c.prepare_cached(
-                "INSERT INTO replicas (id, started_at, last_seen) VALUES (?1, ?2, ?2) \
-                 ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen",
-            )?
-            .execute(params![id, ms(now)])?;
+            put_state(c, WATCHING_SINCE, &since.to_string(), now)?;
+            seen(c, &id, now)?;
             let forget = ms(now).saturating_sub(FORGET_AFTER.as_millis() as i64);
             c.prepare_cached("DELETE FROM replicas WHERE last_seen < ?1")?
                 .execute([forget])?;
@@ -57,15 +47,7 @@ impl Store {
 
     /// A sign of life of hub `id`.
     pub async fn replica_seen(&self, id: String, now: Timestamp) -> Result<()> {
-        self.write(move |c, _| {
-            c.prepare_cached(
-                "INSERT INTO replicas (id, started_at, last_seen) VALUES (?1, ?2, ?2) \
-                 ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
-            )?
-            .execute(params![id, ms(now)])?;
-            Ok(())
-        })
-        .await
+        self.write(move |c, _| seen(c, &id, now)).await
     }
 
     /// Hub `id` stops watching (a graceful stop: the next lone start is a
@@ -78,4 +60,14 @@ impl Store {
         })
         .await
     }
+}
+
+/// Hub `id` was alive at `now` (a row of its own from its first sign).
+fn seen(c: &rusqlite::Connection, id: &str, now: Timestamp) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO replicas (id, started_at, last_seen) VALUES (?1, ?2, ?2) \
+         ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+    )?
+    .execute(params![id, ms(now)])?;
+    Ok(())
 }
