@@ -424,6 +424,10 @@ pub struct JobStatus {
     /// It has not succeeded for more than twice its period (plus a
     /// minute): something is wrong even if nothing failed loudly.
     pub overdue: bool,
+    /// Another hub on the same database held the job at this hub's last
+    /// tick (its id): that hub runs it, this one stands by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_by: Option<String>,
 }
 
 /// `GET /api/admin/v1/status`: the hub itself.

@@ -28,6 +28,9 @@ struct Record {
     last_error: Option<String>,
     runs: u64,
     failures: u64,
+    /// The other hub that held the job at this hub's last tick.
+    held_by: Option<String>,
+    last_standby_at: Option<Timestamp>,
 }
 
 impl JobBoard {
@@ -44,13 +47,27 @@ impl JobBoard {
                 last_error: None,
                 runs: 0,
                 failures: 0,
+                held_by: None,
+                last_standby_at: None,
             });
     }
 
     pub fn started(&self, name: &'static str, now: Timestamp) {
         self.update(name, |r| {
             r.last_started_at = Some(now);
+            r.held_by = None;
             r.runs += 1;
+        });
+    }
+
+    /// This hub's tick found the job held by hub `holder` (its lease has
+    /// not run out): not a run, and not overdue here while that holds —
+    /// the holder answers for it, and this hub takes over once its lease
+    /// runs out.
+    pub fn standby(&self, name: &'static str, now: Timestamp, holder: String) {
+        self.update(name, |r| {
+            r.held_by = Some(holder);
+            r.last_standby_at = Some(now);
         });
     }
 
@@ -77,7 +94,10 @@ impl JobBoard {
         crate::sync::lock(&self.jobs, "job board")
             .iter()
             .map(|(name, r)| {
-                let since = r.last_success_at.unwrap_or(r.registered_at);
+                let since = r
+                    .last_success_at
+                    .max(r.last_standby_at)
+                    .unwrap_or(r.registered_at);
                 let allowed = SignedDuration::try_from(r.every.saturating_mul(2))
                     .unwrap_or(SignedDuration::MAX)
                     .saturating_add(SLACK);
@@ -91,6 +111,7 @@ impl JobBoard {
                     runs: r.runs,
                     failures: r.failures,
                     overdue: now.duration_since(since) > allowed,
+                    held_by: r.held_by.clone(),
                 }
             })
             .collect()
@@ -132,5 +153,24 @@ mod tests {
         let s = &b.snapshot(t0 + SignedDuration::from_mins(7))[0];
         assert_eq!((s.runs, s.failures, s.overdue), (1, 1, true));
         assert_eq!(s.last_error.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn a_job_another_hub_holds_is_not_overdue_here_until_the_ticks_stop() {
+        let b = JobBoard::default();
+        let t0: Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
+        b.register("registry", Duration::from_secs(60), t0);
+        b.standby("registry", t0 + SignedDuration::from_mins(2), "b".into());
+        let s = &b.snapshot(t0 + SignedDuration::from_mins(4))[0];
+        assert_eq!((s.runs, s.overdue), (0, false));
+        assert_eq!(s.held_by.as_deref(), Some("b"));
+        // No tick for longer than allowed: overdue again.
+        assert!(b.snapshot(t0 + SignedDuration::from_mins(6))[0].overdue);
+        // Taking the job over clears the holder.
+        b.started("registry", t0 + SignedDuration::from_mins(6));
+        assert_eq!(
+            b.snapshot(t0 + SignedDuration::from_mins(6))[0].held_by,
+            None
+        );
     }
 }

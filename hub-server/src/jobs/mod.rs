@@ -176,6 +176,16 @@ where
                 _ = interval.tick() => {}
                 _ = shutdown.changed() => return,
             }
+            match take_turn(&st, name, period).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    st.jobs
+                        .failed(name, st.clock.now(), format!("job lease: {e}"));
+                    tracing::warn!(job = name, error = %e, "job {name}: lease not taken; will try again");
+                    continue;
+                }
+            }
             st.jobs.started(name, st.clock.now());
             // Everything a run logs (and the store work it causes) carries
             // the job's name.
@@ -215,6 +225,38 @@ where
             }
         }
     })
+}
+
+/// How long a job's lease lasts from a tick: its holder renews it each
+/// period, so past one period and a margin (10 s to a minute) the holder
+/// is gone or stuck and another hub takes the job.
+pub fn lease_ttl(period: Duration) -> Duration {
+    period.saturating_add(period.clamp(Duration::from_secs(10), Duration::from_secs(60)))
+}
+
+/// Whether this hub runs job `name` on this tick: it takes or renews the
+/// job's lease ([`lease_ttl`]); while another hub's lease holds, this one
+/// stands by (on the job board) and runs nothing. The lease only saves
+/// work: what a job writes is a compare-and-set, so two hubs that both
+/// believe they hold it still write each transition once.
+pub async fn take_turn(
+    st: &AppState,
+    name: &'static str,
+    period: Duration,
+) -> Result<bool, crate::store::StoreError> {
+    let now = st.clock.now();
+    match st
+        .store
+        .lease_job(name, st.replica_id.clone(), now, lease_ttl(period))
+        .await?
+    {
+        crate::store::JobLease::Held { .. } => Ok(true),
+        crate::store::JobLease::Elsewhere { holder, until } => {
+            tracing::debug!(job = name, %holder, %until, "job {name}: another hub holds it");
+            st.jobs.standby(name, now, holder);
+            Ok(false)
+        }
+    }
 }
 
 /// Why a job run failed.

@@ -63,6 +63,7 @@ pub use jobs::{NodeState, NodeTransition, Pruned, Watched};
 pub use lockout::{Attempt, MAX_ADDRESS_FAILURES, MAX_FAILURES, WINDOW};
 pub use maintenance::ACTION_SETTLE;
 pub use notify::{Channel, Decisions, Delivery, LogEntry, NewDelivery, OutboxItem, StoredEvent};
+pub use replicas::JobLease;
 pub use reports::{NewReport, ReportInsert};
 pub use sessions::{ACCOUNT_FREE_FAILURES, MAX_LOGIN_FAILURES, SESSION_ABSOLUTE, Session};
 

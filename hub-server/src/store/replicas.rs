@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::notify::{put_state, state_value};
-use super::{Result, Store, ms};
+use super::{Result, Store, from_ms, ms};
 
 const WATCHING_SINCE: &str = "watching_since";
 /// Rows of hubs gone this long are removed.
@@ -51,15 +51,67 @@ impl Store {
     }
 
     /// Hub `id` stops watching (a graceful stop: the next lone start is a
-    /// new watch at once, not after the alive window).
+    /// new watch at once, not after the alive window) and gives back its
+    /// job leases, so another hub takes its jobs on its next tick.
     pub async fn replica_leave(&self, id: String) -> Result<()> {
         self.write(move |c, _| {
             c.prepare_cached("DELETE FROM replicas WHERE id = ?1")?
-                .execute([id])?;
+                .execute([&id])?;
+            c.prepare_cached("DELETE FROM job_leases WHERE holder = ?1")?
+                .execute([&id])?;
             Ok(())
         })
         .await
     }
+
+    /// Takes or renews hub `holder`'s lease on `job` until `now + ttl`: it
+    /// is this hub's if it held it already, or if nobody did, or if the
+    /// holder's lease ran out before `now`. One conditional upsert, so two
+    /// hubs asking at once cannot both win. Asking is a sign of life of
+    /// `holder` too (a standby hub is still watching).
+    pub async fn lease_job(
+        &self,
+        job: &'static str,
+        holder: String,
+        now: Timestamp,
+        ttl: Duration,
+    ) -> Result<JobLease> {
+        self.write(move |c, _| {
+            seen(c, &holder, now)?;
+            let until = ms(now).saturating_add(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
+            let won: Option<i64> = c
+                .prepare_cached(
+                    "INSERT INTO job_leases (job, holder, until_ms, term) VALUES (?1, ?2, ?3, 1) \
+                     ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, \
+                        until_ms = excluded.until_ms, \
+                        term = job_leases.term + (job_leases.holder != excluded.holder) \
+                     WHERE job_leases.holder = excluded.holder OR job_leases.until_ms < ?4 \
+                     RETURNING term",
+                )?
+                .query_row(params![job, holder, until, ms(now)], |r| r.get(0))
+                .optional()?;
+            if let Some(term) = won {
+                return Ok(JobLease::Held { term });
+            }
+            let (holder, until): (String, i64) = c
+                .prepare_cached("SELECT holder, until_ms FROM job_leases WHERE job = ?1")?
+                .query_row([job], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(JobLease::Elsewhere {
+                holder,
+                until: from_ms(until),
+            })
+        })
+        .await
+    }
+}
+
+/// Whether this hub runs a job now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobLease {
+    /// It does; `term` counts the changes of holder.
+    Held { term: i64 },
+    /// Another hub does, until `until` unless it renews.
+    Elsewhere { holder: String, until: Timestamp },
 }
 
 /// Hub `id` was alive at `now` (a row of its own from its first sign).

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use hub_proto::{EventType, Severity};
-use hub_server::jobs::staleness;
+use hub_server::jobs::{lease_ttl, staleness, take_turn};
 use hub_server::store::{NewEvent, NodeState, NodeTransition};
 use jiff::SignedDuration;
 use reqwest::Method;
@@ -414,4 +414,46 @@ async fn a_hub_that_died_counts_as_watching_only_within_the_alive_window() {
     drop(a);
     b.stop().await;
     c.stop().await;
+}
+
+/// One tick of job `name` on `hub`: whether it runs the job.
+async fn turn(hub: &Hub, period: Duration) -> bool {
+    take_turn(&hub.state, "registry", period).await.unwrap()
+}
+
+#[tokio::test]
+async fn each_periodic_job_runs_on_one_hub_and_moves_when_its_holder_dies_or_stops() {
+    let (a, b) = pair().await;
+    let period = Duration::from_secs(60);
+    let barrier = Barrier::new(2);
+    let (ta, tb) = tokio::join!(
+        async {
+            barrier.wait().await;
+            turn(&a, period).await
+        },
+        async {
+            barrier.wait().await;
+            turn(&b, period).await
+        }
+    );
+    assert!(ta != tb, "exactly one hub takes the job: {ta} {tb}");
+    let (holder, standby) = if ta { (a, b) } else { (b, a) };
+    // The holder renews on each tick; the other stands by.
+    for _ in 0..3 {
+        advance([&holder, &standby], SignedDuration::from_secs(60));
+        assert!(turn(&holder, period).await);
+        assert!(!turn(&standby, period).await);
+    }
+    // The holder stops ticking (killed): the job stays with it until its
+    // lease runs out, then moves, and the old holder stands by.
+    let ttl = SignedDuration::try_from(lease_ttl(period)).unwrap();
+    advance([&holder, &standby], ttl - SignedDuration::from_secs(1));
+    assert!(!turn(&standby, period).await);
+    advance([&holder, &standby], SignedDuration::from_secs(2));
+    assert!(turn(&standby, period).await);
+    assert!(!turn(&holder, period).await);
+    // A graceful stop gives the job back at once.
+    standby.stop().await;
+    assert!(turn(&holder, period).await);
+    holder.stop().await;
 }
