@@ -26,7 +26,7 @@ use super::staleness::hub_event;
 use crate::clock::after;
 use crate::service::ServiceError;
 use crate::state::AppState;
-use crate::store::{DriftCandidate, DriftRow, NewEvent};
+use crate::store::{DriftCandidate, DriftRow, DriftWrite, NewEvent};
 
 /// Controller calls at once: 1,000 nodes at the default interval are one
 /// call every ~20 s on average, so two in flight are plenty.
@@ -62,14 +62,19 @@ pub async fn check(st: &Arc<AppState>) -> Result<Checked, JobError> {
     }
     let now = st.clock.now();
     let windows = st.live().windows();
-    let mut writes: Vec<(String, DriftRow, Option<NewEvent>)> = Vec::new();
+    let mut writes: Vec<DriftWrite> = Vec::new();
     let mut due: Vec<DriftCandidate> = Vec::new();
     for c in st.store.drift_candidates().await? {
         match c.state.as_ref().and_then(|s| s.next_check_at) {
             None => {
                 let mut row = c.state.clone().unwrap_or_default();
                 row.next_check_at = Some(after(now, jitter(&c.customer_id, interval)));
-                writes.push((c.customer_id, row, None));
+                writes.push(DriftWrite {
+                    customer_id: c.customer_id,
+                    seen: c.state,
+                    row,
+                    event: None,
+                });
             }
             Some(t) if t <= now => due.push(c),
             Some(_) => {}
@@ -87,9 +92,14 @@ pub async fn check(st: &Arc<AppState>) -> Result<Checked, JobError> {
     let (skip, check): (Vec<_>, Vec<_>) = due.into_iter().partition(|c| skipped(c));
     for c in skip {
         // Looked at again next interval; what was seen stays as it was.
-        let mut row = c.state.unwrap_or_default();
+        let mut row = c.state.clone().unwrap_or_default();
         row.next_check_at = Some(after(now, interval));
-        writes.push((c.customer_id, row, None));
+        writes.push(DriftWrite {
+            customer_id: c.customer_id,
+            seen: c.state,
+            row,
+            event: None,
+        });
     }
     let results: Vec<(DriftCandidate, Result<Vec<DiffEntry>, ServiceError>)> =
         futures_util::stream::iter(check)
@@ -103,20 +113,23 @@ pub async fn check(st: &Arc<AppState>) -> Result<Checked, JobError> {
     let checked_at = st.clock.now();
     for (c, diff) in results {
         out.checked += 1;
-        let old = c.state.unwrap_or_default();
         let (row, event) = verdict(
             &c.customer_id,
-            old,
+            c.state.clone().unwrap_or_default(),
             diff,
             cfg.confirmations,
             checked_at,
             after(checked_at, interval),
         );
-        out.events += usize::from(event.is_some());
-        writes.push((c.customer_id, row, event));
+        writes.push(DriftWrite {
+            customer_id: c.customer_id,
+            seen: c.state,
+            row,
+            event,
+        });
     }
     if !writes.is_empty() {
-        st.store.record_drift(writes).await?;
+        out.events = st.store.record_drift(writes).await?;
     }
     if out.events > 0 {
         st.wake.notify_one();

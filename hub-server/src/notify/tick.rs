@@ -117,6 +117,7 @@ impl Dispatcher {
             let next = (!last).then(|| after(now, self.alerting.reminder_interval.0));
             b.ops.push(IncidentOp::Reminded {
                 id: inc.id,
+                sent: inc.reminders_sent,
                 next_reminder_at: next,
             });
         }

@@ -20,6 +20,16 @@ pub struct DriftCandidate {
     pub last_push: Option<Timestamp>,
 }
 
+/// One customer's drift verdict to record: `seen` is the row its check
+/// started from (`None`: it had none).
+#[derive(Debug, Clone)]
+pub struct DriftWrite {
+    pub customer_id: String,
+    pub seen: Option<DriftRow>,
+    pub row: DriftRow,
+    pub event: Option<NewEvent>,
+}
+
 /// The stored verdict of one customer.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DriftRow {
@@ -87,13 +97,20 @@ impl Store {
     }
 
     /// Stores each customer's new drift row and, in the same transaction,
-    /// the event it emits (if any). A changed verdict reaches the fleet.
-    pub async fn record_drift(
-        &self,
-        rows: Vec<(String, DriftRow, Option<NewEvent>)>,
-    ) -> Result<()> {
+    /// the event it emits (if any); a changed verdict reaches the fleet.
+    /// Each row is a compare-and-set from the row its check saw: when
+    /// another hub recorded a check of that customer in between, this one
+    /// changes nothing and emits nothing. Answers the events written.
+    pub async fn record_drift(&self, rows: Vec<DriftWrite>) -> Result<usize> {
         self.write(move |c, changes| {
-            for (customer_id, row, event) in &rows {
+            let mut events = 0;
+            for DriftWrite {
+                customer_id,
+                seen,
+                row,
+                event,
+            } in &rows
+            {
                 let Some(cust) = super::customers::lookup(c, customer_id)? else {
                     continue;
                 };
@@ -101,7 +118,7 @@ impl Store {
                     .prepare_cached("SELECT status FROM drift_states WHERE customer = ?1")?
                     .query_row([cust.id], |r| r.get(0))
                     .optional()?;
-                c.prepare_cached(
+                let won = c.prepare_cached(
                     "INSERT INTO drift_states (customer, status, hash, consecutive, emitted, since, \
                         last_checked_at, next_check_at, last_error) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
@@ -109,7 +126,9 @@ impl Store {
                         hash = excluded.hash, consecutive = excluded.consecutive, \
                         emitted = excluded.emitted, since = excluded.since, \
                         last_checked_at = excluded.last_checked_at, \
-                        next_check_at = excluded.next_check_at, last_error = excluded.last_error",
+                        next_check_at = excluded.next_check_at, last_error = excluded.last_error \
+                     WHERE drift_states.next_check_at IS ?10 \
+                       AND drift_states.last_checked_at IS ?11",
                 )?
                 .execute(params![
                     cust.id,
@@ -121,7 +140,12 @@ impl Store {
                     row.last_checked_at.map(ms),
                     row.next_check_at.map(ms).unwrap_or(0),
                     row.last_error,
+                    seen.as_ref().map(|s| s.next_check_at.map(ms).unwrap_or(0)),
+                    seen.as_ref().and_then(|s| s.last_checked_at.map(ms)),
                 ])?;
+                if won == 0 {
+                    continue;
+                }
                 if let Some(state) = row.status
                     && before.flatten().as_deref() != Some(state.as_str())
                 {
@@ -132,9 +156,10 @@ impl Store {
                 }
                 if let Some(e) = event {
                     insert_event_for(c, cust.id, e, changes)?;
+                    events += 1;
                 }
             }
-            Ok(())
+            Ok(events)
         })
         .await
     }

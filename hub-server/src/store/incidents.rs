@@ -85,8 +85,12 @@ pub enum IncidentOp {
         id: i64,
         event_type: String,
     },
+    /// A reminder went out; `sent` is the count of reminders the
+    /// dispatcher saw. Claimed as a compare-and-set when its decision is
+    /// recorded ([`claim_reminders`]), so two dispatchers remind once.
     Reminded {
         id: i64,
+        sent: u32,
         next_reminder_at: Option<Timestamp>,
     },
     Detail {
@@ -204,6 +208,36 @@ impl IncidentOp {
             | IncidentOp::Detail { id, .. } => Some(*id),
         }
     }
+}
+
+/// Claims the reminders among `ops` (each a compare-and-set from the count
+/// its dispatcher saw): all of them, or — when another dispatcher reminded
+/// any of them first — none, and the decision that carries them is dropped.
+pub(super) fn claim_reminders(c: &Connection, ops: &[IncidentOp]) -> Result<bool> {
+    let mut reminders = ops.iter().filter_map(|op| match op {
+        IncidentOp::Reminded {
+            id,
+            sent,
+            next_reminder_at,
+        } => Some((*id, *sent, *next_reminder_at)),
+        _ => None,
+    });
+    let Some(first) = reminders.next() else {
+        return Ok(true);
+    };
+    c.prepare_cached("SAVEPOINT claim")?.execute([])?;
+    let mut stmt = c.prepare_cached(
+        "UPDATE incidents SET reminders_sent = reminders_sent + 1, next_reminder_at = ?2 \
+         WHERE id = ?1 AND reminders_sent = ?3",
+    )?;
+    for (id, sent, next) in std::iter::once(first).chain(reminders) {
+        if stmt.execute(params![id, next.map(ms), sent])? == 0 {
+            c.execute_batch("ROLLBACK TO claim; RELEASE claim")?;
+            return Ok(false);
+        }
+    }
+    c.prepare_cached("RELEASE claim")?.execute([])?;
+    Ok(true)
 }
 
 fn apply_one(c: &Connection, op: &IncidentOp) -> Result<()> {
@@ -331,16 +365,8 @@ fn apply_one(c: &Connection, op: &IncidentOp) -> Result<()> {
                 c.prepare_cached("UPDATE incidents SET inhibited = ?2 WHERE id = ?1")?
                     .execute(params![id, text])?;
             }
-            IncidentOp::Reminded {
-                id,
-                next_reminder_at,
-            } => {
-                c.prepare_cached(
-                    "UPDATE incidents SET reminders_sent = reminders_sent + 1, \
-                        next_reminder_at = ?2 WHERE id = ?1",
-                )?
-                .execute(params![id, next_reminder_at.map(ms)])?;
-            }
+            // Written by its claim, before the decision's other ops.
+            IncidentOp::Reminded { .. } => {}
             IncidentOp::Detail { id, detail } => {
                 c.prepare_cached("UPDATE incidents SET detail = ?2 WHERE id = ?1")?
                     .execute(params![id, detail.to_string()])?;

@@ -56,7 +56,7 @@ pub use changes::{Change, Changes, CommitSink, FleetRecord};
 pub use codec::Codec;
 pub use customers::{CredentialMatch, CustomerRow, NewCustomerConfig, StoredConfig, key_digest};
 pub use digest::{DigestFacts, DigestIncident};
-pub use drift::{DriftCandidate, DriftRow};
+pub use drift::{DriftCandidate, DriftRow, DriftWrite};
 pub use events::{EventInsert, NewEvent};
 pub use incidents::{IncidentFilter, IncidentOp, IncidentRow};
 pub use jobs::{NodeState, NodeTransition, Pruned, Watched};

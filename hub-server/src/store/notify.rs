@@ -441,7 +441,8 @@ pub struct Decisions {
 }
 
 /// Writes one entry's decisions; nothing when its outbox entry is
-/// already gone (another dispatcher decided it).
+/// already gone (another dispatcher decided it), or when another
+/// dispatcher sent one of its reminders first.
 pub(super) fn record(
     c: &rusqlite::Connection,
     changes: &mut super::Changes,
@@ -455,6 +456,9 @@ pub(super) fn record(
         if claimed == 0 {
             return Ok(());
         }
+    }
+    if !super::incidents::claim_reminders(c, &d.ops)? {
+        return Ok(());
     }
     super::incidents::apply(c, changes, &d.ops)?;
     let cust = match &d.customer_id {

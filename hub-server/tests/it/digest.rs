@@ -4,7 +4,7 @@
 
 use hub_server::jobs::digest::scheduled;
 use hub_server::jobs::staleness;
-use hub_server::store::DriftRow;
+use hub_server::store::{DriftRow, DriftWrite};
 use jiff::{SignedDuration, Timestamp};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -191,15 +191,16 @@ async fn the_digest_of_a_seeded_database() {
         .unwrap();
     hub.drain().await;
     hub.store
-        .record_drift(vec![(
-            "anna".into(),
-            DriftRow {
+        .record_drift(vec![DriftWrite {
+            customer_id: "anna".into(),
+            seen: None,
+            row: DriftRow {
                 status: Some(hub_proto::admin::DriftState::Drifted),
                 next_check_at: Some(hub.clock.now_ts()),
                 ..Default::default()
             },
-            None,
-        )])
+            event: None,
+        }])
         .await
         .unwrap();
     let start = hub.clock.now_ts() + SignedDuration::from_hours(3);

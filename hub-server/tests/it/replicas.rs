@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
+use hub_proto::admin::DriftState;
 use hub_proto::{EventType, Severity};
 use hub_server::jobs::{lease_ttl, staleness, take_turn};
-use hub_server::store::{NewEvent, NodeState, NodeTransition};
+use hub_server::store::{DriftRow, DriftWrite, NewEvent, NodeState, NodeTransition};
 use jiff::SignedDuration;
 use reqwest::Method;
 use serde_json::Value;
@@ -30,9 +31,9 @@ async fn pair() -> (Hub, Hub) {
 
 /// The hub events of `customer` by type, as the admin API lists them.
 async fn events(hub: &Hub, customer: &str, event_type: &str) -> usize {
-    let token = hub
-        .admin_token(&format!("ro-{customer}-{event_type}"), true)
-        .await;
+    static ASKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = ASKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let token = hub.admin_token(&format!("ro-{customer}-{n}"), true).await;
     let v: Value = hub
         .admin(
             Method::GET,
@@ -456,4 +457,111 @@ async fn each_periodic_job_runs_on_one_hub_and_moves_when_its_holder_dies_or_sto
     standby.stop().await;
     assert!(turn(&holder, period).await);
     holder.stop().await;
+}
+
+#[tokio::test]
+async fn two_drift_checks_of_one_customer_record_one_verdict_and_one_event() {
+    let (a, b) = pair().await;
+    report_to(&a, "kovacs").await;
+    let now = a.clock.now_ts();
+    let mut seen: Option<DriftRow> = None;
+    for (round, (state, t)) in [
+        (DriftState::Drifted, EventType::ConfigDrift),
+        (DriftState::InSync, EventType::ConfigDriftResolved),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let checked = now + SignedDuration::from_mins(10 * (round as i64 + 1));
+        let row = DriftRow {
+            status: Some(state),
+            hash: Some(format!("h{round}")),
+            consecutive: 2,
+            last_checked_at: Some(checked),
+            next_check_at: Some(checked + SignedDuration::from_mins(10)),
+            ..Default::default()
+        };
+        let write = DriftWrite {
+            customer_id: "kovacs".into(),
+            seen: seen.clone(),
+            row: row.clone(),
+            event: Some(NewEvent {
+                customer_id: "kovacs".into(),
+                event_type: t,
+                severity: Severity::Warning,
+                message: t.as_str().into(),
+                details: None,
+                occurred_at: checked,
+                received_at: checked,
+                from_hub: true,
+                event_id: None,
+            }),
+        };
+        let barrier = Arc::new(Barrier::new(2));
+        let runs = [a.store.clone(), b.store.clone()].map(|s| {
+            let (write, barrier) = (write.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                s.record_drift(vec![write]).await.unwrap()
+            })
+        });
+        let won: usize = futures_util::future::join_all(runs)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap())
+            .sum();
+        assert_eq!(won, 1, "{t:?}: one check's verdict is recorded");
+        assert_eq!(events(&a, "kovacs", t.as_str()).await, 1, "{t:?}");
+        seen = Some(row);
+    }
+    // A verdict from a stale read (as if no check had run) changes nothing.
+    let t = EventType::ConfigDrift;
+    let stale = DriftWrite {
+        customer_id: "kovacs".into(),
+        seen: None,
+        row: DriftRow::default(),
+        event: Some(NewEvent {
+            customer_id: "kovacs".into(),
+            event_type: t,
+            severity: Severity::Warning,
+            message: t.as_str().into(),
+            details: None,
+            occurred_at: now,
+            received_at: now,
+            from_hub: true,
+            event_id: None,
+        }),
+    };
+    assert_eq!(a.store.record_drift(vec![stale]).await.unwrap(), 0);
+    assert_eq!(events(&a, "kovacs", t.as_str()).await, 1);
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn two_dispatchers_with_a_due_reminder_send_it_once() {
+    let (resend, url) = crate::fakes::FakeResend::start().await;
+    let (a, b) = mailing_pair(&url).await;
+    report_to(&a, "kovacs").await;
+    backup_failed(&a, "kovacs", "restic exited 1").await;
+    a.drain().await;
+    assert_eq!(resend.attempts().len(), 1, "the backup_failed email");
+    advance(
+        [&a, &b],
+        SignedDuration::from_hours(24) + SignedDuration::from_mins(1),
+    );
+    drain_both(&a, &b).await;
+    let sent = resend.attempts()[1..].to_vec();
+    assert_eq!(sent.len(), 1, "one reminder: {sent:?}");
+    let token = a.admin_token("ops-reminder", true).await;
+    let incidents: Value = a
+        .admin(Method::GET, "/incidents?customer=kovacs", &token, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let open = &incidents["incidents"][0];
+    assert_eq!(open["reminders_sent"], 1, "{incidents}");
+    a.stop().await;
+    b.stop().await;
 }
