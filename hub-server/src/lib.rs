@@ -130,7 +130,7 @@ pub async fn build_state(
     store: Store,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, HubError> {
-    let live = Live::starting_now(live::SUBSCRIBER_BUFFER);
+    let live = Live::with_new_epoch(live::SUBSCRIBER_BUFFER);
     build_state_with(config, report_key, store, clock, live).await
 }
 

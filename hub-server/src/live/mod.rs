@@ -32,6 +32,11 @@ pub use row::{ActiveWindows, Row, StatusView};
 
 /// Messages kept for reconnecting clients.
 pub const RING: usize = 10_000;
+
+/// Stream ids are `epoch << EPOCH_SHIFT | sequence`: 2^44 messages per
+/// epoch, 2^20 epochs (a clash between two hubs' epochs is one in a
+/// million).
+pub const EPOCH_SHIFT: u32 = 44;
 /// Messages a live subscriber may fall behind before it is told to reset.
 pub const SUBSCRIBER_BUFFER: usize = 1024;
 
@@ -126,14 +131,23 @@ impl Live {
         }
     }
 
-    /// A model whose stream ids start at the current time in microseconds,
-    /// so they keep growing across restarts.
-    pub fn starting_now(buffer: usize) -> Live {
-        let first_id = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_micros() as u64)
-            .unwrap_or(1);
-        Live::new(first_id, buffer)
+    /// A model whose stream ids carry a new random epoch in their top
+    /// bits ([`EPOCH_SHIFT`]): an id from another hub behind the same
+    /// Service, or from this hub before a restart (its ring is gone), is
+    /// of another epoch and gets a reset, never a replay from a position
+    /// that only looks like one of ours.
+    pub fn with_new_epoch(buffer: usize) -> Live {
+        let mut b = [0u8; 4];
+        // Without randomness the epoch falls back to the clock's low bits.
+        let r = match getrandom::fill(&mut b) {
+            Ok(()) => u32::from_le_bytes(b),
+            Err(_) => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(1),
+        };
+        let epoch = u64::from(r) & ((1 << (64 - EPOCH_SHIFT)) - 1);
+        Live::new(epoch.max(1) << EPOCH_SHIFT, buffer)
     }
 
     /// Applies committed changes and announces them: events first, then
@@ -293,6 +307,8 @@ impl Live {
         let oldest_kept = ring.kept.front().map(|(id, _)| *id).unwrap_or(ring.next_id);
         let (replay, reset) = match last_seen {
             None => (Vec::new(), false),
+            // Each hub's ids stay inside its own epoch, so an id of another
+            // epoch is always outside what this one kept.
             Some(seen) if seen > newest || seen + 1 < oldest_kept => (Vec::new(), true),
             Some(seen) => (
                 ring.kept

@@ -48,6 +48,34 @@ fn reconnecting_subscribers_get_what_they_missed_or_a_reset() {
 }
 
 #[test]
+fn an_id_from_another_hub_behind_the_service_is_a_reset_not_a_replay() {
+    // Two hubs started a moment apart, the first busier: with ids counted
+    // from the start time, the first's newest id fell inside the second's
+    // ring and a client moving over was replayed from a foreign position.
+    let a = Live::with_new_epoch(8);
+    let mut b = Live::with_new_epoch(8);
+    while b.last_id() >> EPOCH_SHIFT == a.last_id() >> EPOCH_SHIFT {
+        b = Live::with_new_epoch(8);
+    }
+    for i in 0..1000 {
+        a.publish(Msg::Removed(format!("a{i}")));
+    }
+    for i in 0..2000 {
+        b.publish(Msg::Removed(format!("b{i}")));
+    }
+    assert!(
+        !a.subscribe(Some(a.last_id() - 1)).reset,
+        "its own hub replays"
+    );
+    let moved = b.subscribe(Some(a.last_id()));
+    assert!(moved.reset && moved.replay.is_empty());
+    // Nor does an id of a hub that ran before a restart resume anything.
+    let restarted = Live::with_new_epoch(8);
+    restarted.publish(Msg::Removed("x".into()));
+    assert!(restarted.subscribe(Some(b.last_id())).reset);
+}
+
+#[test]
 fn a_subscriber_that_does_not_read_falls_behind_without_holding_anyone() {
     let live = Live::new(1, 8);
     let mut s = live.subscribe(None);

@@ -211,7 +211,7 @@ async fn an_idle_stream_stays_open_with_keepalive_comments() {
 
 #[tokio::test]
 async fn a_slow_client_is_told_to_reset_and_ingest_does_not_wait() {
-    let hub = Hub::start_with_live(hub_server::live::Live::starting_now(8)).await;
+    let hub = Hub::start_with_live(hub_server::live::Live::with_new_epoch(8)).await;
     let ro = hub.admin_token("tui", true).await;
     // A client that reads nothing, with a small receive window.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();

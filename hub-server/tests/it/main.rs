@@ -126,7 +126,7 @@ impl Hub {
         now: jiff::Timestamp,
         tweak: impl FnOnce(&mut Config),
     ) -> Hub {
-        let live = Live::starting_now(hub_server::live::SUBSCRIBER_BUFFER);
+        let live = Live::with_new_epoch(hub_server::live::SUBSCRIBER_BUFFER);
         Hub::launch(dir, opts, now, tweak, live).await
     }
 
