@@ -99,7 +99,9 @@ pub fn sse(st: &Arc<AppState>, last_seen: Option<u64>, idle: Idle) -> Response {
     if sub.reset {
         first.push(reset("the messages since Last-Event-ID are no longer kept"));
     }
-    let mut replayed = last_seen.unwrap_or(0);
+    // Live messages up to here were replayed. After a reset nothing was:
+    // a foreign id (another replica's epoch) may be above all of ours.
+    let mut replayed = if sub.reset { 0 } else { last_seen.unwrap_or(0) };
     for (id, msg) in &sub.replay {
         first.push(to_event(*id, msg));
         replayed = replayed.max(*id);

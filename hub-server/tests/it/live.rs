@@ -179,6 +179,18 @@ async fn a_reconnect_with_last_event_id_loses_nothing() {
     let (got, _) = read_messages(&mut stale, 1).await;
     assert_eq!(got[0].1, "reset");
     assert_eq!(got[0].0, None);
+    // An id above ours (another replica's epoch): a reset, and then every
+    // new message, not only those numbered above the foreign id.
+    let mut foreign = stream(&hub, &ro, Some(u64::MAX - 1)).await;
+    hub.post_json(
+        "/api/v1/report",
+        Some(KEY),
+        &report("e", "2026-11-27T10:06:00Z"),
+    )
+    .await;
+    let (got, _) = read_messages(&mut foreign, 2).await;
+    assert_eq!(got[0].1, "reset");
+    assert_eq!(got[1].2["row"]["customer_id"], "e", "{got:?}");
     hub.stop().await;
 }
 
