@@ -53,6 +53,21 @@ async fn events(hub: &Hub, customer: &str, event_type: &str) -> usize {
         .count()
 }
 
+/// A hub event of type `t` for kovacs at `at`.
+fn kovacs_event(t: EventType, at: jiff::Timestamp) -> NewEvent {
+    NewEvent {
+        customer_id: "kovacs".into(),
+        event_type: t,
+        severity: Severity::Warning,
+        message: t.as_str().into(),
+        details: None,
+        occurred_at: at,
+        received_at: at,
+        from_hub: true,
+        event_id: None,
+    }
+}
+
 /// Both hubs' dispatchers at once, started by a barrier.
 async fn drain_both(a: &Hub, b: &Hub) {
     let barrier = Barrier::new(2);
@@ -90,17 +105,7 @@ async fn two_switches_at_once_record_each_transition_once() {
         let barrier = Arc::new(Barrier::new(2));
         let runs = stores.iter().map(|s| {
             let (s, barrier) = (s.clone(), barrier.clone());
-            let event = NewEvent {
-                customer_id: "kovacs".into(),
-                event_type: t,
-                severity: Severity::Warning,
-                message: t.as_str().into(),
-                details: None,
-                occurred_at: now,
-                received_at: now,
-                from_hub: true,
-                event_id: None,
-            };
+            let event = kovacs_event(t, now);
             tokio::spawn(async move {
                 barrier.wait().await;
                 s.set_node_states(
@@ -485,17 +490,7 @@ async fn two_drift_checks_of_one_customer_record_one_verdict_and_one_event() {
             customer_id: "kovacs".into(),
             seen: seen.clone(),
             row: row.clone(),
-            event: Some(NewEvent {
-                customer_id: "kovacs".into(),
-                event_type: t,
-                severity: Severity::Warning,
-                message: t.as_str().into(),
-                details: None,
-                occurred_at: checked,
-                received_at: checked,
-                from_hub: true,
-                event_id: None,
-            }),
+            event: Some(kovacs_event(t, checked)),
         };
         let barrier = Arc::new(Barrier::new(2));
         let runs = [a.store.clone(), b.store.clone()].map(|s| {
@@ -520,17 +515,7 @@ async fn two_drift_checks_of_one_customer_record_one_verdict_and_one_event() {
         customer_id: "kovacs".into(),
         seen: None,
         row: DriftRow::default(),
-        event: Some(NewEvent {
-            customer_id: "kovacs".into(),
-            event_type: t,
-            severity: Severity::Warning,
-            message: t.as_str().into(),
-            details: None,
-            occurred_at: now,
-            received_at: now,
-            from_hub: true,
-            event_id: None,
-        }),
+        event: Some(kovacs_event(t, now)),
     };
     assert_eq!(a.store.record_drift(vec![stale]).await.unwrap(), 0);
     assert_eq!(events(&a, "kovacs", t.as_str()).await, 1);
