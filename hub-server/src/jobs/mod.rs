@@ -250,7 +250,7 @@ pub async fn take_turn(
         .lease_job(name, st.replica_id.clone(), now, lease_ttl(period))
         .await?
     {
-        crate::store::JobLease::Held { .. } => Ok(true),
+        crate::store::JobLease::Held => Ok(true),
         crate::store::JobLease::Elsewhere { holder, until } => {
             tracing::debug!(job = name, %holder, %until, "job {name}: another hub holds it");
             st.jobs.standby(name, now, holder);

@@ -214,23 +214,26 @@ impl IncidentOp {
 /// its dispatcher saw): all of them, or — when another dispatcher reminded
 /// any of them first — none, and the decision that carries them is dropped.
 pub(super) fn claim_reminders(c: &Connection, ops: &[IncidentOp]) -> Result<bool> {
-    let mut reminders = ops.iter().filter_map(|op| match op {
-        IncidentOp::Reminded {
-            id,
-            sent,
-            next_reminder_at,
-        } => Some((*id, *sent, *next_reminder_at)),
-        _ => None,
-    });
-    let Some(first) = reminders.next() else {
+    let reminders: Vec<_> = ops
+        .iter()
+        .filter_map(|op| match op {
+            IncidentOp::Reminded {
+                id,
+                sent,
+                next_reminder_at,
+            } => Some((*id, *sent, *next_reminder_at)),
+            _ => None,
+        })
+        .collect();
+    if reminders.is_empty() {
         return Ok(true);
-    };
+    }
     c.prepare_cached("SAVEPOINT claim")?.execute([])?;
     let mut stmt = c.prepare_cached(
         "UPDATE incidents SET reminders_sent = reminders_sent + 1, next_reminder_at = ?2 \
          WHERE id = ?1 AND reminders_sent = ?3",
     )?;
-    for (id, sent, next) in std::iter::once(first).chain(reminders) {
+    for (id, sent, next) in reminders {
         if stmt.execute(params![id, next.map(ms), sent])? == 0 {
             c.execute_batch("ROLLBACK TO claim; RELEASE claim")?;
             return Ok(false);

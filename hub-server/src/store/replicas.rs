@@ -90,8 +90,8 @@ impl Store {
                 )?
                 .query_row(params![job, holder, until, ms(now)], |r| r.get(0))
                 .optional()?;
-            if let Some(term) = won {
-                return Ok(JobLease::Held { term });
+            if won.is_some() {
+                return Ok(JobLease::Held);
             }
             let (holder, until): (String, i64) = c
                 .prepare_cached("SELECT holder, until_ms FROM job_leases WHERE job = ?1")?
@@ -108,8 +108,9 @@ impl Store {
 /// Whether this hub runs a job now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobLease {
-    /// It does; `term` counts the changes of holder.
-    Held { term: i64 },
+    /// It does. (The row's `term` counts changes of holder; nothing reads
+    /// it yet: it is there for writes that must be fenced by it.)
+    Held,
     /// Another hub does, until `until` unless it renews.
     Elsewhere { holder: String, until: Timestamp },
 }

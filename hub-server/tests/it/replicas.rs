@@ -422,7 +422,7 @@ async fn a_hub_that_died_counts_as_watching_only_within_the_alive_window() {
     c.stop().await;
 }
 
-/// One tick of job `name` on `hub`: whether it runs the job.
+/// One tick of the registry job on `hub`: whether it runs the job.
 async fn turn(hub: &Hub, period: Duration) -> bool {
     take_turn(&hub.state, "registry", period).await.unwrap()
 }
