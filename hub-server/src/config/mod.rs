@@ -246,6 +246,7 @@ pub struct Config {
     pub maintenance: MaintenanceConfig,
     pub registry: RegistryConfig,
     pub server: ServerConfig,
+    pub database: DatabaseConfig,
     pub controllers: ControllersConfig,
     pub secrets: SecretsConfig,
     pub backup: BackupConfig,
@@ -253,6 +254,34 @@ pub struct Config {
     pub drift: DriftConfig,
     pub digest: DigestConfig,
     pub status_page: StatusPageConfig,
+}
+
+/// Where the hub keeps its data. An empty `url` is SQLite in
+/// `server.data_dir`, one pod; `postgres://…` is PostgreSQL, which several
+/// replicas can share (README "Two modes").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// A libpq URL (`postgres://user:password@host/db?sslmode=…`); a
+    /// secret, as it usually holds a password.
+    pub url: Secret,
+    /// Connections per replica: one writer, the rest readers.
+    pub pool_size: usize,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: Secret::default(),
+            pool_size: 8,
+        }
+    }
+}
+
+impl DatabaseConfig {
+    pub fn is_postgres(&self) -> bool {
+        !self.url.is_empty()
+    }
 }
 
 /// The hub's own scheduled backups: a consistent copy of the database at
@@ -358,6 +387,51 @@ impl Config {
         Ok(config)
     }
 
+    /// What PostgreSQL needs and what it replaces.
+    fn validate_database(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: &str| ConfigError::Invalid {
+            key: key.into(),
+            message: message.into(),
+        };
+        let db = &self.database;
+        if !(2..=64).contains(&db.pool_size) {
+            return Err(invalid("database.pool_size", "must be 2 to 64"));
+        }
+        if !db.is_postgres() {
+            return Ok(());
+        }
+        let url = db.url.expose();
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            // Never echo the value: it holds a password.
+            return Err(invalid(
+                "database.url",
+                "must be empty (SQLite in server.data_dir) or a postgres:// URL",
+            ));
+        }
+        if self.secrets.key.is_none() {
+            return Err(invalid(
+                "secrets.key",
+                "must be set with database.url: every replica seals and opens the secrets \
+                 with the same key (HUB_SECRETS_KEY; make one with `hub-server secrets generate-key`)",
+            ));
+        }
+        const OWN_BACKUPS: &str = "PostgreSQL's own backups (pg_dump, or your PostgreSQL \
+            operator's base backups and WAL archive) replace it";
+        if self.server.litestream {
+            return Err(invalid(
+                "server.litestream",
+                &format!("replicates SQLite only; with database.url {OWN_BACKUPS}"),
+            ));
+        }
+        if !self.backup.dir.is_empty() {
+            return Err(invalid(
+                "backup.dir",
+                &format!("the hub's own backups copy SQLite only; with database.url {OWN_BACKUPS}"),
+            ));
+        }
+        Ok(())
+    }
+
     fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |key: &str, message: String| ConfigError::Invalid {
             key: key.into(),
@@ -398,6 +472,7 @@ impl Config {
                 "is only used together with secrets.key (the new key of a rotation)".into(),
             ));
         }
+        self.validate_database()?;
         if !self.backup.schedule.is_empty() {
             TimeOfDay::parse(&self.backup.schedule).map_err(|m| invalid("backup.schedule", m))?;
         }

@@ -1,8 +1,9 @@
 //! Admin tokens, the audit log and the admin API's list queries.
 
+use super::db::{OptionalExtension, params};
 use hub_proto::admin::{AuditEntry, EventRecord, Page, TokenInfo};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params, types::Value as SqlValue};
+use rusqlite::types::Value as SqlValue;
 
 use super::customers::key_digest;
 use super::{Result, Store, from_ms, ms};
@@ -134,7 +135,7 @@ impl Store {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT id, at, actor, action, customer_id, details, outcome FROM audit_log \
-                 WHERE (?1 IS NULL OR customer_id = ?1) AND (?2 IS NULL OR id < ?2) \
+                 WHERE (customer_id = ?1 OR ?1 IS NULL) AND (id < ?2 OR ?2 IS NULL) \
                  ORDER BY id DESC LIMIT ?3",
             )?;
             let rows = stmt.query_map(params![customer_id, before_id, limit as i64 + 1], |r| {
@@ -161,9 +162,9 @@ impl Store {
                 "SELECT e.id, cu.customer_id, e.event_type, e.severity, e.message, e.details, \
                     e.occurred_at, e.received_at, e.source \
                  FROM events e JOIN customers cu ON cu.id = e.customer \
-                 WHERE (?1 IS NULL OR cu.customer_id = ?1) AND (?2 IS NULL OR e.severity = ?2) \
-                   AND (?3 IS NULL OR e.event_type = ?3) AND (?4 IS NULL OR e.occurred_at >= ?4) \
-                   AND (?5 IS NULL OR e.occurred_at < ?5) AND (?6 IS NULL OR e.id < ?6) \
+                 WHERE (cu.customer_id = ?1 OR ?1 IS NULL) AND (e.severity = ?2 OR ?2 IS NULL) \
+                   AND (e.event_type = ?3 OR ?3 IS NULL) AND (e.occurred_at >= ?4 OR ?4 IS NULL) \
+                   AND (e.occurred_at < ?5 OR ?5 IS NULL) AND (e.id < ?6 OR ?6 IS NULL) \
                  ORDER BY e.id DESC LIMIT ?7",
             )?;
             let args: [SqlValue; 7] = [
@@ -175,7 +176,7 @@ impl Store {
                 f.before_id.map_or(SqlValue::Null, SqlValue::Integer),
                 SqlValue::Integer(f.limit as i64 + 1),
             ];
-            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+            let rows = stmt.query_map(&args[..], |r| {
                 Ok(EventRecord {
                     id: r.get(0)?,
                     customer_id: r.get(1)?,

@@ -3,9 +3,9 @@
 //! other secret; a message is one row per (alert, channel) with its own
 //! attempts, so a dead channel never holds up an email or another channel.
 
+use super::db::{Connection, OptionalExtension, params};
 use hub_proto::admin::ChannelInfo;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::{Result, Store, from_ms, ms};
@@ -115,7 +115,7 @@ pub fn shown_url(url: &str) -> String {
     }
 }
 
-fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChannelInfo> {
+fn info(r: &super::db::Row<'_>) -> rusqlite::Result<ChannelInfo> {
     let events: String = r.get(4)?;
     let disabled: Option<String> = r.get(6)?;
     Ok(ChannelInfo {
@@ -563,7 +563,7 @@ pub(super) fn reseal(c: &Connection, s: &Sealer, batch: i64) -> Result<usize> {
         .query_map(params![id, batch], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<std::result::Result<_, _>>()?;
     for (row, name, secret) in &rows {
         let p = place(name);
         let sealed = s.seal(&p, &s.open(&p, secret)?)?;

@@ -11,7 +11,7 @@ use std::collections::hash_map::Entry;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
-use rusqlite::{Connection, params};
+use super::db::{Connection, params};
 use zstd::bulk::{Compressor, Decompressor};
 
 use super::{Result, Store, StoreError};
@@ -59,7 +59,7 @@ impl Codec {
             dicts.insert(id, bytes);
         }
         let undicted: i64 = conn.query_row(
-            "SELECT count(*) FROM (SELECT 1 FROM reports WHERE dict = 0 LIMIT 100000)",
+            "SELECT count(*) FROM (SELECT 1 FROM reports WHERE dict = 0 LIMIT 100000) AS plain",
             [],
             |r| r.get(0),
         )?;
@@ -226,11 +226,12 @@ fn train(store: &Store, samples: usize) -> Result<usize> {
     let stored = dict.clone();
     let n = bodies.len() as i64;
     let id = store.write_blocking(move |conn, _| {
-        conn.execute(
-            "INSERT INTO compression_dicts (created_at, samples, dict) VALUES (?1, ?2, ?3)",
+        Ok(conn.query_row(
+            "INSERT INTO compression_dicts (created_at, samples, dict) VALUES (?1, ?2, ?3) \
+             RETURNING id",
             params![jiff::Timestamp::now().as_millisecond(), n, stored],
-        )?;
-        Ok(conn.last_insert_rowid())
+            |r| r.get(0),
+        )?)
     })?;
     codec.install(id, dict);
 

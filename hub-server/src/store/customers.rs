@@ -1,8 +1,8 @@
 //! The customer registry (every id the hub has heard of), managed configs and
 //! the credentials bound to them.
 
+use super::db::{Connection, OptionalExtension, params};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use hub_proto::admin::{CredentialKind, Credentials, CustomerConfig};
@@ -71,12 +71,12 @@ pub(super) fn ensure_customer(
     if let Some(row) = lookup(c, customer_id)? {
         return Ok(row);
     }
-    c.prepare_cached("INSERT INTO customers (customer_id, created_at) VALUES (?1, ?2)")?
-        .execute(params![customer_id, ms(now)])?;
-    Ok(CustomerRow {
-        id: c.last_insert_rowid(),
-        blocked: false,
-    })
+    let id = c
+        .prepare_cached(
+            "INSERT INTO customers (customer_id, created_at) VALUES (?1, ?2) RETURNING id",
+        )?
+        .query_row(params![customer_id, ms(now)], |r| r.get(0))?;
+    Ok(CustomerRow { id, blocked: false })
 }
 
 impl Store {

@@ -3,8 +3,8 @@
 //! notification log), and the digest's queueing, at most once per local
 //! day.
 
+use super::db::params;
 use jiff::Timestamp;
-use rusqlite::params;
 
 use super::{NewDelivery, Result, Store, from_ms, ms};
 
@@ -49,7 +49,7 @@ impl Store {
     ) -> Result<DigestFacts> {
         let since = ms(now) - 24 * 3600 * 1000;
         self.read(move |c| {
-            let incident = |r: &rusqlite::Row<'_>| -> rusqlite::Result<DigestIncident> {
+            let incident = |r: &super::db::Row<'_>| -> rusqlite::Result<DigestIncident> {
                 Ok(DigestIncident {
                     customer_id: r.get(0)?,
                     family: r.get(1)?,

@@ -2,9 +2,9 @@
 //! with the event it emits in one transaction, so a restart neither repeats
 //! a `config_drift` nor forgets one is open.
 
+use super::db::{OptionalExtension, params};
 use hub_proto::admin::DriftState;
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
 
 use super::events::insert_event_for;
 use super::{Change, NewEvent, Result, Store, from_ms, ms};
@@ -127,8 +127,8 @@ impl Store {
                         emitted = excluded.emitted, since = excluded.since, \
                         last_checked_at = excluded.last_checked_at, \
                         next_check_at = excluded.next_check_at, last_error = excluded.last_error \
-                     WHERE drift_states.next_check_at IS ?10 \
-                       AND drift_states.last_checked_at IS ?11",
+                     WHERE drift_states.next_check_at IS NOT DISTINCT FROM ?10 \
+                       AND drift_states.last_checked_at IS NOT DISTINCT FROM ?11",
                 )?
                 .execute(params![
                     cust.id,

@@ -1,8 +1,8 @@
 //! Events, notification preferences and the outbox the notifier drains.
 
+use super::db::{Connection, OptionalExtension, params};
 use hub_proto::{EventType, Preferences, Severity};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::customers::ensure_customer;
 use super::{Change, Changes, Result, Store, ms};
@@ -95,11 +95,12 @@ impl Store {
     ) -> Result<i64> {
         self.write(move |c, _| {
             let cust = ensure_customer(c, &customer_id, now)?;
-            c.execute(
-                "INSERT INTO outbox (created_at, kind, customer, payload) VALUES (?1, ?2, ?3, ?4)",
+            Ok(c.query_row(
+                "INSERT INTO outbox (created_at, kind, customer, payload) \
+                 VALUES (?1, ?2, ?3, ?4) RETURNING id",
                 params![ms(now), kind, cust.id, payload.to_string()],
-            )?;
-            Ok(c.last_insert_rowid())
+                |r| r.get(0),
+            )?)
         })
         .await
     }
@@ -146,22 +147,26 @@ pub(super) fn insert_event_for(
             });
         }
     }
-    c.prepare_cached(
-        "INSERT INTO events (customer, event_type, severity, message, details, occurred_at, \
-            received_at, source, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        customer,
-        e.event_type.as_str(),
-        e.severity.as_str(),
-        e.message,
-        e.details,
-        ms(e.occurred_at),
-        ms(e.received_at),
-        if e.from_hub { "hub" } else { "controller" },
-        e.event_id,
-    ])?;
-    let id = c.last_insert_rowid();
+    let id = c
+        .prepare_cached(
+            "INSERT INTO events (customer, event_type, severity, message, details, occurred_at, \
+            received_at, source, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+         RETURNING id",
+        )?
+        .query_row(
+            params![
+                customer,
+                e.event_type.as_str(),
+                e.severity.as_str(),
+                e.message,
+                e.details,
+                ms(e.occurred_at),
+                ms(e.received_at),
+                if e.from_hub { "hub" } else { "controller" },
+                e.event_id,
+            ],
+            |r| r.get::<_, i64>(0),
+        )?;
     changes.push(Change::Event(EventRecord {
         id,
         customer_id: e.customer_id.clone(),

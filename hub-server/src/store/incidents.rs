@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use super::db::{Connection, OptionalExtension, Row, params};
 use hub_proto::alerts::{Family, Incident};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::customers::lookup;
 use super::{Change, Changes, Result, Store, StoreError, from_ms, ms};
@@ -304,8 +304,8 @@ fn apply_one(c: &Connection, op: &IncidentOp) -> Result<()> {
             } => {
                 c.prepare_cached(
                     "UPDATE incidents SET held = NULL, held_until = NULL, \
-                        notified_operator_at = coalesce(notified_operator_at, iif(?3, ?2, NULL)), \
-                        notified_customer_at = coalesce(notified_customer_at, iif(?4, ?2, NULL)), \
+                        notified_operator_at = coalesce(notified_operator_at, CASE WHEN ?3 THEN CAST(?2 AS BIGINT) END), \
+                        notified_customer_at = coalesce(notified_customer_at, CASE WHEN ?4 THEN CAST(?2 AS BIGINT) END), \
                         next_reminder_at = coalesce(next_reminder_at, ?5) \
                      WHERE id = ?1",
                 )?
@@ -385,7 +385,7 @@ fn apply_one(c: &Connection, op: &IncidentOp) -> Result<()> {
                 c.prepare_cached(
                     "UPDATE incidents SET held_until = ?2 \
                      WHERE held = ?1 AND resolved_at IS NULL \
-                       AND (?3 IS NULL OR customer = ?3)",
+                       AND (customer = ?3 OR ?3 IS NULL)",
                 )?
                 .execute(params![tag, ms(*until), cust])?;
             }
@@ -438,8 +438,8 @@ impl Store {
         self.read(move |c| {
             let sql = format!(
                 "SELECT {COLUMNS} FROM incidents i LEFT JOIN customers cu ON cu.id = i.customer \
-                 WHERE (?1 = 0 OR i.resolved_at IS NULL) AND (?2 IS NULL OR cu.customer_id = ?2) \
-                   AND (?3 IS NULL OR i.family = ?3) ORDER BY i.id DESC LIMIT ?4"
+                 WHERE (?1 = 0 OR i.resolved_at IS NULL) AND (cu.customer_id = ?2 OR ?2 IS NULL) \
+                   AND (i.family = ?3 OR ?3 IS NULL) ORDER BY i.id DESC LIMIT ?4"
             );
             let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(

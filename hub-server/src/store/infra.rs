@@ -1,8 +1,8 @@
 //! Infra backups: kept verbatim (compressed, then sealed: they hold the
 //! restic passwords), the newest one served.
 
+use super::db::params;
 use jiff::Timestamp;
-use rusqlite::params;
 use serde_json::value::RawValue;
 
 use super::customers::{ensure_customer, lookup};

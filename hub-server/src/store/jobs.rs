@@ -1,8 +1,8 @@
 //! Queries and writes of the background jobs: the dead man's switch state,
 //! the daily deadline check and retention pruning.
 
+use super::db::{OptionalExtension, params};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
 
 use super::events::{insert_event, insert_event_for};
 use super::{NewEvent, Result, Store, from_ms, ms};
@@ -290,6 +290,8 @@ impl Store {
         loop {
             let freed = self
                 .write(|c, _| {
+                    // PostgreSQL's autovacuum reuses the space.
+                    let Some(c) = c.lite() else { return Ok(0) };
                     let before: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
                     c.execute_batch("PRAGMA incremental_vacuum(2000)")?;
                     let after: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
@@ -308,7 +310,7 @@ impl Store {
 /// Moves a node from `from` to `to`; `false` when it was not in `from`
 /// (no row counts as ok, the state before any transition).
 fn node_state_cas(
-    c: &rusqlite::Connection,
+    c: &super::db::Connection,
     customer: i64,
     from: NodeState,
     to: NodeState,
@@ -333,7 +335,7 @@ fn node_state_cas(
 /// Records that daily `job` ran on `local_date`; `false` (nothing written)
 /// if it already had: the one check of "at most once per local day".
 pub(super) fn mark_daily_run(
-    c: &rusqlite::Connection,
+    c: &super::db::Connection,
     job: &str,
     local_date: &str,
     now: Timestamp,
@@ -344,7 +346,7 @@ pub(super) fn mark_daily_run(
         .prepare_cached(
             "INSERT INTO job_runs (job, local_date, ran_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT (job) DO UPDATE SET local_date = excluded.local_date, ran_at = excluded.ran_at \
-             WHERE job_runs.local_date IS NOT excluded.local_date",
+             WHERE job_runs.local_date IS DISTINCT FROM excluded.local_date",
         )?
         .execute(params![job, local_date, ms(now)])?;
     Ok(n == 1)

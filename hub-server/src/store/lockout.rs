@@ -8,8 +8,8 @@
 //! row per key in SQLite: it survives restarts, is never evicted while it
 //! locks, and each attempt reads and writes one row by primary key.
 
+use super::db::{Connection, OptionalExtension, params};
 use jiff::{SignedDuration, Timestamp};
-use rusqlite::{Connection, OptionalExtension, params};
 use subtle::ConstantTimeEq;
 
 use super::{Result, Store, ms};

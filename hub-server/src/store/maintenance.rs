@@ -2,9 +2,9 @@
 //! notified. Every change hands the live model the new list, so the
 //! fleet's reasons say "maintenance until …" from the commit on.
 
+use super::db::{Connection, OptionalExtension, Row, params};
 use hub_proto::alerts::{MaintenanceWindow, NewMaintenance, WindowKind};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::customers::lookup;
 use super::{Change, Changes, Result, Store, from_ms, ms};
@@ -154,25 +154,27 @@ fn insert_window(
     created_by: &str,
     now: Timestamp,
 ) -> Result<i64> {
-    c.prepare_cached(
+    Ok(c.prepare_cached(
         "INSERT INTO maintenance_windows (customer, kind, starts_at, ends_at, start_time, \
             duration_s, weekdays, tz, reason, created_by, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
     )?
-    .execute(params![
-        cust,
-        w.kind.as_str(),
-        w.starts_at.map(ms),
-        w.ends_at.map(ms),
-        w.start_time,
-        w.duration_s,
-        w.weekdays.join(","),
-        tz,
-        w.reason.trim(),
-        created_by,
-        ms(now),
-    ])?;
-    Ok(c.last_insert_rowid())
+    .query_row(
+        params![
+            cust,
+            w.kind.as_str(),
+            w.starts_at.map(ms),
+            w.ends_at.map(ms),
+            w.start_time,
+            w.duration_s,
+            w.weekdays.join(","),
+            tz,
+            w.reason.trim(),
+            created_by,
+            ms(now),
+        ],
+        |r| r.get(0),
+    )?)
 }
 
 const WINDOW_COLUMNS: &str = "w.id, cu.customer_id, w.kind, w.starts_at, w.ends_at, w.start_time, \

@@ -20,6 +20,7 @@ mod changes;
 pub mod channels;
 mod codec;
 mod customers;
+pub mod db;
 mod digest;
 mod drift;
 mod events;
@@ -30,6 +31,7 @@ mod lockout;
 mod maintenance;
 mod migrate;
 mod notify;
+mod pg;
 mod replicas;
 mod reports;
 pub mod secrets;
@@ -43,7 +45,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::Sender;
-use rusqlite::Connection;
+use db::Connection;
 use thiserror::Error;
 use tokio::sync::oneshot;
 
@@ -71,8 +73,8 @@ pub use sessions::{ACCOUNT_FREE_FAILURES, MAX_LOGIN_FAILURES, SESSION_ABSOLUTE, 
 /// 503 for health checks) without showing the cause to the client.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Db(#[from] db::DbError),
     #[error("cannot create data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -125,6 +127,12 @@ pub enum StoreError {
     Locked(String),
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(db::DbError::Sqlite(e))
+    }
+}
+
 type Result<T> = std::result::Result<T, StoreError>;
 
 /// Tunables of the store; defaults suit a small pod.
@@ -150,6 +158,9 @@ pub struct StoreOptions {
     /// the database: Litestream must own checkpoints (one that truncates
     /// the WAL under it forces a new snapshot), and keeps the WAL short.
     pub checkpoints: bool,
+    /// PostgreSQL instead of SQLite in the data dir (`database.url`); the
+    /// WAL, checkpoint and synchronous options are SQLite's only.
+    pub postgres: Option<crate::config::Secret>,
 }
 
 impl Default for StoreOptions {
@@ -163,6 +174,7 @@ impl Default for StoreOptions {
             synchronous_full: true,
             secrets: SecretsConfig::default(),
             checkpoints: true,
+            postgres: None,
         }
     }
 }
@@ -175,6 +187,11 @@ impl StoreOptions {
             synchronous_full: config.server.synchronous == "full",
             checkpoints: !config.server.litestream,
             secrets: config.secrets.clone(),
+            readers: config.database.pool_size.saturating_sub(1).max(1),
+            postgres: config
+                .database
+                .is_postgres()
+                .then(|| config.database.url.clone()),
             ..Default::default()
         }
     }
@@ -211,10 +228,17 @@ impl Store {
             source,
         })?;
         crate::secrets::restrict_or_warn(data_dir, true);
+        match &opts.postgres {
+            Some(url) => Store::open_pg(data_dir, url.expose(), &opts),
+            None => Store::open_lite(data_dir, &opts),
+        }
+    }
+
+    fn open_lite(data_dir: &Path, opts: &StoreOptions) -> Result<Store> {
         let path = data_dir.join("hub.db");
         let sync = opts.synchronous_full;
-        let mut conn = open_conn(&path, false, sync)?;
-        migrate::run(&mut conn, &path)?;
+        let mut lite = open_conn(&path, false, sync)?;
+        migrate::run(&mut lite, &path)?;
         // SQLite made them with the process's umask.
         for name in ["hub.db", "hub.db-wal", "hub.db-shm"] {
             let file = data_dir.join(name);
@@ -222,27 +246,85 @@ impl Store {
                 crate::secrets::restrict_or_warn(&file, false);
             }
         }
-        let (sealer, key_source) = secrets::prepare(&mut conn, data_dir, &opts.secrets)?;
-        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        lite.pragma_update(None, "wal_autocheckpoint", 0)?;
         if opts.checkpoints {
             // The writer restarts the WAL at its bound rather than
             // truncating it; past the bound (a long reader held the
             // restart off) SQLite cuts the file back to it on restart.
-            conn.pragma_update(
+            lite.pragma_update(
                 None,
                 "journal_size_limit",
                 i64::try_from(opts.wal_limit_bytes).unwrap_or(i64::MAX),
             )?;
-            conn.wal_hook(Some(wal::note_wal_frames));
+            lite.wal_hook(Some(wal::note_wal_frames));
         }
+        let page_size: i64 = lite.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let mut readers = Vec::new();
+        for _ in 0..opts.readers.max(1) {
+            readers.push(Connection::Lite(open_conn(&path, true, sync)?));
+        }
+        let checkpoint = if opts.checkpoints {
+            Some(open_conn(&path, false, sync)?)
+        } else {
+            None
+        };
+        Store::start(
+            data_dir,
+            opts,
+            Connection::Lite(lite),
+            readers,
+            checkpoint,
+            page_size,
+        )
+    }
+
+    /// The store on PostgreSQL: the schema migrated under an advisory lock
+    /// (replicas may start together), then `readers` connections and the
+    /// writer's, each on its own thread as with SQLite. The synchronous
+    /// client runs its own small runtime, which must not be entered from
+    /// the caller's: all of it happens on a thread of its own.
+    fn open_pg(data_dir: &Path, url: &str, opts: &StoreOptions) -> Result<Store> {
+        std::thread::scope(|s| {
+            s.spawn(|| Store::open_pg_here(data_dir, url, opts))
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Closed))
+        })
+    }
+
+    fn open_pg_here(data_dir: &Path, url: &str, opts: &StoreOptions) -> Result<Store> {
+        let mut writer = pg::connect(url)?;
+        migrate::run_pg(writer.client(), &pg::describe(url))?;
+        let mut readers = Vec::new();
+        for _ in 0..opts.readers.max(1) {
+            readers.push(Connection::Pg(pg::connect(url)?.into()));
+        }
+        Store::start(
+            data_dir,
+            opts,
+            Connection::Pg(writer.into()),
+            readers,
+            None,
+            4096,
+        )
+    }
+
+    /// Starts the threads of an open, migrated database.
+    fn start(
+        data_dir: &Path,
+        opts: &StoreOptions,
+        conn: Connection,
+        reader_conns: Vec<Connection>,
+        checkpoint: Option<rusqlite::Connection>,
+        page_size: i64,
+    ) -> Result<Store> {
+        let (sealer, key_source) = secrets::prepare(&conn, data_dir, &opts.secrets)?;
         let codec = Arc::new(Codec::load(&conn)?);
 
         let (write_tx, write_rx) = crossbeam_channel::bounded(opts.write_queue.max(1));
         let (read_tx, read_rx) = crossbeam_channel::bounded::<ReadMsg>(opts.read_queue.max(1));
         let mut threads = Vec::new();
-        let readers = opts.readers.max(1);
-        for i in 0..readers {
-            let rconn = open_conn(&path, true, sync)?;
+        let readers = reader_conns.len();
+        for (i, rconn) in reader_conns.into_iter().enumerate() {
             let rx = read_rx.clone();
             threads.push(spawn(format!("store-read-{i}"), move || {
                 worker::reader_loop(rconn, rx)
@@ -250,9 +332,8 @@ impl Store {
         }
         let (ckpt_tx, ckpt_rx) = crossbeam_channel::bounded::<()>(1);
         let shared = Arc::new(wal::CheckpointShared::default());
-        let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-        if opts.checkpoints {
-            let cconn = open_conn(&path, false, sync)?;
+        let checkpoints = checkpoint.is_some();
+        if let Some(cconn) = checkpoint {
             let shared = shared.clone();
             let eager_frames = i64::try_from(opts.wal_limit_bytes / 2)
                 .unwrap_or(i64::MAX)
@@ -279,9 +360,9 @@ impl Store {
         let writer = worker::Writer {
             conn,
             rx: write_rx,
-            ckpt: Some(ckpt_tx),
+            ckpt: checkpoints.then_some(ckpt_tx),
             trainer: codec::Trainer::new(store.clone(), opts.dict_train_after),
-            wal: wal::WalBound::new(opts.wal_limit_bytes, page_size, opts.checkpoints, shared),
+            wal: wal::WalBound::new(opts.wal_limit_bytes, page_size, checkpoints, shared),
         };
         threads.push(spawn("store-write".into(), move || writer.run())?);
         *crate::sync::lock(&store.inner.threads, "store threads") = threads;

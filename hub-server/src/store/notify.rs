@@ -1,9 +1,9 @@
 //! Outbox, notification log and the small persisted job state.
 
+use super::db::{OptionalExtension, params};
 use hub_proto::admin::NotificationRecord;
 use hub_proto::{EventType, Severity};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
 
 use super::customers::lookup;
 use super::{Result, Store, from_ms, ms};
@@ -153,7 +153,7 @@ impl Store {
                          AND channel = ?2 AND event_type = ?3 AND outcome = 'sent' \
                        UNION ALL \
                        SELECT max(created_at) FROM deliveries WHERE customer = ?1 \
-                         AND channel = ?2 AND event_type = ?3)",
+                         AND channel = ?2 AND event_type = ?3) AS sent",
                 )?
                 .query_row(params![cust.id, channel.as_str(), event_type], |r| r.get(0))?;
             Ok(t.map(from_ms))
@@ -298,7 +298,7 @@ impl Store {
                 "SELECT n.id, n.created_at, n.channel, cu.customer_id, n.event_type, n.event, \
                     n.outcome, n.reason, n.recipient, n.subject, n.provider_id, n.attempts \
                  FROM notification_log n LEFT JOIN customers cu ON cu.id = n.customer \
-                 WHERE (?2 IS NULL OR cu.customer_id = ?2) \
+                 WHERE (cu.customer_id = ?2 OR ?2 IS NULL) \
                  ORDER BY n.id DESC LIMIT ?1",
             )?;
             let rows = stmt.query_map(params![limit as i64, customer_id], |r| {
@@ -383,7 +383,7 @@ impl Store {
 }
 
 /// A `hub_state` value, inside the caller's transaction.
-pub(super) fn state_value(c: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+pub(super) fn state_value(c: &super::db::Connection, key: &str) -> Result<Option<String>> {
     Ok(
         c.prepare_cached("SELECT value FROM hub_state WHERE key = ?1")?
             .query_row([key], |r| r.get(0))
@@ -393,7 +393,7 @@ pub(super) fn state_value(c: &rusqlite::Connection, key: &str) -> Result<Option<
 
 /// Sets a `hub_state` value, inside the caller's transaction.
 pub(super) fn put_state(
-    c: &rusqlite::Connection,
+    c: &super::db::Connection,
     key: &str,
     value: &str,
     now: Timestamp,
@@ -409,7 +409,7 @@ pub(super) fn put_state(
 /// Moves a delivery into the log with its outcome; nothing if it is gone
 /// (already finished by another round).
 fn finish_delivery(
-    c: &rusqlite::Connection,
+    c: &super::db::Connection,
     id: i64,
     outcome: &str,
     reason: &str,
@@ -444,7 +444,7 @@ pub struct Decisions {
 /// already gone (another dispatcher decided it), or when another
 /// dispatcher sent one of its reminders first.
 pub(super) fn record(
-    c: &rusqlite::Connection,
+    c: &super::db::Connection,
     changes: &mut super::Changes,
     d: &Decisions,
     now: Timestamp,

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use super::db::{OptionalExtension, params};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
 
 use super::notify::{put_state, state_value};
 use super::{Result, Store, from_ms, ms};
@@ -84,7 +84,7 @@ impl Store {
                     "INSERT INTO job_leases (job, holder, until_ms, term) VALUES (?1, ?2, ?3, 1) \
                      ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, \
                         until_ms = excluded.until_ms, \
-                        term = job_leases.term + (job_leases.holder != excluded.holder) \
+                        term = job_leases.term + CASE WHEN job_leases.holder = excluded.holder THEN 0 ELSE 1 END \
                      WHERE job_leases.holder = excluded.holder OR job_leases.until_ms < ?4 \
                      RETURNING term",
                 )?
@@ -116,10 +116,10 @@ pub enum JobLease {
 }
 
 /// Hub `id` was alive at `now` (a row of its own from its first sign).
-fn seen(c: &rusqlite::Connection, id: &str, now: Timestamp) -> Result<()> {
+fn seen(c: &super::db::Connection, id: &str, now: Timestamp) -> Result<()> {
     c.prepare_cached(
         "INSERT INTO replicas (id, started_at, last_seen) VALUES (?1, ?2, ?2) \
-         ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+         ON CONFLICT (id) DO UPDATE SET last_seen = max(replicas.last_seen, excluded.last_seen)",
     )?
     .execute(params![id, ms(now)])?;
     Ok(())

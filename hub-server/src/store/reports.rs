@@ -1,9 +1,9 @@
 //! Report history and the newest-report table the fleet view reads.
 
+use super::db::{Connection, OptionalExtension, params};
 use hub_proto::alerts::Family;
 use hub_proto::{Health, HistoryEntry, ReportSignals, Severity};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::value::RawValue;
 
 use super::customers::{ensure_customer, lookup};
@@ -121,7 +121,7 @@ impl Store {
                     "SELECT ts FROM reports WHERE customer = ?1 AND ts >= ?2 ORDER BY ts DESC",
                 )?
                 .query_map(params![cust.id, ms(since)], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<std::result::Result<_, _>>()?;
             let every = keys.len().div_ceil(max.max(1)).max(1);
             let mut one = c.prepare_cached(
                 "SELECT received_at, dict, body FROM reports WHERE customer = ?1 AND ts = ?2",
@@ -138,7 +138,7 @@ impl Store {
 }
 
 /// `received_at, dict, body` of a stored report row.
-fn stored_body(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, Vec<u8>)> {
+fn stored_body(r: &super::db::Row<'_>) -> rusqlite::Result<(i64, i64, Vec<u8>)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
 }
 
@@ -272,22 +272,22 @@ fn insert_report(c: &Connection, r: &NewReport, changes: &mut Changes) -> Result
         // Newest by the controller's timestamp; receipt time always advances
         // (a late, queued report still proves the node is alive).
         c.prepare_cached(
-            "INSERT INTO latest_reports (customer, ts, received_at, health, monitoring_disabled, \
+            "INSERT INTO latest_reports AS l (customer, ts, received_at, health, monitoring_disabled, \
                 controller_version, controller_url, hostname, backup_failed_at, dbdump_failed_at, \
                 failing_checks, disk_used_pct) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
              ON CONFLICT (customer) DO UPDATE SET \
-                received_at = max(received_at, excluded.received_at), \
-                health = iif(excluded.ts >= ts, excluded.health, health), \
-                monitoring_disabled = iif(excluded.ts >= ts, excluded.monitoring_disabled, monitoring_disabled), \
-                controller_version = iif(excluded.ts >= ts, excluded.controller_version, controller_version), \
-                controller_url = iif(excluded.ts >= ts, excluded.controller_url, controller_url), \
-                hostname = iif(excluded.ts >= ts, excluded.hostname, hostname), \
-                backup_failed_at = iif(excluded.ts >= ts, excluded.backup_failed_at, backup_failed_at), \
-                dbdump_failed_at = iif(excluded.ts >= ts, excluded.dbdump_failed_at, dbdump_failed_at), \
-                failing_checks = iif(excluded.ts >= ts, excluded.failing_checks, failing_checks), \
-                disk_used_pct = iif(excluded.ts >= ts, excluded.disk_used_pct, disk_used_pct), \
-                ts = max(ts, excluded.ts)",
+                received_at = max(l.received_at, excluded.received_at), \
+                health = CASE WHEN excluded.ts >= l.ts THEN excluded.health ELSE l.health END, \
+                monitoring_disabled = CASE WHEN excluded.ts >= l.ts THEN excluded.monitoring_disabled ELSE l.monitoring_disabled END, \
+                controller_version = CASE WHEN excluded.ts >= l.ts THEN excluded.controller_version ELSE l.controller_version END, \
+                controller_url = CASE WHEN excluded.ts >= l.ts THEN excluded.controller_url ELSE l.controller_url END, \
+                hostname = CASE WHEN excluded.ts >= l.ts THEN excluded.hostname ELSE l.hostname END, \
+                backup_failed_at = CASE WHEN excluded.ts >= l.ts THEN excluded.backup_failed_at ELSE l.backup_failed_at END, \
+                dbdump_failed_at = CASE WHEN excluded.ts >= l.ts THEN excluded.dbdump_failed_at ELSE l.dbdump_failed_at END, \
+                failing_checks = CASE WHEN excluded.ts >= l.ts THEN excluded.failing_checks ELSE l.failing_checks END, \
+                disk_used_pct = CASE WHEN excluded.ts >= l.ts THEN excluded.disk_used_pct ELSE l.disk_used_pct END, \
+                ts = max(l.ts, excluded.ts)",
         )?
         .execute(params![
             cust.id,
@@ -332,7 +332,7 @@ fn insert_report(c: &Connection, r: &NewReport, changes: &mut Changes) -> Result
         if newest == Some(ms(r.timestamp)) {
             c.prepare_cached(
                 "UPDATE customer_configs SET controller_url = ?2 \
-                 WHERE customer = ?1 AND controller_url IS NOT ?2",
+                 WHERE customer = ?1 AND controller_url IS DISTINCT FROM ?2",
             )?
             .execute(params![cust.id, r.controller_url])?;
         }

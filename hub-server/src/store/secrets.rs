@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use hub_proto::admin::REDACTED;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::db::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -46,7 +46,7 @@ pub enum KeySource {
 /// older hub stored in plain text. Runs once at open, before anything is
 /// served.
 pub(super) fn prepare(
-    c: &mut Connection,
+    c: &Connection,
     data_dir: &Path,
     cfg: &SecretsConfig,
 ) -> Result<(Sealer, KeySource)> {
@@ -110,20 +110,48 @@ pub(super) fn prepare(
         }
         None => {
             let sealed = sealer.seal(&CHECK, CHECK_TEXT)?;
+            // Replicas starting together on a new database: the first
+            // check stays, and every other replica's key must open it.
             c.execute(
-                "INSERT INTO secrets_meta (id, key_check) VALUES (1, ?1)",
+                "INSERT INTO secrets_meta (id, key_check) VALUES (1, ?1) \
+                 ON CONFLICT (id) DO NOTHING",
                 [sealed],
             )?;
+            let kept: Vec<u8> =
+                c.query_row("SELECT key_check FROM secrets_meta WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
+            if sealer.open(&CHECK, &kept).is_err() {
+                return Err(StoreError::Secrets(
+                    "another replica sealed this database with a different secrets key \
+                     (HUB_SECRETS_KEY); nothing was changed"
+                        .into(),
+                ));
+            }
         }
     }
+    // Only SQLite can hold what a hub before sealing kept in plain text: a
+    // PostgreSQL database is only ever written by a sealing hub.
+    let Some(lite) = c.lite() else {
+        return Ok((sealer, source));
+    };
     // Pages that held a plain secret are overwritten, not just freed; the
     // pages an older hub freed while secure_delete was off are rewritten
     // by the VACUUM, and the WAL frames with the old pages are truncated.
-    c.pragma_update(None, "secure_delete", "ON")?;
-    let tx = c.transaction()?;
-    let sealed = seal_plain_rows(&tx, &sealer)? + seal_config_secrets(&tx, &sealer)?;
-    tx.commit()?;
-    c.pragma_update(None, "secure_delete", "OFF")?;
+    lite.pragma_update(None, "secure_delete", "ON")?;
+    c.execute_batch("BEGIN")?;
+    let sealed =
+        match seal_plain_rows(c, &sealer).and_then(|a| Ok(a + seal_config_secrets(c, &sealer)?)) {
+            Ok(n) => {
+                c.execute_batch("COMMIT")?;
+                n
+            }
+            Err(e) => {
+                let _ = c.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        };
+    lite.pragma_update(None, "secure_delete", "OFF")?;
     if sealed > 0 {
         scrub(c)?;
         tracing::info!(
@@ -136,12 +164,22 @@ pub(super) fn prepare(
 
 /// Rewrites the database with `secure_delete` on and truncates the WAL:
 /// no free page or WAL frame keeps a value that was deleted or replaced.
+///
+/// On PostgreSQL the tables that hold secrets are rewritten (`VACUUM
+/// FULL`), so no dead row version keeps one; what the server's WAL
+/// archive and base backups hold is the operator's PostgreSQL's to expire.
 pub(super) fn scrub(c: &Connection) -> Result<()> {
-    c.pragma_update(None, "secure_delete", "ON")?;
-    let vacuumed = c.execute_batch("VACUUM");
-    c.pragma_update(None, "secure_delete", "OFF")?;
+    let Some(lite) = c.lite() else {
+        c.execute_batch(
+            "VACUUM FULL customer_configs, infra_backups, channels, status_link_key, secrets_meta",
+        )?;
+        return Ok(());
+    };
+    lite.pragma_update(None, "secure_delete", "ON")?;
+    let vacuumed = lite.execute_batch("VACUUM");
+    lite.pragma_update(None, "secure_delete", "OFF")?;
     vacuumed?;
-    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    lite.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
 }
 
@@ -177,7 +215,7 @@ fn seal_plain_rows(c: &Connection, s: &Sealer) -> Result<usize> {
                 r.get(6)?,
             ))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<std::result::Result<_, _>>()?;
     for (id, customer, api_key, previous, session, document, tokens) in rows {
         let place = |column| Place {
             table: "customer_configs",
@@ -212,7 +250,7 @@ fn seal_plain_rows(c: &Connection, s: &Sealer) -> Result<usize> {
              WHERE typeof(retrieval_password) = 'text'",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<std::result::Result<_, _>>()?;
     for (id, password) in passwords {
         let password = Zeroizing::new(password);
         c.execute(
@@ -227,7 +265,7 @@ fn seal_plain_rows(c: &Connection, s: &Sealer) -> Result<usize> {
              JOIN customers c ON c.id = b.customer WHERE substr(b.body, 1, 4) != ?1",
         )?
         .query_map([&MAGIC[..]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<std::result::Result<_, _>>()?;
     for (id, customer, body) in plain {
         let sealed_body = s.seal(&infra_place(&customer, id), &body)?;
         c.execute(
@@ -374,7 +412,7 @@ fn seal_config_secrets(c: &Connection, s: &Sealer) -> Result<usize> {
              FROM customer_configs cc JOIN customers c ON c.id = cc.customer",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<std::result::Result<_, _>>()?;
     let mut sealed = 0;
     for (id, customer, document, tokens) in rows {
         let doc: serde_json::Value = serde_json::from_str(&document)
@@ -432,7 +470,7 @@ pub(super) fn reseal_batch(c: &Connection, s: &Sealer, batch: i64) -> Result<usi
                 r.get(5)?,
             ))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<std::result::Result<_, _>>()?;
     for (cust, customer, api_key, previous, session, tokens) in cfgs {
         let again = |column: &'static str, v: &[u8]| -> Result<Vec<u8>> {
             let place = config_place(&customer, column);
@@ -463,7 +501,7 @@ pub(super) fn reseal_batch(c: &Connection, s: &Sealer, batch: i64) -> Result<usi
         .query_map(params![id, batch], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<std::result::Result<_, _>>()?;
     for (row, customer, body) in backups {
         let place = infra_place(&customer, row);
         let sealed = s.seal(&place, &s.open(&place, &body)?)?;

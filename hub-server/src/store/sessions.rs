@@ -2,8 +2,8 @@
 //! digest of their token; expiry (absolute and idle) is checked on every
 //! use, so an expired session is refused even before pruning removes it.
 
+use super::db::{OptionalExtension, params};
 use jiff::{SignedDuration, Timestamp};
-use rusqlite::{OptionalExtension, params};
 use subtle::ConstantTimeEq;
 
 use super::customers::key_digest;

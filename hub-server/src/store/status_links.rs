@@ -1,7 +1,7 @@
 //! What the status links need from the database: their signing key
 //! (random, made once, sealed) and each customer's revocation counter.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::db::{Connection, OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::{Result, Store, StoreError};

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::db::Connection;
 use crossbeam_channel::{Receiver, Sender};
-use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use super::changes::{Changes, CommitSink};
@@ -147,8 +147,8 @@ pub(super) fn open_conn(
     path: &Path,
     read_only: bool,
     synchronous_full: bool,
-) -> Result<Connection> {
-    let conn = Connection::open(path)?;
+) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     if !read_only {
         // Must precede the first table for incremental vacuum to be possible.
@@ -221,7 +221,9 @@ impl Writer {
             self.commit(&mut batch, sink.as_deref());
             if let Some(tx) = close {
                 self.ckpt = None;
-                self.wal.close(&self.conn);
+                if let Some(lite) = self.conn.lite() {
+                    self.wal.close(lite);
+                }
                 let _ = tx.send(());
                 return;
             }
@@ -248,7 +250,14 @@ impl Writer {
         let span = tracing::debug_span!("store.commit", ops = batch.len());
         let _entered = span.enter();
         let mut changes = Changes::default();
-        let commit = match self.conn.execute_batch("BEGIN IMMEDIATE") {
+        // SQLite: take the write lock now, not at the first write, so a
+        // second process waits here instead of failing mid-group.
+        let begin = if self.conn.is_postgres() {
+            "BEGIN"
+        } else {
+            "BEGIN IMMEDIATE"
+        };
+        let commit = match self.conn.execute_batch(begin) {
             Ok(()) => {
                 for op in batch.iter_mut() {
                     changes.append(op.apply(&self.conn));
@@ -278,7 +287,9 @@ impl Writer {
         if let Some(ckpt) = &self.ckpt {
             let _ = ckpt.try_send(());
         }
-        self.wal.enforce(&self.conn);
+        if let Some(lite) = self.conn.lite() {
+            self.wal.enforce(lite);
+        }
         self.trainer.after_commit();
     }
 }

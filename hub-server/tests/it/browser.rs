@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use hub_server::store::{Store, StoreOptions};
+use hub_server::store::StoreOptions;
 use hub_sim::{HubClient, Node, node_url};
 use reqwest::Method;
 use serde_json::Value;
@@ -69,7 +69,7 @@ fn the_dashboard_in_headless_chromium() {
     let data = dir.path().join("data");
     let admin = "hubadm_e2e_token";
     rt.block_on(async {
-        let store = Store::open(&data, StoreOptions::default()).unwrap();
+        let store = crate::open_store(&data, StoreOptions::default()).unwrap();
         assert!(
             store
                 .create_admin_token("e2e".into(), admin.into(), false, jiff::Timestamp::now())

@@ -383,9 +383,9 @@ fn op() -> impl Strategy<Value = Op> {
 
 async fn run_ops(ops: Vec<Op>) -> Result<(), TestCaseError> {
     use hub_proto::{EventType, Health, Severity};
-    use hub_server::store::{NewEvent, NewReport, Store};
+    use hub_server::store::{NewEvent, NewReport};
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(
+    let store = crate::open_store(
         dir.path(),
         StoreOptions {
             synchronous_full: false,

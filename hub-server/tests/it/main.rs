@@ -62,6 +62,76 @@ pub fn fast() -> StoreOptions {
     }
 }
 
+/// The PostgreSQL server the suite runs on instead of SQLite, when
+/// `HUB_TEST_PG_URL` names one (`.ci/run` runs the suite on both engines).
+pub fn test_pg_url() -> Option<String> {
+    std::env::var("HUB_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Whether this run is the PostgreSQL one; tests of what only SQLite has
+/// (its file, WAL, backups, the key file next to it) say so and pass.
+pub fn sqlite_only(what: &str) -> bool {
+    if test_pg_url().is_some() {
+        eprintln!("SQLite only, skipped on PostgreSQL: {what}");
+        return true;
+    }
+    false
+}
+
+/// The database of a data dir on the PostgreSQL run: one per dir, created
+/// on first use, so two hubs (or a restart) on one dir share it as they
+/// would share `hub.db`. Its URL, and a secrets key fixed for the dir.
+pub fn pg_database(dir: &std::path::Path) -> Option<(String, String)> {
+    use sha2::Digest;
+    let base = test_pg_url()?;
+    let digest = sha2::Sha256::digest(dir.as_os_str().as_encoded_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("t_{}", &hex[..16]);
+    let admin = base.clone();
+    let create = name.clone();
+    // The synchronous client must not run on the test's runtime.
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+        let exists = c
+            .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&create])
+            .unwrap()
+            .is_some();
+        if !exists {
+            c.batch_execute(&format!("CREATE DATABASE {create}"))
+                .unwrap();
+        }
+    })
+    .join()
+    .unwrap();
+    let mut url = url::Url::parse(&base).unwrap();
+    url.set_path(&name);
+    Some((url.to_string(), hex))
+}
+
+/// `opts` on this run's engine: SQLite in `dir`, or `dir`'s PostgreSQL
+/// database (with the dir's key unless the test brings its own).
+pub fn on_engine(dir: &std::path::Path, mut opts: StoreOptions) -> StoreOptions {
+    if opts.postgres.is_none()
+        && let Some((url, key)) = pg_database(dir)
+    {
+        opts.postgres = Some(Secret(url));
+        if opts.secrets.key.is_none() {
+            opts.secrets.key = Some(hub_server::secrets::cipher::SecretKey::parse(&key).unwrap());
+        }
+    }
+    opts
+}
+
+/// [`Store::open`] on this run's engine.
+pub fn open_store(
+    dir: &std::path::Path,
+    opts: StoreOptions,
+) -> Result<Store, hub_server::store::StoreError> {
+    Store::open(dir, on_engine(dir, opts))
+}
+
 /// Whether an outside tool a test needs (Chromium, Litestream, a parser)
 /// is here. If not, the test says so and passes — except with
 /// `HUB_REQUIRE_TOOLS=1` (as `.ci/run` sets), where a missing tool fails it.
@@ -152,6 +222,11 @@ impl Hub {
         config.controllers.allowed_hosts = vec!["127.0.0.1".into()];
         config.controllers.timeout = GoDuration(Duration::from_millis(500));
         tweak(&mut config);
+        let opts = on_engine(dir.path(), opts);
+        if let Some(url) = &opts.postgres {
+            config.database.url = url.clone();
+            config.secrets = opts.secrets.clone();
+        }
         let store = Store::open(dir.path(), opts.clone()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

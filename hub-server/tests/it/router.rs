@@ -17,7 +17,7 @@ async fn state() -> (Arc<AppState>, tempfile::TempDir) {
     let mut config = hub_server::config::Config::default();
     config.server.data_dir = dir.path().to_owned();
     config.api.report_api_key = hub_server::config::Secret(KEY.into());
-    let store = hub_server::store::Store::open(dir.path(), fast()).unwrap();
+    let store = crate::open_store(dir.path(), fast()).unwrap();
     let clock = Arc::new(hub_server::clock::ManualClock::new(T0.parse().unwrap()));
     let key = hub_server::ReportKey {
         key: KEY.into(),

@@ -175,7 +175,7 @@ fn unseal_like_an_old_hub(dir: &Path) {
 #[tokio::test]
 async fn plain_rows_of_an_older_hub_are_sealed_on_the_first_start_with_a_key() {
     let dir = Arc::new(tempfile::tempdir().unwrap());
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     add_known(&store).await;
     store
         .insert_infra_backup(
@@ -190,7 +190,7 @@ async fn plain_rows_of_an_older_hub_are_sealed_on_the_first_start_with_a_key() {
     drop(store);
     unseal_like_an_old_hub(dir.path());
 
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     let cfg = store
         .customer_config("kovacs".into())
         .await
@@ -219,7 +219,7 @@ async fn plain_rows_of_an_older_hub_are_sealed_on_the_first_start_with_a_key() {
 #[tokio::test]
 async fn an_older_database_keeps_no_plain_text_in_free_pages() {
     let dir = Arc::new(tempfile::tempdir().unwrap());
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     add_known(&store).await;
     store.close().await;
     drop(store);
@@ -243,7 +243,7 @@ async fn an_older_database_keeps_no_plain_text_in_free_pages() {
             "the test's free pages hold the text"
         );
     }
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     store.close().await;
     drop(store);
     for file in ["hub.db", "hub.db-wal"] {
@@ -259,7 +259,7 @@ async fn an_older_database_keeps_no_plain_text_in_free_pages() {
 #[tokio::test]
 async fn a_wrong_or_missing_key_stops_the_start_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     add_known(&store).await;
     store.close().await;
     drop(store);
@@ -268,7 +268,7 @@ async fn a_wrong_or_missing_key_stops_the_start_and_changes_nothing() {
         (Some(key(2)), Some(key(3))),
         (None, None),
     ] {
-        let Err(err) = Store::open(dir.path(), opts(current, old)) else {
+        let Err(err) = crate::open_store(dir.path(), opts(current, old)) else {
             panic!("opened with the wrong key");
         };
         assert!(matches!(err, StoreError::Secrets(_)), "{err}");
@@ -276,7 +276,7 @@ async fn a_wrong_or_missing_key_stops_the_start_and_changes_nothing() {
     }
     assert!(!dir.path().join("secrets.key").exists());
     // Nothing was re-sealed: the right key still opens everything.
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     let cfg = store
         .customer_config("kovacs".into())
         .await
@@ -289,7 +289,7 @@ async fn a_wrong_or_missing_key_stops_the_start_and_changes_nothing() {
 #[tokio::test]
 async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), crate::fast()).unwrap();
+    let store = crate::open_store(dir.path(), crate::fast()).unwrap();
     assert!(matches!(
         store.key_source(),
         hub_server::store::secrets::KeySource::File {
@@ -307,7 +307,7 @@ async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }
-    let store = Store::open(dir.path(), crate::fast()).unwrap();
+    let store = crate::open_store(dir.path(), crate::fast()).unwrap();
     assert_eq!(
         store
             .customer_config("kovacs".into())
@@ -321,7 +321,7 @@ async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
     drop(store);
     // The key configured from the file's value opens it too.
     let text = std::fs::read_to_string(&path).unwrap();
-    let store = Store::open(
+    let store = crate::open_store(
         dir.path(),
         opts(Some(SecretKey::parse(&text).unwrap()), None),
     )
@@ -330,14 +330,14 @@ async fn without_a_key_one_is_generated_next_to_the_data_and_kept() {
     drop(store);
     // Lost key file: refused, not silently replaced.
     std::fs::remove_file(&path).unwrap();
-    assert!(Store::open(dir.path(), crate::fast()).is_err());
+    assert!(crate::open_store(dir.path(), crate::fast()).is_err());
     assert!(!path.exists());
 }
 
 #[tokio::test]
 async fn rotation_reseals_everything_under_the_new_key_and_leaves_no_old_copy() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     add_known(&store).await;
     for i in 0..3 {
         store
@@ -382,7 +382,7 @@ async fn rotation_reseals_everything_under_the_new_key_and_leaves_no_old_copy() 
     };
 
     // New key, old key for reading: everything opens before the re-seal.
-    let store = Store::open(dir.path(), opts(Some(key(2)), Some(key(1)))).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(2)), Some(key(1)))).unwrap();
     assert_eq!(
         store
             .credentials("kovacs".into())
@@ -430,7 +430,7 @@ async fn rotation_reseals_everything_under_the_new_key_and_leaves_no_old_copy() 
     }
 
     // The old key is no longer needed; alone it no longer opens anything.
-    let store = Store::open(dir.path(), opts(Some(key(2)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(2)), None)).unwrap();
     let creds = store.credentials("kovacs".into()).await.unwrap().unwrap();
     assert_eq!(creds.session_secret, SESSION);
     assert_eq!(creds.tokens["tunnel"], TOKEN);
@@ -445,7 +445,7 @@ async fn rotation_reseals_everything_under_the_new_key_and_leaves_no_old_copy() 
     );
     store.close().await;
     drop(store);
-    assert!(Store::open(dir.path(), opts(Some(key(1)), None)).is_err());
+    assert!(crate::open_store(dir.path(), opts(Some(key(1)), None)).is_err());
 }
 
 /// Secrets anywhere in `settings` or `monitoring` are sealed at rest,
@@ -538,7 +538,7 @@ async fn settings_secrets_are_sealed_and_hidden() {
 #[tokio::test]
 async fn settings_secrets_of_an_older_hub_are_sealed_on_the_first_start() {
     let dir = Arc::new(tempfile::tempdir().unwrap());
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     add_known(&store).await;
     store.close().await;
     drop(store);
@@ -557,7 +557,7 @@ async fn settings_secrets_of_an_older_hub_are_sealed_on_the_first_start() {
         .unwrap();
         c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
     }
-    let store = Store::open(dir.path(), opts(Some(key(1)), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(Some(key(1)), None)).unwrap();
     let cfg = store
         .customer_config("kovacs".into())
         .await

@@ -8,7 +8,7 @@ use hub_server::secrets::SecretsConfig;
 use hub_server::secrets::cipher::SecretKey;
 use hub_server::service::status_link::{LinkCheck, check};
 use hub_server::status_link::{LinkClaims, sign, verify};
-use hub_server::store::{Store, StoreOptions};
+use hub_server::store::StoreOptions;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -177,7 +177,7 @@ fn opts(current: SecretKey, old: Option<SecretKey>) -> StoreOptions {
 #[tokio::test]
 async fn links_outlive_a_restart_and_a_secrets_key_rotation() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), opts(key(1), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(key(1), None)).unwrap();
     let k1 = store.status_link_key().await.unwrap();
     assert_eq!(*store.status_link_key().await.unwrap(), *k1, "made once");
     let claims = LinkClaims {
@@ -192,11 +192,11 @@ async fn links_outlive_a_restart_and_a_secrets_key_rotation() {
     let bytes = std::fs::read(dir.path().join("hub.db")).unwrap();
     assert!(!bytes.windows(32).any(|w| w == k1.as_slice()));
 
-    let store = Store::open(dir.path(), opts(key(2), Some(key(1)))).unwrap();
+    let store = crate::open_store(dir.path(), opts(key(2), Some(key(1)))).unwrap();
     while store.reseal(10).await.unwrap() > 0 {}
     store.close().await;
     drop(store);
-    let store = Store::open(dir.path(), opts(key(2), None)).unwrap();
+    let store = crate::open_store(dir.path(), opts(key(2), None)).unwrap();
     let k2 = store.status_link_key().await.unwrap();
     assert_eq!(verify(&k2, &token).unwrap(), claims);
     store.close().await;

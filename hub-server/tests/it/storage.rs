@@ -297,9 +297,9 @@ impl hub_server::store::CommitSink for Recorder {
 /// that rolled back, and the attach loads what was committed before it.
 #[tokio::test]
 async fn the_sink_hears_of_committed_changes_only() {
-    use hub_server::store::{Change, Store};
+    use hub_server::store::Change;
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), crate::fast()).unwrap();
+    let store = crate::open_store(dir.path(), crate::fast()).unwrap();
     assert!(store.set_blocked("nobody".into(), true).await.is_ok());
     store
         .write(|c, _| {
