@@ -27,6 +27,9 @@ fn has_report(db: &std::path::Path, customer: &str, ts: Timestamp) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_under_load_holds_every_report_acknowledged_before_it_began() {
+    if crate::sqlite_only("the hub's own backups copy hub.db") {
+        return;
+    }
     let hub = Hub::start().await;
     let acked: Arc<Mutex<Vec<(String, Timestamp)>>> = Arc::default();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -116,6 +119,9 @@ async fn a_backup_under_load_holds_every_report_acknowledged_before_it_began() {
 
 #[tokio::test]
 async fn scheduled_backups_rotate_and_a_failure_tells_the_operator_once() {
+    if crate::sqlite_only("the hub's own backups copy hub.db") {
+        return;
+    }
     let dir = Arc::new(tempfile::tempdir().unwrap());
     let backups = tempfile::tempdir().unwrap();
     let bdir = backups.path().to_owned();
