@@ -187,7 +187,13 @@ impl StoreOptions {
             synchronous_full: config.server.synchronous == "full",
             checkpoints: !config.server.litestream,
             secrets: config.secrets.clone(),
-            readers: config.database.pool_size.saturating_sub(1).max(1),
+            // SQLite keeps its two readers (each caches 8 MiB on a small
+            // pod); pool_size is PostgreSQL's connections per replica.
+            readers: if config.database.is_postgres() {
+                config.database.pool_size.saturating_sub(1).max(1)
+            } else {
+                StoreOptions::default().readers
+            },
             postgres: config
                 .database
                 .is_postgres()
